@@ -1,0 +1,28 @@
+# Shared build settings for armvisor.
+
+option(AV_SANITIZE "Build sim with AddressSanitizer and UBSan" OFF)
+
+if(ARCH STREQUAL "sim")
+  set(AV_FREESTANDING OFF)
+  if(AV_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                        -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+  endif()
+else()
+  set(AV_FREESTANDING ON)
+endif()
+
+# Every library and program sees src/ as the include root: "core/vm.h",
+# "arch/arch.h", "vdev/pl011.h", "lib/page_alloc.h".
+include_directories(${PROJECT_SOURCE_DIR}/src)
+
+# The libraries call each other both ways (core -> arch_* functions, arch ->
+# core objects), so programs link them as one group the linker rescans.
+if(NOT CMAKE_C_LINK_GROUP_USING_RESCAN_SUPPORTED)
+  set(CMAKE_C_LINK_GROUP_USING_RESCAN "LINKER:--start-group" "LINKER:--end-group")
+  set(CMAKE_C_LINK_GROUP_USING_RESCAN_SUPPORTED TRUE)
+endif()
+function(av_link_all target)
+  target_link_libraries(${target} PRIVATE "$<LINK_GROUP:RESCAN,av_arch,av_vdev,av_core,av_lib>")
+endfunction()

@@ -1,0 +1,205 @@
+/*
+ * The arch interface: the whole contract between src/core (and src/vdev) and
+ * one implementation in src/arch/{sim,armv7,armv8}.
+ *
+ * src/core includes this header and no other arch header. An arch may include
+ * core headers (it fills core objects), never the other way round.
+ *
+ * Locking: until SMP lands, every function here is called by the one physical
+ * CPU that runs the vCPU concerned. Functions taking a vcpu act on the state of
+ * that vCPU, whether it is loaded on the CPU or saved in memory.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+struct vcpu;
+
+typedef uint64_t paddr_t; /* host physical address */
+typedef uint64_t ipa_t;   /* guest intermediate physical address */
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE  (1UL << PAGE_SHIFT)
+
+/* ---- Identity and CPU -------------------------------------------------- */
+
+/* Short name of this arch ("sim", "armv7", "armv8"), for logs. */
+const char *arch_name(void);
+
+/* Index of the physical CPU executing the caller (0 on a uniprocessor). */
+unsigned arch_cpu_id(void);
+
+/* Stop the whole machine: power off (QEMU exits) or, in sim, end the process
+ * with the given status. */
+_Noreturn void arch_halt(int status);
+
+/* ---- Console ----------------------------------------------------------- */
+
+/* Write one byte to the hypervisor's own console (the physical UART). */
+void arch_console_putc(char c);
+
+/* Read one byte from the console without blocking; -1 when none is waiting. */
+int arch_console_getc(void);
+
+/* ---- Physical memory --------------------------------------------------- */
+
+/* Allocate npages contiguous, zeroed, page-aligned host pages; 0 on failure. */
+paddr_t arch_page_alloc(size_t npages);
+
+/* Return pages obtained from arch_page_alloc. */
+void arch_page_free(paddr_t pa, size_t npages);
+
+/* Hypervisor virtual address of host physical address pa (NULL if unmapped). */
+void *arch_pa_to_va(paddr_t pa);
+
+/* Host physical address of a hypervisor virtual address. */
+paddr_t arch_va_to_pa(const void *va);
+
+/* ---- Stage 2 ----------------------------------------------------------- */
+
+/* Shape of the stage-2 tables this CPU walks (what VTCR will be set to). */
+struct stage2_format {
+    unsigned ipa_bits;    /* input size: 40 on ARMv7, 40 or 48 on ARMv8 */
+    unsigned start_level; /* first lookup level, 0..2 (VTCR.SL0) */
+    unsigned concat;      /* concatenated tables at start level: 1..16 */
+};
+
+/* The stage-2 format for a new VM, given the IPA size the VM asks for (0 means
+ * the largest the CPU supports); false if the CPU cannot do that size. */
+bool arch_stage2_format(unsigned want_ipa_bits, struct stage2_format *fmt);
+
+/* Make descriptor writes in [va, va+len) visible to the table walker (DSB, and a
+ * cache clean where walks are not coherent). Called after every table write. */
+void arch_stage2_sync(void *va, size_t len);
+
+/* Invalidate stage-2 (and combined stage-1+2) TLB entries of VMID vmid for the
+ * IPA range [ipa, ipa+size); used for break-before-make. */
+void arch_tlb_inval_ipa(uint16_t vmid, ipa_t ipa, uint64_t size);
+
+/* Invalidate every TLB entry tagged with VMID vmid. */
+void arch_tlb_inval_vmid(uint16_t vmid);
+
+/* ---- vCPU entry and exit ----------------------------------------------- */
+
+/* Which format the raw syndrome in an exit record uses. */
+enum syndrome_fmt {
+    SYNDROME_V7_HSR, /* ARMv7 HSR (B3.13.6 of the ARMv7-A ARM) */
+    SYNDROME_V8_ESR, /* ARMv8 ESR_EL2 (D13.2.37 of the ARMv8-A ARM) */
+};
+
+enum arch_exit_kind {
+    ARCH_EXIT_TRAP,   /* synchronous exception to the hypervisor: syndrome valid */
+    ARCH_EXIT_IRQ,    /* a physical interrupt arrived while the guest ran */
+    ARCH_EXIT_SERROR, /* asynchronous external abort from the guest */
+};
+
+/* What the hardware reported when the guest stopped (in the spirit of bhyve's
+ * vm_exit). The core decodes it; the arch only copies registers. */
+struct arch_exit {
+    enum arch_exit_kind kind;
+    enum syndrome_fmt fmt;
+    uint32_t syndrome; /* raw HSR / ESR_EL2 */
+    uint64_t far;      /* faulting guest VA: HDFAR/HIFAR, FAR_EL2 */
+    ipa_t ipa;         /* faulting IPA: HPFAR page | far page offset */
+    bool ipa_valid;    /* HPFAR is valid for this fault */
+};
+
+/* Where and how a vCPU starts. */
+enum vcpu_isa { ISA_A64, ISA_A32, ISA_T32 };
+struct vcpu_boot {
+    enum vcpu_isa isa; /* A64 needs an ARMv8 host; A32/T32 run on both */
+    uint64_t pc;       /* first instruction (IPA; the guest MMU starts off) */
+    uint64_t regs[4];  /* x0-x3 / r0-r3 at entry (boot protocol arguments) */
+};
+
+/* Prepare the arch state of a new vCPU (guest MMU and caches off, EL1/SVC). */
+int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot);
+
+/* Enter the guest on this CPU and return when it exits, with *exit filled.
+ * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */
+void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);
+
+/* ---- vCPU state -------------------------------------------------------- */
+
+/* General register n as the guest's current mode sees it. A64: 0-30 are
+ * X0-X30, 31 reads zero (XZR). A32/T32: 0-14 (banked SP/LR of the mode),
+ * 15 reads the address of the current instruction plus 8 (A32) or 4 (T32). */
+uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n);
+
+/* Write general register n (A64: writes to 31 are ignored, as to XZR). */
+void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val);
+
+/* The guest's current stack pointer (A64 SP_ELx of the current EL; A32 r13). */
+uint64_t arch_vcpu_sp_read(struct vcpu *vcpu);
+void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val);
+
+/* Address of the instruction that trapped (ELR_EL2 / ELR_hyp). */
+uint64_t arch_vcpu_pc(struct vcpu *vcpu);
+
+/* Instruction set the guest is executing now (PSTATE.nRW, CPSR.T). */
+enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu);
+
+/* True when the guest's data accesses are big-endian (SCTLR.EE/E0E, CPSR.E). */
+bool arch_vcpu_data_be(struct vcpu *vcpu);
+
+/* Step past the trapped instruction of length len (2 or 4), advancing
+ * ITSTATE in a T32 IT block as the hardware would. */
+void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len);
+
+/* Translate guest VA va through the guest's stage 1 for a read (AT S1E1R /
+ * ATS1CPR); false if the guest's tables do not map it. */
+bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa);
+
+/* Inject a synchronous external data abort at guest VA va into the guest. */
+void arch_vcpu_inject_dabt(struct vcpu *vcpu, uint64_t va);
+
+/* Inject a prefetch (instruction) abort at guest VA va into the guest. */
+void arch_vcpu_inject_iabt(struct vcpu *vcpu, uint64_t va);
+
+/* Inject an Undefined Instruction exception for the trapped instruction. */
+void arch_vcpu_inject_undef(struct vcpu *vcpu);
+
+/* ---- Virtual GIC list registers ---------------------------------------- */
+
+/* One list register in an arch-neutral form; the arch encodes it as GICH_LR
+ * (GICv2) or ICH_LR<n>_EL2 (GICv3). */
+struct vgic_lr {
+    uint32_t virq;    /* interrupt ID the guest sees */
+    uint32_t pirq;    /* physical ID when hw is set */
+    uint8_t priority; /* 8-bit priority, low is urgent */
+    bool pending;
+    bool active;
+    bool hw;     /* deactivation goes through to the physical interrupt */
+    bool group1; /* group 1 (IRQ) rather than group 0 */
+};
+
+/* Number of list registers the virtual CPU interface has (0: no vGIC yet). */
+unsigned arch_vgic_lr_count(void);
+
+/* Read / write list register i of vcpu. */
+void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr);
+void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr);
+
+/* ---- Counter and virtual timer ------------------------------------------ */
+
+/* The system counter (CNTPCT) and its frequency in Hz (CNTFRQ). */
+uint64_t arch_counter_read(void);
+uint64_t arch_counter_freq(void);
+
+/* The guest's EL1 virtual timer: CNTV_CTL, CNTV_CVAL and the offset CNTVOFF. */
+struct vtimer_state {
+    uint32_t ctl;
+    uint64_t cval;
+    uint64_t voff;
+};
+void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t);
+void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t);
+
+/* Wait for an interrupt on this CPU (WFI); sim returns at once. */
+void arch_cpu_idle(void);
+
+#endif

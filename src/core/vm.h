@@ -1,0 +1,118 @@
+/*
+ * VM and vCPU objects and the guest memory map. Objects come from static
+ * pools: the hypervisor has no heap, only pages from arch_page_alloc.
+ */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include "arch/arch.h"
+#include "core/exit.h"
+#include "core/mmio.h"
+#include "core/stage2.h"
+
+#define VM_MAX          8
+#define VM_MAX_VCPUS    8
+#define VM_MAX_REGIONS  8
+
+struct arch_vcpu; /* defined by each arch */
+
+/* A region of guest RAM: IPA range backed by host pages we allocated. */
+struct mem_region {
+    ipa_t ipa;
+    uint64_t size;
+    paddr_t pa;
+    unsigned perms; /* S2_* */
+};
+
+/* Why an exit's handling refused the guest's access (counted per vCPU). */
+enum refuse_reason {
+    REFUSE_NO_DEVICE,    /* MMIO to an IPA nothing claims */
+    REFUSE_DEVICE,       /* the device refused size/offset/direction */
+    REFUSE_UNDECODABLE,  /* ISV=0 and the instruction is not one we emulate */
+    REFUSE_FETCH,        /* could not read the faulting instruction */
+    REFUSE_S1PTW,        /* guest stage-1 walk hit an unmapped IPA */
+    REFUSE_SYSREG,       /* trapped system register we do not emulate */
+    REFUSE_UNKNOWN_EC,   /* exception class we do not handle */
+    REFUSE_IABT,         /* guest executed from an unmapped IPA */
+    REFUSE_REASON_COUNT
+};
+
+struct vcpu_stats {
+    uint64_t exits[EXIT_REASON_COUNT];
+    uint64_t refused[REFUSE_REASON_COUNT];
+    uint64_t mmio_reads, mmio_writes;
+};
+
+enum vcpu_state {
+    VCPU_OFF,     /* not started (PSCI CPU_ON later) */
+    VCPU_RUNNING,
+    VCPU_WFI,     /* waiting for an interrupt */
+    VCPU_STOPPED, /* VM powered off or crashed */
+};
+
+struct vcpu {
+    struct vm *vm;
+    unsigned id;
+    enum vcpu_state state;
+    struct arch_vcpu *arch; /* the arch's saved context */
+    struct vcpu_stats stats;
+};
+
+enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };
+
+struct vm {
+    unsigned id;
+    const char *name;
+    enum vm_state state;
+    int exit_code;             /* set by PSCI SYSTEM_OFF / armvisor exit call */
+    struct stage2 stage2;
+    struct mem_region regions[VM_MAX_REGIONS];
+    unsigned nregions;
+    struct mmio_bus mmio;
+    struct vcpu vcpus[VM_MAX_VCPUS];
+    unsigned nvcpus;
+};
+
+/* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).
+ * NULL when the pool is full or the arch cannot do it. */
+struct vm *vm_create(const char *name, unsigned nvcpus, unsigned ipa_bits);
+
+/* Tear a VM down: free its RAM and tables, return it to the pool. */
+void vm_destroy(struct vm *vm);
+
+/* Give the VM size bytes of RAM at ipa (page aligned), backed by fresh host
+ * pages and mapped in stage 2 with perms. */
+int vm_add_ram(struct vm *vm, ipa_t ipa, uint64_t size, unsigned perms);
+
+/* Copy len bytes to / from guest IPA space through the VM's own stage-2
+ * tables (so the copy can never leave the VM's memory); false if any byte is
+ * not mapped RAM. */
+bool vm_copy_to_guest(struct vm *vm, ipa_t ipa, const void *src, uint64_t len);
+bool vm_copy_from_guest(struct vm *vm, void *dst, ipa_t ipa, uint64_t len);
+
+/* Attach an MMIO device (its range must not be RAM). */
+int vm_add_device(struct vm *vm, struct mmio_dev *dev);
+
+/* Start vCPU id at boot->pc. */
+int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot);
+
+/* What one call of vcpu_run_once decided. */
+enum run_result {
+    RUN_CONTINUE, /* resume the guest */
+    RUN_IDLE,     /* the vCPU waits for an interrupt (WFI) */
+    RUN_STOP,     /* the VM stopped (powered off or killed) */
+};
+
+/* Enter the guest once and handle the exit it comes back with. */
+enum run_result vcpu_run_once(struct vcpu *vcpu);
+
+/* Run until the VM stops; returns the VM's exit code. */
+int vcpu_run(struct vcpu *vcpu);
+
+/* Count a refusal, log it, and inject the matching abort/undef. */
+void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_info *info);
+
+/* Print the VM's per-vCPU exit statistics on the console. */
+void vm_print_stats(const struct vm *vm);
+
+#endif
