@@ -54,6 +54,9 @@ struct exit_sysreg {
     unsigned coproc;  /* 14 or 15 for AArch32 */
     unsigned op0, op1, crn, crm, op2;
     unsigned rt, rt2;
+    bool ldc_stc;     /* LDC/STC cp14 (EC 0x06): rt is the base register Rn;
+                         read means STC (the guest stores DBGDTRRXint to
+                         memory), else LDC loads DBGDTRTXint; crn 0, crm 5. */
 };
 
 /* Conditional-execution info of a trapped AArch32 instruction (CV, COND). */

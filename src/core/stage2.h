@@ -22,6 +22,10 @@ struct stage2 {
     paddr_t root;   /* PA of the (concatenated) start-level table */
     uint16_t vmid;
     size_t tables;  /* table pages in use, root included */
+    /* The allocation the root came from: concatenated roots must be aligned
+     * to their own size, so the engine may over-allocate and align inside. */
+    paddr_t root_alloc;
+    size_t root_alloc_pages;
 };
 
 /* What a walk found for one IPA. */
