@@ -148,6 +148,10 @@ const char *fdt_chosen_bootargs(const struct fdt *fdt);
  * ignored), or a negative code. */
 int fdt_chosen_stdout(const struct fdt *fdt);
 
+/* Entry idx of the memory reservation block (DT spec 5.3): 0 and the
+ * range; FDT_ENOTFOUND at the terminating entry or past it. */
+int fdt_mem_rsv(const struct fdt *fdt, unsigned idx, uint64_t *addr, uint64_t *size);
+
 /* CPUs under /cpus with device_type = "cpu" and an enabled status: their
  * "reg" (MPIDR affinity bits) stored in mpidr[0..max). Returns the number
  * found, or a negative code. */
