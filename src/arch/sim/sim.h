@@ -6,6 +6,10 @@
 #define ARCH_SIM_SIM_H
 
 #include "arch/arch.h"
+#include "arch/sim/sim_guest.h"
+
+struct vcpu;
+struct stage2;
 
 /* Simulated physical memory: one host buffer standing for host PAs
  * [SIM_PHYS_BASE, SIM_PHYS_BASE + size). Not at 0, so PA 0 is never valid. */
@@ -37,5 +41,81 @@ const struct sim_tlb_counts *sim_tlb_counts(void);
 void sim_console_echo(bool echo);
 const char *sim_console_text(void); /* NUL-terminated, since the last clear */
 void sim_console_clear(void);
+
+/* Console input: bytes arch_console_getc will return, in order. */
+void sim_console_input(const char *bytes, size_t len);
+
+/* ---- Guests (see sim_guest.h) -------------------------------------------- */
+
+/* Bind guest program fn to vcpu (before or after arch_vcpu_init; a running
+ * guest of that vCPU is torn down). g->arg = arg. -1 when no slot is free. */
+int sim_vcpu_set_guest(struct vcpu *vcpu, sim_guest_fn fn, void *arg);
+
+/* Bind fn to every vCPU that arch_vcpu_init starts at entry pc and that has
+ * no guest of its own (for paths like vm_launch that create the vCPU). */
+void sim_guest_at(uint64_t pc, sim_guest_fn fn, void *arg);
+
+/* The guest state of vcpu (last_exception, traps, arg); NULL before any
+ * sim_vcpu_set_guest / arch_vcpu_init. Read it from the VMM thread only
+ * while arch_vcpu_run is not running. Note: guest functions run on their own
+ * thread, so CMocka asserts belong in the test thread, not in the guest. */
+struct sim_guest *sim_vcpu_guest(struct vcpu *vcpu);
+
+/* True once the guest function has returned (and sent PSCI SYSTEM_OFF). */
+bool sim_vcpu_guest_done(struct vcpu *vcpu);
+
+/* Make the next arch_vcpu_run return ARCH_EXIT_IRQ (a physical interrupt
+ * arrived) before the guest executes anything more. */
+void sim_vcpu_raise_irq(struct vcpu *vcpu);
+
+/* A stage-1 translation for the guest (guest MMU on): returns false when the
+ * guest's tables do not map va, which the guest then takes as its own
+ * translation fault (no exit). NULL fn: MMU off (identity). */
+typedef bool (*sim_s1_fn)(void *ctx, uint64_t va, ipa_t *ipa);
+void sim_vcpu_set_s1(struct vcpu *vcpu, sim_s1_fn fn, void *ctx);
+
+/* ---- Simulated stage-2 MMU and TLB --------------------------------------- */
+
+enum sim_fault {
+    SIM_FAULT_NONE,
+    SIM_FAULT_TRANSLATION, /* DFSC 0b0001LL */
+    SIM_FAULT_ACCESS_FLAG, /* DFSC 0b0010LL */
+    SIM_FAULT_PERMISSION,  /* DFSC 0b0011LL */
+    SIM_FAULT_ADDR_SIZE,   /* DFSC 0b0000LL */
+    SIM_FAULT_EXT_WALK,    /* DFSC 0b0101LL: table outside memory */
+};
+
+struct sim_s2_result {
+    enum sim_fault fault;
+    unsigned level; /* of the fault, or of the leaf */
+    paddr_t pa;
+    uint64_t desc;  /* leaf descriptor (when one was reached) */
+    bool tlb_hit;
+};
+
+/* What the guest's access would see (read/write/exec) at ipa through the
+ * stage 2 s2, walked like the hardware walker does (TLB included). */
+enum sim_s2_acc { SIM_S2_READ, SIM_S2_WRITE, SIM_S2_EXEC };
+bool sim_s2_lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc,
+                   struct sim_s2_result *r);
+/* Long-descriptor fault status code of a fault (DFSC/IFSC). */
+unsigned sim_fault_fsc(enum sim_fault f, unsigned level);
+
+struct sim_tlb_stats {
+    uint64_t hits, misses, fills, dropped;
+    unsigned live; /* entries valid now */
+};
+const struct sim_tlb_stats *sim_tlb_stats(void);
+
+/* ---- Virtual GIC and timer ------------------------------------------------ */
+
+#define SIM_NUM_LRS 4
+#define SIM_COUNTER_FREQ 62500000ull /* 62.5 MHz, as QEMU's virt */
+
+/* Advance the simulated system counter. */
+void sim_counter_advance(uint64_t ticks);
+
+/* Physical interrupts deactivated through hw list registers by this vCPU. */
+uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 
 #endif

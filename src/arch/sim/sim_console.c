@@ -2,12 +2,15 @@
  * request. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arch/sim/sim.h"
 
 static char *text;
 static size_t len, cap;
 static bool echo;
+static char *input;
+static size_t in_len, in_pos;
 
 void sim_console_echo(bool on)
 {
@@ -40,4 +43,27 @@ void sim_console_clear(void)
     len = 0;
     if (text)
         text[0] = '\0';
+}
+
+void sim_console_input(const char *bytes, size_t n)
+{
+    /* Keep only what is not consumed yet, then append. */
+    if (in_pos) {
+        memmove(input, input + in_pos, in_len - in_pos);
+        in_len -= in_pos;
+        in_pos = 0;
+    }
+    char *buf = realloc(input, in_len + n + 1);
+    if (!buf)
+        abort();
+    memcpy(buf + in_len, bytes, n);
+    in_len += n;
+    input = buf;
+}
+
+int arch_console_getc(void)
+{
+    if (in_pos >= in_len)
+        return -1;
+    return (unsigned char)input[in_pos++];
 }

@@ -2,7 +2,13 @@
 #ifndef ARCH_SIM_SIM_INTERNAL_H
 #define ARCH_SIM_SIM_INTERNAL_H
 
+#include <pthread.h>
+#include <setjmp.h>
+
 #include "arch/arch.h"
+#include "arch/sim/sim.h"
+#include "arch/sim/sim_guest.h"
+#include "core/stage2.h"
 
 /* Called by sim_reset after memory is recreated: other sim parts drop state. */
 void sim_reset_hook(void);
@@ -10,5 +16,139 @@ void sim_reset_hook(void);
 /* A TLB invalidation for vmid over [ipa, ipa+size) (size ~0: all): the
  * simulated MMU drops the cached translations it covers. */
 void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size);
+
+/* ---- Simulated guest CPU (sim_cpu.c) ------------------------------------ */
+
+/* AArch32 CPSR fields (ARMv7-A ARM B1.3.3). */
+#define CPSR_MODE_MASK 0x1fu
+#define CPSR_MODE_USR  0x10u
+#define CPSR_MODE_FIQ  0x11u
+#define CPSR_MODE_IRQ  0x12u
+#define CPSR_MODE_SVC  0x13u
+#define CPSR_MODE_ABT  0x17u
+#define CPSR_MODE_UND  0x1bu
+#define CPSR_MODE_SYS  0x1fu
+#define CPSR_T         (1u << 5)
+#define CPSR_F         (1u << 6)
+#define CPSR_I         (1u << 7)
+#define CPSR_A         (1u << 8)
+#define CPSR_E         (1u << 9)
+#define CPSR_IT_HI_SHIFT 10 /* IT[7:2] in CPSR[15:10] */
+#define CPSR_IT_HI_MASK  (0x3fu << CPSR_IT_HI_SHIFT)
+#define CPSR_IT_LO_SHIFT 25 /* IT[1:0] in CPSR[26:25] */
+#define CPSR_IT_LO_MASK  (0x3u << CPSR_IT_LO_SHIFT)
+
+/* A64 PSTATE at reset into EL1h with DAIF masked (SPSR_EL2 encoding). */
+#define PSTATE_EL1H      0x5u
+#define PSTATE_DAIF      (0xfu << 6)
+
+#define SIM_MAX_VCPUS 64
+
+/* A trapping guest operation re-executed this many times without the VMM
+ * moving the PC or injecting anything means a VMM loop: stop the test. */
+#define SIM_MAX_REEXEC 100000
+
+struct sim_injected {
+    bool pending;
+    enum sim_exc_type type;
+    uint64_t far;
+    uint64_t elr;
+    bool pc_moved;
+};
+
+struct arch_vcpu {
+    bool used;
+    struct vcpu *owner;
+
+    /* Register file. AArch32 state lives in x[] with the architectural
+     * AArch32->AArch64 mapping (ARMv8-A ARM D1.20.1), so banked SP/LR of
+     * every mode have a home and SRT can be reported in the AArch64 view. */
+    uint64_t x[31];
+    uint64_t sp;     /* A64: SP_EL1 (the guest runs at EL1h) */
+    uint64_t pc;
+    uint64_t psr;    /* A64 PSTATE / AArch32 CPSR */
+    bool aarch32;    /* PSTATE.nRW */
+    bool be64;       /* A64: SCTLR_EL1.EE */
+
+    struct sim_injected inj;
+
+    /* Guest program and its thread. */
+    sim_guest_fn fn;
+    struct sim_guest g;
+    bool thread_started, thread_done, kill, off_sent;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    bool guest_turn; /* true: the guest thread runs; false: the VMM does */
+    jmp_buf kill_jmp;
+    struct arch_exit exit; /* filled by the guest thread when it traps */
+    bool irq_exit_pending;
+
+    /* The stage 2 installed by arch_vcpu_run (VTTBR/VTCR as loaded). */
+    struct stage2 s2;
+    bool s2_loaded;
+    sim_s1_fn s1;
+    void *s1_ctx;
+
+    /* Virtual CPU interface and timer. */
+    struct vgic_lr lr[SIM_NUM_LRS];
+    uint64_t hw_deactivations;
+    uint32_t last_hw_pirq;
+    struct vtimer_state vtimer;
+};
+
+/* Slot owned by vcpu, or a fresh one (NULL when every slot is taken). */
+struct arch_vcpu *sim_vcpu_slot(struct vcpu *vcpu);
+/* Tear down every vCPU slot and guest thread (sim_reset). */
+void sim_vcpus_reset(void);
+/* Stop one slot's guest thread, if any. */
+void sim_guest_thread_stop(struct arch_vcpu *av);
+
+/* Register n as the current mode sees it (arch_vcpu_reg_read rules). */
+uint64_t sim_reg_get(const struct arch_vcpu *av, unsigned n);
+void sim_reg_set(struct arch_vcpu *av, unsigned n, uint64_t v);
+/* Step the PC over an instruction of len bytes (ITSTATE advances in T32). */
+void sim_pc_advance(struct arch_vcpu *av, unsigned len);
+/* The guest's stage 1 (identity with the MMU off, or the test's hook). */
+bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
+
+/* The system counter back to 0 (sim_reset). */
+void sim_counter_reset(void);
+
+/* Guest thread: the exit record is filled; hand the CPU to the VMM and wait
+ * to be resumed (sim_run.c). */
+void sim_guest_trap(struct arch_vcpu *av);
+
+/* AArch64-view index of AArch32 register n (0-14) in the current mode. */
+unsigned sim_a32_xidx(const struct arch_vcpu *av, unsigned n);
+bool sim_vcpu_is_t32(const struct arch_vcpu *av);
+/* Condition of the current instruction for CV/COND: ITSTATE's in a T32 IT
+ * block, else AL (0xE). */
+unsigned sim_vcpu_cond(const struct arch_vcpu *av);
+
+/* ---- Syndrome encoding (sim_syndrome.c) --------------------------------- */
+
+struct sim_dabt_iss {
+    bool isv;
+    unsigned size; /* bytes */
+    bool sse;
+    unsigned srt;
+    bool sf, ar;
+    bool wnr;
+    bool s1ptw;
+    bool ea;
+    unsigned fsc;
+    unsigned len; /* instruction length, for IL when isv */
+};
+uint32_t sim_syn_dabt(const struct sim_dabt_iss *d);
+uint32_t sim_syn_iabt(unsigned fsc, bool s1ptw);
+uint32_t sim_syn_hvc(bool aarch32, uint16_t imm);
+uint32_t sim_syn_smc(bool aarch32, uint16_t imm, unsigned cond);
+uint32_t sim_syn_wfx(bool wfe, unsigned cond, unsigned len);
+uint32_t sim_syn_sys64(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+                       unsigned rt, bool read);
+uint32_t sim_syn_cp32(unsigned coproc, unsigned opc1, unsigned crn, unsigned crm, unsigned opc2,
+                      unsigned rt, bool read, unsigned cond, unsigned len);
+enum syndrome_fmt sim_syn_fmt(void);
 
 #endif

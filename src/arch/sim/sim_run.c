@@ -1,0 +1,141 @@
+/*
+ * Entering and leaving the guest: each vCPU's guest program runs on its own
+ * host thread, and the VMM thread and the guest thread hand control to each
+ * other with a mutex and a condition variable, so exactly one of them runs at
+ * a time (deterministic, and clean under ASan and qemu-user).
+ *
+ * arch_vcpu_run = "ERET": give the turn to the guest and wait.
+ * sim_guest_trap = "exception to EL2": the guest thread has filled the exit
+ * record; give the turn back and wait to be resumed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arch/sim/sim_internal.h"
+#include "core/vm.h"
+
+#define PSCI_SYSTEM_OFF 0x84000008u /* Arm DEN0022 PSCI 0.2 SYSTEM_OFF */
+
+static void wait_turn(struct arch_vcpu *av, bool guest)
+{
+    while (av->guest_turn != guest && !(guest && av->kill))
+        pthread_cond_wait(&av->cv, &av->lock);
+}
+
+void sim_guest_trap(struct arch_vcpu *av)
+{
+    av->g.traps++;
+    pthread_mutex_lock(&av->lock);
+    av->guest_turn = false;
+    pthread_cond_broadcast(&av->cv);
+    wait_turn(av, true);
+    bool killed = av->kill;
+    pthread_mutex_unlock(&av->lock);
+    if (killed)
+        longjmp(av->kill_jmp, 1); /* back to guest_main on this thread */
+}
+
+static void *guest_main(void *p)
+{
+    struct arch_vcpu *av = p;
+    pthread_mutex_lock(&av->lock);
+    wait_turn(av, true);
+    bool killed = av->kill;
+    pthread_mutex_unlock(&av->lock);
+
+    if (!killed && setjmp(av->kill_jmp) == 0) {
+        av->fn(&av->g);
+        /* A real guest that is finished powers the machine off. */
+        av->off_sent = true;
+        g_smccc(&av->g, PSCI_SYSTEM_OFF, 0, 0, 0);
+        fprintf(stderr, "sim: the VMM resumed vCPU %u after its PSCI SYSTEM_OFF\n",
+                av->owner ? av->owner->id : 0u);
+        abort();
+    }
+
+    pthread_mutex_lock(&av->lock);
+    av->thread_done = true;
+    av->guest_turn = false;
+    pthread_cond_broadcast(&av->cv);
+    pthread_mutex_unlock(&av->lock);
+    return NULL;
+}
+
+void sim_guest_thread_stop(struct arch_vcpu *av)
+{
+    if (!av->thread_started)
+        return;
+    pthread_mutex_lock(&av->lock);
+    av->kill = true;
+    pthread_cond_broadcast(&av->cv);
+    pthread_mutex_unlock(&av->lock);
+    pthread_join(av->thread, NULL);
+    av->thread_started = false;
+    av->thread_done = false;
+    av->kill = false;
+    av->off_sent = false;
+    av->guest_turn = false;
+}
+
+void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
+{
+    struct arch_vcpu *av = vcpu->arch;
+    if (!av || av != sim_vcpu_slot(vcpu)) {
+        fprintf(stderr, "sim: arch_vcpu_run on a vCPU without arch_vcpu_init\n");
+        abort();
+    }
+    /* VTTBR/VTCR are loaded on the way in. */
+    if (vcpu->vm) {
+        av->s2 = vcpu->vm->stage2;
+        av->s2_loaded = true;
+    } else {
+        av->s2_loaded = false;
+    }
+
+    if (av->irq_exit_pending) {
+        av->irq_exit_pending = false;
+        *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
+        return;
+    }
+    if (!av->fn) {
+        fprintf(stderr, "sim: vCPU %u has no guest program (sim_vcpu_set_guest)\n", vcpu->id);
+        abort();
+    }
+    if (av->thread_done) {
+        fprintf(stderr, "sim: vCPU %u resumed after its guest thread ended\n", vcpu->id);
+        abort();
+    }
+
+    pthread_mutex_lock(&av->lock);
+    av->guest_turn = true;
+    if (!av->thread_started) {
+        if (pthread_create(&av->thread, NULL, guest_main, av) != 0) {
+            fprintf(stderr, "sim: cannot create a guest thread\n");
+            abort();
+        }
+        av->thread_started = true;
+    } else {
+        pthread_cond_broadcast(&av->cv);
+    }
+    wait_turn(av, false);
+    pthread_mutex_unlock(&av->lock);
+    *exit = av->exit;
+}
+
+int sim_vcpu_set_guest(struct vcpu *vcpu, sim_guest_fn fn, void *arg)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    if (!av)
+        return -1;
+    sim_guest_thread_stop(av);
+    av->fn = fn;
+    av->g.arg = arg;
+    av->g.vcpu = vcpu;
+    return 0;
+}
+
+bool sim_vcpu_guest_done(struct vcpu *vcpu)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    return av && av->off_sent;
+}
