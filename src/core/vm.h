@@ -34,6 +34,7 @@ enum refuse_reason {
     REFUSE_SYSREG,       /* trapped system register we do not emulate */
     REFUSE_UNKNOWN_EC,   /* exception class we do not handle */
     REFUSE_IABT,         /* guest executed from an unmapped IPA */
+    REFUSE_PERMISSION,   /* data abort on mapped RAM (e.g. write to read-only) */
     REFUSE_REASON_COUNT
 };
 

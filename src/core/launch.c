@@ -1,0 +1,79 @@
+/*
+ * vm_launch: build a QEMU-virt-like VM from a guest_desc, run it to the end
+ * and tear it down. Every arch's boot code ends up here.
+ */
+#include "core/launch.h"
+
+#include "core/vm.h"
+#include "lib/log.h"
+#include "vdev/pl011.h"
+
+/* One PL011 per VM slot (VMIDs 1..VM_MAX), no heap. */
+static struct pl011 uarts[VM_MAX];
+
+static bool inside(uint64_t base, uint64_t size, uint64_t a, uint64_t len)
+{
+    return a >= base && len <= size && a - base <= size - len;
+}
+
+int vm_launch(const struct guest_desc *desc)
+{
+    if (!desc || !desc->name || !desc->image) {
+        log_err("vm_launch: no guest description, name or image\n");
+        return -1;
+    }
+    const char *name = desc->name;
+    ipa_t ram_base = desc->ram_base ? desc->ram_base : VIRT_RAM_BASE;
+    uint64_t ram_size = desc->ram_size;
+    unsigned nvcpus = desc->nvcpus ? desc->nvcpus : 1;
+
+    if (ram_size == 0) {
+        log_err("vm %s: no RAM size given\n", name);
+        return -1;
+    }
+    if (!inside(ram_base, ram_size, desc->load_ipa, desc->image_size)) {
+        log_err("vm %s: image of %llu bytes at 0x%llx does not fit in RAM 0x%llx-0x%llx\n", name,
+                (unsigned long long)desc->image_size, (unsigned long long)desc->load_ipa,
+                (unsigned long long)ram_base, (unsigned long long)(ram_base + ram_size - 1));
+        return -1;
+    }
+    /* An entry point outside RAM would only ever take prefetch aborts. */
+    if (!inside(ram_base, ram_size, desc->boot.pc, 2)) {
+        log_err("vm %s: entry point 0x%llx is outside RAM 0x%llx-0x%llx\n", name,
+                (unsigned long long)desc->boot.pc, (unsigned long long)ram_base,
+                (unsigned long long)(ram_base + ram_size - 1));
+        return -1;
+    }
+
+    struct vm *vm = vm_create(name, nvcpus, 0);
+    if (!vm)
+        return -1; /* vm_create said why */
+
+    int code = -1;
+    if (vm_add_ram(vm, ram_base, ram_size, S2_RWX) != 0)
+        goto out; /* vm_add_ram said why */
+    if (!vm_copy_to_guest(vm, desc->load_ipa, desc->image, desc->image_size)) {
+        log_err("vm %s: cannot copy the image into guest RAM\n", name);
+        goto out;
+    }
+
+    struct pl011 *uart = &uarts[vm->id - 1];
+    pl011_init(uart, VIRT_PL011_BASE);
+    if (vm_add_device(vm, &uart->dev) != 0)
+        goto out;
+
+    if (vcpu_start(vm, 0, &desc->boot) != 0) {
+        log_err("vm %s: cannot start vcpu 0\n", name);
+        goto out;
+    }
+    log_info("vm %s: starting at 0x%llx (%s, %llu MiB RAM at 0x%llx)\n", name,
+             (unsigned long long)desc->boot.pc,
+             desc->boot.isa == ISA_A64 ? "A64" : desc->boot.isa == ISA_A32 ? "A32" : "T32",
+             (unsigned long long)(ram_size >> 20), (unsigned long long)ram_base);
+    code = vcpu_run(&vm->vcpus[0]);
+    log_info("vm %s: stopped, exit code %d\n", name, code);
+    vm_print_stats(vm);
+out:
+    vm_destroy(vm);
+    return code;
+}

@@ -1,0 +1,15 @@
+/*
+ * Trapped system-register / coprocessor accesses (EXIT_SYSREG). Nothing is
+ * emulated yet: every trapped access is refused with an UNDEF, counted as
+ * REFUSE_SYSREG and logged with its encoding, so the register a guest needs
+ * is named in the log.
+ */
+#ifndef CORE_SYSREG_H
+#define CORE_SYSREG_H
+
+#include "core/exit.h"
+#include "core/vm.h"
+
+enum run_result sysreg_handle(struct vcpu *vcpu, const struct exit_info *info);
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * The vCPU run loop: enter the guest, decode why it came back, count it, and
+ * hand it to the handler for that reason (one table indexed by enum
+ * exit_reason, in the way of FreeBSD vmm's exit handlers). Each handler
+ * decides whether the guest resumes, idles or stops.
+ *
+ * Every exit ends in a defined outcome for the guest: emulated, or refused
+ * with an injected abort/undef (vcpu_refuse). Nothing a guest does makes the
+ * hypervisor stop, only its own VM.
+ */
+#include "core/vm.h"
+
+#include "core/hvc.h"
+#include "core/mmio_emulate.h"
+#include "core/psci.h"
+#include "core/sysreg.h"
+#include "lib/log.h"
+
+/* Refusals logged per vCPU and reason before going quiet: a guest that
+ * faults in a loop must not be able to flood the console. */
+#define REFUSE_LOG_LIMIT 16
+
+static const char *const refuse_names[REFUSE_REASON_COUNT] = {
+    [REFUSE_NO_DEVICE] = "no-device",
+    [REFUSE_DEVICE] = "device-refused",
+    [REFUSE_UNDECODABLE] = "undecodable",
+    [REFUSE_FETCH] = "fetch-failed",
+    [REFUSE_S1PTW] = "s1ptw",
+    [REFUSE_SYSREG] = "sysreg",
+    [REFUSE_UNKNOWN_EC] = "unknown-ec",
+    [REFUSE_IABT] = "iabt",
+    [REFUSE_PERMISSION] = "permission",
+};
+
+static const char *refuse_name(enum refuse_reason why)
+{
+    if ((unsigned)why < REFUSE_REASON_COUNT && refuse_names[why])
+        return refuse_names[why];
+    return "?";
+}
+
+static const char *vm_name(const struct vcpu *vcpu)
+{
+    return vcpu->vm && vcpu->vm->name ? vcpu->vm->name : "?";
+}
+
+void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_info *info)
+{
+    if ((unsigned)why >= REFUSE_REASON_COUNT)
+        why = REFUSE_UNKNOWN_EC;
+    uint64_t n = ++vcpu->stats.refused[why];
+
+    if (n <= REFUSE_LOG_LIMIT) {
+        if (info)
+            log_warn("vm %s: vcpu %u: refused (%s): ec 0x%x iss 0x%x far 0x%llx ipa 0x%llx%s "
+                     "pc 0x%llx\n",
+                     vm_name(vcpu), vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
+                     (unsigned long long)info->far, (unsigned long long)info->ipa,
+                     info->ipa_valid ? "" : "(invalid)",
+                     (unsigned long long)arch_vcpu_pc(vcpu));
+        else
+            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id,
+                     refuse_name(why));
+        if (n == REFUSE_LOG_LIMIT)
+            log_warn("vm %s: vcpu %u: further '%s' refusals are counted, not logged\n",
+                     vm_name(vcpu), vcpu->id, refuse_name(why));
+    }
+
+    /* The guest sees the exception its access would have raised on a
+     * machine where nothing answers: an external abort for loads/stores
+     * and fetches, an undefined instruction for everything else. */
+    if (info && info->reason == EXIT_DABT)
+        arch_vcpu_inject_dabt(vcpu, info->far);
+    else if (info && info->reason == EXIT_IABT)
+        arch_vcpu_inject_iabt(vcpu, info->far);
+    else
+        arch_vcpu_inject_undef(vcpu);
+}
+
+/* ---- Exit handlers ------------------------------------------------------ */
+
+typedef enum run_result (*exit_handler_fn)(struct vcpu *vcpu, const struct exit_info *info);
+
+static enum run_result handle_unknown(struct vcpu *vcpu, const struct exit_info *info)
+{
+    vcpu_refuse(vcpu, REFUSE_UNKNOWN_EC, info);
+    return RUN_CONTINUE;
+}
+
+static enum run_result handle_wfi(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* WFI traps (HCR.TWI) with the PC on it: complete it now. */
+    arch_vcpu_skip_insn(vcpu, info->il);
+    return RUN_IDLE;
+}
+
+static enum run_result handle_wfe(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* WFE is a hint that may complete at once (ARM ARM D1.16.2 / B1.8.13);
+     * with one vCPU there is no event to wait for. */
+    arch_vcpu_skip_insn(vcpu, info->il);
+    return RUN_CONTINUE;
+}
+
+static enum run_result handle_fp(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* No arch traps FP/SIMD yet (lazy switching is a later issue): if one
+     * does, the guest gets an UNDEF rather than a silent wrong state. */
+    vcpu_refuse(vcpu, REFUSE_UNKNOWN_EC, info);
+    return RUN_CONTINUE;
+}
+
+static enum run_result handle_iabt(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* The guest jumped to an IPA that holds no RAM (or no executable RAM):
+     * we never execute from MMIO. */
+    vcpu_refuse(vcpu, REFUSE_IABT, info);
+    return RUN_CONTINUE;
+}
+
+static enum run_result handle_irq(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* A physical interrupt took us out of the guest; the arch has taken it.
+     * Nothing to forward until the vGIC exists. */
+    (void)vcpu;
+    (void)info;
+    return RUN_CONTINUE;
+}
+
+static enum run_result handle_serror(struct vcpu *vcpu, const struct exit_info *info)
+{
+    /* An asynchronous external abort caused by the guest. The arch
+     * interface cannot inject a virtual SError yet, and the guest's state is
+     * no longer precise: stop this VM (only this VM). */
+    struct vm *vm = vcpu->vm;
+    log_err("vm %s: vcpu %u: SError (iss 0x%x): VM stopped\n", vm_name(vcpu), vcpu->id,
+            (unsigned)info->iss);
+    vm_stop(vm, VM_CRASHED, -1);
+    return RUN_STOP;
+}
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
+    [EXIT_UNKNOWN] = handle_unknown,
+    [EXIT_WFI] = handle_wfi,
+    [EXIT_WFE] = handle_wfe,
+    [EXIT_HVC] = hvc_handle,
+    [EXIT_SMC] = hvc_handle, /* SMCCC over SMC: same calls, see hvc.c */
+    [EXIT_SYSREG] = sysreg_handle,
+    [EXIT_FP] = handle_fp,
+    [EXIT_IABT] = handle_iabt,
+    [EXIT_DABT] = mmio_emulate,
+    [EXIT_IRQ] = handle_irq,
+    [EXIT_SERROR] = handle_serror,
+};
+
+/* AArch32 traps carry the instruction's condition (CV, COND). The CPU only
+ * traps instructions that passed it, except that for a few (WFI/WFE, SMC,
+ * MCR/MRC) it is IMPLEMENTATION DEFINED whether a failing one traps too
+ * (ARMv7-A ARM B1.14.1, ARMv8-A ARM G1.17.2 "Conditional trapping"). The arch
+ * interface does not give us the guest's NZCV flags, so we cannot evaluate
+ * COND: we treat the instruction as passed. For WFI/WFE that is harmless (a
+ * WFI may complete at any time); for SMC and coprocessor traps it is an
+ * approximation, logged once so a guest relying on it is noticed. */
+static void note_conditional(const struct vcpu *vcpu, const struct exit_info *info)
+{
+    static bool logged;
+    if (!info->cond.valid || info->cond.cond >= 0xe || logged)
+        return;
+    if (info->reason != EXIT_SMC && info->reason != EXIT_SYSREG)
+        return;
+    logged = true;
+    log_warn("vm %s: vcpu %u: conditional trap (cond 0x%x) taken as passed: guest flags not "
+             "available (logged once)\n",
+             vm_name(vcpu), vcpu->id, info->cond.cond);
+}
+
+/* A handler said RUN_STOP: this vCPU no longer runs (CPU_OFF leaves it OFF,
+ * so CPU_ON can start it again); the VM is off when no vCPU runs. */
+static void vcpu_stopped(struct vcpu *vcpu)
+{
+    struct vm *vm = vcpu->vm;
+    if (vcpu->state != VCPU_OFF)
+        vcpu->state = VCPU_STOPPED;
+    if (vm->state != VM_RUNNING && vm->state != VM_CREATED)
+        return;
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        if (vm->vcpus[i].state == VCPU_RUNNING || vm->vcpus[i].state == VCPU_WFI)
+            return;
+    vm->state = VM_OFF;
+}
+
+enum run_result vcpu_run_once(struct vcpu *vcpu)
+{
+    struct vm *vm = vcpu->vm;
+    if (vcpu->state == VCPU_STOPPED || vcpu->state == VCPU_OFF || vm->state == VM_OFF ||
+        vm->state == VM_CRASHED)
+        return RUN_STOP;
+
+    struct arch_exit raw;
+    struct exit_info info;
+    arch_vcpu_run(vcpu, &raw);
+    exit_decode(&raw, &info);
+    if ((unsigned)info.reason >= EXIT_REASON_COUNT)
+        info.reason = EXIT_UNKNOWN; /* the decoder promises not; be sure */
+    vcpu->stats.exits[info.reason]++;
+    note_conditional(vcpu, &info);
+
+    enum run_result r = exit_handlers[info.reason](vcpu, &info);
+    if (r == RUN_STOP)
+        vcpu_stopped(vcpu);
+    return r;
+}
+
+int vcpu_run(struct vcpu *vcpu)
+{
+    struct vm *vm = vcpu->vm;
+    for (;;) {
+        enum run_result r = vcpu_run_once(vcpu);
+        if (r == RUN_STOP)
+            break;
+        if (r == RUN_IDLE) {
+            /* The guest waits for an interrupt, but until the vGIC exists
+             * nothing can ever be delivered to it, so a real wait would hang
+             * this vCPU for good. For now: idle the physical CPU once
+             * (arch_cpu_idle; sim returns at once) and resume the guest, as
+             * if a spurious wake-up happened (which WFI allows). The vGIC
+             * issue replaces this with a wait for a pending virtual IRQ. */
+            static bool logged;
+            if (!logged) {
+                logged = true;
+                log_info("vm %s: vcpu %u: WFI with no interrupt source to wake it: resuming "
+                         "at once (no vGIC yet; logged once)\n",
+                         vm->name, vcpu->id);
+            }
+            vcpu->state = VCPU_WFI;
+            arch_cpu_idle();
+            if (vcpu->state == VCPU_WFI)
+                vcpu->state = VCPU_RUNNING;
+        }
+    }
+    return vm->exit_code;
+}
+
+/* ---- Statistics ---------------------------------------------------------- */
+
+void vm_print_stats(const struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        const struct vcpu *vcpu = &vm->vcpus[i];
+        const struct vcpu_stats *s = &vcpu->stats;
+        uint64_t total = 0;
+        for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
+            total += s->exits[r];
+        av_printf("armvisor: vm %s: vcpu %u: %llu exits", vm->name, i, (unsigned long long)total);
+        for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+            if (s->exits[r])
+                av_printf(" %s=%llu", exit_reason_name((enum exit_reason)r),
+                          (unsigned long long)s->exits[r]);
+        }
+        av_printf("; mmio reads=%llu writes=%llu", (unsigned long long)s->mmio_reads,
+                  (unsigned long long)s->mmio_writes);
+        bool any = false;
+        for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
+            if (!s->refused[r])
+                continue;
+            av_printf("%s %s=%llu", any ? "" : "; refused:", refuse_name((enum refuse_reason)r),
+                      (unsigned long long)s->refused[r]);
+            any = true;
+        }
+        av_printf("\n");
+    }
+}
