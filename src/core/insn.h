@@ -47,6 +47,10 @@ struct insn_mem {
     unsigned len;       /* instruction length in bytes (2 or 4) */
 };
 
+/* Each decoder returns INSN_OK and fills *out, or returns an insn_err and
+ * leaves *out untouched. Fields that do not apply are zero: off_kind is
+ * INSN_OFF_NONE (imm, rm, shift zero) whenever there is no writeback. */
+
 /* Decode one A64 instruction. */
 int insn_decode_a64(uint32_t insn, struct insn_mem *out);
 
