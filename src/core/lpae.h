@@ -40,7 +40,7 @@
 
 /* ---- Descriptor type, bits[1:0] ----------------------------------------- */
 
-#define LPAE_DESC_VALID (1ull << 0) /* bit 0 clear: invalid, every other bit ignored */
+#define LPAE_DESC_VALID     (1ull << 0) /* bit 0 clear: invalid, every other bit ignored */
 #define LPAE_DESC_TYPE_MASK 0x3ull
 /* Levels 0-2: bit 1 set is a table descriptor, clear is a block. */
 #define LPAE_DESC_TYPE_BLOCK 0x1ull
