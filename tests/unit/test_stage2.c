@@ -695,6 +695,8 @@ static void test_enomem_leaves_tables_unchanged(void **state)
     assert_unmapped(c, blk + 4 * M2);
     assert_leaf(c, blk + 5 * M2, 0x3c0000000ull + 5 * M2, 2, S2_RW);
     assert_leaf(c, blk + 4 * M2 - K4, 0x3c0000000ull + 4 * M2 - K4, 2, S2_RW);
+    assert_int_equal(c->s2.tables, t0 + 1);
+    t0 = c->s2.tables;
     give_back(h, n);
 
     /* Two pages: the level-2 and the first level-3 table work, the second
