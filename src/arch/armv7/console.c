@@ -1,0 +1,64 @@
+/*
+ * The hypervisor's console on the physical PL011 (PL011 TRM, ARM DDI 0183:
+ * UARTDR at 0x00, UARTFR at 0x18) and power off through PSCI SYSTEM_OFF
+ * (Arm DEN0022) to the firmware, with the conduit the DTB names.
+ */
+#include "arch/arch.h"
+#include "arch/armv7/armv7.h"
+#include "lib/log.h"
+
+#define UART_DR       0x00
+#define UART_FR       0x18
+#define UART_FR_RXFE  (1u << 4)
+#define UART_FR_TXFF  (1u << 5)
+#define QEMU_VIRT_UART 0x09000000u
+
+#define PSCI_SYSTEM_OFF 0x84000008u
+
+static volatile uint32_t *uart = (volatile uint32_t *)QEMU_VIRT_UART;
+static bool psci_smc;
+
+void armv7_console_set_base(uint64_t base)
+{
+    /* Only the first GiB is mapped as Device (hyp_mmu.c). */
+    if (base && base < (1ull << 30))
+        uart = (volatile uint32_t *)(uintptr_t)base;
+}
+
+void armv7_set_psci_smc(bool smc)
+{
+    psci_smc = smc;
+}
+
+void arch_console_putc(char c)
+{
+    while (uart[UART_FR / 4] & UART_FR_TXFF)
+        ;
+    uart[UART_DR / 4] = (uint8_t)c;
+}
+
+int arch_console_getc(void)
+{
+    if (uart[UART_FR / 4] & UART_FR_RXFE)
+        return -1;
+    return (int)(uart[UART_DR / 4] & 0xff);
+}
+
+const char *arch_name(void)
+{
+    return "armv7";
+}
+
+_Noreturn void arch_halt(int status)
+{
+    av_printf("armvisor: halt %d\n", status);
+    if (psci_smc) {
+        register uint32_t r0 __asm__("r0") = PSCI_SYSTEM_OFF;
+        __asm__ volatile(".arch_extension sec\n\tsmc #0" : "+r"(r0) : : "r1", "r2", "r3", "memory");
+        av_printf("armvisor: PSCI SYSTEM_OFF returned %d\n", (int)r0);
+    } else {
+        av_printf("armvisor: no PSCI SMC conduit in the DTB: stopping the CPU\n");
+    }
+    for (;;)
+        __asm__ volatile("wfi");
+}

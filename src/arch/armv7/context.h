@@ -1,0 +1,106 @@
+/*
+ * The saved state of one ARMv7 vCPU (struct arch_vcpu) and the byte offsets
+ * the assembly entry/exit path (vectors.S) uses to reach it.
+ *
+ * Split in three parts by who switches them:
+ *  - struct armv7_gprs: r0-r12, the banked SP/LR/SPSR of every PL1/PL0 mode,
+ *    the FIQ-banked r8-r12, and ELR_hyp/SPSR_hyp (the guest's PC and CPSR).
+ *    vectors.S saves and restores these on every exit and entry.
+ *  - struct armv7_cp15: the PL1 system registers a Linux guest owns; the
+ *    hypervisor in Hyp mode never uses them, vcpu_switch.c saves/restores them.
+ *  - struct armv7_vfp: d0-d31, FPSCR, FPEXC (vfp.S), switched eagerly.
+ */
+#ifndef ARCH_ARMV7_CONTEXT_H
+#define ARCH_ARMV7_CONTEXT_H
+
+/* Offsets into struct armv7_gprs (checked by _Static_assert below). */
+#define CTX_R0       0
+#define CTX_SP_USR   52
+#define CTX_LR_USR   56
+#define CTX_PC       60 /* ELR_hyp */
+#define CTX_CPSR     64 /* SPSR_hyp */
+#define CTX_SVC      68 /* sp, lr, spsr */
+#define CTX_ABT      80
+#define CTX_UND      92
+#define CTX_IRQ      104
+#define CTX_FIQ      116 /* r8-r12, sp, lr, spsr */
+#define CTX_GPRS_SIZE 148
+
+/* What the vector stubs return from armv7_guest_enter (enum arch_exit_kind). */
+#define GUEST_EXIT_TRAP 0
+#define GUEST_EXIT_IRQ  1
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+struct armv7_banked {
+    uint32_t sp, lr, spsr;
+};
+
+struct armv7_gprs {
+    uint32_t r[13];  /* r0-r12; r8-r12 as every mode but FIQ sees them */
+    uint32_t sp_usr; /* shared by usr and sys */
+    uint32_t lr_usr;
+    uint32_t pc;     /* ELR_hyp: where the guest resumes */
+    uint32_t cpsr;   /* SPSR_hyp: the guest's CPSR */
+    struct armv7_banked svc, abt, und, irq;
+    uint32_t r_fiq[5]; /* r8_fiq-r12_fiq */
+    struct armv7_banked fiq;
+};
+
+struct armv7_cp15 {
+    uint32_t sctlr, cpacr, ttbcr, dacr;
+    uint64_t ttbr0, ttbr1, par;
+    uint32_t dfsr, ifsr, adfsr, aifsr, dfar, ifar;
+    uint32_t prrr, nmrr, amair0, amair1; /* MAIR0/MAIR1 under TTBCR.EAE */
+    uint32_t vbar, contextidr, tpidrurw, tpidruro, tpidrprw;
+    uint32_t csselr, cntkctl;
+    uint32_t cntv_ctl;
+    uint64_t cntv_cval, cntvoff;
+    uint32_t vmpidr;
+};
+
+struct armv7_vfp {
+    uint64_t d[32];
+    uint32_t fpscr, fpexc;
+};
+
+struct arch_vcpu {
+    struct armv7_gprs gprs; /* first: vectors.S gets this pointer in HTPIDR */
+    struct armv7_cp15 cp15;
+    struct armv7_vfp vfp;
+    uint32_t hcr;      /* HCR while this vCPU runs */
+    uint32_t last_hsr; /* syndrome of the last trap (WnR for injected aborts) */
+    int started;       /* caches made coherent for the guest's first entry */
+    struct vcpu *owner;
+};
+
+_Static_assert(offsetof(struct armv7_gprs, r) == CTX_R0, "ctx r0");
+_Static_assert(offsetof(struct armv7_gprs, sp_usr) == CTX_SP_USR, "ctx sp_usr");
+_Static_assert(offsetof(struct armv7_gprs, lr_usr) == CTX_LR_USR, "ctx lr_usr");
+_Static_assert(offsetof(struct armv7_gprs, pc) == CTX_PC, "ctx pc");
+_Static_assert(offsetof(struct armv7_gprs, cpsr) == CTX_CPSR, "ctx cpsr");
+_Static_assert(offsetof(struct armv7_gprs, svc) == CTX_SVC, "ctx svc");
+_Static_assert(offsetof(struct armv7_gprs, abt) == CTX_ABT, "ctx abt");
+_Static_assert(offsetof(struct armv7_gprs, und) == CTX_UND, "ctx und");
+_Static_assert(offsetof(struct armv7_gprs, irq) == CTX_IRQ, "ctx irq");
+_Static_assert(offsetof(struct armv7_gprs, r_fiq) == CTX_FIQ, "ctx fiq");
+_Static_assert(sizeof(struct armv7_gprs) == CTX_GPRS_SIZE, "ctx size");
+_Static_assert(GUEST_EXIT_TRAP == ARCH_EXIT_TRAP && GUEST_EXIT_IRQ == ARCH_EXIT_IRQ, "kinds");
+
+/* vectors.S: load ctx, ERET to the guest; returns GUEST_EXIT_* when it traps. */
+int armv7_guest_enter(struct armv7_gprs *ctx);
+
+/* vfp.S: eager switch of the guest's VFP/NEON registers. */
+void armv7_vfp_save(struct armv7_vfp *vfp);
+void armv7_vfp_restore(const struct armv7_vfp *vfp);
+
+/* vcpu_switch.c: the guest's PL1 system registers to / from the CPU. */
+void armv7_cp15_save(struct armv7_cp15 *c);
+void armv7_cp15_restore(const struct armv7_cp15 *c);
+#endif
+
+#endif

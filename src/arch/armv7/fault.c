@@ -1,0 +1,40 @@
+/*
+ * An exception taken in Hyp mode itself (vectors.S stubs): always a
+ * hypervisor bug. Print what the CPU reported (HSR, ELR_hyp, SPSR_hyp,
+ * HDFAR, HIFAR, HPFAR, the registers) and stop: on this uniprocessor port
+ * that means powering the machine off with status ARMV7_HALT_HYP_FAULT.
+ */
+#include "arch/armv7/armv7.h"
+#include "arch/armv7/cp15.h"
+#include "lib/log.h"
+
+#define ARMV7_HALT_HYP_FAULT 3
+
+static const char *const vector_names[] = {
+    "reset", "undefined instruction", "HVC in Hyp", "prefetch abort", "data abort",
+};
+
+void armv7_hyp_fault(unsigned vector, const uint32_t *regs, uint32_t sp)
+{
+    static int nested;
+    if (nested++) {
+        /* Faulting while reporting a fault: stop quietly. */
+        for (;;)
+            __asm__ volatile("wfi");
+    }
+    uint32_t elr, spsr;
+    __asm__ volatile("mrs %0, ELR_hyp" : "=r"(elr));
+    __asm__ volatile("mrs %0, spsr" : "=r"(spsr));
+    const char *name = vector < 5 ? vector_names[vector] : "?";
+    log_err("exception in Hyp mode: %s\n", name);
+    av_printf("  HSR=0x%08x ELR_hyp=0x%08x SPSR_hyp=0x%08x\n", (unsigned)cp_read32(HSR),
+              (unsigned)elr, (unsigned)spsr);
+    av_printf("  HDFAR=0x%08x HIFAR=0x%08x HPFAR=0x%08x SP_hyp=0x%08x\n",
+              (unsigned)cp_read32(HDFAR), (unsigned)cp_read32(HIFAR),
+              (unsigned)cp_read32(HPFAR), (unsigned)sp);
+    for (unsigned i = 0; i < 13; i++)
+        av_printf("  r%-2u=0x%08x%s", i, (unsigned)regs[i], (i % 4 == 3) ? "\n" : "");
+    av_printf("  lr =0x%08x\n", (unsigned)regs[13]);
+    log_err("CPU %u stopped\n", cp_read32(MPIDR) & 0xffu);
+    arch_halt(ARMV7_HALT_HYP_FAULT);
+}

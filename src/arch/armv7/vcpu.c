@@ -1,0 +1,279 @@
+/*
+ * vCPU creation, entry/exit and register access for the ARMv7 port.
+ *
+ * A vCPU's state lives in a struct arch_vcpu (context.h) from a static pool,
+ * one slot per struct vcpu (the core's vCPUs come from a static pool too,
+ * so the slot of a vCPU object is reused when its VM is recreated).
+ * arch_vcpu_run restores the guest's cp15 and VFP state, installs HCR and
+ * VTTBR, and enters the guest through vectors.S; on the way out it saves
+ * them back and fills struct arch_exit from HSR, HDFAR/HIFAR and HPFAR.
+ */
+#include <string.h>
+
+#include "arch/armv7/armv7.h"
+#include "arch/armv7/context.h"
+#include "arch/armv7/cp15.h"
+#include "core/syndrome_v7.h"
+#include "core/vm.h"
+#include "lib/log.h"
+
+/* What a guest traps (HCR, B4.1.65):
+ *  VM            stage-2 translation;
+ *  SWIO          its set/way invalidates become clean+invalidate (it must not
+ *                discard lines that hold someone else's data);
+ *  FMO/IMO/AMO   physical FIQ/IRQ/asynchronous aborts come to Hyp;
+ *  TWI/TWE       WFI/WFE trap, so an idle guest gives the CPU back;
+ *  TSC           SMC traps (the core answers PSCI for the guest);
+ *  TIDCP, TAC    IMPLEMENTATION DEFINED lockdown registers and ACTLR trap
+ *                (they act on the physical CPU); the core refuses them with
+ *                an UNDEF. HSTR.T15 below does the same for all of c15. */
+#define HCR_GUEST                                                                              \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC |           \
+     HCR_TIDCP | HCR_TAC)
+#define HSTR_GUEST HSTR_T(15)
+
+#define GUEST_CPSR_RESET (CPSR_MODE_SVC | CPSR_A | CPSR_I | CPSR_F)
+
+static struct arch_vcpu pool[VM_MAX * VM_MAX_VCPUS];
+
+void armv7_cpu_init(void)
+{
+    cp_write32(VTCR, VTCR_VALUE);
+    cp_write32(HCPTR, HCPTR_GUEST);
+    cp_write32(HSTR, HSTR_GUEST);
+    /* The guest may read the physical counter (CNTPCT, B8.1.2); the
+     * physical timer stays ours: its registers trap and are refused. */
+    cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN);
+    cp_write64(CNTVOFF, 0);
+    cp_write32(VPIDR, cp_read32(MIDR));
+    isb();
+}
+
+static struct arch_vcpu *slot_for(struct vcpu *vcpu)
+{
+    struct arch_vcpu *free_slot = NULL;
+    for (size_t i = 0; i < sizeof(pool) / sizeof(pool[0]); i++) {
+        if (pool[i].owner == vcpu)
+            return &pool[i];
+        if (!pool[i].owner && !free_slot)
+            free_slot = &pool[i];
+    }
+    return free_slot;
+}
+
+int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
+{
+    if (boot->isa == ISA_A64) {
+        log_err("vCPU %u: an AArch64 guest cannot run on an ARMv7 host\n", vcpu->id);
+        return -1;
+    }
+    struct arch_vcpu *c = slot_for(vcpu);
+    if (!c) {
+        log_err("vCPU %u: no free context slot\n", vcpu->id);
+        return -1;
+    }
+    memset(c, 0, sizeof(*c));
+    c->owner = vcpu;
+    vcpu->arch = c;
+
+    for (unsigned i = 0; i < 4; i++)
+        c->gprs.r[i] = (uint32_t)boot->regs[i];
+    c->gprs.pc = (uint32_t)boot->pc;
+    c->gprs.cpsr = GUEST_CPSR_RESET | (boot->isa == ISA_T32 ? CPSR_T : 0);
+    if (boot->isa == ISA_T32)
+        c->gprs.pc &= ~1u;
+
+    c->cp15.sctlr = SCTLR_GUEST_RESET;
+    c->cp15.vmpidr = MPIDR_RES1 | (vcpu->id & 0xffu);
+    /* The guest's virtual counter starts near zero. */
+    c->cp15.cntvoff = arch_counter_read();
+    c->hcr = HCR_GUEST;
+    return 0;
+}
+
+static bool hpfar_valid(uint32_t hsr)
+{
+    unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
+    if (ec != HSR_EC_DABT_GUEST && ec != HSR_EC_IABT_GUEST)
+        return false;
+    /* HPFAR holds the IPA for stage-2 translation, access flag and
+     * permission faults (B4.1.70): FSC 0b0001LL, 0b0010LL, 0b0011LL. */
+    unsigned fsc = hsr & HSR_ISS_FSC_MASK;
+    return (fsc >> 2) >= 1 && (fsc >> 2) <= 3;
+}
+
+void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
+{
+    struct arch_vcpu *c = vcpu->arch;
+
+    if (!c->started) {
+        /* The image was copied in through our cache; the guest starts with
+         * its MMU and caches off and must see it in RAM. */
+        armv7_cache_flush_all();
+        c->started = 1;
+    }
+    armv7_cp15_restore(&c->cp15);
+    armv7_vfp_restore(&c->vfp);
+    cp_write32(HCR, c->hcr);
+    cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    isb();
+
+    int kind = armv7_guest_enter(&c->gprs);
+
+    armv7_vfp_save(&c->vfp);
+    armv7_cp15_save(&c->cp15);
+
+    memset(exit, 0, sizeof(*exit));
+    exit->fmt = SYNDROME_V7_HSR;
+    if (kind == GUEST_EXIT_IRQ) {
+        exit->kind = ARCH_EXIT_IRQ;
+        c->last_hsr = 0;
+        return;
+    }
+    uint32_t hsr = cp_read32(HSR);
+    unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
+    exit->kind = ARCH_EXIT_TRAP;
+    exit->syndrome = hsr;
+    if (ec == HSR_EC_DABT_GUEST)
+        exit->far = cp_read32(HDFAR);
+    else if (ec == HSR_EC_IABT_GUEST)
+        exit->far = cp_read32(HIFAR);
+    if (hpfar_valid(hsr)) {
+        uint32_t hpfar = cp_read32(HPFAR);
+        /* HPFAR[31:4] = IPA[39:12]. */
+        exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
+        exit->ipa_valid = true;
+    }
+    c->last_hsr = hsr;
+}
+
+/* ---- Registers as the guest's current mode sees them --------------------- */
+
+static struct armv7_banked *banked_of(struct armv7_gprs *g)
+{
+    switch (g->cpsr & CPSR_MODE_MASK) {
+    case CPSR_MODE_SVC:
+        return &g->svc;
+    case CPSR_MODE_ABT:
+        return &g->abt;
+    case CPSR_MODE_UND:
+        return &g->und;
+    case CPSR_MODE_IRQ:
+        return &g->irq;
+    case CPSR_MODE_FIQ:
+        return &g->fiq;
+    default: /* usr, sys: SPSR_hyp never holds Hyp or Monitor for a guest */
+        return NULL;
+    }
+}
+
+static uint32_t *reg_slot(struct armv7_gprs *g, unsigned n)
+{
+    bool fiq = (g->cpsr & CPSR_MODE_MASK) == CPSR_MODE_FIQ;
+    if (n < 8)
+        return &g->r[n];
+    if (n < 13)
+        return fiq ? &g->r_fiq[n - 8] : &g->r[n];
+    struct armv7_banked *b = banked_of(g);
+    if (n == 13)
+        return b ? &b->sp : &g->sp_usr;
+    if (n == 14)
+        return b ? &b->lr : &g->lr_usr;
+    return NULL;
+}
+
+uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
+{
+    struct armv7_gprs *g = &vcpu->arch->gprs;
+    if (n == 15) /* reads as the instruction's address + 8 (A32) / + 4 (T32) */
+        return g->pc + ((g->cpsr & CPSR_T) ? 4 : 8);
+    uint32_t *r = reg_slot(g, n);
+    return r ? *r : 0;
+}
+
+void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
+{
+    struct armv7_gprs *g = &vcpu->arch->gprs;
+    if (n == 15) { /* a branch: the guest resumes there */
+        g->pc = (uint32_t)val;
+        return;
+    }
+    uint32_t *r = reg_slot(g, n);
+    if (r)
+        *r = (uint32_t)val;
+}
+
+uint64_t arch_vcpu_sp_read(struct vcpu *vcpu)
+{
+    return arch_vcpu_reg_read(vcpu, 13);
+}
+
+void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
+{
+    arch_vcpu_reg_write(vcpu, 13, val);
+}
+
+uint64_t arch_vcpu_pc(struct vcpu *vcpu)
+{
+    return vcpu->arch->gprs.pc;
+}
+
+enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)
+{
+    return (vcpu->arch->gprs.cpsr & CPSR_T) ? ISA_T32 : ISA_A32;
+}
+
+bool arch_vcpu_data_be(struct vcpu *vcpu)
+{
+    return (vcpu->arch->gprs.cpsr & CPSR_E) != 0;
+}
+
+/* ITAdvance() of the ARMv7-A ARM (A2.5.2): at the end of an IT block
+ * (ITSTATE[2:0] == 0) ITSTATE clears, else ITSTATE[4:0] shifts left. */
+static uint32_t it_advance(uint32_t cpsr)
+{
+    uint32_t it = ((cpsr & CPSR_IT_LO_MASK) >> CPSR_IT_LO_SHIFT) |
+                  (((cpsr & CPSR_IT_HI_MASK) >> CPSR_IT_HI_SHIFT) << 2);
+    if (it == 0)
+        return cpsr;
+    if ((it & 0x7) == 0)
+        it = 0;
+    else
+        it = (it & 0xe0) | ((it << 1) & 0x1f);
+    cpsr &= ~CPSR_IT_MASK;
+    return cpsr | ((it & 0x3) << CPSR_IT_LO_SHIFT) | ((it >> 2) << CPSR_IT_HI_SHIFT);
+}
+
+void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len)
+{
+    struct armv7_gprs *g = &vcpu->arch->gprs;
+    g->pc += len;
+    if (g->cpsr & CPSR_T)
+        g->cpsr = it_advance(g->cpsr);
+}
+
+bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)
+{
+    struct arch_vcpu *c = vcpu->arch;
+    if (va >> 32)
+        return false;
+    /* ATS1CPR walks the guest's stage 1 with the PL1 registers now in the
+     * CPU, its table reads going through this VM's stage 2; PAR is guest
+     * state, restored from the context on the next entry. */
+    armv7_cp15_restore(&c->cp15);
+    cp_write32(HCR, c->hcr);
+    cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    isb();
+    cp_write32(ATS1CPR, (uint32_t)va);
+    isb();
+    uint64_t par = cp_read64(PAR64);
+    if (par & PAR_F)
+        return false;
+    if (par & PAR_LPAE) /* 64-bit format: PA[39:12] in bits 39:12 */
+        *ipa = (par & 0xfffffff000ull) | (va & 0xfff);
+    else if (par & PAR_SS) /* supersection: PA[31:24] (PA[39:32] not given) */
+        *ipa = (par & 0xff000000u) | (va & 0xffffff);
+    else
+        *ipa = (par & 0xfffff000u) | (va & 0xfff);
+    return true;
+}
