@@ -4,6 +4,84 @@
 # qemu_check.py. Label: system.
 set(ARMV7_QEMU qemu-system-arm -M virt,virtualization=on -cpu cortex-a15 -m 512M
     -nographic -nic none -kernel ${ARMVISOR_BIN})
+set(A32_DIR ${CMAKE_CURRENT_SOURCE_DIR}/guests/a32)
+set(A32_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a32)
+
+# Guests are freestanding programs of their own, not part of the hypervisor:
+# built with the cross compiler directly so none of the image's flags apply.
+# MMU off in the guest means Strongly-ordered data accesses: no unaligned ones.
+set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreestanding
+    -nostdlib -fno-builtin -fno-pie -fno-stack-protector -O2 -g -Wall -Wextra -Werror
+    -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
+
+# a32_guest(<name> <arm|thumb> <source>): guests/a32/<name>.bin
+function(a32_guest name isa src)
+  set(elf ${A32_OUT}/${name}.elf)
+  set(bin ${A32_OUT}/${name}.bin)
+  set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
+  add_custom_command(
+    OUTPUT ${bin}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
+    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${A32_DIR}/${src}
+            -lgcc
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
+    DEPENDS ${common} ${A32_DIR}/${src} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
+    COMMENT "a32 guest ${name} (${isa})")
+  add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
+endfunction()
+
+# armv7_test(<name> <guest> [--expect/--reject ...]): boot the guest; every
+# test also needs a clean power-off and no hypervisor fault or guest FAIL.
+function(armv7_test name guest)
+  add_test(NAME armv7_${name}
+           COMMAND ${QEMU_CHECK} --timeout 60 ${ARGN}
+                   --expect "armvisor: halt 0"
+                   --reject "exception in Hyp mode" --reject ": FAIL"
+                   -- ${ARMV7_QEMU} -initrd ${A32_OUT}/${guest}.bin)
+  set_tests_properties(armv7_${name} PROPERTIES LABELS system)
+endfunction()
+
+a32_guest(hello arm hello.c)
+a32_guest(hello_t32 thumb hello.c)
+a32_guest(hvc arm hvc.c)
+a32_guest(dabt arm dabt.c)
+a32_guest(wfi arm wfi.c)
+a32_guest(undef arm undef.c)
+a32_guest(undef_t32 thumb undef.c)
+a32_guest(mmio_ldst_a32 arm mmio_ldst.c)
+a32_guest(mmio_ldst_t32 thumb mmio_ldst.c)
+
+armv7_test(hello hello
+           --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
+armv7_test(hello_t32 hello_t32
+           --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
+armv7_test(hvc hvc
+           --expect "hvc ping: ok" --expect "hvc psci version: ok"
+           --expect "smc psci version: ok" --expect "hvc unknown id: ok"
+           --expect "hvc unknown owner: ok" --expect "putc via hvc")
+armv7_test(dabt dabt
+           --expect "refused \\(no-device\\).*far 0x20000000"
+           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000008 DFAR=0x20000000"
+           --expect "load DFAR: ok"
+           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000808 DFAR=0x20000004"
+           --expect "store DFAR: ok" --expect "still running after the aborts")
+armv7_test(wfi wfi
+           --expect "guest: wfi returned" --expect "guest: wfe returned"
+           --expect "exits.* wfi=3")
+armv7_test(undef undef
+           --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(arm\\)"
+           --expect "c15 read refused with undef: ok" --expect "c15 write refused with undef: ok"
+           --expect "ACTLR write refused with undef: ok")
+armv7_test(undef_t32 undef_t32
+           --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(thumb\\)"
+           --expect "c15 read refused with undef: ok" --expect "ACTLR write refused with undef: ok")
+armv7_test(mmio_ldst_a32 mmio_ldst_a32
+           --expect "mmio_ldst: A32" --expect "strd/ldrd round trip: ok"
+           --expect "post-indexed strb" --expect "post-indexed strb writeback: ok")
+armv7_test(mmio_ldst_t32 mmio_ldst_t32
+           --expect "mmio_ldst: T32" --expect "strd/ldrd round trip: ok"
+           --expect "post-indexed strb writeback: ok"
+           --expect "\\*" --expect "IT block after an emulated store: ok")
 
 # Boot without a guest: the hypervisor says why and powers off (status 2).
 add_test(NAME armv7_boot_no_guest

@@ -1,0 +1,169 @@
+/* Runtime of the AArch32 test guests (see guest.h). */
+#include "guest.h"
+
+unsigned failures;
+volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
+
+uint32_t guest_undef(uint32_t spsr, uint32_t lr);
+uint32_t guest_dabt(uint32_t spsr, uint32_t lr);
+uint32_t guest_pabt(uint32_t spsr, uint32_t lr);
+void guest_bad_vector(void);
+
+static volatile uint32_t *const uart = (volatile uint32_t *)PL011_BASE;
+
+void put_char(char c)
+{
+    while (uart[PL011_FR / 4] & (1u << 5)) /* TXFF */
+        ;
+    uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+void put_str(const char *s)
+{
+    while (*s)
+        put_char(*s++);
+}
+
+void put_hex(uint32_t v)
+{
+    put_str("0x");
+    for (int sh = 28; sh >= 0; sh -= 4)
+        put_char("0123456789abcdef"[(v >> sh) & 0xf]);
+}
+
+struct smccc_res hvc_call(uint32_t fn, uint32_t a1)
+{
+    register uint32_t r0 __asm__("r0") = fn;
+    register uint32_t r1 __asm__("r1") = a1;
+    register uint32_t r2 __asm__("r2") = 0;
+    register uint32_t r3 __asm__("r3") = 0;
+    __asm__ volatile(".arch_extension virt\n\thvc #0"
+                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+                     :
+                     : "memory");
+    return (struct smccc_res){r0, r1, r2, r3};
+}
+
+struct smccc_res smc_call(uint32_t fn, uint32_t a1)
+{
+    register uint32_t r0 __asm__("r0") = fn;
+    register uint32_t r1 __asm__("r1") = a1;
+    register uint32_t r2 __asm__("r2") = 0;
+    register uint32_t r3 __asm__("r3") = 0;
+    __asm__ volatile(".arch_extension sec\n\tsmc #0"
+                     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+                     :
+                     : "memory");
+    return (struct smccc_res){r0, r1, r2, r3};
+}
+
+void check(const char *name, int ok)
+{
+    put_str(name);
+    put_str(ok ? ": ok\n" : ": FAIL\n");
+    if (!ok)
+        failures++;
+}
+
+void guest_exit_ok(void)
+{
+    if (failures) {
+        put_str("guest: failures: ");
+        put_hex(failures);
+        put_str("\n");
+        hvc_call(AV_HVC_EXIT, failures);
+    } else {
+        put_str("guest: all checks passed\n");
+        hvc_call(PSCI_SYSTEM_OFF, 0);
+    }
+    for (;;)
+        ;
+}
+
+static uint32_t read_dfsr(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(v));
+    return v;
+}
+
+static uint32_t read_dfar(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(v));
+    return v;
+}
+
+static uint32_t read_ifsr(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c5, c0, 1" : "=r"(v));
+    return v;
+}
+
+static uint32_t read_ifar(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c6, c0, 2" : "=r"(v));
+    return v;
+}
+
+#define SPSR_T (1u << 5)
+
+/* Length of the instruction at addr in the state spsr gives. */
+static uint32_t insn_len(uint32_t spsr, uint32_t addr)
+{
+    if (!(spsr & SPSR_T))
+        return 4;
+    uint16_t hw1 = *(const volatile uint16_t *)addr;
+    return (hw1 >> 11) >= 0x1d ? 4 : 2;
+}
+
+uint32_t guest_undef(uint32_t spsr, uint32_t lr)
+{
+    uint32_t insn = lr - ((spsr & SPSR_T) ? 2 : 4);
+    undef_count++;
+    put_str("guest: undef at ");
+    put_hex(insn);
+    put_str((spsr & SPSR_T) ? " (thumb)\n" : " (arm)\n");
+    return insn + insn_len(spsr, insn);
+}
+
+uint32_t guest_dabt(uint32_t spsr, uint32_t lr)
+{
+    uint32_t insn = lr - 8;
+    last_dfsr = read_dfsr();
+    last_dfar = read_dfar();
+    dabt_count++;
+    put_str("guest: data abort at ");
+    put_hex(insn);
+    put_str(" DFSR=");
+    put_hex(last_dfsr);
+    put_str(" DFAR=");
+    put_hex(last_dfar);
+    put_str("\n");
+    return insn + insn_len(spsr, insn);
+}
+
+uint32_t guest_pabt(uint32_t spsr, uint32_t lr)
+{
+    last_ifsr = read_ifsr();
+    last_ifar = read_ifar();
+    put_str("guest: prefetch abort IFSR=");
+    put_hex(last_ifsr);
+    put_str(" IFAR=");
+    put_hex(last_ifar);
+    put_str(" SPSR=");
+    put_hex(spsr);
+    put_str(": stopping\n");
+    failures++;
+    guest_exit_ok();
+    return lr;
+}
+
+void guest_bad_vector(void)
+{
+    put_str("guest: unexpected exception: FAIL\n");
+    failures++;
+    guest_exit_ok();
+}
