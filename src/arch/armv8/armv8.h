@@ -1,0 +1,127 @@
+/*
+ * Between the files of the armv8 arch only: the saved vCPU context (struct
+ * arch_vcpu) with the offsets vectors.S uses, and the boot-time services
+ * (console, memory, MMU, firmware) the other files call.
+ */
+#ifndef ARCH_ARMV8_ARMV8_H
+#define ARCH_ARMV8_ARMV8_H
+
+/* Offsets into struct armv8_gregs, for vectors.S (checked below). */
+#define GREGS_X0     0
+#define GREGS_X30    240
+#define GREGS_PC     248 /* ELR_EL2: the guest's PC */
+#define GREGS_PSTATE 256 /* SPSR_EL2: the guest's PSTATE */
+#define GREGS_SIZE   264
+
+/* What armv8_guest_enter returns: which vector the guest left through. */
+#define GUEST_EXIT_SYNC   0
+#define GUEST_EXIT_IRQ    1
+#define GUEST_EXIT_FIQ    2
+#define GUEST_EXIT_SERROR 3
+
+/* Where the image runs: QEMU virt RAM base + text_offset, the address a
+ * Linux-Image loader uses for a 2 MiB aligned base at the start of RAM
+ * (linker.ld places the image there; keep both in step). */
+#define ARMV8_TEXT_OFFSET 0x200000
+
+/* Boot stack per CPU (bytes). */
+#define ARMV8_STACK_SIZE 16384
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "lib/fdt.h"
+
+/* General registers the exit path saves in assembly. */
+struct armv8_gregs {
+    uint64_t x[31];
+    uint64_t pc;
+    uint64_t pstate;
+};
+
+/* EL1 (and EL0) system registers a guest OS owns (what Linux uses). */
+struct armv8_el1_regs {
+    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1;
+    uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+    uint64_t esr, far, afsr0, afsr1, par, csselr, cntkctl, mdscr;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1;
+};
+
+/* FP/SIMD: V0-V31 (128 bit each), FPSR, FPCR. Switched lazily (vcpu.c). */
+struct armv8_fpsimd {
+    _Alignas(16) uint64_t v[64];
+    uint64_t fpsr, fpcr;
+};
+
+struct arch_vcpu {
+    struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
+    struct armv8_el1_regs el1;
+    struct armv8_fpsimd fp;
+    uint64_t cntv_ctl, cntv_cval, cntvoff;
+    uint64_t hcr;       /* HCR_EL2 while this vCPU runs */
+    uint64_t vmpidr;    /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
+    uint32_t last_esr;  /* ESR_EL2 of the last trap (IL, WnR for injections) */
+    struct vcpu *owner;
+};
+
+_Static_assert(offsetof(struct armv8_gregs, x) == GREGS_X0, "gregs x0");
+_Static_assert(offsetof(struct armv8_gregs, x[30]) == GREGS_X30, "gregs x30");
+_Static_assert(offsetof(struct armv8_gregs, pc) == GREGS_PC, "gregs pc");
+_Static_assert(offsetof(struct armv8_gregs, pstate) == GREGS_PSTATE, "gregs pstate");
+_Static_assert(sizeof(struct armv8_gregs) == GREGS_SIZE, "gregs size");
+_Static_assert(offsetof(struct arch_vcpu, g) == 0, "gregs first");
+_Static_assert(offsetof(struct armv8_fpsimd, fpsr) == 512, "fpsimd.S layout");
+
+/* vectors.S: load g, ERET to the guest; returns GUEST_EXIT_* when it exits. */
+int armv8_guest_enter(struct armv8_gregs *g);
+/* vectors.S: the EL2 vector table. */
+extern char armv8_el2_vectors[];
+
+/* fpsimd.S */
+void armv8_fpsimd_save(struct armv8_fpsimd *fp);
+void armv8_fpsimd_restore(const struct armv8_fpsimd *fp);
+
+/* uart.c: the PL011 the hypervisor prints on (board default until the DTB
+ * names one). */
+#define BOARD_DEFAULT_PL011 0x09000000ull
+void armv8_uart_set_base(uint64_t pa);
+uint64_t armv8_uart_base(void);
+
+/* firmware.c: PSCI calls to the firmware (QEMU) through the DTB's conduit. */
+void armv8_psci_probe(const struct fdt *fdt);
+_Noreturn void armv8_system_off(void);
+
+/* mem.c: RAM and the page pool. */
+int armv8_mem_init(const struct fdt *fdt, uint64_t dtb_pa, uint64_t initrd_start,
+                   uint64_t initrd_end);
+/* The RAM banks found in the DTB. */
+unsigned armv8_ram_banks(const struct fdt_range **banks);
+/* Pages the pool can still hand out. */
+size_t armv8_pages_free(void);
+/* Whether [pa, pa+len) lies in RAM we identity-map. */
+int armv8_pa_is_ram(uint64_t pa, uint64_t len);
+
+/* mmu.c: EL2 stage-1 identity map and MMU/caches on. */
+int armv8_mmu_init(void);
+/* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */
+uint64_t armv8_pa_size_field(void);
+
+/* stage2.c: EL2 state that does not depend on the VM (once per CPU). */
+void armv8_el2_init(void);
+/* VTCR_EL2 value for a stage-2 format. */
+uint64_t armv8_vtcr(const struct stage2_format *fmt);
+
+/* trap.c: an exception taken at EL2 itself (vectors.S calls it). */
+struct armv8_el2_frame {
+    uint64_t x[31];
+    uint64_t kind;
+};
+_Noreturn void armv8_el2_fault(struct armv8_el2_frame *f);
+
+/* Linker-script symbols. */
+extern char __image_start[], __image_end[];
+#endif
+
+#endif

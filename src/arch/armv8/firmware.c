@@ -1,0 +1,81 @@
+/*
+ * Calls from the hypervisor to the firmware below it: PSCI (Arm DEN0022) to
+ * power the machine off, so QEMU exits and a test run ends.
+ *
+ * The conduit is the DTB /psci node's "method": QEMU virt with
+ * virtualization=on and no EL3 says "smc" (QEMU answers the SMC itself),
+ * without virtualization it says "hvc". Before the DTB is read we guess
+ * from our EL: at EL2 only SMC reaches anything below us.
+ */
+#include "arch/arch.h"
+#include "arch/armv8/armv8.h"
+#include "arch/armv8/sysregs.h"
+#include "lib/log.h"
+
+#define PSCI_0_2_SYSTEM_OFF 0x84000008u
+
+enum conduit { CONDUIT_NONE, CONDUIT_SMC, CONDUIT_HVC };
+static enum conduit conduit = CONDUIT_NONE;
+static bool probed;
+
+static bool str_is(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+void armv8_psci_probe(const struct fdt *fdt)
+{
+    int n = fdt_node_by_compatible(fdt, -1, "arm,psci-0.2");
+    if (n < 0)
+        n = fdt_node_by_compatible(fdt, -1, "arm,psci");
+    const char *method = n >= 0 ? fdt_getprop_str(fdt, n, "method") : NULL;
+    probed = true;
+    if (method && str_is(method, "smc"))
+        conduit = CONDUIT_SMC;
+    else if (method && str_is(method, "hvc"))
+        conduit = CONDUIT_HVC;
+    else
+        conduit = CONDUIT_NONE;
+}
+
+static enum conduit current_conduit(void)
+{
+    if (probed)
+        return conduit;
+    uint64_t el = (read_sysreg(CurrentEL) >> CURRENTEL_EL_SHIFT) & 3;
+    return el >= 2 ? CONDUIT_SMC : CONDUIT_HVC;
+}
+
+static void psci_call(uint32_t fid)
+{
+    register uint64_t x0 __asm__("x0") = fid;
+    switch (current_conduit()) {
+    case CONDUIT_SMC:
+        __asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+        break;
+    case CONDUIT_HVC:
+        __asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+        break;
+    case CONDUIT_NONE:
+        break;
+    }
+}
+
+_Noreturn void armv8_system_off(void)
+{
+    psci_call(PSCI_0_2_SYSTEM_OFF);
+    /* No PSCI, or it refused: park this CPU with interrupts masked. */
+    av_printf("armvisor: no PSCI SYSTEM_OFF; CPU parked\n");
+    for (;;)
+        __asm__ volatile("msr daifset, #0xf\n\twfe" ::: "memory");
+}
+
+_Noreturn void arch_halt(int status)
+{
+    av_printf("armvisor: halt %d\n", status);
+    armv8_system_off();
+}

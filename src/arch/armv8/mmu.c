@@ -1,0 +1,111 @@
+/*
+ * The hypervisor's own address space: EL2 stage-1 translation (TTBR0_EL2,
+ * TCR_EL2, MAIR_EL2), an identity map, then SCTLR_EL2.M/C/I on.
+ *
+ * Layout (4 KiB granule, 39-bit VA, lookup from level 1, VMSAv8-64 D5.2):
+ *   - RAM banks from the DTB: Normal write-back, inner shareable, 2 MiB
+ *     blocks (mem.c trimmed the banks to 2 MiB boundaries);
+ *   - the rest of each 1 GiB slot that holds RAM, and every slot below
+ *     4 GiB without RAM: Device-nGnRE, execute-never (the QEMU virt / Arm
+ *     Base System layouts put their devices there);
+ *   - everything else unmapped, so a stray pointer faults at EL2 (trap.c)
+ *     rather than reaching something by accident.
+ * Normal memory matters beyond speed: the stage-2 walker reads the tables
+ * the core writes with cacheable, inner-shareable accesses (VTCR_EL2), and
+ * exclusives need Normal memory.
+ */
+#include "arch/arch.h"
+#include "arch/armv8/armv8.h"
+#include "arch/armv8/sysregs.h"
+#include "lib/log.h"
+
+#define VA_BITS       39
+#define L1_ENTRIES    512
+#define L2_TABLES_MAX 8
+#define GIB           (1ull << 30)
+#define MIB2          (2ull << 20)
+#define DEVICE_LIMIT  (4 * GIB)
+
+static uint64_t l1[L1_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t l2[L2_TABLES_MAX][512] __attribute__((aligned(PAGE_SIZE)));
+
+static const uint64_t normal_block = PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) |
+                                     PTE_AP_RW_EL2 | PTE_SH_INNER | PTE_AF;
+static const uint64_t device_block = PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_DEVICE) |
+                                     PTE_AP_RW_EL2 | PTE_AF | PTE_XN;
+
+/* Whether [pa, pa+len) is entirely inside / overlaps a RAM bank. */
+static bool ram_overlaps(uint64_t pa, uint64_t len)
+{
+    const struct fdt_range *b;
+    unsigned n = armv8_ram_banks(&b);
+    for (unsigned i = 0; i < n; i++)
+        if (pa < b[i].base + b[i].size && b[i].base < pa + len)
+            return true;
+    return false;
+}
+
+/* TCR_EL2.PS / VTCR_EL2.PS: the CPU's PARange, capped at 48 bits (52-bit
+ * output needs the other descriptor format). */
+static uint64_t pa_size_field(void)
+{
+    uint64_t pa = read_sysreg(ID_AA64MMFR0_EL1) & ID_AA64MMFR0_PARANGE_MASK;
+    return pa > 5 ? 5 : pa;
+}
+
+int armv8_mmu_init(void)
+{
+    unsigned used_l2 = 0;
+    for (unsigned i = 0; i < L1_ENTRIES; i++) {
+        uint64_t slot = (uint64_t)i * GIB;
+        if (ram_overlaps(slot, GIB)) {
+            if (used_l2 == L2_TABLES_MAX) {
+                log_err("more than %u GiB slots of RAM: not mapped\n", L2_TABLES_MAX);
+                return -1;
+            }
+            uint64_t *t = l2[used_l2++];
+            for (unsigned j = 0; j < 512; j++) {
+                uint64_t pa = slot + (uint64_t)j * MIB2;
+                t[j] = pa | (armv8_pa_is_ram(pa, MIB2) ? normal_block : device_block);
+            }
+            l1[i] = ((uint64_t)(uintptr_t)t & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE;
+        } else if (slot < DEVICE_LIMIT) {
+            l1[i] = slot | device_block;
+        } else {
+            l1[i] = 0;
+        }
+    }
+    const struct fdt_range *b;
+    unsigned n = armv8_ram_banks(&b);
+    for (unsigned i = 0; i < n; i++)
+        if (b[i].base + b[i].size > (1ull << VA_BITS)) {
+            log_err("RAM above %u bits is not mapped\n", VA_BITS);
+            return -1;
+        }
+
+    /* The tables were written with the MMU off (non-cacheable): make them
+     * visible, drop any stale EL2 TLB entry, then switch on. */
+    dsb_sy();
+    __asm__ volatile("tlbi alle2" ::: "memory");
+    dsb_sy();
+    write_sysreg(mair_el2, MAIR_EL2_VALUE);
+    write_sysreg(tcr_el2, TCR_EL2_RES1 | ((64ull - VA_BITS) << TCR_EL2_T0SZ_SHIFT) |
+                              TCR_EL2_IRGN0_WBWA | TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER |
+                              TCR_EL2_TG0_4K | (pa_size_field() << TCR_EL2_PS_SHIFT));
+    write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)l1);
+    isb();
+    __asm__ volatile("ic iallu" ::: "memory");
+    dsb_sy();
+    isb();
+    write_sysreg(sctlr_el2,
+                 SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA);
+    isb();
+    log_info("EL2 MMU on: %u GiB slot(s) of RAM mapped Normal, devices below 4 GiB\n",
+             used_l2);
+    return 0;
+}
+
+uint64_t armv8_pa_size_field(void)
+{
+    return pa_size_field();
+}

@@ -1,0 +1,407 @@
+/*
+ * vCPUs on ARMv8: creation, the world switch around armv8_guest_enter
+ * (vectors.S), the exit record, and the register accessors the core uses.
+ *
+ * What is switched where:
+ *   - X0-X30, PC (ELR_EL2), PSTATE (SPSR_EL2): vectors.S, every entry/exit;
+ *   - EL1/EL0 system registers (struct armv8_el1_regs), the virtual timer,
+ *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, every entry/exit, so
+ *     the copy in memory is always the truth between runs;
+ *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
+ *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
+ *     registers are not loaded, and the trap is handled here (save the
+ *     owner's, load ours, retry the instruction) without the core seeing it.
+ *
+ * Contexts come from a static pool, one per (VM slot, vCPU), since the
+ * hypervisor has no heap.
+ */
+#include "arch/arch.h"
+#include "arch/armv8/armv8.h"
+#include "arch/armv8/sysregs.h"
+#include "core/syndrome_v8.h"
+#include "core/vm.h"
+#include "lib/log.h"
+
+static struct arch_vcpu slots[VM_MAX * VM_MAX_VCPUS];
+
+/* This CPU's FP/SIMD registers belong to this context (NULL: nobody's). */
+static struct arch_vcpu *fp_owner;
+/* This CPU's EL1 registers, HCR/VTTBR/VTCR hold this context's values. */
+static struct arch_vcpu *hw_loaded;
+
+/* Guest HCR_EL2 (D13.2.46): stage 2 on; physical IRQ/FIQ/SError to EL2 and
+ * the virtual ones on; set/way invalidates upgraded to clean+invalidate;
+ * SMC, WFI and WFE trapped; ACTLR_EL1 and IMPLEMENTATION DEFINED registers
+ * trapped (we refuse them: they are not switched); maintenance broadcast
+ * and barriers upgraded to inner shareable, as a vCPU may move between
+ * CPUs; EL1 is AArch64. */
+#define GUEST_HCR_A64                                                                       \
+    (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |    \
+     HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TACR |            \
+     HCR_EL2_TIDCP | HCR_EL2_RW)
+
+static struct arch_vcpu *ctx(struct vcpu *vcpu)
+{
+    if (!vcpu || !vcpu->arch) {
+        /* The core calls us only for started vCPUs: this is our bug. */
+        log_err("armv8: vCPU without context\n");
+        arch_halt(3);
+    }
+    return vcpu->arch;
+}
+
+const char *arch_name(void)
+{
+    return "armv8";
+}
+
+unsigned arch_cpu_id(void)
+{
+    return 0; /* one physical CPU until SMP */
+}
+
+int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
+{
+    if (!vcpu || !vcpu->vm || !boot || vcpu->vm->id == 0 || vcpu->vm->id > VM_MAX ||
+        vcpu->id >= VM_MAX_VCPUS)
+        return -1;
+    if (boot->isa != ISA_A64) {
+        /* AArch32 EL1 guests need HCR_EL2.RW = 0 and the banked-register
+         * view of X0-X30 (Arm ARM D1.20.1) in the accessors: not done yet. */
+        log_err("armv8: AArch32 guests are not supported yet\n");
+        return -1;
+    }
+    struct arch_vcpu *a = &slots[(vcpu->vm->id - 1) * VM_MAX_VCPUS + vcpu->id];
+    if (fp_owner == a)
+        fp_owner = NULL;
+    if (hw_loaded == a)
+        hw_loaded = NULL;
+    *a = (struct arch_vcpu){0};
+    /* Reset state (Arm ARM D1.9 / booting.rst): EL1h, DAIF masked, MMU
+     * and caches off, little-endian. */
+    a->g.pc = boot->pc;
+    a->g.pstate = PSR_DAIF | PSR_MODE_EL1h;
+    for (unsigned i = 0; i < 4; i++)
+        a->g.x[i] = boot->regs[i];
+    a->el1.sctlr = SCTLR_EL1_RES1;
+    a->hcr = GUEST_HCR_A64;
+    /* MPIDR_EL1 as the guest reads it: bit 31 RES1, Aff0 = vCPU index. */
+    a->vmpidr = (1ull << 31) | (vcpu->id & 0xff);
+    /* The guest's virtual counter starts near zero. */
+    a->cntvoff = arch_counter_read();
+    a->owner = vcpu;
+    vcpu->arch = a;
+    return 0;
+}
+
+/* ---- World switch -------------------------------------------------------- */
+
+static void el1_save(struct armv8_el1_regs *r)
+{
+    r->sp_el0 = read_sysreg(sp_el0);
+    r->sp_el1 = read_sysreg(sp_el1);
+    r->elr_el1 = read_sysreg(elr_el1);
+    r->spsr_el1 = read_sysreg(spsr_el1);
+    r->sctlr = read_sysreg(sctlr_el1);
+    r->cpacr = read_sysreg(cpacr_el1);
+    r->ttbr0 = read_sysreg(ttbr0_el1);
+    r->ttbr1 = read_sysreg(ttbr1_el1);
+    r->tcr = read_sysreg(tcr_el1);
+    r->mair = read_sysreg(mair_el1);
+    r->amair = read_sysreg(amair_el1);
+    r->vbar = read_sysreg(vbar_el1);
+    r->contextidr = read_sysreg(contextidr_el1);
+    r->esr = read_sysreg(esr_el1);
+    r->far = read_sysreg(far_el1);
+    r->afsr0 = read_sysreg(afsr0_el1);
+    r->afsr1 = read_sysreg(afsr1_el1);
+    r->par = read_sysreg(par_el1);
+    r->csselr = read_sysreg(csselr_el1);
+    r->cntkctl = read_sysreg(cntkctl_el1);
+    r->mdscr = read_sysreg(mdscr_el1);
+    r->tpidr_el0 = read_sysreg(tpidr_el0);
+    r->tpidrro_el0 = read_sysreg(tpidrro_el0);
+    r->tpidr_el1 = read_sysreg(tpidr_el1);
+}
+
+static void el1_restore(const struct armv8_el1_regs *r)
+{
+    write_sysreg(sp_el0, r->sp_el0);
+    write_sysreg(sp_el1, r->sp_el1);
+    write_sysreg(elr_el1, r->elr_el1);
+    write_sysreg(spsr_el1, r->spsr_el1);
+    write_sysreg(sctlr_el1, r->sctlr);
+    write_sysreg(cpacr_el1, r->cpacr);
+    write_sysreg(ttbr0_el1, r->ttbr0);
+    write_sysreg(ttbr1_el1, r->ttbr1);
+    write_sysreg(tcr_el1, r->tcr);
+    write_sysreg(mair_el1, r->mair);
+    write_sysreg(amair_el1, r->amair);
+    write_sysreg(vbar_el1, r->vbar);
+    write_sysreg(contextidr_el1, r->contextidr);
+    write_sysreg(esr_el1, r->esr);
+    write_sysreg(far_el1, r->far);
+    write_sysreg(afsr0_el1, r->afsr0);
+    write_sysreg(afsr1_el1, r->afsr1);
+    write_sysreg(par_el1, r->par);
+    write_sysreg(csselr_el1, r->csselr);
+    write_sysreg(cntkctl_el1, r->cntkctl);
+    write_sysreg(mdscr_el1, r->mdscr);
+    write_sysreg(tpidr_el0, r->tpidr_el0);
+    write_sysreg(tpidrro_el0, r->tpidrro_el0);
+    write_sysreg(tpidr_el1, r->tpidr_el1);
+}
+
+/* Put everything of a's but X0-X30/PC/PSTATE/FP into the CPU. */
+static void load_context(struct arch_vcpu *a)
+{
+    struct vm *vm = a->owner->vm;
+    write_sysreg(vtcr_el2, armv8_vtcr(&vm->stage2.fmt));
+    write_sysreg(vttbr_el2, stage2_vttbr(&vm->stage2));
+    write_sysreg(hcr_el2, a->hcr);
+    write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+    write_sysreg(vmpidr_el2, a->vmpidr);
+    el1_restore(&a->el1);
+    write_sysreg(cntvoff_el2, a->cntvoff);
+    write_sysreg(cntv_cval_el0, a->cntv_cval);
+    write_sysreg(cntv_ctl_el0, a->cntv_ctl);
+    isb();
+    hw_loaded = a;
+}
+
+static void save_context(struct arch_vcpu *a)
+{
+    el1_save(&a->el1);
+    a->cntv_ctl = read_sysreg(cntv_ctl_el0);
+    a->cntv_cval = read_sysreg(cntv_cval_el0);
+}
+
+static void fp_trap_on(bool on)
+{
+    uint64_t cptr = read_sysreg(cptr_el2);
+    cptr = on ? (cptr | CPTR_EL2_TFP) : (cptr & ~CPTR_EL2_TFP);
+    write_sysreg(cptr_el2, cptr);
+    isb();
+}
+
+/* The guest touched FP/SIMD while its registers were not loaded. */
+static void fp_take(struct arch_vcpu *a)
+{
+    fp_trap_on(false);
+    if (fp_owner)
+        armv8_fpsimd_save(&fp_owner->fp);
+    armv8_fpsimd_restore(&a->fp);
+    fp_owner = a;
+}
+
+static unsigned esr_ec(uint32_t esr)
+{
+    return (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+}
+
+/* Translate guest VA through the loaded stage 1 (AT S1E1R); the guest's
+ * PAR_EL1 is put back from the saved copy. */
+static bool at_s1e1r(struct arch_vcpu *a, uint64_t va, ipa_t *ipa)
+{
+    if (hw_loaded != a)
+        load_context(a);
+    __asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
+    isb();
+    uint64_t par = read_sysreg(par_el1);
+    write_sysreg(par_el1, a->el1.par);
+    if (par & PAR_F)
+        return false;
+    *ipa = (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
+    return true;
+}
+
+/* Fill exit->ipa for an abort (Arm ARM D13.2.51 HPFAR_EL2; as KVM's
+ * __translate_far_to_hpfar): HPFAR is valid for stage-2 translation,
+ * access-flag and address-size faults and for faults on a stage-1 walk;
+ * for a permission fault we translate FAR ourselves. */
+static void abort_ipa(struct arch_vcpu *a, uint32_t esr, uint64_t far, uint64_t hpfar,
+                      struct arch_exit *exit)
+{
+    exit->far = far;
+    exit->ipa_valid = false;
+    exit->ipa = 0;
+    unsigned fsc = esr & FSC_TYPE_MASK;
+    bool s1ptw = esr & ESR_ISS_S1PTW;
+    if (s1ptw || fsc == FSC_TRANSLATION || fsc == FSC_ACCESS_FLAG || fsc == FSC_ADDR_SIZE) {
+        exit->ipa = ((hpfar & HPFAR_FIPA_MASK) << 8) | (far & (PAGE_SIZE - 1));
+        exit->ipa_valid = true;
+    } else if (!(esr & ESR_ISS_FNV)) {
+        ipa_t ipa;
+        if (at_s1e1r(a, far, &ipa)) {
+            exit->ipa = ipa;
+            exit->ipa_valid = true;
+        }
+    }
+}
+
+void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    for (;;) {
+        load_context(a);
+        fp_trap_on(fp_owner != a);
+        int kind = armv8_guest_enter(&a->g);
+        uint32_t esr = (uint32_t)read_sysreg(esr_el2);
+        uint64_t far = read_sysreg(far_el2);
+        uint64_t hpfar = read_sysreg(hpfar_el2);
+        save_context(a);
+
+        *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR};
+        switch (kind) {
+        case GUEST_EXIT_SYNC:
+            if (esr_ec(esr) == ESR_EC_FP_ASIMD && fp_owner != a) {
+                fp_take(a);
+                continue; /* ELR_EL2 is the FP instruction: it runs again */
+            }
+            a->last_esr = esr;
+            exit->kind = ARCH_EXIT_TRAP;
+            exit->syndrome = esr;
+            if (esr_ec(esr) == ESR_EC_DABT_LOW || esr_ec(esr) == ESR_EC_IABT_LOW)
+                abort_ipa(a, esr, far, hpfar, exit);
+            return;
+        case GUEST_EXIT_SERROR:
+            exit->kind = ARCH_EXIT_SERROR;
+            exit->syndrome = esr;
+            return;
+        default: /* IRQ, FIQ: the interrupt stays pending at the GIC */
+            exit->kind = ARCH_EXIT_IRQ;
+            return;
+        }
+    }
+}
+
+/* ---- Register accessors ----------------------------------------------------- */
+
+uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    return n < 31 ? a->g.x[n] : 0; /* 31 is XZR */
+}
+
+void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    if (n < 31)
+        a->g.x[n] = val;
+}
+
+/* SP of the guest's current EL: SP_EL1 in EL1h, SP_EL0 in EL1t and EL0. */
+static uint64_t *cur_sp(struct arch_vcpu *a)
+{
+    bool el1h = !(a->g.pstate & PSR_MODE32) && (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
+    return el1h ? &a->el1.sp_el1 : &a->el1.sp_el0;
+}
+
+uint64_t arch_vcpu_sp_read(struct vcpu *vcpu)
+{
+    return *cur_sp(ctx(vcpu));
+}
+
+void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
+{
+    *cur_sp(ctx(vcpu)) = val;
+}
+
+uint64_t arch_vcpu_pc(struct vcpu *vcpu)
+{
+    return ctx(vcpu)->g.pc;
+}
+
+enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)
+{
+    uint64_t ps = ctx(vcpu)->g.pstate;
+    if (!(ps & PSR_MODE32))
+        return ISA_A64;
+    return (ps & PSR_AA32_T) ? ISA_T32 : ISA_A32;
+}
+
+bool arch_vcpu_data_be(struct vcpu *vcpu)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    if (a->g.pstate & PSR_MODE32)
+        return a->g.pstate & (1ull << 9); /* CPSR.E */
+    bool el0 = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+    return a->el1.sctlr & (el0 ? SCTLR_EL1_E0E : SCTLR_EL1_EE);
+}
+
+void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    a->g.pc += len;
+    /* A64: the next instruction is not a branch target (PSTATE.BTYPE = 0,
+     * Arm ARM D8.4.2), and a trapped instruction completed its step. AArch32
+     * guests (EL0 under an AArch64 EL1 only) never trap in an IT block here:
+     * WFI/WFE/SMC from EL0 with ITSTATE set are not advanced (known gap). */
+    a->g.pstate &= ~(PSR_BTYPE_MASK | PSR_SS);
+}
+
+bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)
+{
+    return at_s1e1r(ctx(vcpu), va, ipa);
+}
+
+/* ---- Counter and virtual timer ------------------------------------------------ */
+
+uint64_t arch_counter_read(void)
+{
+    isb(); /* CNTPCT may be read early otherwise (Arm ARM D11.2.2) */
+    return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_counter_freq(void)
+{
+    return read_sysreg(cntfrq_el0);
+}
+
+void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    t->ctl = (uint32_t)a->cntv_ctl;
+    t->cval = a->cntv_cval;
+    t->voff = a->cntvoff;
+}
+
+void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    a->cntv_ctl = t->ctl & 0x3; /* ENABLE, IMASK; ISTATUS is read-only */
+    a->cntv_cval = t->cval;
+    a->cntvoff = t->voff;
+    if (hw_loaded == a)
+        hw_loaded = NULL; /* reload on the next run or AT */
+}
+
+void arch_cpu_idle(void)
+{
+    /* No GIC driver yet, so nothing would wake a WFI: WFE instead, which
+     * the event stream (CNTHCTL_EL2.EVNTEN, stage2_hw.c) ends within about
+     * a millisecond on hardware, and which QEMU treats as a yield. */
+    dsb_sy();
+    __asm__ volatile("wfe" ::: "memory");
+}
+
+/* ---- Virtual GIC: not yet on armv8 ---------------------------------------------- */
+
+unsigned arch_vgic_lr_count(void)
+{
+    return 0; /* no GICv2 GICH / GICv3 ICH_* programming yet */
+}
+
+void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr)
+{
+    (void)vcpu;
+    (void)i;
+    *lr = (struct vgic_lr){0}; /* there are no list registers to read */
+}
+
+void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+{
+    (void)vcpu;
+    (void)i;
+    (void)lr; /* no list registers: nothing can be written */
+}
