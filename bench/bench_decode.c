@@ -15,8 +15,8 @@
 #include "core/exit.h"
 #include "core/insn.h"
 
-#define NINSN   4096u /* distinct encodings per set (fits in L1/L2) */
-#define ROUNDS  512u  /* passes over the set */
+#define NINSN  4096u /* distinct encodings per set (fits in L1/L2) */
+#define ROUNDS 512u  /* passes over the set */
 
 static uint32_t rng_state = 0x2545f491u;
 

@@ -180,8 +180,8 @@ static int dec_ordered(uint32_t insn, struct insn_mem *m)
  * 00 1 0 1 11111 1 100 00 Rn Rt. A load-acquire; plain for a device. */
 static int dec_atomic_space(uint32_t insn, struct insn_mem *m)
 {
-    bool is_ldapr = BIT(insn, 23) && !BIT(insn, 22) && BITS(insn, 20, 16) == 31 &&
-                    BIT(insn, 15) && BITS(insn, 14, 12) == 4;
+    bool is_ldapr = BIT(insn, 23) && !BIT(insn, 22) && BITS(insn, 20, 16) == 31 && BIT(insn, 15) &&
+                    BITS(insn, 14, 12) == 4;
     if (!is_ldapr)
         return INSN_UNDECODABLE; /* LDADD, SWP, ...: atomics refused */
     m->size = 1u << BITS(insn, 31, 30);

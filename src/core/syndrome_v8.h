@@ -10,45 +10,45 @@
 #define CORE_SYNDROME_V8_H
 
 /* Top-level layout: EC[31:26], IL[25], ISS[24:0]. */
-#define ESR_EC_SHIFT  26
-#define ESR_EC_MASK   0x3fu
-#define ESR_IL        (1u << 25)
-#define ESR_ISS_MASK  0x1ffffffu
+#define ESR_EC_SHIFT 26
+#define ESR_EC_MASK  0x3fu
+#define ESR_IL       (1u << 25)
+#define ESR_ISS_MASK 0x1ffffffu
 
 /* Exception classes (ESR_ELx.EC). */
-#define ESR_EC_UNKNOWN     0x00 /* unknown reason / UNDEFINED */
-#define ESR_EC_WFX         0x01 /* WFI or WFE */
-#define ESR_EC_CP15_32     0x03 /* MCR/MRC coproc=0b1111 (AArch32) */
-#define ESR_EC_CP15_64     0x04 /* MCRR/MRRC coproc=0b1111 */
-#define ESR_EC_CP14_MR     0x05 /* MCR/MRC coproc=0b1110 */
-#define ESR_EC_CP14_LS     0x06 /* LDC/STC coproc=0b1110 */
-#define ESR_EC_FP_ASIMD    0x07 /* SVE/SIMD/FP access trapped by CPTR_EL2 */
-#define ESR_EC_CP10_ID     0x08 /* VMRS access trapped by HCR_EL2.TID0 */
-#define ESR_EC_CP14_64     0x0c /* MRRC coproc=0b1110 */
-#define ESR_EC_ILL         0x0e /* illegal execution state */
-#define ESR_EC_SVC32       0x11
-#define ESR_EC_HVC32       0x12
-#define ESR_EC_SMC32       0x13
-#define ESR_EC_SVC64       0x15
-#define ESR_EC_HVC64       0x16
-#define ESR_EC_SMC64       0x17
-#define ESR_EC_SYS64       0x18 /* MSR, MRS or System instruction (AArch64) */
-#define ESR_EC_SVE         0x19
-#define ESR_EC_IABT_LOW    0x20 /* instruction abort from a lower EL */
-#define ESR_EC_IABT_CUR    0x21 /* instruction abort taken without EL change */
-#define ESR_EC_PC_ALIGN    0x22
-#define ESR_EC_DABT_LOW    0x24 /* data abort from a lower EL */
-#define ESR_EC_DABT_CUR    0x25 /* data abort taken without EL change */
-#define ESR_EC_SP_ALIGN    0x26
-#define ESR_EC_FP_EXC32    0x28
-#define ESR_EC_FP_EXC64    0x2c
-#define ESR_EC_SERROR      0x2f
-#define ESR_EC_BRK64       0x3c
+#define ESR_EC_UNKNOWN  0x00 /* unknown reason / UNDEFINED */
+#define ESR_EC_WFX      0x01 /* WFI or WFE */
+#define ESR_EC_CP15_32  0x03 /* MCR/MRC coproc=0b1111 (AArch32) */
+#define ESR_EC_CP15_64  0x04 /* MCRR/MRRC coproc=0b1111 */
+#define ESR_EC_CP14_MR  0x05 /* MCR/MRC coproc=0b1110 */
+#define ESR_EC_CP14_LS  0x06 /* LDC/STC coproc=0b1110 */
+#define ESR_EC_FP_ASIMD 0x07 /* SVE/SIMD/FP access trapped by CPTR_EL2 */
+#define ESR_EC_CP10_ID  0x08 /* VMRS access trapped by HCR_EL2.TID0 */
+#define ESR_EC_CP14_64  0x0c /* MRRC coproc=0b1110 */
+#define ESR_EC_ILL      0x0e /* illegal execution state */
+#define ESR_EC_SVC32    0x11
+#define ESR_EC_HVC32    0x12
+#define ESR_EC_SMC32    0x13
+#define ESR_EC_SVC64    0x15
+#define ESR_EC_HVC64    0x16
+#define ESR_EC_SMC64    0x17
+#define ESR_EC_SYS64    0x18 /* MSR, MRS or System instruction (AArch64) */
+#define ESR_EC_SVE      0x19
+#define ESR_EC_IABT_LOW 0x20 /* instruction abort from a lower EL */
+#define ESR_EC_IABT_CUR 0x21 /* instruction abort taken without EL change */
+#define ESR_EC_PC_ALIGN 0x22
+#define ESR_EC_DABT_LOW 0x24 /* data abort from a lower EL */
+#define ESR_EC_DABT_CUR 0x25 /* data abort taken without EL change */
+#define ESR_EC_SP_ALIGN 0x26
+#define ESR_EC_FP_EXC32 0x28
+#define ESR_EC_FP_EXC64 0x2c
+#define ESR_EC_SERROR   0x2f
+#define ESR_EC_BRK64    0x3c
 
 /* Condition fields shared by the AArch32 trap classes (0x01-0x0c, 0x13). */
-#define ESR_ISS_CV          (1u << 24)
-#define ESR_ISS_COND_SHIFT  20
-#define ESR_ISS_COND_MASK   0xfu
+#define ESR_ISS_CV         (1u << 24)
+#define ESR_ISS_COND_SHIFT 20
+#define ESR_ISS_COND_MASK  0xfu
 
 /* WFx: TI bit 0 (0 WFI, 1 WFE). Bit 1 distinguishes WFIT/WFET (FEAT_WFxT). */
 #define ESR_ISS_WFX_TI      (1u << 0)
@@ -102,19 +102,19 @@
 #define ESR_ISS_SYS_DIR_READ  (1u << 0) /* 1 = MRS */
 
 /* Instruction and data abort ISS (EC 0x20/0x21, 0x24/0x25). */
-#define ESR_ISS_ISV         (1u << 24) /* bits 23:14 hold a valid syndrome */
-#define ESR_ISS_SAS_SHIFT   22         /* access size: 1 << SAS bytes */
-#define ESR_ISS_SAS_MASK    0x3u
-#define ESR_ISS_SSE         (1u << 21) /* sign-extend */
-#define ESR_ISS_SRT_SHIFT   16         /* register transferred */
-#define ESR_ISS_SRT_MASK    0x1fu
-#define ESR_ISS_SF          (1u << 15) /* 64-bit register */
-#define ESR_ISS_AR          (1u << 14) /* acquire/release */
-#define ESR_ISS_FNV         (1u << 10) /* FAR not valid */
-#define ESR_ISS_EA          (1u << 9)  /* external abort type */
-#define ESR_ISS_CM          (1u << 8)  /* cache maintenance */
-#define ESR_ISS_S1PTW       (1u << 7)  /* stage-2 fault on a stage-1 walk */
-#define ESR_ISS_WNR         (1u << 6)  /* write, not read */
-#define ESR_ISS_FSC_MASK    0x3fu      /* DFSC / IFSC */
+#define ESR_ISS_ISV       (1u << 24) /* bits 23:14 hold a valid syndrome */
+#define ESR_ISS_SAS_SHIFT 22         /* access size: 1 << SAS bytes */
+#define ESR_ISS_SAS_MASK  0x3u
+#define ESR_ISS_SSE       (1u << 21) /* sign-extend */
+#define ESR_ISS_SRT_SHIFT 16         /* register transferred */
+#define ESR_ISS_SRT_MASK  0x1fu
+#define ESR_ISS_SF        (1u << 15) /* 64-bit register */
+#define ESR_ISS_AR        (1u << 14) /* acquire/release */
+#define ESR_ISS_FNV       (1u << 10) /* FAR not valid */
+#define ESR_ISS_EA        (1u << 9)  /* external abort type */
+#define ESR_ISS_CM        (1u << 8)  /* cache maintenance */
+#define ESR_ISS_S1PTW     (1u << 7)  /* stage-2 fault on a stage-1 walk */
+#define ESR_ISS_WNR       (1u << 6)  /* write, not read */
+#define ESR_ISS_FSC_MASK  0x3fu      /* DFSC / IFSC */
 
 #endif

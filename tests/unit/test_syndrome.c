@@ -123,8 +123,8 @@ static void test_cp64(void **state)
     } cls[] = {{0x04, 15}, {0x0c, 14}};
     for (unsigned f = 0; f < 2; f++) {
         for (unsigned c = 0; c < 2; c++) {
-            uint32_t iss = (1u << 24) | (0xau << 20) | (0x6u << 16) | (11u << 10) | (4u << 5) |
-                           (2u << 1) | 1;
+            uint32_t iss =
+                (1u << 24) | (0xau << 20) | (0x6u << 16) | (11u << 10) | (4u << 5) | (2u << 1) | 1;
             struct exit_info i = decode(both[f], syn(cls[c].ec, 1, iss));
             assert_int_equal(i.reason, EXIT_SYSREG);
             assert_true(i.u.sysreg.is64);
