@@ -53,14 +53,18 @@ int stage2_init(struct stage2 *s2, const struct stage2_format *fmt, uint16_t vmi
 void stage2_destroy(struct stage2 *s2);
 
 /* Map [ipa, ipa+size) to [pa, pa+size) with perms; uses 1 GiB / 2 MiB blocks
- * wherever both addresses are aligned. Page aligned; fails on overlap. */
+ * wherever both addresses are aligned. Page aligned; fails on overlap
+ * (S2_EEXIST) and on any failure leaves the tables as they were. perms needs
+ * some of R/W/X and may not combine S2_DEVICE with S2_EXEC (S2_EINVAL). */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, uint64_t size, unsigned perms);
 
 /* Remove the mappings of [ipa, ipa+size), splitting blocks that straddle the
- * edges (break-before-make, TLB invalidated through the arch). */
+ * edges (break-before-make, TLB invalidated through the arch). Holes in the
+ * range are fine; S2_ENOENT only when nothing in it was mapped. */
 int stage2_unmap(struct stage2 *s2, ipa_t ipa, uint64_t size);
 
-/* Change the permissions of [ipa, ipa+size), splitting blocks as needed. */
+/* Change the permissions of [ipa, ipa+size), splitting blocks as needed.
+ * S2_ENOENT (and no change) unless every page of the range is mapped. */
 int stage2_protect(struct stage2 *s2, ipa_t ipa, uint64_t size, unsigned perms);
 
 /* Replace every full table of contiguous, same-attribute leaves in
