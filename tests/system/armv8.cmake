@@ -3,6 +3,96 @@
 # as the initrd, the console checked by qemu_check.py. Label: system.
 set(ARMV8_QEMU_ARGS -M virt,virtualization=on -m 512M -nographic -nic none
     -kernel ${ARMVISOR_BIN})
+set(A64_DIR ${CMAKE_CURRENT_SOURCE_DIR}/guests/a64)
+set(A64_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a64)
+
+# Guests are freestanding programs of their own, not part of the hypervisor:
+# built with the cross compiler directly so none of the image's flags apply.
+# The guest MMU is off, so its data accesses are Device: no unaligned ones,
+# and no FP/SIMD in C (CPACR_EL1 traps it at reset).
+set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding -nostdlib
+    -fno-builtin -fno-pie -no-pie -static -fno-stack-protector -O2 -g -Wall -Wextra -Werror
+    -Wl,--build-id=none -Wl,-T,${A64_DIR}/guest.ld)
+
+# a64_guest(<name> <source>): guests/a64/<name>.bin
+function(a64_guest name src)
+  set(elf ${A64_OUT}/${name}.elf)
+  set(bin ${A64_OUT}/${name}.bin)
+  set(common ${A64_DIR}/start.S ${A64_DIR}/guest.c)
+  add_custom_command(
+    OUTPUT ${bin}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
+    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
+    DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+    COMMENT "a64 guest ${name}")
+  add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
+endfunction()
+
+# armv8_test(<name> <guest> <cpu> [--expect/--reject ...]): boot the guest;
+# every test also needs a clean power-off with status 0 and no hypervisor
+# fault or guest FAIL.
+function(armv8_test name guest cpu)
+  add_test(NAME armv8_${name}
+           COMMAND ${QEMU_CHECK} --timeout 60 ${ARGN}
+                   --expect "armvisor: halt 0"
+                   --reject "EL2 exception" --reject ": FAIL" --reject "armvisor: error"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu ${cpu}
+                      -initrd ${A64_OUT}/${guest}.bin)
+  set_tests_properties(armv8_${name} PROPERTIES LABELS system)
+endfunction()
+
+a64_guest(hello hello.c)
+a64_guest(hvc hvc.c)
+a64_guest(dabt dabt.c)
+a64_guest(wfi wfi.c)
+a64_guest(undef undef.c)
+a64_guest(mmio_ldst mmio_ldst.c)
+a64_guest(context context.c)
+
+armv8_test(hello hello cortex-a57
+           --expect "vm guest0: starting at 0x40000000"
+           --expect "hello from the AArch64 guest" --expect "guest runs at EL1: ok"
+           --expect "vcpu 0 MPIDR affinity: ok" --expect "guest: all checks passed")
+armv8_test(hello_max hello max
+           --expect "hello from the AArch64 guest" --expect "guest runs at EL1: ok"
+           --expect "guest: all checks passed")
+armv8_test(hvc hvc cortex-a57
+           --expect "hvc ping: ok" --expect "hvc psci version: ok"
+           --expect "smc psci version: ok" --expect "hvc unknown id: ok"
+           --expect "hvc unknown owner: ok" --expect "smc unknown id: ok"
+           --expect "putc via hvc")
+armv8_test(dabt dabt cortex-a57
+           --expect "refused \\(no-device\\).*far 0x20000000"
+           --expect "guest: data abort at 0x[0-9a-f]+ ESR_EL1=0x0000000096000010 FAR_EL1=0x0000000020000000"
+           --expect "load FAR: ok"
+           --expect "guest: data abort at 0x[0-9a-f]+ ESR_EL1=0x0000000096000050 FAR_EL1=0x0000000020000004"
+           --expect "store FAR: ok" --expect "still running after the aborts")
+armv8_test(wfi wfi cortex-a57
+           --expect "guest: wfi returned" --expect "guest: wfe returned"
+           --expect "exits.* wfi=3")
+armv8_test(undef undef cortex-a57
+           --expect "refused \\(sysreg\\)"
+           --expect "guest: undef at 0x[0-9a-f]+ ESR_EL1=0x0000000002000000"
+           --expect "CNTP_CTL_EL0 read refused with undef: ok"
+           --expect "CNTP_CVAL_EL0 write refused with undef: ok"
+           --expect "ACTLR_EL1 write refused with undef: ok"
+           --expect "PMCR_EL0 read refused with undef: ok"
+           --expect "virtual timer usable without traps: ok")
+armv8_test(undef_max undef max
+           --expect "CNTP_CTL_EL0 read refused with undef: ok"
+           --expect "ACTLR_EL1 write refused with undef: ok"
+           --expect "PMCR_EL0 read refused with undef: ok")
+armv8_test(mmio_ldst mmio_ldst cortex-a57
+           --expect "mmio_ldst: A64" --expect "stp/ldp round trip: ok"
+           --expect "post-indexed strb" --expect "post-indexed strb writeback: ok"
+           --expect "pre-indexed ldr writeback: ok")
+armv8_test(context context cortex-a57
+           --expect "EL1 registers kept across an exit: ok"
+           --expect "x19/x28 kept across exits: ok"
+           --expect "FP/SIMD registers kept across exits: ok")
+armv8_test(context_max context max
+           --expect "FP/SIMD registers kept across exits: ok")
 
 # Boot checks that need no guest.
 add_test(NAME armv8_boot_no_guest
@@ -11,6 +101,8 @@ add_test(NAME armv8_boot_no_guest
                  --expect "no guest image" --expect "armvisor: halt 1"
                  --reject "EL2 exception"
                  -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57)
+# Started at EL1 (no virtualization): refused with a message on the UART,
+# then powered off through QEMU's PSCI (HVC conduit, from the DTB).
 add_test(NAME armv8_boot_wrong_el
          COMMAND ${QEMU_CHECK} --timeout 60
                  --expect "entered at EL1, but armvisor runs at EL2" --expect "armvisor: halt 2"

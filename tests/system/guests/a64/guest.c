@@ -1,0 +1,128 @@
+/* Runtime of the AArch64 test guests (see guest.h). */
+#include "guest.h"
+
+unsigned failures;
+volatile uint64_t last_esr, last_far, last_elr;
+volatile unsigned undef_count, dabt_count, iabt_count;
+
+uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far);
+void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr);
+
+static volatile uint32_t *const uart = (volatile uint32_t *)PL011_BASE;
+
+void put_char(char c)
+{
+    while (uart[PL011_FR / 4] & (1u << 5)) /* TXFF */
+        ;
+    uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+void put_str(const char *s)
+{
+    while (*s)
+        put_char(*s++);
+}
+
+void put_hex(uint64_t v)
+{
+    put_str("0x");
+    for (int sh = 60; sh >= 0; sh -= 4)
+        put_char("0123456789abcdef"[(v >> sh) & 0xf]);
+}
+
+struct smccc_res hvc_call(uint64_t fn, uint64_t a1)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = 0;
+    register uint64_t x3 __asm__("x3") = 0;
+    __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    return (struct smccc_res){x0, x1, x2, x3};
+}
+
+struct smccc_res smc_call(uint64_t fn, uint64_t a1)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = 0;
+    register uint64_t x3 __asm__("x3") = 0;
+    __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    return (struct smccc_res){x0, x1, x2, x3};
+}
+
+void check(const char *name, int ok)
+{
+    put_str(name);
+    put_str(ok ? ": ok\n" : ": FAIL\n");
+    if (!ok)
+        failures++;
+}
+
+void guest_exit_ok(void)
+{
+    if (failures) {
+        put_str("guest: failures: ");
+        put_hex(failures);
+        put_str("\n");
+        hvc_call(AV_HVC_EXIT, failures);
+    } else {
+        put_str("guest: all checks passed\n");
+        hvc_call(PSCI_SYSTEM_OFF, 0);
+    }
+    for (;;)
+        ;
+}
+
+/* A synchronous exception at EL1: record it and skip the instruction (all
+ * A64 instructions are 4 bytes). Classes the tests do not provoke stop the
+ * guest with a FAIL. */
+uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far)
+{
+    last_esr = esr;
+    last_elr = elr;
+    switch (ESR_EC(esr)) {
+    case EC_UNKNOWN:
+        undef_count++;
+        put_str("guest: undef at ");
+        put_hex(elr);
+        put_str(" ESR_EL1=");
+        put_hex(esr);
+        put_str("\n");
+        return elr + 4;
+    case EC_DABT_CUR:
+        dabt_count++;
+        last_far = far;
+        put_str("guest: data abort at ");
+        put_hex(elr);
+        put_str(" ESR_EL1=");
+        put_hex(esr);
+        put_str(" FAR_EL1=");
+        put_hex(far);
+        put_str("\n");
+        return elr + 4;
+    default:
+        put_str("guest: unexpected exception ESR_EL1=");
+        put_hex(esr);
+        put_str(" ELR_EL1=");
+        put_hex(elr);
+        put_str(" FAR_EL1=");
+        put_hex(far);
+        put_str("\n");
+        check("expected exception class", 0);
+        guest_exit_ok();
+        return elr;
+    }
+}
+
+void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr)
+{
+    put_str("guest: unexpected vector ");
+    put_hex(n);
+    put_str(" ESR_EL1=");
+    put_hex(esr);
+    put_str(" ELR_EL1=");
+    put_hex(elr);
+    put_str("\n");
+    check("expected vector", 0);
+    guest_exit_ok();
+}

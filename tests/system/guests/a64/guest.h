@@ -1,0 +1,68 @@
+/*
+ * The little runtime of the AArch64 test guests: console output through the
+ * PL011 armvisor emulates at 0x09000000 (plain word stores: the ISV=1 MMIO
+ * path), SMCCC calls through HVC/SMC, checks, and the exception record the
+ * vector handler (start.S) fills.
+ */
+#ifndef GUEST_A64_GUEST_H
+#define GUEST_A64_GUEST_H
+
+#include <stdint.h>
+
+#define PL011_BASE 0x09000000ul
+#define PL011_DR   0x00u
+#define PL011_FR   0x18u
+#define PL011_IBRD 0x24u
+#define PL011_FBRD 0x28u
+
+#define PSCI_VERSION    0x84000000u
+#define PSCI_SYSTEM_OFF 0x84000008u
+#define AV_HVC_PING     0x86000000u
+#define AV_HVC_PUTC     0x86000001u
+#define AV_HVC_EXIT     0x86000002u
+#define AV_HVC_MAGIC    0x41564d31u
+
+/* ESR_EL1 fields (Arm ARM D13.2.36). */
+#define ESR_EC(esr)      (((esr) >> 26) & 0x3f)
+#define ESR_IL           (1u << 25)
+#define EC_UNKNOWN       0x00
+#define EC_IABT_CUR      0x21
+#define EC_DABT_CUR      0x25
+#define ESR_DFSC(esr)    ((esr) & 0x3f)
+#define ESR_WNR          (1u << 6)
+#define FSC_SYNC_EXT     0x10
+
+struct smccc_res {
+    uint64_t x0, x1, x2, x3;
+};
+
+void put_char(char c);
+void put_str(const char *s);
+void put_hex(uint64_t v); /* "0x" and 16 digits */
+
+/* SMC Calling Convention call with function fn and argument a1. */
+struct smccc_res hvc_call(uint64_t fn, uint64_t a1);
+struct smccc_res smc_call(uint64_t fn, uint64_t a1);
+
+/* Print "name: ok" or "name: FAIL" and count failures. */
+void check(const char *name, int ok);
+extern unsigned failures;
+
+/* PSCI SYSTEM_OFF when nothing failed, else AV_HVC_EXIT with the count. */
+void guest_exit_ok(void);
+
+/* What the last synchronous exception at EL1 reported (start.S ->
+ * guest_sync): counts per class, and ESR/FAR/ELR of the last one. */
+extern volatile uint64_t last_esr, last_far, last_elr;
+extern volatile unsigned undef_count, dabt_count, iabt_count;
+
+static inline uint64_t read_currentel(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, CurrentEL" : "=r"(v));
+    return (v >> 2) & 3;
+}
+
+int main(void);
+
+#endif

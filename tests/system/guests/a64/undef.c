@@ -1,0 +1,36 @@
+/* System-register accesses armvisor traps and refuses must raise UNDEF in
+ * the guest (ESR_EL1 EC 0x00, ELR_EL1 the instruction): the EL1 physical
+ * timer (CNTHCTL_EL2.EL1PCEN = 0: guests use the virtual timer), ACTLR_EL1
+ * (HCR_EL2.TACR) and the PMU (MDCR_EL2.TPM/TPMCR). */
+#include "guest.h"
+
+static void expect_undef(const char *name, unsigned before, uint64_t at)
+{
+    check(name, undef_count == before + 1 && ESR_EC(last_esr) == EC_UNKNOWN &&
+                    (last_esr & ESR_IL) && last_elr == at);
+}
+
+/* Run one instruction at a known address and see what it raised. */
+#define TRY(name, insn)                                                        \
+    do {                                                                       \
+        unsigned n_ = undef_count;                                             \
+        uint64_t at_;                                                          \
+        __asm__ volatile("adr %0, 1f\n1:\t" insn : "=&r"(at_) : : "x9", "memory"); \
+        expect_undef(name, n_, at_);                                           \
+    } while (0)
+
+int main(void)
+{
+    TRY("CNTP_CTL_EL0 read refused with undef", "mrs x9, cntp_ctl_el0");
+    TRY("CNTP_CVAL_EL0 write refused with undef", "msr cntp_cval_el0, xzr");
+    TRY("ACTLR_EL1 write refused with undef", "msr actlr_el1, xzr");
+    TRY("PMCR_EL0 read refused with undef", "mrs x9, pmcr_el0");
+
+    /* The virtual timer is the guest's own: no trap. */
+    uint64_t ctl, cnt;
+    unsigned n = undef_count;
+    __asm__ volatile("msr cntv_ctl_el0, xzr\n\tmrs %0, cntv_ctl_el0\n\tmrs %1, cntvct_el0"
+                     : "=r"(ctl), "=r"(cnt));
+    check("virtual timer usable without traps", undef_count == n && ctl == 0);
+    return 0;
+}
