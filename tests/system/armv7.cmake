@@ -14,18 +14,19 @@ set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreesta
     -nostdlib -fno-builtin -fno-pie -fno-stack-protector -O2 -g -Wall -Wextra -Werror
     -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
 
-# a32_guest(<name> <arm|thumb> <source>): guests/a32/<name>.bin
-function(a32_guest name isa src)
+# a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin
+function(a32_guest name isa)
   set(elf ${A32_OUT}/${name}.elf)
   set(bin ${A32_OUT}/${name}.bin)
   set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
+  list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
   add_custom_command(
     OUTPUT ${bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${A32_DIR}/${src}
+    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${srcs}
             -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
-    DEPENDS ${common} ${A32_DIR}/${src} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
+    DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
 endfunction()
@@ -50,6 +51,9 @@ a32_guest(undef arm undef.c)
 a32_guest(undef_t32 thumb undef.c)
 a32_guest(mmio_ldst_a32 arm mmio_ldst.c)
 a32_guest(mmio_ldst_t32 thumb mmio_ldst.c)
+a32_guest(pabt arm pabt.c)
+a32_guest(regs arm regs.c regs_asm.S)
+a32_guest(vfp arm vfp.c)
 
 armv7_test(hello hello
            --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
@@ -82,6 +86,16 @@ armv7_test(mmio_ldst_t32 mmio_ldst_t32
            --expect "mmio_ldst: T32" --expect "strd/ldrd round trip: ok"
            --expect "post-indexed strb writeback: ok"
            --expect "\\*" --expect "IT block after an emulated store: ok")
+armv7_test(pabt pabt
+           --expect "refused \\(iabt\\).*far 0x20000000"
+           --expect "guest: prefetch abort IFSR=0x00000008 IFAR=0x20000000"
+           --expect "back from the aborted call"
+           --expect "prefetch abort IFAR: ok")
+armv7_test(context_regs regs
+           --expect "r1-r12 preserved across hvc: ok"
+           --expect "banked registers preserved across exits: ok")
+armv7_test(context_vfp vfp
+           --expect "d0-d31 preserved across exits: ok" --expect "FPSCR preserved across exits: ok")
 
 # Boot without a guest: the hypervisor says why and powers off (status 2).
 add_test(NAME armv7_boot_no_guest

@@ -11,10 +11,10 @@
 struct armv7_boot_info {
     uint64_t ram_base, ram_size; /* the RAM bank holding the image */
     uint32_t dtb_size;
-    bool initrd;                 /* /chosen linux,initrd-start/end present */
+    bool initrd; /* /chosen linux,initrd-start/end present */
     uint64_t initrd_start, initrd_end;
-    bool psci_smc;               /* /psci method = "smc": we can power off */
-    uint64_t uart_base;          /* /chosen stdout-path PL011, 0 if none */
+    bool psci_smc;      /* /psci method = "smc": we can power off */
+    uint64_t uart_base; /* /chosen stdout-path PL011, 0 if none */
 };
 
 /* Read the DTB at PA dtb, of which at most avail bytes may be read.

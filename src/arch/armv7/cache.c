@@ -29,8 +29,8 @@ void armv7_cache_flush_all(void)
         unsigned way_shift = ways > 1 ? (unsigned)__builtin_clz(ways - 1) : 0;
         for (unsigned way = 0; way < ways; way++)
             for (unsigned set = 0; set < sets; set++)
-                cp_write32(DCCISW, (ways > 1 ? way << way_shift : 0) | (set << line_shift) |
-                                       (level << 1));
+                cp_write32(DCCISW,
+                           (ways > 1 ? way << way_shift : 0) | (set << line_shift) | (level << 1));
     }
     dsb_sy();
     cp_write32(ICIALLU, 0);

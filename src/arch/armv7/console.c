@@ -7,10 +7,10 @@
 #include "arch/armv7/armv7.h"
 #include "lib/log.h"
 
-#define UART_DR       0x00
-#define UART_FR       0x18
-#define UART_FR_RXFE  (1u << 4)
-#define UART_FR_TXFF  (1u << 5)
+#define UART_DR        0x00
+#define UART_FR        0x18
+#define UART_FR_RXFE   (1u << 4)
+#define UART_FR_TXFF   (1u << 5)
 #define QEMU_VIRT_UART 0x09000000u
 
 #define PSCI_SYSTEM_OFF 0x84000008u

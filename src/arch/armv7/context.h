@@ -14,16 +14,16 @@
 #define ARCH_ARMV7_CONTEXT_H
 
 /* Offsets into struct armv7_gprs (checked by _Static_assert below). */
-#define CTX_R0       0
-#define CTX_SP_USR   52
-#define CTX_LR_USR   56
-#define CTX_PC       60 /* ELR_hyp */
-#define CTX_CPSR     64 /* SPSR_hyp */
-#define CTX_SVC      68 /* sp, lr, spsr */
-#define CTX_ABT      80
-#define CTX_UND      92
-#define CTX_IRQ      104
-#define CTX_FIQ      116 /* r8-r12, sp, lr, spsr */
+#define CTX_R0        0
+#define CTX_SP_USR    52
+#define CTX_LR_USR    56
+#define CTX_PC        60 /* ELR_hyp */
+#define CTX_CPSR      64 /* SPSR_hyp */
+#define CTX_SVC       68 /* sp, lr, spsr */
+#define CTX_ABT       80
+#define CTX_UND       92
+#define CTX_IRQ       104
+#define CTX_FIQ       116 /* r8-r12, sp, lr, spsr */
 #define CTX_GPRS_SIZE 148
 
 /* What the vector stubs return from armv7_guest_enter (enum arch_exit_kind). */
@@ -44,8 +44,8 @@ struct armv7_gprs {
     uint32_t r[13];  /* r0-r12; r8-r12 as every mode but FIQ sees them */
     uint32_t sp_usr; /* shared by usr and sys */
     uint32_t lr_usr;
-    uint32_t pc;     /* ELR_hyp: where the guest resumes */
-    uint32_t cpsr;   /* SPSR_hyp: the guest's CPSR */
+    uint32_t pc;   /* ELR_hyp: where the guest resumes */
+    uint32_t cpsr; /* SPSR_hyp: the guest's CPSR */
     struct armv7_banked svc, abt, und, irq;
     uint32_t r_fiq[5]; /* r8_fiq-r12_fiq */
     struct armv7_banked fiq;

@@ -62,44 +62,44 @@
 #define VECTORS_HIGH 0xffff0000u
 
 /* ---- HSCTLR (B4.1.68) ---------------------------------------------------- */
-#define HSCTLR_M   (1u << 0)  /* Hyp stage-1 MMU on */
-#define HSCTLR_A   (1u << 1)  /* alignment check */
-#define HSCTLR_C   (1u << 2)  /* data cache */
+#define HSCTLR_M       (1u << 0) /* Hyp stage-1 MMU on */
+#define HSCTLR_A       (1u << 1) /* alignment check */
+#define HSCTLR_C       (1u << 2) /* data cache */
 #define HSCTLR_CP15BEN (1u << 5)
-#define HSCTLR_I   (1u << 12) /* instruction cache */
-#define HSCTLR_WXN (1u << 19)
-#define HSCTLR_FI  (1u << 21)
-#define HSCTLR_EE  (1u << 25) /* big-endian exception entry */
-#define HSCTLR_TE  (1u << 30) /* Hyp exceptions in Thumb */
+#define HSCTLR_I       (1u << 12) /* instruction cache */
+#define HSCTLR_WXN     (1u << 19)
+#define HSCTLR_FI      (1u << 21)
+#define HSCTLR_EE      (1u << 25) /* big-endian exception entry */
+#define HSCTLR_TE      (1u << 30) /* Hyp exceptions in Thumb */
 
 /* ---- HCR (B4.1.65): what a guest traps to Hyp ----------------------------- */
-#define HCR_VM    (1u << 0)  /* stage-2 translation on */
-#define HCR_SWIO  (1u << 1)  /* set/way invalidate -> clean+invalidate */
-#define HCR_PTW   (1u << 2)
-#define HCR_FMO   (1u << 3)  /* physical FIQ to Hyp, virtual FIQ to the guest */
-#define HCR_IMO   (1u << 4)  /* physical IRQ to Hyp */
-#define HCR_AMO   (1u << 5)  /* asynchronous abort to Hyp */
-#define HCR_VF    (1u << 6)
-#define HCR_VI    (1u << 7)
-#define HCR_VA    (1u << 8)
-#define HCR_FB    (1u << 9)
+#define HCR_VM        (1u << 0) /* stage-2 translation on */
+#define HCR_SWIO      (1u << 1) /* set/way invalidate -> clean+invalidate */
+#define HCR_PTW       (1u << 2)
+#define HCR_FMO       (1u << 3) /* physical FIQ to Hyp, virtual FIQ to the guest */
+#define HCR_IMO       (1u << 4) /* physical IRQ to Hyp */
+#define HCR_AMO       (1u << 5) /* asynchronous abort to Hyp */
+#define HCR_VF        (1u << 6)
+#define HCR_VI        (1u << 7)
+#define HCR_VA        (1u << 8)
+#define HCR_FB        (1u << 9)
 #define HCR_BSU_INNER (1u << 10)
-#define HCR_DC    (1u << 12)
-#define HCR_TWI   (1u << 13) /* trap WFI */
-#define HCR_TWE   (1u << 14) /* trap WFE */
-#define HCR_TID0  (1u << 15)
-#define HCR_TID1  (1u << 16)
-#define HCR_TID2  (1u << 17)
-#define HCR_TID3  (1u << 18)
-#define HCR_TSC   (1u << 19) /* trap SMC */
-#define HCR_TIDCP (1u << 20) /* trap IMPLEMENTATION DEFINED c9/c10/c11 lockdown */
-#define HCR_TAC   (1u << 21) /* trap ACTLR */
-#define HCR_TSW   (1u << 22)
-#define HCR_TPC   (1u << 23)
-#define HCR_TPU   (1u << 24)
-#define HCR_TTLB  (1u << 25)
-#define HCR_TVM   (1u << 26)
-#define HCR_TGE   (1u << 27)
+#define HCR_DC        (1u << 12)
+#define HCR_TWI       (1u << 13) /* trap WFI */
+#define HCR_TWE       (1u << 14) /* trap WFE */
+#define HCR_TID0      (1u << 15)
+#define HCR_TID1      (1u << 16)
+#define HCR_TID2      (1u << 17)
+#define HCR_TID3      (1u << 18)
+#define HCR_TSC       (1u << 19) /* trap SMC */
+#define HCR_TIDCP     (1u << 20) /* trap IMPLEMENTATION DEFINED c9/c10/c11 lockdown */
+#define HCR_TAC       (1u << 21) /* trap ACTLR */
+#define HCR_TSW       (1u << 22)
+#define HCR_TPC       (1u << 23)
+#define HCR_TPU       (1u << 24)
+#define HCR_TTLB      (1u << 25)
+#define HCR_TVM       (1u << 26)
+#define HCR_TGE       (1u << 27)
 
 /* ---- HSTR (B4.1.72): trap whole cp15 primary registers -------------------- */
 #define HSTR_T(n) (1u << (n)) /* trap MCR/MRC with CRn = n (MCRR with CRm = n) */
@@ -118,18 +118,18 @@
 #define TCR_SH0_INNER  (3u << 12)
 #define TCR_RES1       (1u << 31)
 #define HTCR_T0SZ_32   0u /* 32-bit Hyp VA: the level-1 table has 4 entries */
-#define HTCR_VALUE (TCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA | HTCR_T0SZ_32)
+#define HTCR_VALUE     (TCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA | HTCR_T0SZ_32)
 /* VTCR.T0SZ is a signed 4-bit field with its sign copied in S (bit 4):
  * -8 gives 32 - (-8) = 40 IPA bits; bits[4:0] = 0b11000 = 24. */
-#define VTCR_T0SZ_40  0x18u
-#define VTCR_SL0_L1   (1u << 6) /* start at level 1 (two concatenated tables) */
-#define VTCR_VALUE (TCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA | VTCR_SL0_L1 | \
-                    VTCR_T0SZ_40)
+#define VTCR_T0SZ_40 0x18u
+#define VTCR_SL0_L1  (1u << 6) /* start at level 1 (two concatenated tables) */
+#define VTCR_VALUE                                                                                 \
+    (TCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA | VTCR_SL0_L1 | VTCR_T0SZ_40)
 
 /* ---- HMAIR0 (B4.1.70): attribute indexes of Hyp's own mappings ------------- */
-#define MAIR_NORMAL_WB 0xffu /* Normal, inner/outer write-back RW-allocate */
-#define MAIR_DEVICE    0x04u /* Device */
-#define HMAIR0_VALUE   ((uint32_t)MAIR_NORMAL_WB | ((uint32_t)MAIR_DEVICE << 8))
+#define MAIR_NORMAL_WB  0xffu /* Normal, inner/outer write-back RW-allocate */
+#define MAIR_DEVICE     0x04u /* Device */
+#define HMAIR0_VALUE    ((uint32_t)MAIR_NORMAL_WB | ((uint32_t)MAIR_DEVICE << 8))
 #define HYP_ATTR_NORMAL 0u
 #define HYP_ATTR_DEVICE 1u
 
@@ -151,9 +151,9 @@
 #define CNT_CTL_ISTATUS  (1u << 2)
 
 /* ---- PAR (B4.1.113) -------------------------------------------------------- */
-#define PAR_F          (1u << 0)  /* the translation aborted */
-#define PAR_SS         (1u << 1)  /* 32-bit format: supersection */
-#define PAR_LPAE       (1u << 11) /* 64-bit format */
+#define PAR_F    (1u << 0)  /* the translation aborted */
+#define PAR_SS   (1u << 1)  /* 32-bit format: supersection */
+#define PAR_LPAE (1u << 11) /* 64-bit format */
 
 /* ---- FPEXC (B6.1.40) ------------------------------------------------------- */
 #define FPEXC_EN (1u << 30)
@@ -169,18 +169,18 @@
  * CRm, opc2" (32-bit) or "coproc, opc1, Rt, Rt2, CRm" (64-bit) encoding with
  * %0 for Rt; the names are the ARM ARM's.
  */
-#define cp_read32(spec)                                                                        \
-    ({                                                                                         \
-        uint32_t v_;                                                                           \
-        __asm__ volatile("mrc " spec : "=r"(v_));                                              \
-        v_;                                                                                    \
+#define cp_read32(spec)                                                                            \
+    ({                                                                                             \
+        uint32_t v_;                                                                               \
+        __asm__ volatile("mrc " spec : "=r"(v_));                                                  \
+        v_;                                                                                        \
     })
 #define cp_write32(spec, v) __asm__ volatile("mcr " spec ::"r"((uint32_t)(v)) : "memory")
-#define cp_read64(spec)                                                                        \
-    ({                                                                                         \
-        uint64_t v_;                                                                           \
-        __asm__ volatile("mrrc " spec : "=r"(v_));                                             \
-        v_;                                                                                    \
+#define cp_read64(spec)                                                                            \
+    ({                                                                                             \
+        uint64_t v_;                                                                               \
+        __asm__ volatile("mrrc " spec : "=r"(v_));                                                 \
+        v_;                                                                                        \
     })
 #define cp_write64(spec, v) __asm__ volatile("mcrr " spec ::"r"((uint64_t)(v)) : "memory")
 
@@ -240,15 +240,15 @@
 #define FPEXC_REG  "p10, 7, %0, c8, c0, 0" /* VMRS/VMSR FPEXC as an MRC/MCR */
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
-#define TTBR0      "p15, 0, %Q0, %R0, c2"
-#define TTBR1      "p15, 1, %Q0, %R0, c2"
-#define PAR64      "p15, 0, %Q0, %R0, c7"
-#define HTTBR      "p15, 4, %Q0, %R0, c2"
-#define VTTBR      "p15, 6, %Q0, %R0, c2"
-#define CNTPCT     "p15, 0, %Q0, %R0, c14"
-#define CNTVCT     "p15, 1, %Q0, %R0, c14"
-#define CNTV_CVAL  "p15, 3, %Q0, %R0, c14"
-#define CNTVOFF    "p15, 4, %Q0, %R0, c14"
+#define TTBR0     "p15, 0, %Q0, %R0, c2"
+#define TTBR1     "p15, 1, %Q0, %R0, c2"
+#define PAR64     "p15, 0, %Q0, %R0, c7"
+#define HTTBR     "p15, 4, %Q0, %R0, c2"
+#define VTTBR     "p15, 6, %Q0, %R0, c2"
+#define CNTPCT    "p15, 0, %Q0, %R0, c14"
+#define CNTVCT    "p15, 1, %Q0, %R0, c14"
+#define CNTV_CVAL "p15, 3, %Q0, %R0, c14"
+#define CNTVOFF   "p15, 4, %Q0, %R0, c14"
 
 static inline void isb(void)
 {

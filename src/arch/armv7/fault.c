@@ -30,8 +30,8 @@ void armv7_hyp_fault(unsigned vector, const uint32_t *regs, uint32_t sp)
     av_printf("  HSR=0x%08x ELR_hyp=0x%08x SPSR_hyp=0x%08x\n", (unsigned)cp_read32(HSR),
               (unsigned)elr, (unsigned)spsr);
     av_printf("  HDFAR=0x%08x HIFAR=0x%08x HPFAR=0x%08x SP_hyp=0x%08x\n",
-              (unsigned)cp_read32(HDFAR), (unsigned)cp_read32(HIFAR),
-              (unsigned)cp_read32(HPFAR), (unsigned)sp);
+              (unsigned)cp_read32(HDFAR), (unsigned)cp_read32(HIFAR), (unsigned)cp_read32(HPFAR),
+              (unsigned)sp);
     for (unsigned i = 0; i < 13; i++)
         av_printf("  r%-2u=0x%08x%s", i, (unsigned)regs[i], (i % 4 == 3) ? "\n" : "");
     av_printf("  lr =0x%08x\n", (unsigned)regs[13]);

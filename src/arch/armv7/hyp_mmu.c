@@ -28,10 +28,10 @@ static uint64_t l1_block(unsigned i)
 {
     uint64_t pa = (uint64_t)i << LPAE_L1_SHIFT;
     if (i == 0)
-        return pa | LPAE_DESC_BLOCK | LPAE_ATTRINDX(HYP_ATTR_DEVICE) | LPAE_AP_RW_PL2 |
-               LPAE_AF | LPAE_XN;
-    return pa | LPAE_DESC_BLOCK | LPAE_ATTRINDX(HYP_ATTR_NORMAL) | LPAE_AP_RW_PL2 |
-           LPAE_SH_INNER | LPAE_AF;
+        return pa | LPAE_DESC_BLOCK | LPAE_ATTRINDX(HYP_ATTR_DEVICE) | LPAE_AP_RW_PL2 | LPAE_AF |
+               LPAE_XN;
+    return pa | LPAE_DESC_BLOCK | LPAE_ATTRINDX(HYP_ATTR_NORMAL) | LPAE_AP_RW_PL2 | LPAE_SH_INNER |
+           LPAE_AF;
 }
 
 void armv7_hyp_mmu_init(void)

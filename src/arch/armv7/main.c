@@ -13,8 +13,8 @@
 #define GUEST_RAM_SIZE (128ull << 20)
 
 /* Halt statuses of the boot path (the guest's own codes pass through). */
-#define HALT_NO_DTB    1
-#define HALT_NO_GUEST  2
+#define HALT_NO_DTB   1
+#define HALT_NO_GUEST 2
 
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
 {
@@ -33,8 +33,7 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     }
     armv7_set_psci_smc(bi.psci_smc);
     armv7_console_set_base(bi.uart_base);
-    log_info("RAM 0x%llx-0x%llx, DTB %u bytes, PSCI via %s\n",
-             (unsigned long long)bi.ram_base,
+    log_info("RAM 0x%llx-0x%llx, DTB %u bytes, PSCI via %s\n", (unsigned long long)bi.ram_base,
              (unsigned long long)(bi.ram_base + bi.ram_size), (unsigned)bi.dtb_size,
              bi.psci_smc ? "SMC" : "(no SMC conduit)");
 
@@ -53,8 +52,8 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     }
     void *img = arch_pa_to_va(bi.initrd_start);
     if (!img || !arch_pa_to_va(bi.initrd_end - 1)) {
-        log_err("initrd 0x%llx-0x%llx is outside usable RAM\n",
-                (unsigned long long)bi.initrd_start, (unsigned long long)bi.initrd_end);
+        log_err("initrd 0x%llx-0x%llx is outside usable RAM\n", (unsigned long long)bi.initrd_start,
+                (unsigned long long)bi.initrd_end);
         arch_halt(HALT_NO_GUEST);
     }
     log_info("guest image: initrd at 0x%llx, %llu bytes\n", (unsigned long long)bi.initrd_start,

@@ -71,6 +71,4 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
  * vCPU simply resumes (its WFI behaves as a NOP, which the architecture
  * allows: WFI may complete at any time).
  */
-void arch_cpu_idle(void)
-{
-}
+void arch_cpu_idle(void) {}

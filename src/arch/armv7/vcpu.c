@@ -27,10 +27,12 @@
  *  TIDCP, TAC    IMPLEMENTATION DEFINED lockdown registers and ACTLR trap
  *                (they act on the physical CPU); the core refuses them with
  *                an UNDEF. HSTR.T15 below does the same for all of c15. */
-#define HCR_GUEST                                                                              \
-    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC |           \
-     HCR_TIDCP | HCR_TAC)
+#define HCR_GUEST                                                                                  \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP |   \
+     HCR_TAC)
 #define HSTR_GUEST HSTR_T(15)
+
+#define FSC_ASYNC_EXT_ABORT 0x11u /* long-descriptor FSC 0b010001 */
 
 #define GUEST_CPSR_RESET (CPSR_MODE_SVC | CPSR_A | CPSR_I | CPSR_F)
 
@@ -132,6 +134,15 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     }
     uint32_t hsr = cp_read32(HSR);
     unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
+    c->last_hsr = hsr;
+    /* With HCR.AMO a guest's asynchronous external abort is taken to Hyp as
+     * a data abort whose long-format DFSC says "asynchronous external abort"
+     * (B3.13.6, B4.1.73): the SError of ARMv8. */
+    if (ec == HSR_EC_DABT_GUEST && (hsr & HSR_ISS_FSC_MASK) == FSC_ASYNC_EXT_ABORT) {
+        exit->kind = ARCH_EXIT_SERROR;
+        exit->syndrome = hsr;
+        return;
+    }
     exit->kind = ARCH_EXIT_TRAP;
     exit->syndrome = hsr;
     if (ec == HSR_EC_DABT_GUEST)
@@ -144,7 +155,6 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
         exit->ipa_valid = true;
     }
-    c->last_hsr = hsr;
 }
 
 /* ---- Registers as the guest's current mode sees them --------------------- */

@@ -42,6 +42,7 @@ void guest_exit_ok(void);
 
 /* Exception hooks (start.S): return the address to resume at. The default
  * ones print and stop the guest; a test may record what it expects. */
+extern volatile int pabt_return_to_caller;
 extern volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
 
 /* Thumb code and the test programs' main. */
