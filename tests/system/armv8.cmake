@@ -108,4 +108,17 @@ add_test(NAME armv8_boot_wrong_el
                  --expect "entered at EL1, but armvisor runs at EL2" --expect "armvisor: halt 2"
                  -- qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512M -nographic -nic none
                     -kernel ${ARMVISOR_BIN})
-set_tests_properties(armv8_boot_no_guest armv8_boot_wrong_el PROPERTIES LABELS system)
+# A fault taken at EL2 itself (provoked through the bootargs): reported with
+# ESR/ELR/FAR, then the machine powers off (status 4) instead of hanging.
+add_test(NAME armv8_el2_fault_report
+         COMMAND ${QEMU_CHECK} --timeout 60
+                 --expect "reading 0x8000000000 at EL2"
+                 --expect "armvisor: EL2 exception: synchronous"
+                 --expect "ESR_EL2 0x00000000(96|97)[0-9a-f]+ \\(EC 0x25\\)  ELR_EL2 0x00000000402"
+                 --expect "FAR_EL2 0x0000008000000000"
+                 --expect "armvisor: CPU 0 stopped" --expect "armvisor: halt 4"
+                 --reject "did not fault"
+                 -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                    -append armvisor.el2_fault_test)
+set_tests_properties(armv8_boot_no_guest armv8_boot_wrong_el armv8_el2_fault_report
+                     PROPERTIES LABELS system)

@@ -103,6 +103,10 @@ size_t armv8_pages_free(void);
 /* Whether [pa, pa+len) lies in RAM we identity-map. */
 int armv8_pa_is_ram(uint64_t pa, uint64_t len);
 
+/* cache.c */
+void armv8_dcache_clean_poc(uint64_t va, uint64_t len);
+void armv8_icache_inval_all(void);
+
 /* mmu.c: EL2 stage-1 identity map and MMU/caches on. */
 int armv8_mmu_init(void);
 /* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */

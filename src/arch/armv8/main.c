@@ -78,6 +78,44 @@ static void report_gic_and_cpus(void)
         log_warn("no CPUs in the DTB (%d)\n", ncpus);
 }
 
+/* The bootargs word that makes armvisor fault at EL2 on purpose, to test
+ * the EL2 exception report (QEMU: -append armvisor.el2_fault_test). */
+#define EL2_FAULT_TEST_ARG "armvisor.el2_fault_test"
+/* Unmapped in the EL2 map: above 4 GiB and not RAM (mmu.c). */
+#define EL2_FAULT_TEST_VA 0x8000000000ull
+
+static bool bootargs_has(const char *word)
+{
+    const char *a = fdt_chosen_bootargs(&fdt);
+    if (!a)
+        return false;
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        if (!*a)
+            return false;
+        const char *w = word;
+        while (*w && *a == *w) {
+            a++;
+            w++;
+        }
+        if (!*w && (*a == ' ' || *a == 0))
+            return true;
+        while (*a && *a != ' ')
+            a++;
+    }
+}
+
+static void el2_fault_selftest(void)
+{
+    if (!bootargs_has(EL2_FAULT_TEST_ARG))
+        return;
+    log_info("%s: reading 0x%llx at EL2\n", EL2_FAULT_TEST_ARG,
+             (unsigned long long)EL2_FAULT_TEST_VA);
+    (void)*(volatile uint64_t *)(uintptr_t)EL2_FAULT_TEST_VA;
+    log_err("%s: the read did not fault\n", EL2_FAULT_TEST_ARG);
+}
+
 static _Noreturn void wrong_el(uint64_t el)
 {
     log_err("entered at EL%llu, but armvisor runs at EL2 (hypervisor mode). "
@@ -128,6 +166,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     if (armv8_mmu_init() != 0)
         arch_halt(2);
     armv8_el2_init();
+    el2_fault_selftest();
 
     if (ir != 0 || initrd_e == initrd_s) {
         log_err("no guest image: pass one as the initrd (QEMU: -initrd guest.bin)\n");

@@ -91,6 +91,13 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     a->cntvoff = arch_counter_read();
     a->owner = vcpu;
     vcpu->arch = a;
+
+    /* The vCPU starts with its MMU off, reading RAM Non-cacheable: push
+     * what we wrote there (image, zeroed pages) out of our caches. */
+    const struct vm *vm = vcpu->vm;
+    for (unsigned i = 0; i < vm->nregions && i < VM_MAX_REGIONS; i++)
+        armv8_dcache_clean_poc(vm->regions[i].pa, vm->regions[i].size);
+    armv8_icache_inval_all();
     return 0;
 }
 
