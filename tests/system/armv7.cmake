@@ -54,6 +54,8 @@ a32_guest(mmio_ldst_t32 thumb mmio_ldst.c)
 a32_guest(pabt arm pabt.c)
 a32_guest(regs arm regs.c regs_asm.S)
 a32_guest(vfp arm vfp.c)
+a32_guest(mmu arm mmu.c)
+a32_guest(mmu_t32 thumb mmu.c)
 
 armv7_test(hello hello
            --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
@@ -68,7 +70,9 @@ armv7_test(dabt dabt
            --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000008 DFAR=0x20000000"
            --expect "load DFAR: ok"
            --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000808 DFAR=0x20000004"
-           --expect "store DFAR: ok" --expect "still running after the aborts")
+           --expect "store DFAR: ok"
+           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000210 DFAR=0x20000008"
+           --expect "LPAE-format DFAR: ok" --expect "still running after the aborts")
 armv7_test(wfi wfi
            --expect "guest: wfi returned" --expect "guest: wfe returned"
            --expect "exits.* wfi=3")
@@ -96,6 +100,12 @@ armv7_test(context_regs regs
            --expect "banked registers preserved across exits: ok")
 armv7_test(context_vfp vfp
            --expect "d0-d31 preserved across exits: ok" --expect "FPSCR preserved across exits: ok")
+armv7_test(mmio_guest_mmu mmu
+           --expect "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
+           --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+armv7_test(mmio_guest_mmu_t32 mmu_t32
+           --expect "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
+           --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
 
 # Boot without a guest: the hypervisor says why and powers off (status 2).
 add_test(NAME armv7_boot_no_guest
