@@ -55,6 +55,7 @@ a32_guest(pabt arm pabt.c)
 a32_guest(regs arm regs.c regs_asm.S)
 a32_guest(vfp arm vfp.c)
 a32_guest(mmu arm mmu.c)
+a32_guest(timer arm timer.c)
 a32_guest(mmu_t32 thumb mmu.c)
 
 armv7_test(hello hello
@@ -106,6 +107,11 @@ armv7_test(mmio_guest_mmu mmu
 armv7_test(mmio_guest_mmu_t32 mmu_t32
            --expect "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
            --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+armv7_test(timer timer
+           --expect "virtual counter advances: ok"
+           --expect "virtual counter is offset below the physical one: ok"
+           --expect "CNTV_CVAL preserved: ok" --expect "CNTV_CTL preserved: ok"
+           --expect "physical timer access refused with undef: ok")
 
 # Boot without a guest: the hypervisor says why and powers off (status 2).
 add_test(NAME armv7_boot_no_guest

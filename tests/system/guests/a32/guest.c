@@ -31,6 +31,13 @@ void put_hex(uint32_t v)
         put_char("0123456789abcdef"[(v >> sh) & 0xf]);
 }
 
+void put_hex64(uint64_t v)
+{
+    put_hex((uint32_t)(v >> 32));
+    for (int sh = 28; sh >= 0; sh -= 4)
+        put_char("0123456789abcdef"[((uint32_t)v >> sh) & 0xf]);
+}
+
 struct smccc_res hvc_call(uint32_t fn, uint32_t a1)
 {
     register uint32_t r0 __asm__("r0") = fn;

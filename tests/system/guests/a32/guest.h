@@ -27,7 +27,8 @@ struct smccc_res {
 
 void put_char(char c);
 void put_str(const char *s);
-void put_hex(uint32_t v); /* "0x" and 8 digits */
+void put_hex(uint32_t v);   /* "0x" and 8 digits */
+void put_hex64(uint64_t v); /* "0x" and 16 digits */
 
 /* SMC Calling Convention call with function fn and argument a1. */
 struct smccc_res hvc_call(uint32_t fn, uint32_t a1);
