@@ -80,7 +80,8 @@ armv7_test(wfi wfi
 armv7_test(undef undef
            --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(arm\\)"
            --expect "c15 read refused with undef: ok" --expect "c15 write refused with undef: ok"
-           --expect "ACTLR write refused with undef: ok")
+           --expect "ACTLR write refused with undef: ok"
+           --expect "PMCR read refused with undef: ok" --expect "DBGDSCR read refused with undef: ok")
 armv7_test(undef_t32 undef_t32
            --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(thumb\\)"
            --expect "c15 read refused with undef: ok" --expect "ACTLR write refused with undef: ok")

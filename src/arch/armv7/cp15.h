@@ -104,6 +104,15 @@
 /* ---- HSTR (B4.1.72): trap whole cp15 primary registers -------------------- */
 #define HSTR_T(n) (1u << (n)) /* trap MCR/MRC with CRn = n (MCRR with CRm = n) */
 
+/* ---- HDCR (B4.1.66): debug and performance-monitor traps ---------------- */
+#define HDCR_HPMN_MASK 0x1fu     /* counters the guest may use: keep the reset value */
+#define HDCR_TPMCR     (1u << 5) /* trap PMCR */
+#define HDCR_TPM       (1u << 6) /* trap every PMU register */
+#define HDCR_TDE       (1u << 8)
+#define HDCR_TDA       (1u << 9)  /* trap cp14 debug registers */
+#define HDCR_TDOSA     (1u << 10) /* trap the OS lock / power-down registers */
+#define HDCR_TDRA      (1u << 11) /* trap DBGDRAR/DBGDSAR */
+
 /* ---- HCPTR (B4.1.67) ----------------------------------------------------- */
 #define HCPTR_TCP(n) (1u << (n))
 #define HCPTR_TASE   (1u << 15)

@@ -31,6 +31,10 @@
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP |   \
      HCR_TAC)
 #define HSTR_GUEST HSTR_T(15)
+/* The PMU and the debug registers are state of the physical CPU that every
+ * VM would share and no VM may program (a watchpoint or a counter left by
+ * one guest is seen by the next): trapped, and refused by the core. */
+#define HDCR_GUEST_TRAPS (HDCR_TPM | HDCR_TPMCR | HDCR_TDA | HDCR_TDOSA | HDCR_TDRA)
 
 #define FSC_ASYNC_EXT_ABORT 0x11u /* long-descriptor FSC 0b010001 */
 
@@ -43,6 +47,7 @@ void armv7_cpu_init(void)
     cp_write32(VTCR, VTCR_VALUE);
     cp_write32(HCPTR, HCPTR_GUEST);
     cp_write32(HSTR, HSTR_GUEST);
+    cp_write32(HDCR, (cp_read32(HDCR) & HDCR_HPMN_MASK) | HDCR_GUEST_TRAPS);
     /* The guest may read the physical counter (CNTPCT, B8.1.2); the
      * physical timer stays ours: its registers trap and are refused. */
     cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN);
