@@ -33,12 +33,18 @@ endfunction()
 
 # armv7_test(<name> <guest> [--expect/--reject ...]): boot the guest; every
 # test also needs a clean power-off and no hypervisor fault or guest FAIL.
+# ARMV7_CPU (default cortex-a15) picks the CPU model.
 function(armv7_test name guest)
+  if(NOT ARMV7_CPU)
+    set(ARMV7_CPU cortex-a15)
+  endif()
   add_test(NAME armv7_${name}
            COMMAND ${QEMU_CHECK} --timeout 60 ${ARGN}
                    --expect "armvisor: halt 0"
                    --reject "exception in Hyp mode" --reject ": FAIL"
-                   -- ${ARMV7_QEMU} -initrd ${A32_OUT}/${guest}.bin)
+                   -- qemu-system-arm -M virt,virtualization=on -cpu ${ARMV7_CPU} -m 512M
+                      -nographic -nic none -kernel ${ARMVISOR_BIN}
+                      -initrd ${A32_OUT}/${guest}.bin)
   set_tests_properties(armv7_${name} PROPERTIES LABELS system)
 endfunction()
 
@@ -113,6 +119,20 @@ armv7_test(timer timer
            --expect "virtual counter is offset below the physical one: ok"
            --expect "CNTV_CVAL preserved: ok" --expect "CNTV_CTL preserved: ok"
            --expect "physical timer access refused with undef: ok")
+
+# The same image on other CPUs with the Virtualization Extensions: the
+# Cortex-A7, and QEMU's "max" (an ARMv8 core in AArch32 at EL2).
+foreach(cpu cortex-a7 max)
+  set(ARMV7_CPU ${cpu})
+  string(REPLACE "-" "_" tag ${cpu})
+  armv7_test(hvc_${tag} hvc --expect "hvc ping: ok" --expect "hvc unknown id: ok")
+  armv7_test(context_${tag} regs --expect "banked registers preserved across exits: ok")
+  armv7_test(context_vfp_${tag} vfp --expect "d0-d31 preserved across exits: ok")
+  armv7_test(mmio_guest_mmu_t32_${tag} mmu_t32
+             --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+  armv7_test(undef_${tag} undef --expect "PMCR read refused with undef: ok")
+endforeach()
+unset(ARMV7_CPU)
 
 # Boot without a guest: the hypervisor says why and powers off (status 2).
 add_test(NAME armv7_boot_no_guest
