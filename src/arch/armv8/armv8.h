@@ -28,6 +28,7 @@
 #define ARMV8_STACK_SIZE 16384
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,12 +54,24 @@ struct armv8_el1_regs {
 struct armv8_fpsimd {
     _Alignas(16) uint64_t v[64];
     uint64_t fpsr, fpcr;
+    uint64_t fpexc32; /* FPEXC32_EL2, switched with the rest when the CPU
+                         has AArch32 EL1 (not by fpsimd.S) */
+};
+
+/* Registers only an AArch32 EL1 has: the banked SPSRs of the modes
+ * without an AArch64 counterpart, DACR and IFSR (SPSR_svc is SPSR_EL1, and
+ * DFSR/DFAR/IFAR live in ESR_EL1/FAR_EL1). */
+struct armv8_aa32_regs {
+    uint64_t spsr_abt, spsr_und, spsr_irq, spsr_fiq;
+    uint64_t dacr32, ifsr32;
 };
 
 struct arch_vcpu {
     struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
     struct armv8_el1_regs el1;
     struct armv8_fpsimd fp;
+    struct armv8_aa32_regs aa32;
+    bool aarch32;       /* EL1 runs AArch32 (HCR_EL2.RW = 0) */
     uint64_t cntv_ctl, cntv_cval, cntvoff;
     uint64_t hcr;       /* HCR_EL2 while this vCPU runs */
     uint64_t vmpidr;    /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
@@ -102,6 +115,18 @@ unsigned armv8_ram_banks(const struct fdt_range **banks);
 size_t armv8_pages_free(void);
 /* Whether [pa, pa+len) lies in RAM we identity-map. */
 int armv8_pa_is_ram(uint64_t pa, uint64_t len);
+
+/* vcpu_a32.c: AArch32 guests. */
+bool armv8_cpu_has_aa32_el1(void);
+void armv8_aa32_save(struct armv8_aa32_regs *r);
+void armv8_aa32_restore(const struct armv8_aa32_regs *r);
+/* X index of AArch32 register n (0-14) in the guest's current mode. */
+unsigned armv8_aa32_xidx(const struct arch_vcpu *a, unsigned n);
+/* Advance PC past a trapped T32/A32 instruction, ITSTATE included. */
+void armv8_aa32_skip(struct arch_vcpu *a, unsigned len);
+/* Exception entry into an AArch32 EL1 (undef, data/prefetch abort). */
+void armv8_aa32_inject_undef(struct arch_vcpu *a);
+void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
 
 /* cache.c */
 void armv8_dcache_clean_poc(uint64_t va, uint64_t len);

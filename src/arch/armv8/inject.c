@@ -6,7 +6,8 @@
  * ELR_EL1 = the faulting instruction, SPSR_EL1 = the PSTATE it ran with,
  * then PSTATE = EL1h with D, A, I, F masked and PC = VBAR_EL1 + the vector
  * offset for where the guest was (current EL with SP0 / SPx, lower EL
- * AArch64 / AArch32) + 0 (synchronous).
+ * AArch64 / AArch32) + 0 (synchronous). An AArch32 EL1 takes them in
+ * Undefined / Abort mode instead (vcpu_a32.c).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -77,6 +78,10 @@ void arch_vcpu_inject_undef(struct vcpu *vcpu)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    if (a->aarch32) {
+        armv8_aa32_inject_undef(a);
+        return;
+    }
     take_sync(a, ((uint32_t)ESR_EC_UNKNOWN << ESR_EC_SHIFT) | trapped_il(a), false, 0);
 }
 
@@ -85,6 +90,10 @@ void arch_vcpu_inject_dabt(struct vcpu *vcpu, uint64_t va)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    if (a->aarch32) {
+        armv8_aa32_inject_abort(a, true, va);
+        return;
+    }
     uint32_t ec = guest_in_el1(a) ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
     uint32_t esr = ((uint32_t)ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXTERNAL;
     /* WnR of the access we refuse, when the last trap was that data abort. */
@@ -98,6 +107,10 @@ void arch_vcpu_inject_iabt(struct vcpu *vcpu, uint64_t va)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    if (a->aarch32) {
+        armv8_aa32_inject_abort(a, false, va);
+        return;
+    }
     uint32_t ec = guest_in_el1(a) ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
     take_sync(a, ((uint32_t)ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXTERNAL, true, va);
 }

@@ -7,8 +7,9 @@
  *     PL011, the PSCI conduit, RAM, the GIC and the CPUs, the initrd.
  *  3. Page pool, EL2 MMU and caches, EL2 controls.
  *  4. The guest is the initrd (QEMU -initrd guest.bin): vm_launch it as an
- *     A64 image at 0x40000000 IPA with 128 MiB of RAM (less if the host has
- *     less), then power off with its exit code.
+ *     A64 image (A32 with -append armvisor.guest=a32) at 0x40000000 IPA
+ *     with 128 MiB of RAM (less if the host has less), then power off with
+ *     its exit code.
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -81,6 +82,8 @@ static void report_gic_and_cpus(void)
 /* The bootargs word that makes armvisor fault at EL2 on purpose, to test
  * the EL2 exception report (QEMU: -append armvisor.el2_fault_test). */
 #define EL2_FAULT_TEST_ARG "armvisor.el2_fault_test"
+/* The bootargs word that starts the guest image in AArch32 (A32, SVC). */
+#define GUEST_A32_ARG "armvisor.guest=a32"
 /* Unmapped in the EL2 map: above 4 GiB and not RAM (mmu.c). */
 #define EL2_FAULT_TEST_VA 0x8000000000ull
 
@@ -185,6 +188,10 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     log_info("guest image 0x%llx-0x%llx (%llu bytes)\n", (unsigned long long)initrd_s,
              (unsigned long long)initrd_e, (unsigned long long)(initrd_e - initrd_s));
 
+    /* The image is A64 unless the bootargs say it is AArch32 (an initrd
+     * carries no header to tell). AArch32 gets the ARMv7 Linux registers:
+     * r0 = 0, r1 = machine type ~0 (DT-only), r2 = DTB (none yet). */
+    bool a32 = bootargs_has(GUEST_A32_ARG);
     struct guest_desc g = {
         .name = "guest0",
         .image = (const void *)(uintptr_t)initrd_s,
@@ -192,7 +199,9 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
         .ram_base = VIRT_RAM_BASE,
         .ram_size = ram,
         .load_ipa = VIRT_RAM_BASE,
-        .boot = {.isa = ISA_A64, .pc = VIRT_RAM_BASE, .regs = {0, 0, 0, 0}},
+        .boot = {.isa = a32 ? ISA_A32 : ISA_A64,
+                 .pc = VIRT_RAM_BASE,
+                 .regs = {0, a32 ? 0xffffffffu : 0, 0, 0}},
         .nvcpus = 1,
     };
     int code = vm_launch(&g);

@@ -28,6 +28,8 @@ static struct arch_vcpu slots[VM_MAX * VM_MAX_VCPUS];
 static struct arch_vcpu *fp_owner;
 /* This CPU's EL1 registers, HCR/VTTBR/VTCR hold this context's values. */
 static struct arch_vcpu *hw_loaded;
+/* The CPU has AArch32 EL1, hence the AArch32-only EL2 registers. */
+static bool has_aa32;
 
 /* Guest HCR_EL2 (D13.2.46): stage 2 on; physical IRQ/FIQ/SError to EL2 and
  * the virtual ones on; set/way invalidates upgraded to clean+invalidate;
@@ -65,10 +67,10 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     if (!vcpu || !vcpu->vm || !boot || vcpu->vm->id == 0 || vcpu->vm->id > VM_MAX ||
         vcpu->id >= VM_MAX_VCPUS)
         return -1;
-    if (boot->isa != ISA_A64) {
-        /* AArch32 EL1 guests need HCR_EL2.RW = 0 and the banked-register
-         * view of X0-X30 (Arm ARM D1.20.1) in the accessors: not done yet. */
-        log_err("armv8: AArch32 guests are not supported yet\n");
+    has_aa32 = armv8_cpu_has_aa32_el1();
+    bool aa32 = boot->isa != ISA_A64;
+    if (aa32 && !has_aa32) {
+        log_err("armv8: this CPU cannot run EL1 in AArch32 (ID_AA64PFR0_EL1.EL1)\n");
         return -1;
     }
     struct arch_vcpu *a = &slots[(vcpu->vm->id - 1) * VM_MAX_VCPUS + vcpu->id];
@@ -77,14 +79,26 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     if (hw_loaded == a)
         hw_loaded = NULL;
     *a = (struct arch_vcpu){0};
-    /* Reset state (Arm ARM D1.9 / booting.rst): EL1h, DAIF masked, MMU
-     * and caches off, little-endian. */
-    a->g.pc = boot->pc;
-    a->g.pstate = PSR_DAIF | PSR_MODE_EL1h;
     for (unsigned i = 0; i < 4; i++)
-        a->g.x[i] = boot->regs[i];
-    a->el1.sctlr = SCTLR_EL1_RES1;
-    a->hcr = GUEST_HCR_A64;
+        a->g.x[i] = aa32 ? (uint32_t)boot->regs[i] : boot->regs[i];
+    a->aarch32 = aa32;
+    if (aa32) {
+        /* SVC mode, A/I/F masked, MMU off (ARMv7 boot protocol); a T32
+         * entry point may come as an interworking address (bit 0 set). */
+        a->g.pc = (uint32_t)boot->pc & ~1u;
+        a->g.pstate = PSR_MODE32 | PSR_AA32_MODE_SVC | PSR_A | PSR_I | PSR_F;
+        if (boot->isa == ISA_T32)
+            a->g.pstate |= PSR_AA32_T;
+        a->el1.sctlr = SCTLR_AA32_RESET;
+        a->hcr = GUEST_HCR_A64 & ~HCR_EL2_RW;
+    } else {
+        /* Reset state (Arm ARM D1.9 / booting.rst): EL1h, DAIF masked,
+         * MMU and caches off, little-endian. */
+        a->g.pc = boot->pc;
+        a->g.pstate = PSR_DAIF | PSR_MODE_EL1h;
+        a->el1.sctlr = SCTLR_EL1_RES1;
+        a->hcr = GUEST_HCR_A64;
+    }
     /* MPIDR_EL1 as the guest reads it: bit 31 RES1, Aff0 = vCPU index. */
     a->vmpidr = (1ull << 31) | (vcpu->id & 0xff);
     /* The guest's virtual counter starts near zero. */
@@ -169,6 +183,12 @@ static void load_context(struct arch_vcpu *a)
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));
     write_sysreg(vmpidr_el2, a->vmpidr);
     el1_restore(&a->el1);
+    if (has_aa32) {
+        armv8_aa32_restore(&a->aa32);
+        /* HSTR_EL2.T15: AArch32 c15 (IMPLEMENTATION DEFINED) accesses trap,
+         * as HCR_EL2.TIDCP does for AArch64 (we refuse both). */
+        write_sysreg(hstr_el2, a->aarch32 ? HSTR_EL2_T15 : 0);
+    }
     write_sysreg(cntvoff_el2, a->cntvoff);
     write_sysreg(cntv_cval_el0, a->cntv_cval);
     write_sysreg(cntv_ctl_el0, a->cntv_ctl);
@@ -179,6 +199,8 @@ static void load_context(struct arch_vcpu *a)
 static void save_context(struct arch_vcpu *a)
 {
     el1_save(&a->el1);
+    if (has_aa32)
+        armv8_aa32_save(&a->aa32);
     a->cntv_ctl = read_sysreg(cntv_ctl_el0);
     a->cntv_cval = read_sysreg(cntv_cval_el0);
 }
@@ -195,9 +217,14 @@ static void fp_trap_on(bool on)
 static void fp_take(struct arch_vcpu *a)
 {
     fp_trap_on(false);
-    if (fp_owner)
+    if (fp_owner) {
         armv8_fpsimd_save(&fp_owner->fp);
+        if (has_aa32) /* FPEXC32_EL2 traps while CPTR_EL2.TFP is set */
+            fp_owner->fp.fpexc32 = read_sysreg(fpexc32_el2);
+    }
     armv8_fpsimd_restore(&a->fp);
+    if (has_aa32)
+        write_sysreg(fpexc32_el2, a->fp.fpexc32);
     fp_owner = a;
 }
 
@@ -284,34 +311,64 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 
 /* ---- Register accessors ----------------------------------------------------- */
 
+static bool in_aa32(const struct arch_vcpu *a)
+{
+    return a->g.pstate & PSR_MODE32;
+}
+
+/* AArch32 (EL1, or EL0 under an AArch64 EL1): 0-14 in the current mode's
+ * banked view, 15 the PC as the instruction reads it (+8 A32, +4 T32),
+ * 16-30 the AArch64 view, which is how ESR_EL2.SRT names banked SP/LR
+ * (Arm ARM D13.2.37: "the AArch64 view of the register"). */
 uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
 {
     struct arch_vcpu *a = ctx(vcpu);
+    if (in_aa32(a)) {
+        if (n < 15)
+            return (uint32_t)a->g.x[armv8_aa32_xidx(a, n)];
+        if (n == 15)
+            return (uint32_t)(a->g.pc + ((a->g.pstate & PSR_AA32_T) ? 4 : 8));
+        return n < 31 ? (uint32_t)a->g.x[n] : 0;
+    }
     return n < 31 ? a->g.x[n] : 0; /* 31 is XZR */
 }
 
 void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
 {
     struct arch_vcpu *a = ctx(vcpu);
+    if (in_aa32(a)) {
+        if (n < 15)
+            a->g.x[armv8_aa32_xidx(a, n)] = (uint32_t)val;
+        else if (n == 15)
+            a->g.pc = (uint32_t)val & ((a->g.pstate & PSR_AA32_T) ? ~1u : ~3u);
+        else if (n < 31)
+            a->g.x[n] = (uint32_t)val;
+        return;
+    }
     if (n < 31)
         a->g.x[n] = val;
 }
 
-/* SP of the guest's current EL: SP_EL1 in EL1h, SP_EL0 in EL1t and EL0. */
+/* SP of the guest's current mode: SP_EL1 in EL1h, SP_EL0 in EL1t and EL0;
+ * the banked R13 in AArch32. */
 static uint64_t *cur_sp(struct arch_vcpu *a)
 {
-    bool el1h = !(a->g.pstate & PSR_MODE32) && (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
+    if (in_aa32(a))
+        return &a->g.x[armv8_aa32_xidx(a, 13)];
+    bool el1h = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
     return el1h ? &a->el1.sp_el1 : &a->el1.sp_el0;
 }
 
 uint64_t arch_vcpu_sp_read(struct vcpu *vcpu)
 {
-    return *cur_sp(ctx(vcpu));
+    struct arch_vcpu *a = ctx(vcpu);
+    return in_aa32(a) ? (uint32_t)*cur_sp(a) : *cur_sp(a);
 }
 
 void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
 {
-    *cur_sp(ctx(vcpu)) = val;
+    struct arch_vcpu *a = ctx(vcpu);
+    *cur_sp(a) = in_aa32(a) ? (uint32_t)val : val;
 }
 
 uint64_t arch_vcpu_pc(struct vcpu *vcpu)
@@ -339,11 +396,13 @@ bool arch_vcpu_data_be(struct vcpu *vcpu)
 void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len)
 {
     struct arch_vcpu *a = ctx(vcpu);
+    if (in_aa32(a)) {
+        armv8_aa32_skip(a, len);
+        return;
+    }
     a->g.pc += len;
     /* A64: the next instruction is not a branch target (PSTATE.BTYPE = 0,
-     * Arm ARM D8.4.2), and a trapped instruction completed its step. AArch32
-     * guests (EL0 under an AArch64 EL1 only) never trap in an IT block here:
-     * WFI/WFE/SMC from EL0 with ITSTATE set are not advanced (known gap). */
+     * Arm ARM D8.4.2), and a trapped instruction completed its step. */
     a->g.pstate &= ~(PSR_BTYPE_MASK | PSR_SS);
 }
 
