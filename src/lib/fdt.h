@@ -22,12 +22,12 @@
 #define FDT_MAGIC 0xd00dfeedu
 
 /* Error codes (negative returns). */
-#define FDT_ENOTFOUND (-1) /* no such node / property */
-#define FDT_EBADMAGIC (-2) /* not a DTB */
-#define FDT_EBADVER   (-3) /* version we cannot read */
-#define FDT_ETRUNC    (-4) /* a block or item runs past its end */
+#define FDT_ENOTFOUND  (-1) /* no such node / property */
+#define FDT_EBADMAGIC  (-2) /* not a DTB */
+#define FDT_EBADVER    (-3) /* version we cannot read */
+#define FDT_ETRUNC     (-4) /* a block or item runs past its end */
 #define FDT_EBADSTRUCT (-5) /* malformed structure block (token, nesting) */
-#define FDT_EBADVALUE (-6) /* property has the wrong length for its use */
+#define FDT_EBADVALUE  (-6) /* property has the wrong length for its use */
 
 /* Deepest node nesting we follow (parents of a node are kept on a stack). */
 #define FDT_MAX_DEPTH 16

@@ -71,11 +71,11 @@ struct arch_vcpu {
     struct armv8_el1_regs el1;
     struct armv8_fpsimd fp;
     struct armv8_aa32_regs aa32;
-    bool aarch32;       /* EL1 runs AArch32 (HCR_EL2.RW = 0) */
+    bool aarch32; /* EL1 runs AArch32 (HCR_EL2.RW = 0) */
     uint64_t cntv_ctl, cntv_cval, cntvoff;
-    uint64_t hcr;       /* HCR_EL2 while this vCPU runs */
-    uint64_t vmpidr;    /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
-    uint32_t last_esr;  /* ESR_EL2 of the last trap (IL, WnR for injections) */
+    uint64_t hcr;      /* HCR_EL2 while this vCPU runs */
+    uint64_t vmpidr;   /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
+    uint32_t last_esr; /* ESR_EL2 of the last trap (IL, WnR for injections) */
     struct vcpu *owner;
 };
 

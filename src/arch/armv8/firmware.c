@@ -55,10 +55,18 @@ static void psci_call(uint32_t fid)
     register uint64_t x0 __asm__("x0") = fid;
     switch (current_conduit()) {
     case CONDUIT_SMC:
-        __asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+        __asm__ volatile("smc #0"
+                         : "+r"(x0)
+                         :
+                         : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+                           "x12", "x13", "x14", "x15", "x16", "x17", "memory");
         break;
     case CONDUIT_HVC:
-        __asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+        __asm__ volatile("hvc #0"
+                         : "+r"(x0)
+                         :
+                         : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+                           "x12", "x13", "x14", "x15", "x16", "x17", "memory");
         break;
     case CONDUIT_NONE:
         break;

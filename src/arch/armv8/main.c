@@ -18,9 +18,9 @@
 #include "lib/fdt.h"
 #include "lib/log.h"
 
-#define DTB_MAX_SIZE     (2u << 20) /* booting.rst: the DTB must not exceed 2 MiB */
-#define GUEST_RAM_SIZE   (128ull << 20)
-#define GUEST_RAM_SLACK  (8ull << 20) /* left for stage-2 tables */
+#define DTB_MAX_SIZE    (2u << 20) /* booting.rst: the DTB must not exceed 2 MiB */
+#define GUEST_RAM_SIZE  (128ull << 20)
+#define GUEST_RAM_SLACK (8ull << 20) /* left for stage-2 tables */
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset);
 
@@ -64,9 +64,9 @@ static void report_gic_and_cpus(void)
         uint64_t dist, cpuif = 0;
         if (n >= 0 && fdt_reg(&fdt, n, 0, &dist, NULL) == 0) {
             (void)fdt_reg(&fdt, n, 1, &cpuif, NULL);
-            log_info("GIC %s: distributor 0x%llx, %s 0x%llx (not driven yet: no vGIC)\n",
-                     gics[i], (unsigned long long)dist,
-                     i == 0 ? "redistributors" : "CPU interface", (unsigned long long)cpuif);
+            log_info("GIC %s: distributor 0x%llx, %s 0x%llx (not driven yet: no vGIC)\n", gics[i],
+                     (unsigned long long)dist, i == 0 ? "redistributors" : "CPU interface",
+                     (unsigned long long)cpuif);
             break;
         }
     }

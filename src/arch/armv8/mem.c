@@ -38,8 +38,7 @@ static void reserve(uint64_t start, uint64_t end, const char *what)
         return;
     uint64_t s = align_down(start), e = align_up(end);
     page_pool_reserve(&pool, s, (size_t)((e - s) >> PAGE_SHIFT));
-    log_info("reserved 0x%llx-0x%llx (%s)\n", (unsigned long long)s, (unsigned long long)e,
-             what);
+    log_info("reserved 0x%llx-0x%llx (%s)\n", (unsigned long long)s, (unsigned long long)e, what);
 }
 
 int armv8_mem_init(const struct fdt *fdt, uint64_t dtb_pa, uint64_t initrd_start,

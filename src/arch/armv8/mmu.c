@@ -29,10 +29,10 @@
 static uint64_t l1[L1_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t l2[L2_TABLES_MAX][512] __attribute__((aligned(PAGE_SIZE)));
 
-static const uint64_t normal_block = PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) |
-                                     PTE_AP_RW_EL2 | PTE_SH_INNER | PTE_AF;
-static const uint64_t device_block = PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_DEVICE) |
-                                     PTE_AP_RW_EL2 | PTE_AF | PTE_XN;
+static const uint64_t normal_block =
+    PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_AP_RW_EL2 | PTE_SH_INNER | PTE_AF;
+static const uint64_t device_block =
+    PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_DEVICE) | PTE_AP_RW_EL2 | PTE_AF | PTE_XN;
 
 /* Whether [pa, pa+len) is entirely inside / overlaps a RAM bank. */
 static bool ram_overlaps(uint64_t pa, uint64_t len)
@@ -100,8 +100,7 @@ int armv8_mmu_init(void)
     write_sysreg(sctlr_el2,
                  SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA);
     isb();
-    log_info("EL2 MMU on: %u GiB slot(s) of RAM mapped Normal, devices below 4 GiB\n",
-             used_l2);
+    log_info("EL2 MMU on: %u GiB slot(s) of RAM mapped Normal, devices below 4 GiB\n", used_l2);
     return 0;
 }
 

@@ -41,8 +41,7 @@ uint64_t armv8_vtcr(const struct stage2_format *fmt)
     uint64_t sl0 = 2 - fmt->start_level;
     return VTCR_EL2_RES1 | ((64ull - fmt->ipa_bits) << VTCR_EL2_T0SZ_SHIFT) |
            (sl0 << VTCR_EL2_SL0_SHIFT) | VTCR_EL2_IRGN0_WBWA | VTCR_EL2_ORGN0_WBWA |
-           VTCR_EL2_SH0_INNER | VTCR_EL2_TG0_4K |
-           (armv8_pa_size_field() << VTCR_EL2_PS_SHIFT);
+           VTCR_EL2_SH0_INNER | VTCR_EL2_TG0_4K | (armv8_pa_size_field() << VTCR_EL2_PS_SHIFT);
 }
 
 void arch_stage2_sync(void *va, size_t len)

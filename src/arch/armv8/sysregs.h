@@ -12,29 +12,29 @@
 #define CURRENTEL_EL_SHIFT 2
 
 /* HCR_EL2 (D13.2.46). */
-#define HCR_EL2_VM    BIT64(0)  /* stage 2 translation on */
-#define HCR_EL2_SWIO  BIT64(1)  /* set/way invalidate -> clean+invalidate */
-#define HCR_EL2_PTW   BIT64(2)
-#define HCR_EL2_FMO   BIT64(3)  /* physical FIQ to EL2, virtual FIQ on */
-#define HCR_EL2_IMO   BIT64(4)  /* physical IRQ to EL2, virtual IRQ on */
-#define HCR_EL2_AMO   BIT64(5)  /* physical SError to EL2, virtual SError on */
-#define HCR_EL2_VF    BIT64(6)
-#define HCR_EL2_VI    BIT64(7)
-#define HCR_EL2_VSE   BIT64(8)
-#define HCR_EL2_FB    BIT64(9)  /* broadcast TLB/cache maintenance (inner shareable) */
+#define HCR_EL2_VM     BIT64(0) /* stage 2 translation on */
+#define HCR_EL2_SWIO   BIT64(1) /* set/way invalidate -> clean+invalidate */
+#define HCR_EL2_PTW    BIT64(2)
+#define HCR_EL2_FMO    BIT64(3) /* physical FIQ to EL2, virtual FIQ on */
+#define HCR_EL2_IMO    BIT64(4) /* physical IRQ to EL2, virtual IRQ on */
+#define HCR_EL2_AMO    BIT64(5) /* physical SError to EL2, virtual SError on */
+#define HCR_EL2_VF     BIT64(6)
+#define HCR_EL2_VI     BIT64(7)
+#define HCR_EL2_VSE    BIT64(8)
+#define HCR_EL2_FB     BIT64(9)     /* broadcast TLB/cache maintenance (inner shareable) */
 #define HCR_EL2_BSU_IS (1ull << 10) /* barrier shareability upgrade: inner shareable */
-#define HCR_EL2_DC    BIT64(12)
-#define HCR_EL2_TWI   BIT64(13) /* trap WFI */
-#define HCR_EL2_TWE   BIT64(14) /* trap WFE */
-#define HCR_EL2_TID3  BIT64(18)
-#define HCR_EL2_TSC   BIT64(19) /* trap SMC */
-#define HCR_EL2_TIDCP BIT64(20)
-#define HCR_EL2_TACR  BIT64(21) /* trap ACTLR_EL1 */
-#define HCR_EL2_TSW   BIT64(22)
-#define HCR_EL2_TVM   BIT64(26)
-#define HCR_EL2_TGE   BIT64(27)
-#define HCR_EL2_RW    BIT64(31) /* EL1 is AArch64 */
-#define HCR_EL2_E2H   BIT64(34)
+#define HCR_EL2_DC     BIT64(12)
+#define HCR_EL2_TWI    BIT64(13) /* trap WFI */
+#define HCR_EL2_TWE    BIT64(14) /* trap WFE */
+#define HCR_EL2_TID3   BIT64(18)
+#define HCR_EL2_TSC    BIT64(19) /* trap SMC */
+#define HCR_EL2_TIDCP  BIT64(20)
+#define HCR_EL2_TACR   BIT64(21) /* trap ACTLR_EL1 */
+#define HCR_EL2_TSW    BIT64(22)
+#define HCR_EL2_TVM    BIT64(26)
+#define HCR_EL2_TGE    BIT64(27)
+#define HCR_EL2_RW     BIT64(31) /* EL1 is AArch64 */
+#define HCR_EL2_E2H    BIT64(34)
 
 /* SCTLR_EL2 (D13.2.114), non-VHE layout. */
 #define SCTLR_EL2_M   BIT64(0)  /* stage 1 MMU */
@@ -45,8 +45,9 @@
 #define SCTLR_EL2_WXN BIT64(19)
 #define SCTLR_EL2_EE  BIT64(25)
 /* RES1 bits of the non-VHE SCTLR_EL2: 4, 5, 11, 16, 18, 22, 23, 28, 29. */
-#define SCTLR_EL2_RES1 (BIT64(4) | BIT64(5) | BIT64(11) | BIT64(16) | BIT64(18) | \
-                        BIT64(22) | BIT64(23) | BIT64(28) | BIT64(29))
+#define SCTLR_EL2_RES1                                                                             \
+    (BIT64(4) | BIT64(5) | BIT64(11) | BIT64(16) | BIT64(18) | BIT64(22) | BIT64(23) | BIT64(28) | \
+     BIT64(29))
 
 /* SCTLR_EL1 of a vCPU at reset: MMU, caches off, little-endian; RES1 bits
  * 11, 20, 22, 28, 29 (D13.2.113). */
@@ -57,17 +58,17 @@
 #define SCTLR_EL1_RES1 (BIT64(11) | BIT64(20) | BIT64(22) | BIT64(28) | BIT64(29))
 
 /* TCR_EL2 (D13.2.120), non-VHE: one range, TTBR0_EL2. */
-#define TCR_EL2_T0SZ_SHIFT  0
-#define TCR_EL2_IRGN0_WBWA  (1ull << 8)
-#define TCR_EL2_ORGN0_WBWA  (1ull << 10)
-#define TCR_EL2_SH0_INNER   (3ull << 12)
-#define TCR_EL2_TG0_4K      (0ull << 14)
-#define TCR_EL2_PS_SHIFT    16
-#define TCR_EL2_RES1        (BIT64(23) | BIT64(31))
+#define TCR_EL2_T0SZ_SHIFT 0
+#define TCR_EL2_IRGN0_WBWA (1ull << 8)
+#define TCR_EL2_ORGN0_WBWA (1ull << 10)
+#define TCR_EL2_SH0_INNER  (3ull << 12)
+#define TCR_EL2_TG0_4K     (0ull << 14)
+#define TCR_EL2_PS_SHIFT   16
+#define TCR_EL2_RES1       (BIT64(23) | BIT64(31))
 
 /* VTCR_EL2 (D13.2.151). */
 #define VTCR_EL2_T0SZ_SHIFT 0
-#define VTCR_EL2_SL0_SHIFT  6  /* 4K granule: 0 = level 2, 1 = level 1, 2 = level 0 */
+#define VTCR_EL2_SL0_SHIFT  6 /* 4K granule: 0 = level 2, 1 = level 1, 2 = level 0 */
 #define VTCR_EL2_IRGN0_WBWA (1ull << 8)
 #define VTCR_EL2_ORGN0_WBWA (1ull << 10)
 #define VTCR_EL2_SH0_INNER  (3ull << 12)
@@ -90,16 +91,16 @@
 #define MAIR_EL2_VALUE  ((0x04ull << (8 * MAIR_IDX_DEVICE)) | (0xffull << (8 * MAIR_IDX_NORMAL)))
 
 /* Stage-1 (EL2) block/table descriptors, VMSAv8-64 (D5.3.3). */
-#define PTE_VALID     BIT64(0)
-#define PTE_TABLE     BIT64(1) /* at levels 0-2: next-level table; level 3: page */
-#define PTE_BLOCK     (0ull << 1)
+#define PTE_VALID      BIT64(0)
+#define PTE_TABLE      BIT64(1) /* at levels 0-2: next-level table; level 3: page */
+#define PTE_BLOCK      (0ull << 1)
 #define PTE_ATTRIDX(i) ((uint64_t)(i) << 2)
-#define PTE_AP_RW_EL2 (0ull << 6) /* AP[2:1] = 00: read/write (EL2 has one privilege) */
-#define PTE_AP_RO_EL2 (2ull << 6)
-#define PTE_SH_INNER  (3ull << 8)
-#define PTE_AF        BIT64(10)
-#define PTE_XN        BIT64(54) /* EL2 regime: XN, no PXN/UXN split */
-#define PTE_ADDR_MASK 0x0000fffffffff000ull
+#define PTE_AP_RW_EL2  (0ull << 6) /* AP[2:1] = 00: read/write (EL2 has one privilege) */
+#define PTE_AP_RO_EL2  (2ull << 6)
+#define PTE_SH_INNER   (3ull << 8)
+#define PTE_AF         BIT64(10)
+#define PTE_XN         BIT64(54) /* EL2 regime: XN, no PXN/UXN split */
+#define PTE_ADDR_MASK  0x0000fffffffff000ull
 
 /* CPTR_EL2 (D13.2.31), non-VHE: RES1 bits 13:12 and 9:0 (bit 8 is TZ when
  * SVE exists, RES1 otherwise: set either way, SVE traps). */
@@ -109,9 +110,9 @@
 #define CPTR_EL2_TTA  BIT64(20) /* trap trace registers */
 
 /* CNTHCTL_EL2 (D13.8.x), non-VHE. */
-#define CNTHCTL_EL1PCTEN BIT64(0) /* EL1/EL0 may read the physical counter */
-#define CNTHCTL_EL1PCEN  BIT64(1) /* EL1/EL0 may use the physical timer */
-#define CNTHCTL_EVNTEN   BIT64(2) /* event stream on */
+#define CNTHCTL_EL1PCTEN    BIT64(0) /* EL1/EL0 may read the physical counter */
+#define CNTHCTL_EL1PCEN     BIT64(1) /* EL1/EL0 may use the physical timer */
+#define CNTHCTL_EVNTEN      BIT64(2) /* event stream on */
 #define CNTHCTL_EVNTI_SHIFT 4
 
 /* MDCR_EL2 (D13.3.x): trap the PMU (not context-switched) to EL2. */
@@ -141,26 +142,26 @@
 
 /* AArch32 CPSR (SPSR_EL2 of an AArch32 guest, Arm ARM G1.9.1 / G8.2.30):
  * mode M[4:0], T, the IT bits, E. */
-#define PSR_AA32_MODE_MASK 0x1full
-#define PSR_AA32_MODE_USR  0x10ull
-#define PSR_AA32_MODE_FIQ  0x11ull
-#define PSR_AA32_MODE_IRQ  0x12ull
-#define PSR_AA32_MODE_SVC  0x13ull
-#define PSR_AA32_MODE_ABT  0x17ull
-#define PSR_AA32_MODE_UND  0x1bull
-#define PSR_AA32_MODE_SYS  0x1full
-#define PSR_AA32_T         BIT64(5)
-#define PSR_AA32_E         BIT64(9)
+#define PSR_AA32_MODE_MASK   0x1full
+#define PSR_AA32_MODE_USR    0x10ull
+#define PSR_AA32_MODE_FIQ    0x11ull
+#define PSR_AA32_MODE_IRQ    0x12ull
+#define PSR_AA32_MODE_SVC    0x13ull
+#define PSR_AA32_MODE_ABT    0x17ull
+#define PSR_AA32_MODE_UND    0x1bull
+#define PSR_AA32_MODE_SYS    0x1full
+#define PSR_AA32_T           BIT64(5)
+#define PSR_AA32_E           BIT64(9)
 #define PSR_AA32_IT_LO_SHIFT 25 /* IT[1:0] in bits 26:25 */
 #define PSR_AA32_IT_LO_MASK  (3ull << 25)
 #define PSR_AA32_IT_HI_SHIFT 10 /* IT[7:2] in bits 15:10 */
 #define PSR_AA32_IT_HI_MASK  (0x3full << 10)
-#define PSR_AA32_J         BIT64(24)
+#define PSR_AA32_J           BIT64(24)
 
 /* AArch32 SCTLR (= SCTLR_EL1[31:0]) bits used on exception entry. */
-#define SCTLR_AA32_V   BIT64(13) /* high vectors at 0xffff0000 */
-#define SCTLR_AA32_EE  BIT64(25)
-#define SCTLR_AA32_TE  BIT64(30) /* exceptions taken in T32 */
+#define SCTLR_AA32_V  BIT64(13) /* high vectors at 0xffff0000 */
+#define SCTLR_AA32_EE BIT64(25)
+#define SCTLR_AA32_TE BIT64(30) /* exceptions taken in T32 */
 /* AArch32 SCTLR at reset on an ARMv8 CPU (Cortex-A57 TRM): MMU and caches
  * off, CP15BEN, nTWI, nTWE and the RES1 bits. */
 #define SCTLR_AA32_RESET 0x00c50838ull
@@ -177,9 +178,9 @@
 
 /* AArch32 vector offsets (G1.11.1) and return-link offsets (as KVM's
  * AArch32 injection: LR = preferred return address + offset, G1.12.3). */
-#define AA32_VECTOR_UND  0x04
-#define AA32_VECTOR_PABT 0x0c
-#define AA32_VECTOR_DABT 0x10
+#define AA32_VECTOR_UND   0x04
+#define AA32_VECTOR_PABT  0x0c
+#define AA32_VECTOR_DABT  0x10
 #define AA32_HIGH_VECTORS 0xffff0000ull
 
 /* HSTR_EL2.T15: trap AArch32 EL1/EL0 accesses to cp15 c15. */
@@ -196,8 +197,8 @@
 #define VECTOR_LOWER_A32 0x600
 
 /* PAR_EL1 after AT (D13.2.99). */
-#define PAR_F         BIT64(0)
-#define PAR_PA_MASK   0x0000fffffffff000ull
+#define PAR_F       BIT64(0)
+#define PAR_PA_MASK 0x0000fffffffff000ull
 
 /* HPFAR_EL2.FIPA [43:4] holds IPA[51:12] (D13.2.51). */
 #define HPFAR_FIPA_MASK 0x00000ffffffffff0ull
@@ -214,16 +215,16 @@
 #include <stdint.h>
 
 #define SYSREG_STR(x) #x
-#define read_sysreg(reg)                                              \
-    ({                                                                \
-        uint64_t r_;                                                  \
-        __asm__ volatile("mrs %0, " SYSREG_STR(reg) : "=r"(r_));     \
-        r_;                                                           \
+#define read_sysreg(reg)                                                                           \
+    ({                                                                                             \
+        uint64_t r_;                                                                               \
+        __asm__ volatile("mrs %0, " SYSREG_STR(reg) : "=r"(r_));                                   \
+        r_;                                                                                        \
     })
-#define write_sysreg(reg, val)                                               \
-    do {                                                                     \
-        uint64_t w_ = (uint64_t)(val);                                       \
-        __asm__ volatile("msr " SYSREG_STR(reg) ", %0" : : "r"(w_) : "memory"); \
+#define write_sysreg(reg, val)                                                                     \
+    do {                                                                                           \
+        uint64_t w_ = (uint64_t)(val);                                                             \
+        __asm__ volatile("msr " SYSREG_STR(reg) ", %0" : : "r"(w_) : "memory");                    \
     } while (0)
 
 static inline void isb(void)

@@ -10,8 +10,8 @@
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 
-#define UARTDR   0x000
-#define UARTFR   0x018
+#define UARTDR      0x000
+#define UARTFR      0x018
 #define UARTFR_TXFF (1u << 5) /* transmit FIFO full */
 #define UARTFR_RXFE (1u << 4) /* receive FIFO empty */
 

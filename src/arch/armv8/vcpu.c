@@ -37,10 +37,10 @@ static bool has_aa32;
  * trapped (we refuse them: they are not switched); maintenance broadcast
  * and barriers upgraded to inner shareable, as a vCPU may move between
  * CPUs; EL1 is AArch64. */
-#define GUEST_HCR_A64                                                                       \
-    (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |    \
-     HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TACR |            \
-     HCR_EL2_TIDCP | HCR_EL2_RW)
+#define GUEST_HCR_A64                                                                              \
+    (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |            \
+     HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TACR | HCR_EL2_TIDCP |     \
+     HCR_EL2_RW)
 
 static struct arch_vcpu *ctx(struct vcpu *vcpu)
 {

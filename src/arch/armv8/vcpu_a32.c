@@ -143,8 +143,8 @@ void armv8_aa32_inject_undef(struct arch_vcpu *a)
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va)
 {
     /* Fault status in the format the guest's TTBCR.EAE selects. */
-    uint32_t fsr = (a->el1.tcr & TTBCR_EAE) ? (AA32_FSR_LPAE | AA32_FSR_LONG_EXT_ABT)
-                                             : AA32_FSR_SHORT_EXT_ABT;
+    uint32_t fsr =
+        (a->el1.tcr & TTBCR_EAE) ? (AA32_FSR_LPAE | AA32_FSR_LONG_EXT_ABT) : AA32_FSR_SHORT_EXT_ABT;
     if (data) {
         if (((a->last_esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == ESR_EC_DABT_LOW &&
             (a->last_esr & ESR_ISS_WNR))

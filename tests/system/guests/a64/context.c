@@ -8,15 +8,16 @@ int main(void)
     /* EL1 registers armvisor switches, written, an exit, read back. */
     uint64_t vals[4] = {0x1111222233334444ull, 0x5555666677778888ull, 0x40001000ull, 0x3ull};
     __asm__ volatile("msr tpidr_el1, %0\n\tmsr tpidr_el0, %1\n\tmsr tpidrro_el0, %2\n\t"
-                     "msr contextidr_el1, %3" : : "r"(vals[0]), "r"(vals[1]), "r"(vals[2]),
-                     "r"(vals[3]));
+                     "msr contextidr_el1, %3"
+                     :
+                     : "r"(vals[0]), "r"(vals[1]), "r"(vals[2]), "r"(vals[3]));
     hvc_call(AV_HVC_PING, 0);
     uint64_t got[4];
     __asm__ volatile("mrs %0, tpidr_el1\n\tmrs %1, tpidr_el0\n\tmrs %2, tpidrro_el0\n\t"
                      "mrs %3, contextidr_el1"
                      : "=r"(got[0]), "=r"(got[1]), "=r"(got[2]), "=r"(got[3]));
-    check("EL1 registers kept across an exit", got[0] == vals[0] && got[1] == vals[1] &&
-                                                   got[2] == vals[2] && got[3] == vals[3]);
+    check("EL1 registers kept across an exit",
+          got[0] == vals[0] && got[1] == vals[1] && got[2] == vals[2] && got[3] == vals[3]);
 
     /* Callee-saved general registers through many exits. */
     uint64_t x19 = 0, x28 = 0;
@@ -24,7 +25,9 @@ int main(void)
                      "mov x0, #0x86000000\n\tmov x1, #1\n\thvc #0\n\t"
                      "mov x0, #0x86000000\n\tmov x1, #2\n\thvc #0\n\t"
                      "mov %0, x19\n\tmov %1, x28"
-                     : "=r"(x19), "=r"(x28) : : "x0", "x1", "x2", "x3", "x19", "x28", "memory");
+                     : "=r"(x19), "=r"(x28)
+                     :
+                     : "x0", "x1", "x2", "x3", "x19", "x28", "memory");
     check("x19/x28 kept across exits", x19 == 0x1919 && x28 == 0x2828);
 
     /* FP/SIMD: enable at EL1 (CPACR_EL1.FPEN = 3), fill v0/v31, exit, read. */

@@ -19,9 +19,9 @@ int main(void)
 
     p[1] = 0x55;
     check("store abort taken", dabt_count == 2);
-    check("store ESR is a sync external abort, write",
-          ESR_EC(last_esr) == EC_DABT_CUR && ESR_DFSC(last_esr) == FSC_SYNC_EXT &&
-              (last_esr & ESR_WNR));
+    check("store ESR is a sync external abort, write", ESR_EC(last_esr) == EC_DABT_CUR &&
+                                                           ESR_DFSC(last_esr) == FSC_SYNC_EXT &&
+                                                           (last_esr & ESR_WNR));
     check("store FAR", last_far == HOLE + 4);
 
     put_str("guest: still running after the aborts\n");

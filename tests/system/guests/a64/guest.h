@@ -23,14 +23,14 @@
 #define AV_HVC_MAGIC    0x41564d31u
 
 /* ESR_EL1 fields (Arm ARM D13.2.36). */
-#define ESR_EC(esr)      (((esr) >> 26) & 0x3f)
-#define ESR_IL           (1u << 25)
-#define EC_UNKNOWN       0x00
-#define EC_IABT_CUR      0x21
-#define EC_DABT_CUR      0x25
-#define ESR_DFSC(esr)    ((esr) & 0x3f)
-#define ESR_WNR          (1u << 6)
-#define FSC_SYNC_EXT     0x10
+#define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
+#define ESR_IL        (1u << 25)
+#define EC_UNKNOWN    0x00
+#define EC_IABT_CUR   0x21
+#define EC_DABT_CUR   0x25
+#define ESR_DFSC(esr) ((esr)&0x3f)
+#define ESR_WNR       (1u << 6)
+#define FSC_SYNC_EXT  0x10
 
 struct smccc_res {
     uint64_t x0, x1, x2, x3;

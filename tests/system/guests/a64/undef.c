@@ -11,12 +11,12 @@ static void expect_undef(const char *name, unsigned before, uint64_t at)
 }
 
 /* Run one instruction at a known address and see what it raised. */
-#define TRY(name, insn)                                                        \
-    do {                                                                       \
-        unsigned n_ = undef_count;                                             \
-        uint64_t at_;                                                          \
-        __asm__ volatile("adr %0, 1f\n1:\t" insn : "=&r"(at_) : : "x9", "memory"); \
-        expect_undef(name, n_, at_);                                           \
+#define TRY(name, insn)                                                                            \
+    do {                                                                                           \
+        unsigned n_ = undef_count;                                                                 \
+        uint64_t at_;                                                                              \
+        __asm__ volatile("adr %0, 1f\n1:\t" insn : "=&r"(at_) : : "x9", "memory");                 \
+        expect_undef(name, n_, at_);                                                               \
     } while (0)
 
 int main(void)
