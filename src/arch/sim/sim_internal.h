@@ -4,6 +4,9 @@
 
 #include <pthread.h>
 #include <setjmp.h>
+#ifdef SIM_GUEST_UCONTEXT
+#include <ucontext.h>
+#endif
 
 #include "arch/arch.h"
 #include "arch/sim/sim.h"
@@ -72,7 +75,8 @@ struct arch_vcpu {
 
     struct sim_injected inj;
 
-    /* Guest program and its thread. */
+    /* Guest program and its thread (or, with SIM_GUEST_UCONTEXT, its
+     * coroutine: see sim_run.c). */
     sim_guest_fn fn;
     struct sim_guest g;
     bool thread_started, thread_done, kill, off_sent;
@@ -81,6 +85,10 @@ struct arch_vcpu {
     pthread_cond_t cv;
     bool guest_turn; /* true: the guest thread runs; false: the VMM does */
     jmp_buf kill_jmp;
+#ifdef SIM_GUEST_UCONTEXT
+    ucontext_t guest_ctx, vmm_ctx;
+    void *stack;
+#endif
     struct arch_exit exit; /* filled by the guest thread when it traps */
     bool irq_exit_pending;
 

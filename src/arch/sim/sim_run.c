@@ -16,6 +16,21 @@
 
 #define PSCI_SYSTEM_OFF 0x84000008u /* Arm DEN0022 PSCI 0.2 SYSTEM_OFF */
 
+/* The guest program itself: when it returns, the guest powers off. */
+static void guest_body(struct arch_vcpu *av)
+{
+    av->fn(&av->g);
+    /* A real guest that is finished powers the machine off. */
+    av->off_sent = true;
+    g_smccc(&av->g, PSCI_SYSTEM_OFF, 0, 0, 0);
+    fprintf(stderr, "sim: the VMM resumed vCPU %u after its PSCI SYSTEM_OFF\n",
+            av->owner ? av->owner->id : 0u);
+    abort();
+}
+
+#ifndef SIM_GUEST_UCONTEXT
+/* ---- Backend 1: a host thread per guest, handed the turn explicitly ------- */
+
 static void wait_turn(struct arch_vcpu *av, bool guest)
 {
     while (av->guest_turn != guest && !(guest && av->kill))
@@ -43,15 +58,8 @@ static void *guest_main(void *p)
     bool killed = av->kill;
     pthread_mutex_unlock(&av->lock);
 
-    if (!killed && setjmp(av->kill_jmp) == 0) {
-        av->fn(&av->g);
-        /* A real guest that is finished powers the machine off. */
-        av->off_sent = true;
-        g_smccc(&av->g, PSCI_SYSTEM_OFF, 0, 0, 0);
-        fprintf(stderr, "sim: the VMM resumed vCPU %u after its PSCI SYSTEM_OFF\n",
-                av->owner ? av->owner->id : 0u);
-        abort();
-    }
+    if (!killed && setjmp(av->kill_jmp) == 0)
+        guest_body(av);
 
     pthread_mutex_lock(&av->lock);
     av->thread_done = true;
@@ -76,6 +84,77 @@ void sim_guest_thread_stop(struct arch_vcpu *av)
     av->off_sent = false;
     av->guest_turn = false;
 }
+
+/* Give the turn to the guest (starting its thread the first time) and wait
+ * until it traps. */
+static void enter_guest(struct arch_vcpu *av)
+{
+    pthread_mutex_lock(&av->lock);
+    av->guest_turn = true;
+    if (!av->thread_started) {
+        if (pthread_create(&av->thread, NULL, guest_main, av) != 0) {
+            fprintf(stderr, "sim: cannot create a guest thread\n");
+            abort();
+        }
+        av->thread_started = true;
+    } else {
+        pthread_cond_broadcast(&av->cv);
+    }
+    wait_turn(av, false);
+    pthread_mutex_unlock(&av->lock);
+}
+
+#else
+/* ---- Backend 2: a coroutine per guest (makecontext/swapcontext) -----------
+ * For qemu-user, whose 7.2 release hangs or crashes in pthread_create of
+ * dynamically linked ARM programs; chosen at build time (CMakeLists.txt).
+ * Same contract: one side runs at a time. */
+
+#define SIM_GUEST_STACK (256u << 10)
+
+static struct arch_vcpu *starting; /* makecontext passes no pointer portably */
+
+static void guest_entry(void)
+{
+    guest_body(starting);
+}
+
+void sim_guest_trap(struct arch_vcpu *av)
+{
+    av->g.traps++;
+    swapcontext(&av->guest_ctx, &av->vmm_ctx);
+}
+
+void sim_guest_thread_stop(struct arch_vcpu *av)
+{
+    if (!av->thread_started)
+        return;
+    /* A stopped coroutine is never resumed: dropping its stack ends it. */
+    free(av->stack);
+    av->stack = NULL;
+    av->thread_started = false;
+    av->thread_done = false;
+    av->off_sent = false;
+}
+
+static void enter_guest(struct arch_vcpu *av)
+{
+    if (!av->thread_started) {
+        av->stack = malloc(SIM_GUEST_STACK);
+        if (!av->stack || getcontext(&av->guest_ctx) != 0) {
+            fprintf(stderr, "sim: cannot create a guest context\n");
+            abort();
+        }
+        av->guest_ctx.uc_stack.ss_sp = av->stack;
+        av->guest_ctx.uc_stack.ss_size = SIM_GUEST_STACK;
+        av->guest_ctx.uc_link = NULL; /* guest_body never returns */
+        makecontext(&av->guest_ctx, guest_entry, 0);
+        starting = av;
+        av->thread_started = true;
+    }
+    swapcontext(&av->vmm_ctx, &av->guest_ctx);
+}
+#endif
 
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
@@ -106,19 +185,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         abort();
     }
 
-    pthread_mutex_lock(&av->lock);
-    av->guest_turn = true;
-    if (!av->thread_started) {
-        if (pthread_create(&av->thread, NULL, guest_main, av) != 0) {
-            fprintf(stderr, "sim: cannot create a guest thread\n");
-            abort();
-        }
-        av->thread_started = true;
-    } else {
-        pthread_cond_broadcast(&av->cv);
-    }
-    wait_turn(av, false);
-    pthread_mutex_unlock(&av->lock);
+    enter_guest(av);
     *exit = av->exit;
 }
 
