@@ -57,6 +57,17 @@ armv8_test(hello hello cortex-a57
 armv8_test(hello_max hello max
            --expect "hello from the AArch64 guest" --expect "guest runs at EL1: ok"
            --expect "guest: all checks passed")
+# A host with 128 MiB: the guest gets what is left (less than its 128 MiB).
+add_test(NAME armv8_small_host_ram
+         COMMAND ${QEMU_CHECK} --timeout 60
+                 --expect "RAM 0x40000000-0x48000000"
+                 --expect "vm guest0: starting at 0x40000000 \\(A64, 1[01][0-9] MiB RAM"
+                 --expect "guest: all checks passed" --expect "armvisor: halt 0"
+                 --reject "EL2 exception" --reject ": FAIL" --reject "armvisor: error"
+                 -- qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 128M
+                    -nographic -nic none -kernel ${ARMVISOR_BIN}
+                    -initrd ${A64_OUT}/hello.bin)
+set_tests_properties(armv8_small_host_ram PROPERTIES LABELS system)
 armv8_test(hvc hvc cortex-a57
            --expect "hvc ping: ok" --expect "hvc psci version: ok"
            --expect "smc psci version: ok" --expect "hvc unknown id: ok"
@@ -67,7 +78,10 @@ armv8_test(dabt dabt cortex-a57
            --expect "guest: data abort at 0x[0-9a-f]+ ESR_EL1=0x0000000096000010 FAR_EL1=0x0000000020000000"
            --expect "load FAR: ok"
            --expect "guest: data abort at 0x[0-9a-f]+ ESR_EL1=0x0000000096000050 FAR_EL1=0x0000000020000004"
-           --expect "store FAR: ok" --expect "still running after the aborts")
+           --expect "store FAR: ok" --expect "load past RAM refused: ok"
+           --expect "store to the GIC distributor refused: ok"
+           --expect "still running after the aborts"
+           --expect "refused: no-device=4")
 armv8_test(wfi wfi cortex-a57
            --expect "guest: wfi returned" --expect "guest: wfe returned"
            --expect "exits.* wfi=3")

@@ -38,6 +38,7 @@ _start:
 
     .text
 primary_entry:
+    msr     daifset, #0xf           /* no interrupt or SError until we ask */
     mov     x19, x0                 /* DTB physical address (boot protocol) */
     mrs     x20, CurrentEL
     lsr     x20, x20, #2

@@ -3,8 +3,9 @@
  * TCR_EL2, MAIR_EL2), an identity map, then SCTLR_EL2.M/C/I on.
  *
  * Layout (4 KiB granule, 39-bit VA, lookup from level 1, VMSAv8-64 D5.2):
- *   - RAM banks from the DTB: Normal write-back, inner shareable, 2 MiB
- *     blocks (mem.c trimmed the banks to 2 MiB boundaries);
+ *   - RAM banks from the DTB: Normal write-back, inner shareable, 1 GiB
+ *     blocks where a whole slot is RAM, else 2 MiB blocks (mem.c trimmed
+ *     the banks to 2 MiB boundaries);
  *   - the rest of each 1 GiB slot that holds RAM, and every slot below
  *     4 GiB without RAM: Device-nGnRE, execute-never (the QEMU virt / Arm
  *     Base System layouts put their devices there);
@@ -58,9 +59,12 @@ int armv8_mmu_init(void)
     unsigned used_l2 = 0;
     for (unsigned i = 0; i < L1_ENTRIES; i++) {
         uint64_t slot = (uint64_t)i * GIB;
-        if (ram_overlaps(slot, GIB)) {
+        if (armv8_pa_is_ram(slot, GIB)) {
+            l1[i] = slot | normal_block; /* all RAM: one 1 GiB block */
+        } else if (ram_overlaps(slot, GIB)) {
+            /* Part RAM: 2 MiB blocks (banks are 2 MiB aligned, mem.c). */
             if (used_l2 == L2_TABLES_MAX) {
-                log_err("more than %u GiB slots of RAM: not mapped\n", L2_TABLES_MAX);
+                log_err("RAM edges in more than %u GiB slots: not mapped\n", L2_TABLES_MAX);
                 return -1;
             }
             uint64_t *t = l2[used_l2++];
@@ -100,7 +104,8 @@ int armv8_mmu_init(void)
     write_sysreg(sctlr_el2,
                  SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA);
     isb();
-    log_info("EL2 MMU on: %u GiB slot(s) of RAM mapped Normal, devices below 4 GiB\n", used_l2);
+    log_info("EL2 MMU on: RAM mapped Normal (%u partial GiB slot(s)), devices below 4 GiB\n",
+             used_l2);
     return 0;
 }
 

@@ -1,10 +1,13 @@
-/* Loads and stores to an IPA nothing backs: armvisor must refuse them with
+/* Loads and stores to IPAs nothing backs (a hole, just past the VM's RAM,
+ * the host's GIC, which the VM does not get): armvisor must refuse them with
  * a synchronous external abort injected into the guest (ESR_EL1 EC 0x25,
  * DFSC 0x10, WnR; FAR_EL1 the address; the guest's VBAR_EL1 handler runs)
  * and keep running. */
 #include "guest.h"
 
-#define HOLE 0x20000000ul /* below RAM, no device */
+#define HOLE    0x20000000ul /* below RAM, no device */
+#define RAM_END 0x48000000ul /* 0x40000000 + 128 MiB */
+#define GICD    0x08000000ul /* QEMU virt's GIC distributor */
 
 int main(void)
 {
@@ -23,6 +26,17 @@ int main(void)
                                                            ESR_DFSC(last_esr) == FSC_SYNC_EXT &&
                                                            (last_esr & ESR_WNR));
     check("store FAR", last_far == HOLE + 4);
+
+    /* Just past the end of the VM's 128 MiB of RAM: not ours, refused. */
+    volatile uint64_t *past = (volatile uint64_t *)RAM_END;
+    uint64_t w = *past;
+    (void)w;
+    check("load past RAM refused", dabt_count == 3 && last_far == RAM_END);
+
+    /* The physical GIC distributor's address: no device in this VM. */
+    volatile uint32_t *gicd = (volatile uint32_t *)GICD;
+    gicd[0] = 1;
+    check("store to the GIC distributor refused", dabt_count == 4 && last_far == GICD);
 
     put_str("guest: still running after the aborts\n");
     return 0;
