@@ -134,8 +134,18 @@ add_test(NAME armv8_el2_fault_report
                  --reject "did not fault"
                  -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
                     -append armvisor.el2_fault_test)
+# The EL2 map is W^X: a write to armvisor's own text is a permission fault.
+add_test(NAME armv8_el2_text_readonly
+         COMMAND ${QEMU_CHECK} --timeout 60
+                 --expect "writing to text at 0x40200000"
+                 --expect "armvisor: EL2 exception: synchronous"
+                 --expect "ESR_EL2 0x00000000(96|97)[0-9a-f]+4[cdef] \\(EC 0x25\\)"
+                 --expect "FAR_EL2 0x0000000040200000" --expect "armvisor: halt 4"
+                 --reject "did not fault"
+                 -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                    -append armvisor.el2_wx_test)
 set_tests_properties(armv8_boot_no_guest armv8_boot_wrong_el armv8_el2_fault_report
-                     PROPERTIES LABELS system)
+                     armv8_el2_text_readonly PROPERTIES LABELS system)
 
 # AArch32 guests at EL1 under the AArch64 hypervisor (HCR_EL2.RW = 0): the
 # ARMv7 port's test guests (tests/system/guests/a32), built here with the

@@ -151,6 +151,7 @@ _Noreturn void armv8_el2_fault(struct armv8_el2_frame *f);
 
 /* Linker-script symbols. */
 extern char __image_start[], __image_end[];
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 #endif
 
 #endif

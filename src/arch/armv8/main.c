@@ -84,6 +84,8 @@ static void report_gic_and_cpus(void)
 #define EL2_FAULT_TEST_ARG "armvisor.el2_fault_test"
 /* The bootargs word that starts the guest image in AArch32 (A32, SVC). */
 #define GUEST_A32_ARG "armvisor.guest=a32"
+/* And the one that makes it write to its own (read-only) text. */
+#define EL2_WX_TEST_ARG "armvisor.el2_wx_test"
 /* Unmapped in the EL2 map: above 4 GiB and not RAM (mmu.c). */
 #define EL2_FAULT_TEST_VA 0x8000000000ull
 
@@ -111,6 +113,14 @@ static bool bootargs_has(const char *word)
 
 static void el2_fault_selftest(void)
 {
+    if (bootargs_has(EL2_WX_TEST_ARG)) {
+        /* W^X: our own text is read-only at EL2 (mmu.c). */
+        volatile uint32_t *text = (volatile uint32_t *)(uintptr_t)__text_start;
+        log_info("%s: writing to text at 0x%llx\n", EL2_WX_TEST_ARG,
+                 (unsigned long long)(uintptr_t)text);
+        text[0] = text[0];
+        log_err("%s: the write did not fault\n", EL2_WX_TEST_ARG);
+    }
     if (!bootargs_has(EL2_FAULT_TEST_ARG))
         return;
     log_info("%s: reading 0x%llx at EL2\n", EL2_FAULT_TEST_ARG,

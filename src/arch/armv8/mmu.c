@@ -9,6 +9,9 @@
  *   - the rest of each 1 GiB slot that holds RAM, and every slot below
  *     4 GiB without RAM: Device-nGnRE, execute-never (the QEMU virt / Arm
  *     Base System layouts put their devices there);
+ *   - this image in 4 KiB pages: text read-only and the only executable
+ *     memory, rodata read-only, data/bss/stacks read-write (W^X; and
+ *     SCTLR_EL2.WXN makes any writable page execute-never regardless);
  *   - everything else unmapped, so a stray pointer faults at EL2 (trap.c)
  *     rather than reaching something by accident.
  * Normal memory matters beyond speed: the stage-2 walker reads the tables
@@ -29,9 +32,16 @@
 
 static uint64_t l1[L1_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static uint64_t l2[L2_TABLES_MAX][512] __attribute__((aligned(PAGE_SIZE)));
+/* Level-3 tables for the 2 MiB blocks holding this image (it is < 2 MiB,
+ * so it touches at most two). */
+#define L3_TABLES_MAX 2
+static uint64_t l3[L3_TABLES_MAX][512] __attribute__((aligned(PAGE_SIZE)));
 
-static const uint64_t normal_block =
-    PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_AP_RW_EL2 | PTE_SH_INNER | PTE_AF;
+/* RAM is data: execute-never everywhere but this image's text. */
+static const uint64_t normal_block = PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_NORMAL) |
+                                     PTE_AP_RW_EL2 | PTE_SH_INNER | PTE_AF | PTE_XN;
+static const uint64_t normal_page =
+    PTE_VALID | PTE_PAGE | PTE_ATTRIDX(MAIR_IDX_NORMAL) | PTE_SH_INNER | PTE_AF;
 static const uint64_t device_block =
     PTE_VALID | PTE_BLOCK | PTE_ATTRIDX(MAIR_IDX_DEVICE) | PTE_AP_RW_EL2 | PTE_AF | PTE_XN;
 
@@ -46,6 +56,35 @@ static bool ram_overlaps(uint64_t pa, uint64_t len)
     return false;
 }
 
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+static uint64_t sym(const char *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* 4 KiB pages for the 2 MiB block at base that holds part of the image:
+ * text read-only executable, rodata read-only, the rest read-write XN. */
+static uint64_t *image_l3(uint64_t base, unsigned *used)
+{
+    if (*used == L3_TABLES_MAX)
+        return NULL;
+    uint64_t *t = l3[(*used)++];
+    for (unsigned k = 0; k < 512; k++) {
+        uint64_t pa = base + (uint64_t)k * PAGE_SIZE;
+        uint64_t attr = normal_page | PTE_AP_RW_EL2 | PTE_XN;
+        if (pa >= sym(__text_start) && pa < sym(__text_end))
+            attr = normal_page | PTE_AP_RO_EL2;
+        else if (pa >= sym(__rodata_start) && pa < sym(__rodata_end))
+            attr = normal_page | PTE_AP_RO_EL2 | PTE_XN;
+        t[k] = pa | attr;
+    }
+    return t;
+}
+
 /* TCR_EL2.PS / VTCR_EL2.PS: the CPU's PARange, capped at 48 bits (52-bit
  * output needs the other descriptor format). */
 static uint64_t pa_size_field(void)
@@ -56,13 +95,16 @@ static uint64_t pa_size_field(void)
 
 int armv8_mmu_init(void)
 {
-    unsigned used_l2 = 0;
+    unsigned used_l2 = 0, used_l3 = 0;
+    uint64_t img_s = sym(__image_start), img_len = sym(__image_end) - img_s;
     for (unsigned i = 0; i < L1_ENTRIES; i++) {
         uint64_t slot = (uint64_t)i * GIB;
-        if (armv8_pa_is_ram(slot, GIB)) {
+        bool has_image = overlaps(slot, GIB, img_s, img_len);
+        if (armv8_pa_is_ram(slot, GIB) && !has_image) {
             l1[i] = slot | normal_block; /* all RAM: one 1 GiB block */
-        } else if (ram_overlaps(slot, GIB)) {
-            /* Part RAM: 2 MiB blocks (banks are 2 MiB aligned, mem.c). */
+        } else if (ram_overlaps(slot, GIB) || has_image) {
+            /* Part RAM, or our image: 2 MiB blocks (banks are 2 MiB
+             * aligned, mem.c), 4 KiB pages around the image. */
             if (used_l2 == L2_TABLES_MAX) {
                 log_err("RAM edges in more than %u GiB slots: not mapped\n", L2_TABLES_MAX);
                 return -1;
@@ -70,7 +112,16 @@ int armv8_mmu_init(void)
             uint64_t *t = l2[used_l2++];
             for (unsigned j = 0; j < 512; j++) {
                 uint64_t pa = slot + (uint64_t)j * MIB2;
-                t[j] = pa | (armv8_pa_is_ram(pa, MIB2) ? normal_block : device_block);
+                if (overlaps(pa, MIB2, img_s, img_len)) {
+                    uint64_t *p = image_l3(pa, &used_l3);
+                    if (!p) {
+                        log_err("armvisor image spans too many 2 MiB blocks\n");
+                        return -1;
+                    }
+                    t[j] = ((uint64_t)(uintptr_t)p & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE;
+                } else {
+                    t[j] = pa | (armv8_pa_is_ram(pa, MIB2) ? normal_block : device_block);
+                }
             }
             l1[i] = ((uint64_t)(uintptr_t)t & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE;
         } else if (slot < DEVICE_LIMIT) {
@@ -101,8 +152,8 @@ int armv8_mmu_init(void)
     __asm__ volatile("ic iallu" ::: "memory");
     dsb_sy();
     isb();
-    write_sysreg(sctlr_el2,
-                 SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA);
+    write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
+                                SCTLR_EL2_SA | SCTLR_EL2_WXN);
     isb();
     log_info("EL2 MMU on: RAM mapped Normal (%u partial GiB slot(s)), devices below 4 GiB\n",
              used_l2);

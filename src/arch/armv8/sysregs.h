@@ -93,6 +93,7 @@
 /* Stage-1 (EL2) block/table descriptors, VMSAv8-64 (D5.3.3). */
 #define PTE_VALID      BIT64(0)
 #define PTE_TABLE      BIT64(1) /* at levels 0-2: next-level table; level 3: page */
+#define PTE_PAGE       BIT64(1) /* level 3: page descriptor */
 #define PTE_BLOCK      (0ull << 1)
 #define PTE_ATTRIDX(i) ((uint64_t)(i) << 2)
 #define PTE_AP_RW_EL2  (0ull << 6) /* AP[2:1] = 00: read/write (EL2 has one privilege) */
