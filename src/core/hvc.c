@@ -17,8 +17,8 @@ static void log_unknown(const struct vcpu *vcpu, bool smc, uint32_t fid, unsigne
     if (logged >= 16)
         return;
     logged++;
-    log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported%s\n", vcpu->vm->name,
-             vcpu->id, smc ? "SMC" : "HVC", imm, fid,
+    log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported%s\n", vcpu->vm->name, vcpu->id,
+             smc ? "SMC" : "HVC", imm, fid,
              logged == 16 ? " (further unknown calls not logged)" : "");
 }
 

@@ -68,7 +68,9 @@ int vm_launch(const struct guest_desc *desc)
     }
     log_info("vm %s: starting at 0x%llx (%s, %llu MiB RAM at 0x%llx)\n", name,
              (unsigned long long)desc->boot.pc,
-             desc->boot.isa == ISA_A64 ? "A64" : desc->boot.isa == ISA_A32 ? "A32" : "T32",
+             desc->boot.isa == ISA_A64   ? "A64"
+             : desc->boot.isa == ISA_A32 ? "A32"
+                                         : "T32",
              (unsigned long long)(ram_size >> 20), (unsigned long long)ram_base);
     code = vcpu_run(&vm->vcpus[0]);
     log_info("vm %s: stopped, exit code %d\n", name, code);

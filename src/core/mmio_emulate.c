@@ -176,8 +176,7 @@ static bool fetch_decode(struct vcpu *vcpu, enum vcpu_isa isa, struct insn_mem *
          * own. AArch32 addresses wrap at 4 GiB. */
         if (!fetch(vcpu, pc, 2, &w))
             return false;
-        if (insn_t32_is_32bit((uint16_t)w) &&
-            !fetch(vcpu, (uint32_t)(pc + 2), 2, &hw2))
+        if (insn_t32_is_32bit((uint16_t)w) && !fetch(vcpu, (uint32_t)(pc + 2), 2, &hw2))
             return false;
         err = insn_decode_t32((uint16_t)w, (uint16_t)hw2, m);
         break;
@@ -210,8 +209,8 @@ static uint64_t wb_offset(struct vcpu *vcpu, bool a64, const struct insn_mem *m)
     if (m->off_kind == INSN_OFF_IMM)
         return (uint64_t)m->imm;
     if (m->off_kind == INSN_OFF_REG && !a64) {
-        uint32_t off = mmio_a32_shift((uint32_t)arch_vcpu_reg_read(vcpu, m->rm), m->shift_type,
-                                      m->shift_amt);
+        uint32_t off =
+            mmio_a32_shift((uint32_t)arch_vcpu_reg_read(vcpu, m->rm), m->shift_type, m->shift_amt);
         return m->rm_subtract ? (uint64_t)(uint32_t)(0u - off) : off;
     }
     return 0;
@@ -234,15 +233,15 @@ static bool insn_acceptable(const struct insn_mem *m, const struct exit_dabt *d,
         return !m->writeback || !m->load || (m->rt != m->rn && (!m->pair || m->rt2 != m->rn));
     if (m->rt == REG_PC_A32 || (m->pair && m->rt2 == REG_PC_A32))
         return false;
-    if (m->writeback && (m->rn == REG_PC_A32 || (m->off_kind == INSN_OFF_REG && m->rm == REG_PC_A32)))
+    if (m->writeback &&
+        (m->rn == REG_PC_A32 || (m->off_kind == INSN_OFF_REG && m->rm == REG_PC_A32)))
         return false;
     if (m->writeback && m->load && (m->rt == m->rn || (m->pair && m->rt2 == m->rn)))
         return false;
     return m->size <= 4;
 }
 
-static enum run_result emulate_decoded(struct vcpu *vcpu, const struct exit_info *info,
-                                       ipa_t ipa)
+static enum run_result emulate_decoded(struct vcpu *vcpu, const struct exit_info *info, ipa_t ipa)
 {
     enum vcpu_isa isa = arch_vcpu_isa(vcpu);
     bool a64 = isa == ISA_A64;

@@ -97,8 +97,8 @@ static int64_t psci_cpu_on(struct vcpu *vcpu, uint64_t target, uint64_t entry)
     return PSCI_NOT_SUPPORTED;
 }
 
-enum run_result psci_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
-                          uint64_t a3, int64_t *ret)
+enum run_result psci_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
+                          int64_t *ret)
 {
     struct vm *vm = vcpu->vm;
     (void)a3;

@@ -10,21 +10,21 @@
 
 #include "core/vm.h"
 
-/* Function IDs (DEN0022D table 5-x); SMC64 forms add SMCCC_64BIT. */
-#define PSCI_0_2_FN(n)          (0x84000000u + (n))
-#define PSCI_0_2_FN64(n)        (0xc4000000u + (n))
-#define PSCI_VERSION            PSCI_0_2_FN(0)
-#define PSCI_CPU_SUSPEND        PSCI_0_2_FN(1)
-#define PSCI_CPU_OFF            PSCI_0_2_FN(2)
-#define PSCI_CPU_ON             PSCI_0_2_FN(3)
-#define PSCI_AFFINITY_INFO      PSCI_0_2_FN(4)
-#define PSCI_MIGRATE_INFO_TYPE  PSCI_0_2_FN(6)
-#define PSCI_SYSTEM_OFF         PSCI_0_2_FN(8)
-#define PSCI_SYSTEM_RESET       PSCI_0_2_FN(9)
-#define PSCI_FEATURES           PSCI_0_2_FN(10)
-#define PSCI_CPU_SUSPEND64      PSCI_0_2_FN64(1)
-#define PSCI_CPU_ON64           PSCI_0_2_FN64(3)
-#define PSCI_AFFINITY_INFO64    PSCI_0_2_FN64(4)
+/* Function IDs (DEN0022D chapter 5); the SMC64 forms add SMCCC_64BIT. */
+#define PSCI_0_2_FN(n)         (0x84000000u + (n))
+#define PSCI_0_2_FN64(n)       (0xc4000000u + (n))
+#define PSCI_VERSION           PSCI_0_2_FN(0)
+#define PSCI_CPU_SUSPEND       PSCI_0_2_FN(1)
+#define PSCI_CPU_OFF           PSCI_0_2_FN(2)
+#define PSCI_CPU_ON            PSCI_0_2_FN(3)
+#define PSCI_AFFINITY_INFO     PSCI_0_2_FN(4)
+#define PSCI_MIGRATE_INFO_TYPE PSCI_0_2_FN(6)
+#define PSCI_SYSTEM_OFF        PSCI_0_2_FN(8)
+#define PSCI_SYSTEM_RESET      PSCI_0_2_FN(9)
+#define PSCI_FEATURES          PSCI_0_2_FN(10)
+#define PSCI_CPU_SUSPEND64     PSCI_0_2_FN64(1)
+#define PSCI_CPU_ON64          PSCI_0_2_FN64(3)
+#define PSCI_AFFINITY_INFO64   PSCI_0_2_FN64(4)
 
 /* Return codes (DEN0022D 5.2.2). */
 #define PSCI_SUCCESS            0
@@ -33,7 +33,7 @@
 #define PSCI_DENIED             (-3)
 #define PSCI_ALREADY_ON         (-4)
 
-#define PSCI_VERSION_1_1        0x10001u
+#define PSCI_VERSION_1_1 0x10001u
 
 /* MIGRATE_INFO_TYPE: no Trusted OS that needs migrating. */
 #define PSCI_TOS_NOT_PRESENT_MP 2
@@ -55,7 +55,7 @@ bool psci_is_call(uint32_t fid);
 
 /* Handle PSCI call fid with arguments a1..a3. Sets *ret (x0) and returns
  * what the run loop should do (RUN_STOP for SYSTEM_OFF/RESET). */
-enum run_result psci_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a2,
-                          uint64_t a3, int64_t *ret);
+enum run_result psci_call(struct vcpu *vcpu, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
+                          int64_t *ret);
 
 #endif

@@ -56,11 +56,9 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
                      "pc 0x%llx\n",
                      vm_name(vcpu), vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
                      (unsigned long long)info->far, (unsigned long long)info->ipa,
-                     info->ipa_valid ? "" : "(invalid)",
-                     (unsigned long long)arch_vcpu_pc(vcpu));
+                     info->ipa_valid ? "" : "(invalid)", (unsigned long long)arch_vcpu_pc(vcpu));
         else
-            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id,
-                     refuse_name(why));
+            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id, refuse_name(why));
         if (n == REFUSE_LOG_LIMIT)
             log_warn("vm %s: vcpu %u: further '%s' refusals are counted, not logged\n",
                      vm_name(vcpu), vcpu->id, refuse_name(why));
@@ -140,17 +138,11 @@ static enum run_result handle_serror(struct vcpu *vcpu, const struct exit_info *
 }
 
 static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
-    [EXIT_UNKNOWN] = handle_unknown,
-    [EXIT_WFI] = handle_wfi,
-    [EXIT_WFE] = handle_wfe,
-    [EXIT_HVC] = hvc_handle,
-    [EXIT_SMC] = hvc_handle, /* SMCCC over SMC: same calls, see hvc.c */
-    [EXIT_SYSREG] = sysreg_handle,
-    [EXIT_FP] = handle_fp,
-    [EXIT_IABT] = handle_iabt,
-    [EXIT_DABT] = mmio_emulate,
-    [EXIT_IRQ] = handle_irq,
-    [EXIT_SERROR] = handle_serror,
+    [EXIT_UNKNOWN] = handle_unknown, [EXIT_WFI] = handle_wfi, [EXIT_WFE] = handle_wfe,
+    [EXIT_HVC] = hvc_handle,         [EXIT_SMC] = hvc_handle, /* SMCCC over SMC: same calls, see
+                                                                 hvc.c */
+    [EXIT_SYSREG] = sysreg_handle,   [EXIT_FP] = handle_fp,   [EXIT_IABT] = handle_iabt,
+    [EXIT_DABT] = mmio_emulate,      [EXIT_IRQ] = handle_irq, [EXIT_SERROR] = handle_serror,
 };
 
 /* AArch32 traps carry the instruction's condition (CV, COND). The CPU only

@@ -315,7 +315,8 @@ static int pl011_access(struct mmio_dev *dev, struct mmio_access *acc)
         reg_write(u, reg, (uint32_t)acc->value);
     } else {
         uint32_t v = reg_read(u, reg);
-        acc->value = (v >> (lane * 8)) & (acc->size == 4 ? 0xffffffffu : (1u << (acc->size * 8)) - 1);
+        acc->value =
+            (v >> (lane * 8)) & (acc->size == 4 ? 0xffffffffu : (1u << (acc->size * 8)) - 1);
     }
     irq_update(u, before);
     return MMIO_OK;

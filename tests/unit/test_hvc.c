@@ -19,18 +19,18 @@
 #define RAM 0x40000000ull
 
 /* Function IDs written out from DEN0022D, not taken from psci.h. */
-#define FN_PSCI_VERSION       0x84000000u
-#define FN_CPU_SUSPEND        0x84000001u
-#define FN_CPU_OFF            0x84000002u
-#define FN_CPU_ON             0x84000003u
-#define FN_CPU_ON64           0xc4000003u
-#define FN_AFFINITY_INFO      0x84000004u
-#define FN_MIGRATE_INFO_TYPE  0x84000006u
-#define FN_SYSTEM_OFF         0x84000008u
-#define FN_SYSTEM_RESET       0x84000009u
-#define FN_PSCI_FEATURES      0x8400000au
-#define FN_PSCI_STAT_COUNT    0x84000011u
-#define FN_SMCCC_VERSION      0x80000000u
+#define FN_PSCI_VERSION      0x84000000u
+#define FN_CPU_SUSPEND       0x84000001u
+#define FN_CPU_OFF           0x84000002u
+#define FN_CPU_ON            0x84000003u
+#define FN_CPU_ON64          0xc4000003u
+#define FN_AFFINITY_INFO     0x84000004u
+#define FN_MIGRATE_INFO_TYPE 0x84000006u
+#define FN_SYSTEM_OFF        0x84000008u
+#define FN_SYSTEM_RESET      0x84000009u
+#define FN_PSCI_FEATURES     0x8400000au
+#define FN_PSCI_STAT_COUNT   0x84000011u
+#define FN_SMCCC_VERSION     0x80000000u
 
 #define NOT_SUPPORTED64 0xffffffffffffffffull
 
@@ -76,8 +76,8 @@ static void guest_calls_a64(struct sim_guest *g)
     struct res *r = RES(g);
     r->v[0] = g_smccc(g, AV_HVC_PING, 0x1234, 0, 0);
     r->v[1] = g_reg(g, 1);
-    r->v[2] = g_smccc(g, 0x82000000u, 0, 0, 0);       /* SiP service: unknown */
-    r->v[3] = g_smccc(g, 0xc6000042u, 0, 0, 0);       /* vendor hyp SMC64: unknown */
+    r->v[2] = g_smccc(g, 0x82000000u, 0, 0, 0); /* SiP service: unknown */
+    r->v[3] = g_smccc(g, 0xc6000042u, 0, 0, 0); /* vendor hyp SMC64: unknown */
     r->v[4] = g_smccc(g, FN_PSCI_VERSION, 0, 0, 0);
     r->v[5] = g_smccc(g, FN_PSCI_FEATURES, FN_SYSTEM_OFF, 0, 0);
     r->v[6] = g_smccc(g, FN_PSCI_FEATURES, FN_PSCI_STAT_COUNT, 0, 0);

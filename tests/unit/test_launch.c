@@ -17,11 +17,10 @@
 #include "core/hvc.h"
 #include "core/launch.h"
 
-#define LOAD  (VIRT_RAM_BASE + 0x80000)
-#define DTB   (VIRT_RAM_BASE + 0x100000)
+#define LOAD (VIRT_RAM_BASE + 0x80000)
+#define DTB  (VIRT_RAM_BASE + 0x100000)
 
-static const uint8_t image[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
-                                  5,    6,    7,    8,    9, 10, 11, 12};
+static const uint8_t image[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
 
 struct seen {
     uint64_t word0, word1, x0, pc;

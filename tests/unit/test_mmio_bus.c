@@ -35,8 +35,8 @@ static const struct mmio_ops rec_ops = {.access = rec_access};
 
 static void rec_init(struct rec *r, const char *name, ipa_t base, uint64_t size)
 {
-    *r = (struct rec){.dev = {.name = name, .base = base, .size = size, .ops = &rec_ops,
-                              .priv = r}};
+    *r =
+        (struct rec){.dev = {.name = name, .base = base, .size = size, .ops = &rec_ops, .priv = r}};
 }
 
 static void test_register_rules(void **state)
@@ -50,7 +50,7 @@ static void test_register_rules(void **state)
     rec_init(&c, "c", 0x0800, 0x0801); /* overlaps a's first byte */
     rec_init(&d, "d", 0x2000, 0x1000); /* touches a's end: fine */
     rec_init(&z, "z", 0x5000, 0);
-    rec_init(&w, "w", ~0ull - 0xfff, 0x2000); /* wraps past 2^64 */
+    rec_init(&w, "w", ~0ull - 0xfff, 0x2000);     /* wraps past 2^64 */
     rec_init(&top, "top", ~0ull - 0xfff, 0x1000); /* ends exactly at 2^64 */
 
     assert_int_equal(mmio_bus_register(&bus, &a.dev), 0);

@@ -21,10 +21,10 @@
 #include "arch/sim/sim.h"
 #include "core/vm.h"
 
-#define RAM     0x40000000ull
-#define RO_RAM  0x50000000ull
-#define DEV     0x09000000ull
-#define NOTHING 0x0a000000ull
+#define RAM             0x40000000ull
+#define RO_RAM          0x50000000ull
+#define DEV             0x09000000ull
+#define NOTHING         0x0a000000ull
 #define DEV_REFUSE_FROM 0x800 /* the test device refuses offsets from here */
 
 /* ---- A memory-like test device ------------------------------------------ */
@@ -511,15 +511,15 @@ static void test_fetch_refused(void **state)
 
 /* ---- A32 on an ARMv7 CPU ------------------------------------------------- */
 
-#define A32_STRD_R2_R0          0xe1c020f0u /* strd r2, [r0] */
-#define A32_LDRD_R4_R0          0xe1c040d0u /* ldrd r4, [r0] */
-#define A32_LDRD_R4_R0_8_PRE    0xe1e040d8u /* ldrd r4, [r0, #8]! */
-#define A32_LDRD_R4_R0_M8_POST  0xe04040d8u /* ldrd r4, [r0], #-8 */
-#define A32_LDR_R1_R0_R2LSL2    0xe7b01102u /* ldr r1, [r0, r2, lsl #2]! */
-#define A32_STR_R1_R0_MR2ASR1   0xe60010c2u /* str r1, [r0], -r2, asr #1 */
-#define A32_LDRSH_R6_R0_2_POST  0xe0d060f2u /* ldrsh r6, [r0], #2 */
-#define A32_LDRB_R1_R0_R2ROR4   0xe7f01262u /* ldrb r1, [r0, r2, ror #4]! */
-#define A32_LDR_R1_R0_R2LSR32   0xe7b01022u /* ldr r1, [r0, r2, lsr #32]! */
+#define A32_STRD_R2_R0         0xe1c020f0u /* strd r2, [r0] */
+#define A32_LDRD_R4_R0         0xe1c040d0u /* ldrd r4, [r0] */
+#define A32_LDRD_R4_R0_8_PRE   0xe1e040d8u /* ldrd r4, [r0, #8]! */
+#define A32_LDRD_R4_R0_M8_POST 0xe04040d8u /* ldrd r4, [r0], #-8 */
+#define A32_LDR_R1_R0_R2LSL2   0xe7b01102u /* ldr r1, [r0, r2, lsl #2]! */
+#define A32_STR_R1_R0_MR2ASR1  0xe60010c2u /* str r1, [r0], -r2, asr #1 */
+#define A32_LDRSH_R6_R0_2_POST 0xe0d060f2u /* ldrsh r6, [r0], #2 */
+#define A32_LDRB_R1_R0_R2ROR4  0xe7f01262u /* ldrb r1, [r0, r2, ror #4]! */
+#define A32_LDR_R1_R0_R2LSR32  0xe7b01022u /* ldr r1, [r0, r2, lsr #32]! */
 
 static void guest_a32(struct sim_guest *g)
 {

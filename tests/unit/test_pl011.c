@@ -142,7 +142,7 @@ static void test_tx_to_console(void **state)
     wr(DR, 'h');
     uint64_t v = 'i';
     assert_int_equal(acc(DR, 1, true, &v), MMIO_OK); /* 8-bit earlycon access */
-    v = 0x100 | '!'; /* bits above 7:0 are not data */
+    v = 0x100 | '!';                                 /* bits above 7:0 are not data */
     assert_int_equal(acc(DR, 2, true, &v), MMIO_OK);
     assert_string_equal(sim_console_text(), "hi!");
     /* TXRIS rises once a byte left. */

@@ -105,9 +105,9 @@ static void test_add_ram_rules(void **state)
     size_t free0 = sim_free_pages();
     struct vm *vm = vm_create("ram", 1, 0);
     assert_non_null(vm);
-    assert_int_equal(vm_add_ram(vm, RAM, 0, S2_RWX), -1);           /* empty */
-    assert_int_equal(vm_add_ram(vm, RAM + 1, 4096, S2_RWX), -1);     /* misaligned */
-    assert_int_equal(vm_add_ram(vm, RAM, 4095, S2_RWX), -1);         /* partial page */
+    assert_int_equal(vm_add_ram(vm, RAM, 0, S2_RWX), -1);             /* empty */
+    assert_int_equal(vm_add_ram(vm, RAM + 1, 4096, S2_RWX), -1);      /* misaligned */
+    assert_int_equal(vm_add_ram(vm, RAM, 4095, S2_RWX), -1);          /* partial page */
     assert_int_equal(vm_add_ram(vm, ~0ull - 4095, 8192, S2_RWX), -1); /* wraps */
     assert_int_equal(vm_add_ram(vm, RAM, 4096, S2_RW | S2_DEVICE), -1);
     assert_int_equal(vm->nregions, 0);
