@@ -15,7 +15,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -659,6 +663,33 @@ static void test_guest_at_entry(void **state)
     expect_system_off();
 }
 
+
+/* A VMM that resumes a guest after its SYSTEM_OFF is refused: the sim
+ * reports it and aborts (checked in a child process). */
+static void test_resume_after_system_off_aborts(void **state)
+{
+#if defined(__arm__) || defined(__aarch64__)
+    /* The ARM builds of this test run under qemu-user 7.2, whose fork (like
+     * its pthread_create) hangs or crashes for dynamically linked programs. */
+    skip();
+#endif
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setup_vm(SIM_ARMV8, 0);
+        start(ISA_A64, guest_nothing, NULL);
+        struct arch_exit e;
+        arch_vcpu_run(vcpu, &e); /* SYSTEM_OFF */
+        arch_vcpu_run(vcpu, &e); /* must not come back */
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +712,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stage1_faults_stay_in_guest, teardown),
         cmocka_unit_test_teardown(test_irq_exit_and_reset_with_blocked_guest, teardown),
         cmocka_unit_test_teardown(test_guest_at_entry, teardown),
+        cmocka_unit_test_teardown(test_resume_after_system_off_aborts, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,7 +247,9 @@ enum sim_status g_access(struct sim_guest *g, const struct sim_access *a)
                 return hw_fault(av, SIM_EXC_DABT, va, len);
             }
             do_access(av, a, mem);
-            sim_pc_advance(av, len);
+            /* AArch32 LDR PC is a branch: the PC is what was loaded. */
+            if (!(av->aarch32 && !a->write && a->rt == 15))
+                sim_pc_advance(av, len);
             return SIM_OK;
         }
 

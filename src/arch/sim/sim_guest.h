@@ -26,6 +26,12 @@
  *
  * Register numbers: A64 0-30 = X0-X30, 31 = XZR (reads 0, writes ignored).
  * AArch32 0-14 = R0-R14 of the current mode (banked SP/LR), 15 = PC.
+ *
+ * Writing guests: a guest function runs on another host thread (or, in the
+ * qemu-user cross builds, a coroutine with a 256 KiB stack), so it must not
+ * call CMocka asserts (they longjmp into the test thread): record what it
+ * sees through g->arg and assert in the test after arch_vcpu_run / vcpu_run
+ * returns. Binding: sim_vcpu_set_guest or sim_guest_at (sim.h).
  */
 #ifndef ARCH_SIM_SIM_GUEST_H
 #define ARCH_SIM_SIM_GUEST_H

@@ -100,8 +100,8 @@ static bool walk(const struct stage2 *s2, ipa_t ipa, struct sim_s2_result *r)
      * LPAE, whose walks start at level 1 at most. */
     if (fmt->ipa_bits < 64 && (ipa >> fmt->ipa_bits) != 0)
         return fail(r, SIM_FAULT_TRANSLATION, sim_profile() == SIM_ARMV7 ? 1 : 0);
-    if (!s2->root)
-        return fail(r, SIM_FAULT_TRANSLATION, level);
+    if (!s2->root || level > LPAE_LAST_LEVEL || fmt->concat > LPAE_MAX_CONCAT)
+        return fail(r, SIM_FAULT_TRANSLATION, level & 3); /* no usable VTTBR/VTCR */
 
     paddr_t table = s2->root;
     /* The start level indexes concat tables laid out back to back. */
