@@ -12,7 +12,7 @@ set(A64_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a64)
 # and no FP/SIMD in C (CPACR_EL1 traps it at reset).
 set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding -nostdlib
     -fno-builtin -fno-pie -no-pie -static -fno-stack-protector -O2 -g -Wall -Wextra -Werror
-    -Wl,--build-id=none -Wl,-T,${A64_DIR}/guest.ld)
+    -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,${A64_DIR}/guest.ld)
 
 # a64_guest(<name> <source>): guests/a64/<name>.bin
 function(a64_guest name src)
