@@ -325,6 +325,15 @@ enum run_result mmio_emulate(struct vcpu *vcpu, const struct exit_info *info)
     if (d->s1ptw)
         return refuse(vcpu, REFUSE_S1PTW, info);
 
+    /* A cache maintenance instruction (DC by VA) on an address with no RAM:
+     * there is no cache line to maintain behind MMIO, so it completes as a
+     * no-op, as KVM does. CM is reported with ISV=0 and IL=1: DC and the
+     * AArch32 MCR forms are all 4 bytes long. */
+    if (d->cm) {
+        arch_vcpu_skip_insn(vcpu, 4);
+        return RUN_CONTINUE;
+    }
+
     ipa_t ipa = info->ipa;
     if (!info->ipa_valid) {
         /* HPFAR not valid for this fault: translate FAR as KVM does. */

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "arch/sim/sim.h"
+#include "core/mmio_emulate.h"
 #include "core/vm.h"
 
 #define RAM             0x40000000ull
@@ -744,6 +745,71 @@ static void test_t32_undecodable(void **state)
     assert_int_equal(F.td.reads, 0);
 }
 
+/* ---- Syndromes the sim guests cannot produce: direct calls ------------- */
+
+static void guest_never_runs(struct sim_guest *g)
+{
+    (void)g;
+}
+
+static struct exit_info dabt_info(uint64_t addr, bool ipa_valid)
+{
+    struct exit_info info = {.reason = EXIT_DABT,
+                             .ec = 0x24,
+                             .il = 4,
+                             .far = addr,
+                             .ipa = ipa_valid ? addr : 0,
+                             .ipa_valid = ipa_valid};
+    info.u.dabt.write = true;
+    return info;
+}
+
+static void test_cache_maintenance_on_mmio(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_never_runs);
+    uint64_t pc = arch_vcpu_pc(F.vcpu);
+    /* DC CIVAC on the device: a no-op, the PC moves on. */
+    struct exit_info info = dabt_info(DEV + 0x40, true);
+    info.u.dabt.cm = true;
+    assert_int_equal(mmio_emulate(F.vcpu, &info), RUN_CONTINUE);
+    assert_int_equal(arch_vcpu_pc(F.vcpu), pc + 4);
+    assert_int_equal(F.td.reads + F.td.writes, 0);
+    for (unsigned i = 0; i < REFUSE_REASON_COUNT; i++)
+        assert_int_equal(F.vcpu->stats.refused[i], 0);
+}
+
+static void test_s1ptw_refused(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_never_runs);
+    uint64_t pc = arch_vcpu_pc(F.vcpu);
+    /* The guest's own page-table walk hit the device's IPA: not MMIO. */
+    struct exit_info info = dabt_info(DEV, true);
+    info.u.dabt.s1ptw = true;
+    info.u.dabt.write = false;
+    assert_int_equal(mmio_emulate(F.vcpu, &info), RUN_CONTINUE);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_S1PTW], 1);
+    assert_int_equal(F.td.reads + F.td.writes, 0);
+    assert_int_equal(arch_vcpu_pc(F.vcpu), pc); /* abort taken on the insn */
+}
+
+static void test_ipa_from_far_when_hpfar_invalid(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_never_runs);
+    /* HPFAR not valid: the IPA comes from translating FAR (MMU off in the
+     * sim guest: VA = IPA). ISV=1 STR W1. */
+    arch_vcpu_reg_write(F.vcpu, 1, 0xfeedface);
+    struct exit_info info = dabt_info(DEV + 0x70, false);
+    info.u.dabt.isv = true;
+    info.u.dabt.size = 4;
+    info.u.dabt.srt = 1;
+    assert_int_equal(mmio_emulate(F.vcpu, &info), RUN_CONTINUE);
+    assert_int_equal(mem_le(&F.td, 0x70, 4), 0xfeedface);
+    assert_int_equal(F.vcpu->stats.mmio_writes, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -756,6 +822,9 @@ int main(void)
         cmocka_unit_test_teardown(test_a32_armv8, teardown),
         cmocka_unit_test_teardown(test_t32_armv7, teardown),
         cmocka_unit_test_teardown(test_t32_undecodable, teardown),
+        cmocka_unit_test_teardown(test_cache_maintenance_on_mmio, teardown),
+        cmocka_unit_test_teardown(test_s1ptw_refused, teardown),
+        cmocka_unit_test_teardown(test_ipa_from_far_when_hpfar_invalid, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
