@@ -18,7 +18,7 @@ static void log_unknown(const struct vcpu *vcpu, bool smc, uint32_t fid, unsigne
         return;
     logged++;
     log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported%s\n", vcpu->vm->name, vcpu->id,
-             smc ? "SMC" : "HVC", imm, fid,
+             smc ? "SMC" : "HVC", imm, (unsigned)fid,
              logged == 16 ? " (further unknown calls not logged)" : "");
 }
 
