@@ -11,6 +11,9 @@ if(ARCH STREQUAL "sim")
   endif()
 else()
   set(AV_FREESTANDING ON)
+  # No C library in the images: the few libc declarations we use come from
+  # our own headers (src/lib/include), matching src/lib/string.c.
+  include_directories(BEFORE SYSTEM ${CMAKE_CURRENT_LIST_DIR}/../src/lib/include)
 endif()
 
 # Every library and program sees src/ as the include root: "core/vm.h",

@@ -1,12 +1,12 @@
 /*
- * The freestanding <string.h> of the ARMv7 image: arm-none-eabi-gcc without
+ * The freestanding <string.h> of the hypervisor images: arm-none-eabi-gcc without
  * newlib ships no C library headers, and GCC's freestanding set (stddef,
  * stdint, stdbool, stdarg) has no string.h. These are exactly the functions
- * src/lib/string.c implements. Added to every library's include path by
- * src/arch/armv7/CMakeLists.txt.
+ * src/lib/string.c implements. Put first on the include path of every
+ * freestanding build by cmake/armvisor.cmake.
  */
-#ifndef ARMV7_FREESTANDING_STRING_H
-#define ARMV7_FREESTANDING_STRING_H
+#ifndef LIB_FREESTANDING_STRING_H
+#define LIB_FREESTANDING_STRING_H
 
 #include <stddef.h>
 
