@@ -12,10 +12,10 @@
  * the asserts are made here, in the test thread.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -233,17 +233,17 @@ static void test_mmio_emulated_v8(void **state)
 
     e = run();
     /* STR X7: SAS=3, SRT=7, SF=1, WnR=1. */
-    assert_int_equal(e.syndrome, SYN(0x24, 1,
-                                     (1u << 24) | (3u << 22) | (7u << 16) | (1u << 15) |
-                                         (1u << 6) | 0x05));
+    assert_int_equal(
+        e.syndrome,
+        SYN(0x24, 1, (1u << 24) | (3u << 22) | (7u << 16) | (1u << 15) | (1u << 6) | 0x05));
     assert_int_equal(arch_vcpu_reg_read(vcpu, 7), 0xa5a5a5a5deadbeefull);
     arch_vcpu_skip_insn(vcpu, 4);
 
     e = run();
     /* LDRSH X9: SAS=1, SSE, SRT=9, SF=1. */
-    assert_int_equal(e.syndrome, SYN(0x24, 1,
-                                     (1u << 24) | (1u << 22) | (1u << 21) | (9u << 16) |
-                                         (1u << 15) | 0x05));
+    assert_int_equal(
+        e.syndrome,
+        SYN(0x24, 1, (1u << 24) | (1u << 22) | (1u << 21) | (9u << 16) | (1u << 15) | 0x05));
     arch_vcpu_reg_write(vcpu, 9, 0xffffffffffff8001ull);
     arch_vcpu_skip_insn(vcpu, 4);
 
@@ -552,7 +552,7 @@ static void guest_banked(struct sim_guest *g)
     g_set_reg(g, 13, 0x1000); /* SP_svc */
     g_set_reg(g, 8, 0x8888);
     g_set_cpsr(g, (g_cpsr(g) & ~0x1full) | 0x12); /* IRQ mode */
-    g_set_reg(g, 13, 0x2000); /* SP_irq */
+    g_set_reg(g, 13, 0x2000);                     /* SP_irq */
     r->v[0] = g_reg(g, 8);
     g_set_cpsr(g, (g_cpsr(g) & ~0x1full) | 0x11); /* FIQ mode: r8 banked */
     r->v[1] = g_reg(g, 8);
@@ -662,7 +662,6 @@ static void test_guest_at_entry(void **state)
     assert_int_equal(arch_vcpu_init(vcpu, &boot), 0);
     expect_system_off();
 }
-
 
 /* A VMM that resumes a guest after its SYSTEM_OFF is refused: the sim
  * reports it and aborts (checked in a child process). */

@@ -24,9 +24,9 @@
 #include "core/stage2.h"
 #include "core/vm.h"
 
-#define SIM_MEM (64ull << 20)
-#define G1 0x40000000ull
-#define M2 0x200000ull
+#define SIM_MEM          (64ull << 20)
+#define G1               0x40000000ull
+#define M2               0x200000ull
 #define SYN(ec, il, iss) (((uint32_t)(ec) << 26) | ((uint32_t)(il) << 25) | (uint32_t)(iss))
 
 #define D_VALID  (1ull << 0)
@@ -163,8 +163,8 @@ static void test_guest_permission_fault_syndrome(void **state)
     struct arch_exit e;
     arch_vcpu_run(vcpu, &e);
     /* ISV, SAS=2, SRT=2, WnR, DFSC 0x0f; same bits in HSR and ESR_EL2 here. */
-    assert_int_equal(e.syndrome, SYN(0x24, 1, (1u << 24) | (2u << 22) | (2u << 16) | (1u << 6) |
-                                                  0x0f));
+    assert_int_equal(e.syndrome,
+                     SYN(0x24, 1, (1u << 24) | (2u << 22) | (2u << 16) | (1u << 6) | 0x0f));
     assert_int_equal(e.fmt, sim_profile() == SIM_ARMV7 ? SYNDROME_V7_HSR : SYNDROME_V8_ESR);
     assert_int_equal(e.far, 0x40000010);
     assert_int_equal(e.ipa, 0x40000010);
@@ -341,10 +341,10 @@ static void test_tlb_vmid_tagging(void **state)
     stage2_destroy(&other);
 }
 
-#define PER_FMT(t) \
-    cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V7_40), \
-    cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V8_40), \
-    cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V8_48)
+#define PER_FMT(t)                                                                                 \
+    cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V7_40),                  \
+        cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V8_40),              \
+        cmocka_unit_test_prestate_setup_teardown(t, setup, teardown, (void *)&V8_48)
 
 int main(void)
 {
@@ -357,8 +357,8 @@ int main(void)
         PER_FMT(test_tlb_vmid_tagging),
         cmocka_unit_test_prestate_setup_teardown(test_hand_built_encodings, setup, teardown,
                                                  (void *)&V8_48),
-        cmocka_unit_test_prestate_setup_teardown(test_tlb_stale_until_invalidated, setup,
-                                                 teardown, (void *)&V8_48),
+        cmocka_unit_test_prestate_setup_teardown(test_tlb_stale_until_invalidated, setup, teardown,
+                                                 (void *)&V8_48),
         cmocka_unit_test_teardown(test_v7_output_address_size, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

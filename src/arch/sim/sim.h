@@ -13,7 +13,7 @@ struct stage2;
 
 /* Simulated physical memory: one host buffer standing for host PAs
  * [SIM_PHYS_BASE, SIM_PHYS_BASE + size). Not at 0, so PA 0 is never valid. */
-#define SIM_PHYS_BASE 0x80000000ull
+#define SIM_PHYS_BASE         0x80000000ull
 #define SIM_PHYS_DEFAULT_SIZE (256ull << 20)
 
 /* Which CPU the sim behaves as: the stage-2 format it offers and the
@@ -89,7 +89,7 @@ struct sim_s2_result {
     enum sim_fault fault;
     unsigned level; /* of the fault, or of the leaf */
     paddr_t pa;
-    uint64_t desc;  /* leaf descriptor (when one was reached) */
+    uint64_t desc; /* leaf descriptor (when one was reached) */
     bool tlb_hit;
 };
 
@@ -109,7 +109,7 @@ const struct sim_tlb_stats *sim_tlb_stats(void);
 
 /* ---- Virtual GIC and timer ------------------------------------------------ */
 
-#define SIM_NUM_LRS 4
+#define SIM_NUM_LRS      4
 #define SIM_COUNTER_FREQ 62500000ull /* 62.5 MHz, as QEMU's virt */
 
 /* Advance the simulated system counter. */

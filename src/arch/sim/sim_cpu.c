@@ -186,12 +186,18 @@ unsigned sim_a32_xidx(const struct arch_vcpu *av, unsigned n)
         return m == CPSR_MODE_FIQ ? 24 + (n - 8) : n;
     bool sp = n == 13;
     switch (m) {
-    case CPSR_MODE_FIQ: return sp ? 29 : 30;
-    case CPSR_MODE_IRQ: return sp ? 17 : 16;
-    case CPSR_MODE_SVC: return sp ? 19 : 18;
-    case CPSR_MODE_ABT: return sp ? 21 : 20;
-    case CPSR_MODE_UND: return sp ? 23 : 22;
-    default:            return sp ? 13 : 14; /* USR, SYS */
+    case CPSR_MODE_FIQ:
+        return sp ? 29 : 30;
+    case CPSR_MODE_IRQ:
+        return sp ? 17 : 16;
+    case CPSR_MODE_SVC:
+        return sp ? 19 : 18;
+    case CPSR_MODE_ABT:
+        return sp ? 21 : 20;
+    case CPSR_MODE_UND:
+        return sp ? 23 : 22;
+    default:
+        return sp ? 13 : 14; /* USR, SYS */
     }
 }
 

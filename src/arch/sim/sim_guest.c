@@ -32,8 +32,12 @@ static enum sim_status take(struct arch_vcpu *av, enum sim_exc_type type, uint64
 {
     struct sim_exception *e = &av->g.last_exception;
     uint64_t count = e->count + 1;
-    *e = (struct sim_exception){.type = type, .by_vmm = by_vmm, .far = far, .elr = elr,
-                                .pc_moved = pc_moved, .count = count};
+    *e = (struct sim_exception){.type = type,
+                                .by_vmm = by_vmm,
+                                .far = far,
+                                .elr = elr,
+                                .pc_moved = pc_moved,
+                                .count = count};
     av->pc = elr;
     if (elr == insn_pc)
         sim_pc_advance(av, len);
@@ -58,8 +62,11 @@ static enum sim_status hw_fault(struct arch_vcpu *av, enum sim_exc_type type, ui
 static void fill_exit(struct arch_vcpu *av, uint32_t syndrome, uint64_t far, ipa_t ipa,
                       bool ipa_valid)
 {
-    av->exit = (struct arch_exit){.kind = ARCH_EXIT_TRAP, .fmt = sim_syn_fmt(),
-                                  .syndrome = syndrome, .far = far, .ipa = ipa,
+    av->exit = (struct arch_exit){.kind = ARCH_EXIT_TRAP,
+                                  .fmt = sim_syn_fmt(),
+                                  .syndrome = syndrome,
+                                  .far = far,
+                                  .ipa = ipa,
                                   .ipa_valid = ipa_valid};
 }
 
@@ -68,8 +75,8 @@ enum outcome { DONE, RETRY };
 /* Trap with the PC on the instruction at insn_pc and wait for the VMM. It
  * either emulated it (moved the PC), injected an exception, or neither: then
  * the instruction runs again. */
-static enum outcome trap(struct arch_vcpu *av, uint64_t insn_pc, unsigned len,
-                         enum sim_status *st, unsigned *reexec)
+static enum outcome trap(struct arch_vcpu *av, uint64_t insn_pc, unsigned len, enum sim_status *st,
+                         unsigned *reexec)
 {
     sim_guest_trap(av);
     if (av->inj.pending) {
@@ -143,8 +150,13 @@ void g_set_cpsr(struct sim_guest *g, uint64_t v)
     /* Only the modes a guest can be in; anything else keeps the old mode
      * (an illegal mode change leaves the mode unchanged). */
     switch (v & CPSR_MODE_MASK) {
-    case CPSR_MODE_USR: case CPSR_MODE_FIQ: case CPSR_MODE_IRQ: case CPSR_MODE_SVC:
-    case CPSR_MODE_ABT: case CPSR_MODE_UND: case CPSR_MODE_SYS:
+    case CPSR_MODE_USR:
+    case CPSR_MODE_FIQ:
+    case CPSR_MODE_IRQ:
+    case CPSR_MODE_SVC:
+    case CPSR_MODE_ABT:
+    case CPSR_MODE_UND:
+    case CPSR_MODE_SYS:
         break;
     default:
         v = (v & ~(uint64_t)CPSR_MODE_MASK) | (av->psr & CPSR_MODE_MASK);
@@ -288,8 +300,7 @@ enum sim_status g_str(struct sim_guest *g, unsigned rt, uint64_t va, unsigned si
     return g_access(g, &a);
 }
 
-enum sim_status g_exec(struct sim_guest *g, const void *insn, unsigned len, uint64_t va,
-                       bool write)
+enum sim_status g_exec(struct sim_guest *g, const void *insn, unsigned len, uint64_t va, bool write)
 {
     struct arch_vcpu *av = AV(g);
     unsigned reexec = 0;
@@ -310,8 +321,7 @@ enum sim_status g_exec(struct sim_guest *g, const void *insn, unsigned len, uint
             return hw_fault(av, SIM_EXC_IABT, pc0, len);
         struct sim_s2_result r = {0};
         if (!s2(av, pc_ipa, SIM_S2_EXEC, &r)) {
-            fill_exit(av, sim_syn_iabt(sim_fault_fsc(r.fault, r.level), false), pc0, pc_ipa,
-                      true);
+            fill_exit(av, sim_syn_iabt(sim_fault_fsc(r.fault, r.level), false), pc0, pc_ipa, true);
             if (trap(av, pc0, len, &st, &reexec) == DONE)
                 return st;
             continue;
@@ -431,7 +441,7 @@ enum sim_status g_mcr(struct sim_guest *g, unsigned coproc, unsigned opc1, unsig
     struct arch_vcpu *av = AV(g);
     if (!av->aarch32 || (coproc != 14 && coproc != 15) || rt > 14)
         return hw_fault(av, SIM_EXC_UNDEF, 0, 4);
-    uint32_t syn = sim_syn_cp32(coproc, opc1, crn, crm, opc2, srt(av, rt), read,
-                                sim_vcpu_cond(av), 4);
+    uint32_t syn =
+        sim_syn_cp32(coproc, opc1, crn, crm, opc2, srt(av, rt), read, sim_vcpu_cond(av), 4);
     return trapping_insn(av, syn, 4);
 }

@@ -60,20 +60,20 @@ enum sim_exc_type { SIM_EXC_NONE, SIM_EXC_DABT, SIM_EXC_IABT, SIM_EXC_UNDEF };
 /* The last exception the guest took. */
 struct sim_exception {
     enum sim_exc_type type;
-    bool by_vmm;     /* injected by the VMM (arch_vcpu_inject_*); else raised
-                        by the simulated CPU without an exit (e.g. an
-                        Alignment fault, or a stage-1 hook refusing a VA) */
-    uint64_t far;    /* faulting VA (aborts) */
-    uint64_t elr;    /* PC of the instruction the exception was taken on */
-    bool pc_moved;   /* VMM bug: it moved the PC (skip_insn) after injecting */
-    uint64_t count;  /* exceptions taken so far by this guest */
+    bool by_vmm;    /* injected by the VMM (arch_vcpu_inject_*); else raised
+                       by the simulated CPU without an exit (e.g. an
+                       Alignment fault, or a stage-1 hook refusing a VA) */
+    uint64_t far;   /* faulting VA (aborts) */
+    uint64_t elr;   /* PC of the instruction the exception was taken on */
+    bool pc_moved;  /* VMM bug: it moved the PC (skip_insn) after injecting */
+    uint64_t count; /* exceptions taken so far by this guest */
 };
 
 struct sim_guest {
-    void *arg;                       /* from sim_vcpu_set_guest */
-    struct vcpu *vcpu;               /* the vCPU this guest runs on */
+    void *arg;         /* from sim_vcpu_set_guest */
+    struct vcpu *vcpu; /* the vCPU this guest runs on */
     struct sim_exception last_exception;
-    uint64_t traps;                  /* exits this guest has caused */
+    uint64_t traps; /* exits this guest has caused */
 };
 
 /* ---- Registers (no exit) ------------------------------------------------ */
@@ -95,13 +95,13 @@ void g_set_big_endian(struct sim_guest *g, bool be);
  * Performed through stage 2 on RAM; a stage-2 fault exits to the VMM. */
 struct sim_access {
     uint64_t va;
-    unsigned size;    /* 1, 2, 4 or 8 (8: A64 only) */
-    unsigned rt;      /* register loaded / stored */
+    unsigned size; /* 1, 2, 4 or 8 (8: A64 only) */
+    unsigned rt;   /* register loaded / stored */
     bool write;
-    bool sign;        /* loads: sign-extend (SSE) */
-    bool sf;          /* A64: the register is Xt (64-bit), else Wt */
-    bool acqrel;      /* A64: LDAR/STLR (AR) */
-    unsigned len;     /* T32: 2 for a 16-bit encoding; 0 = 4 */
+    bool sign;    /* loads: sign-extend (SSE) */
+    bool sf;      /* A64: the register is Xt (64-bit), else Wt */
+    bool acqrel;  /* A64: LDAR/STLR (AR) */
+    unsigned len; /* T32: 2 for a 16-bit encoding; 0 = 4 */
 };
 enum sim_status g_access(struct sim_guest *g, const struct sim_access *a);
 

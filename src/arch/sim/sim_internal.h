@@ -23,27 +23,27 @@ void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size);
 /* ---- Simulated guest CPU (sim_cpu.c) ------------------------------------ */
 
 /* AArch32 CPSR fields (ARMv7-A ARM B1.3.3). */
-#define CPSR_MODE_MASK 0x1fu
-#define CPSR_MODE_USR  0x10u
-#define CPSR_MODE_FIQ  0x11u
-#define CPSR_MODE_IRQ  0x12u
-#define CPSR_MODE_SVC  0x13u
-#define CPSR_MODE_ABT  0x17u
-#define CPSR_MODE_UND  0x1bu
-#define CPSR_MODE_SYS  0x1fu
-#define CPSR_T         (1u << 5)
-#define CPSR_F         (1u << 6)
-#define CPSR_I         (1u << 7)
-#define CPSR_A         (1u << 8)
-#define CPSR_E         (1u << 9)
+#define CPSR_MODE_MASK   0x1fu
+#define CPSR_MODE_USR    0x10u
+#define CPSR_MODE_FIQ    0x11u
+#define CPSR_MODE_IRQ    0x12u
+#define CPSR_MODE_SVC    0x13u
+#define CPSR_MODE_ABT    0x17u
+#define CPSR_MODE_UND    0x1bu
+#define CPSR_MODE_SYS    0x1fu
+#define CPSR_T           (1u << 5)
+#define CPSR_F           (1u << 6)
+#define CPSR_I           (1u << 7)
+#define CPSR_A           (1u << 8)
+#define CPSR_E           (1u << 9)
 #define CPSR_IT_HI_SHIFT 10 /* IT[7:2] in CPSR[15:10] */
 #define CPSR_IT_HI_MASK  (0x3fu << CPSR_IT_HI_SHIFT)
 #define CPSR_IT_LO_SHIFT 25 /* IT[1:0] in CPSR[26:25] */
 #define CPSR_IT_LO_MASK  (0x3u << CPSR_IT_LO_SHIFT)
 
 /* A64 PSTATE at reset into EL1h with DAIF masked (SPSR_EL2 encoding). */
-#define PSTATE_EL1H      0x5u
-#define PSTATE_DAIF      (0xfu << 6)
+#define PSTATE_EL1H 0x5u
+#define PSTATE_DAIF (0xfu << 6)
 
 #define SIM_MAX_VCPUS 64
 
@@ -67,11 +67,11 @@ struct arch_vcpu {
      * AArch32->AArch64 mapping (ARMv8-A ARM D1.20.1), so banked SP/LR of
      * every mode have a home and SRT can be reported in the AArch64 view. */
     uint64_t x[31];
-    uint64_t sp;     /* A64: SP_EL1 (the guest runs at EL1h) */
+    uint64_t sp; /* A64: SP_EL1 (the guest runs at EL1h) */
     uint64_t pc;
-    uint64_t psr;    /* A64 PSTATE / AArch32 CPSR */
-    bool aarch32;    /* PSTATE.nRW */
-    bool be64;       /* A64: SCTLR_EL1.EE */
+    uint64_t psr; /* A64 PSTATE / AArch32 CPSR */
+    bool aarch32; /* PSTATE.nRW */
+    bool be64;    /* A64: SCTLR_EL1.EE */
 
     struct sim_injected inj;
 

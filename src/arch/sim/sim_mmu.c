@@ -20,7 +20,7 @@ struct tlb_entry {
     uint16_t vmid;
     ipa_t ipa_page;
     paddr_t pa_page;
-    uint64_t desc;  /* leaf descriptor as it was walked */
+    uint64_t desc; /* leaf descriptor as it was walked */
     unsigned level;
 };
 
@@ -42,12 +42,18 @@ unsigned sim_fault_fsc(enum sim_fault f, unsigned level)
      * level in bits 1:0. */
     unsigned lvl = level & 3;
     switch (f) {
-    case SIM_FAULT_ADDR_SIZE:   return 0x00 | lvl;
-    case SIM_FAULT_TRANSLATION: return 0x04 | lvl;
-    case SIM_FAULT_ACCESS_FLAG: return 0x08 | lvl;
-    case SIM_FAULT_PERMISSION:  return 0x0c | lvl;
-    case SIM_FAULT_EXT_WALK:    return 0x14 | lvl;
-    case SIM_FAULT_NONE:        break;
+    case SIM_FAULT_ADDR_SIZE:
+        return 0x00 | lvl;
+    case SIM_FAULT_TRANSLATION:
+        return 0x04 | lvl;
+    case SIM_FAULT_ACCESS_FLAG:
+        return 0x08 | lvl;
+    case SIM_FAULT_PERMISSION:
+        return 0x0c | lvl;
+    case SIM_FAULT_EXT_WALK:
+        return 0x14 | lvl;
+    case SIM_FAULT_NONE:
+        break;
     }
     return 0;
 }
@@ -63,15 +69,17 @@ static bool fail(struct sim_s2_result *r, enum sim_fault f, unsigned level)
 static bool permitted(uint64_t desc, enum sim_s2_acc acc)
 {
     switch (acc) {
-    case SIM_S2_READ:  return (desc & LPAE_S2AP_R) != 0;
-    case SIM_S2_WRITE: return (desc & LPAE_S2AP_W) != 0;
-    case SIM_S2_EXEC:  return (desc & LPAE_S2_XN) == 0;
+    case SIM_S2_READ:
+        return (desc & LPAE_S2AP_R) != 0;
+    case SIM_S2_WRITE:
+        return (desc & LPAE_S2AP_W) != 0;
+    case SIM_S2_EXEC:
+        return (desc & LPAE_S2_XN) == 0;
     }
     return false;
 }
 
-static void tlb_fill(uint16_t vmid, ipa_t ipa_page, paddr_t pa_page, uint64_t desc,
-                     unsigned level)
+static void tlb_fill(uint16_t vmid, ipa_t ipa_page, paddr_t pa_page, uint64_t desc, unsigned level)
 {
     struct tlb_entry *e = &tlb[tlb_next];
     tlb_next = (tlb_next + 1) % SIM_TLB_ENTRIES;
@@ -139,8 +147,7 @@ static bool walk(const struct stage2 *s2, ipa_t ipa, struct sim_s2_result *r)
     }
 }
 
-bool sim_s2_lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc,
-                   struct sim_s2_result *r)
+bool sim_s2_lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc, struct sim_s2_result *r)
 {
     memset(r, 0, sizeof(*r));
     ipa_t page = ipa & ~(ipa_t)(PAGE_SIZE - 1);

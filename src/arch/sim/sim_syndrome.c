@@ -34,10 +34,14 @@ static uint32_t cond_bits(unsigned cond)
 static unsigned sas(unsigned size)
 {
     switch (size) {
-    case 1: return 0;
-    case 2: return 1;
-    case 4: return 2;
-    default: return 3;
+    case 1:
+        return 0;
+    case 2:
+        return 1;
+    case 4:
+        return 2;
+    default:
+        return 3;
     }
 }
 
@@ -117,8 +121,7 @@ uint32_t sim_syn_cp32(unsigned coproc, unsigned opc1, unsigned crn, unsigned crm
 {
     /* Rt is 4 bits (8:5) in the HSR, 5 bits (9:5) in ESR_EL2. */
     unsigned rt_mask = v7() ? HSR_ISS_CP32_RT_MASK : ESR_ISS_CP32_RT_MASK;
-    uint32_t iss = cond_bits(cond) |
-                   ((opc2 & ESR_ISS_CP32_OPC2_MASK) << ESR_ISS_CP32_OPC2_SHIFT) |
+    uint32_t iss = cond_bits(cond) | ((opc2 & ESR_ISS_CP32_OPC2_MASK) << ESR_ISS_CP32_OPC2_SHIFT) |
                    ((opc1 & ESR_ISS_CP32_OPC1_MASK) << ESR_ISS_CP32_OPC1_SHIFT) |
                    ((crn & ESR_ISS_CP32_CRN_MASK) << ESR_ISS_CP32_CRN_SHIFT) |
                    ((rt & rt_mask) << ESR_ISS_CP32_RT_SHIFT) |
