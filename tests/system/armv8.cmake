@@ -108,6 +108,25 @@ armv8_test(context context cortex-a57
 armv8_test(context_max context max
            --expect "FP/SIMD registers kept across exits: ok")
 
+# The world switch for real: two VMs from the context guest, interleaved one
+# exit at a time on one CPU (x0 = 0 and 1 makes their values differ).
+function(armv8_two_vms_test name cpu)
+  add_test(NAME armv8_${name}
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "two_vms: running vm0 \\(VMID 1\\) and vm1 \\(VMID 2\\)"
+                   --expect "vm[01]\\| guest: boot x0 0x000000000000000[01]"
+                   --expect "vm0\\| EL1 registers kept across an exit: ok"
+                   --expect "vm1\\| FP/SIMD registers kept across exits: ok"
+                   --expect "two_vms: vm0 exit code 0" --expect "two_vms: vm1 exit code 0"
+                   --expect "two_vms: both VMs passed" --expect "armvisor: halt 0"
+                   --reject "EL2 exception" --reject ": FAIL" --reject "armvisor: error"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu ${cpu}
+                      -initrd ${A64_OUT}/context.bin -append armvisor.selftest=two_vms)
+  set_tests_properties(armv8_${name} PROPERTIES LABELS system)
+endfunction()
+armv8_two_vms_test(two_vms cortex-a57)
+armv8_two_vms_test(two_vms_max max)
+
 # Boot checks that need no guest.
 add_test(NAME armv8_boot_no_guest
          COMMAND ${QEMU_CHECK} --timeout 60

@@ -128,6 +128,9 @@ void armv8_aa32_skip(struct arch_vcpu *a, unsigned len);
 void armv8_aa32_inject_undef(struct arch_vcpu *a);
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
 
+/* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
+int armv8_two_vms(const void *image, uint64_t size);
+
 /* cache.c */
 void armv8_dcache_clean_poc(uint64_t va, uint64_t len);
 void armv8_icache_inval_all(void);

@@ -82,6 +82,8 @@ static void report_gic_and_cpus(void)
 /* The bootargs word that makes armvisor fault at EL2 on purpose, to test
  * the EL2 exception report (QEMU: -append armvisor.el2_fault_test). */
 #define EL2_FAULT_TEST_ARG "armvisor.el2_fault_test"
+/* The bootargs word that runs the image as two interleaved VMs (two_vms.c). */
+#define TWO_VMS_ARG "armvisor.selftest=two_vms"
 /* The bootargs word that starts the guest image in AArch32 (A32, SVC). */
 #define GUEST_A32_ARG "armvisor.guest=a32"
 /* And the one that makes it write to its own (read-only) text. */
@@ -214,6 +216,11 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
                  .regs = {0, a32 ? 0xffffffffu : 0, 0, 0}},
         .nvcpus = 1,
     };
+    if (bootargs_has(TWO_VMS_ARG)) {
+        int r = armv8_two_vms(g.image, g.image_size);
+        log_info("two_vms: %s\n", r == 0 ? "both VMs passed" : "FAILED");
+        arch_halt(r);
+    }
     int code = vm_launch(&g);
     log_info("guest finished with %d\n", code);
     arch_halt(code);

@@ -2,6 +2,7 @@
 #include "guest.h"
 
 unsigned failures;
+uint64_t boot_x0;
 volatile uint64_t last_esr, last_far, last_elr;
 volatile unsigned undef_count, dabt_count, iabt_count;
 

@@ -63,6 +63,9 @@ static inline uint64_t read_currentel(void)
     return (v >> 2) & 3;
 }
 
+/* x0 at entry (armvisor's boot registers; the VM index in two_vms). */
+extern uint64_t boot_x0;
+
 int main(void);
 
 #endif

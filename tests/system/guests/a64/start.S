@@ -2,7 +2,8 @@
  * start.S: entry and exception vectors of the AArch64 test guests.
  *
  * What: at 0x40000000 in EL1h with the MMU off (how armvisor starts a
- * vCPU), set the stack, clear .bss, install the vector table in VBAR_EL1,
+ * vCPU), keep x0 (boot_x0), set the stack, clear .bss, install the vector
+ * table in VBAR_EL1,
  * run main() and report through guest_exit_ok(). A synchronous exception
  * taken at EL1 (what armvisor injects: UNDEF, external data/prefetch
  * aborts) saves x0-x30, calls guest_sync(esr, elr, far) in C, which
@@ -17,6 +18,7 @@
     .section .text.start, "ax"
     .global _start
 _start:
+    mov     x19, x0                 /* boot argument: kept in boot_x0 */
     ldr     x0, =__stack_top
     mov     sp, x0
     ldr     x0, =__bss_start
@@ -25,7 +27,9 @@ _start:
     b.hs    2f
     str     xzr, [x0], #8
     b       1b
-2:  ldr     x0, =guest_vectors
+2:  ldr     x0, =boot_x0
+    str     x19, [x0]
+    ldr     x0, =guest_vectors
     msr     vbar_el1, x0
     isb
     bl      main
