@@ -51,10 +51,12 @@ a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
 
 armv8_test(hello hello cortex-a57
+           --expect "stage 2: 40-bit IPA, start level 1, 2 concatenated"
            --expect "vm guest0: starting at 0x40000000"
            --expect "hello from the AArch64 guest" --expect "guest runs at EL1: ok"
            --expect "vcpu 0 MPIDR affinity: ok" --expect "guest: all checks passed")
 armv8_test(hello_max hello max
+           --expect "stage 2: 48-bit IPA, start level 0, 1 concatenated"
            --expect "hello from the AArch64 guest" --expect "guest runs at EL1: ok"
            --expect "guest: all checks passed")
 # A host with 128 MiB: the guest gets what is left (less than its 128 MiB).

@@ -181,6 +181,10 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     if (armv8_mmu_init() != 0)
         arch_halt(2);
     armv8_el2_init();
+    struct stage2_format s2;
+    if (arch_stage2_format(0, &s2))
+        log_info("stage 2: %u-bit IPA, start level %u, %u concatenated table(s)\n", s2.ipa_bits,
+                 s2.start_level, s2.concat);
     el2_fault_selftest();
 
     if (ir != 0 || initrd_e == initrd_s) {
