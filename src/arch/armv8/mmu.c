@@ -6,9 +6,9 @@
  *   - RAM banks from the DTB: Normal write-back, inner shareable, 1 GiB
  *     blocks where a whole slot is RAM, else 2 MiB blocks (mem.c trimmed
  *     the banks to 2 MiB boundaries);
- *   - the rest of each 1 GiB slot that holds RAM, and every slot below
- *     4 GiB without RAM: Device-nGnRE, execute-never (the QEMU virt / Arm
- *     Base System layouts put their devices there);
+ *   - the rest of each 1 GiB slot that holds RAM, every slot below 4 GiB
+ *     without RAM (the QEMU virt / Arm Base System layouts put their
+ *     devices there) and the console UART's slot: Device-nGnRE, XN;
  *   - this image in 4 KiB pages: text read-only and the only executable
  *     memory, rodata read-only, data/bss/stacks read-write (W^X; and
  *     SCTLR_EL2.WXN makes any writable page execute-never regardless);
@@ -124,7 +124,9 @@ int armv8_mmu_init(void)
                 }
             }
             l1[i] = ((uint64_t)(uintptr_t)t & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE;
-        } else if (slot < DEVICE_LIMIT) {
+        } else if (slot < DEVICE_LIMIT || overlaps(slot, GIB, armv8_uart_base(), PAGE_SIZE)) {
+            /* Devices: below 4 GiB, and the console UART wherever the DTB
+             * put it. */
             l1[i] = slot | device_block;
         } else {
             l1[i] = 0;
