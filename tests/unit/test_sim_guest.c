@@ -734,6 +734,33 @@ static void test_stage1_hook(void **state)
     assert_int_equal(sim_vcpu_guest(vcpu)->last_exception.far, 0x1000);
 }
 
+static void guest_t16_ldr(struct sim_guest *g)
+{
+    struct rec *r = g->arg;
+    /* LDRH r2, [r1, #6]: a 16-bit T32 encoding. */
+    struct sim_access a = {.va = MMIO_IPA + 6, .size = 2, .rt = 2, .len = 2};
+    r->st[0] = g_access(g, &a);
+    r->pc[0] = g_pc(g);
+    r->v[0] = g_reg(g, 2);
+}
+
+/* A 16-bit T32 load: HSR.IL = 0, and the VMM's 2-byte skip is what moves
+ * the PC. */
+static void test_t16_dabt_il(void **state)
+{
+    struct rec r = {0};
+    setup_vm(SIM_ARMV7, 0);
+    start(ISA_T32, guest_t16_ldr, &r);
+    struct arch_exit e = run();
+    assert_int_equal(e.syndrome, SYN(0x24, 0, (1u << 24) | (1u << 22) | (2u << 16) | 0x05));
+    arch_vcpu_reg_write(vcpu, 2, 0xbeef);
+    arch_vcpu_skip_insn(vcpu, 2);
+    expect_system_off();
+    assert_int_equal(r.st[0], SIM_OK);
+    assert_int_equal(r.pc[0], RAM_IPA + 2);
+    assert_int_equal(r.v[0], 0xbeef);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -757,6 +784,7 @@ int main(void)
         cmocka_unit_test_teardown(test_irq_exit_and_reset_with_blocked_guest, teardown),
         cmocka_unit_test_teardown(test_guest_at_entry, teardown),
         cmocka_unit_test_teardown(test_stage1_hook, teardown),
+        cmocka_unit_test_teardown(test_t16_dabt_il, teardown),
         cmocka_unit_test_teardown(test_resume_after_system_off_aborts, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
