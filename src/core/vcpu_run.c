@@ -51,12 +51,17 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
     uint64_t n = ++vcpu->stats.refused[why];
 
     if (n <= REFUSE_LOG_LIMIT) {
-        if (info)
+        bool abort = info && (info->reason == EXIT_DABT || info->reason == EXIT_IABT);
+        if (abort)
             log_warn("vm %s: vcpu %u: refused (%s): ec 0x%x iss 0x%x far 0x%llx ipa 0x%llx%s "
                      "pc 0x%llx\n",
                      vm_name(vcpu), vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
                      (unsigned long long)info->far, (unsigned long long)info->ipa,
-                     info->ipa_valid ? "" : "(invalid)", (unsigned long long)arch_vcpu_pc(vcpu));
+                     info->ipa_valid ? "" : " (invalid)", (unsigned long long)arch_vcpu_pc(vcpu));
+        else if (info)
+            log_warn("vm %s: vcpu %u: refused (%s): ec 0x%x iss 0x%x pc 0x%llx\n", vm_name(vcpu),
+                     vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
+                     (unsigned long long)arch_vcpu_pc(vcpu));
         else
             log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id, refuse_name(why));
         if (n == REFUSE_LOG_LIMIT)
