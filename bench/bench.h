@@ -11,7 +11,7 @@ uint64_t bench_now_ns(void);
 /* Print one result line: what, how many operations, elapsed ns. */
 void bench_report(const char *what, uint64_t ops, uint64_t ns);
 
-void bench_stage2(void);  /* bench_stage2.c */
-void bench_decode(void);  /* bench_decode.c */
+void bench_stage2(void); /* bench_stage2.c */
+void bench_decode(void); /* bench_decode.c */
 
 #endif

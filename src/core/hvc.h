@@ -9,20 +9,20 @@
 #include "core/exit.h"
 #include "core/vm.h"
 
-#define SMCCC_NOT_SUPPORTED (-1)
-#define SMCCC_FAST_CALL     0x80000000u
-#define SMCCC_64BIT         0x40000000u
-#define SMCCC_OWNER_SHIFT   24
-#define SMCCC_OWNER_MASK    0x3fu
-#define SMCCC_OWNER_ARCH    0
-#define SMCCC_OWNER_STD     4  /* standard secure services: PSCI */
+#define SMCCC_NOT_SUPPORTED    (-1)
+#define SMCCC_FAST_CALL        0x80000000u
+#define SMCCC_64BIT            0x40000000u
+#define SMCCC_OWNER_SHIFT      24
+#define SMCCC_OWNER_MASK       0x3fu
+#define SMCCC_OWNER_ARCH       0
+#define SMCCC_OWNER_STD        4 /* standard secure services: PSCI */
 #define SMCCC_OWNER_VENDOR_HYP 6 /* vendor-specific hypervisor calls: ours */
 
 /* armvisor's own calls, for tests and simple guests (owner 6, fast, SMC32). */
-#define AV_HVC_PING   0x86000000u /* x1 -> x0 = AV_HVC_MAGIC, x1 = ~x1 */
-#define AV_HVC_PUTC   0x86000001u /* x1: byte to the hypervisor console */
-#define AV_HVC_EXIT   0x86000002u /* x1: VM exit code; the VM stops */
-#define AV_HVC_MAGIC  0x41564d31u /* "AVM1" */
+#define AV_HVC_PING  0x86000000u /* x1 -> x0 = AV_HVC_MAGIC, x1 = ~x1 */
+#define AV_HVC_PUTC  0x86000001u /* x1: byte to the hypervisor console */
+#define AV_HVC_EXIT  0x86000002u /* x1: VM exit code; the VM stops */
+#define AV_HVC_MAGIC 0x41564d31u /* "AVM1" */
 
 /* Handle an HVC or SMC exit; returns what the run loop should do. */
 enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info);

@@ -17,34 +17,34 @@
 
 enum insn_err {
     INSN_OK = 0,
-    INSN_UNDECODABLE = -1, /* not a load/store we emulate */
+    INSN_UNDECODABLE = -1,   /* not a load/store we emulate */
     INSN_UNPREDICTABLE = -2, /* a load/store whose result the ARM ARM leaves
                                 UNPREDICTABLE (e.g. writeback to Rt) */
 };
 
 enum insn_offset_kind {
-    INSN_OFF_NONE,  /* no writeback: offset irrelevant */
-    INSN_OFF_IMM,   /* offset is imm */
-    INSN_OFF_REG,   /* offset is (+/-) reg rm shifted (A32/T32 only) */
+    INSN_OFF_NONE, /* no writeback: offset irrelevant */
+    INSN_OFF_IMM,  /* offset is imm */
+    INSN_OFF_REG,  /* offset is (+/-) reg rm shifted (A32/T32 only) */
 };
 
 struct insn_mem {
-    bool load;          /* else store */
-    unsigned size;      /* bytes per register transferred: 1, 2, 4, 8 */
-    bool sign;          /* sign-extend loaded value */
-    bool dst64;         /* A64: sign-extend to 64 bits (X), else to 32 (W) */
-    bool pair;          /* two registers: rt at addr, rt2 at addr+size */
-    unsigned rt, rt2;   /* A64: 31 = XZR for rt/rt2 */
-    unsigned rn;        /* base: A64 INSN_REG_SP for 31; A32/T32 0-15 */
-    bool writeback;     /* base register is updated */
-    bool post_index;    /* access at base, then base += offset */
+    bool load;        /* else store */
+    unsigned size;    /* bytes per register transferred: 1, 2, 4, 8 */
+    bool sign;        /* sign-extend loaded value */
+    bool dst64;       /* A64: sign-extend to 64 bits (X), else to 32 (W) */
+    bool pair;        /* two registers: rt at addr, rt2 at addr+size */
+    unsigned rt, rt2; /* A64: 31 = XZR for rt/rt2 */
+    unsigned rn;      /* base: A64 INSN_REG_SP for 31; A32/T32 0-15 */
+    bool writeback;   /* base register is updated */
+    bool post_index;  /* access at base, then base += offset */
     enum insn_offset_kind off_kind;
-    int64_t imm;        /* signed immediate offset (scaled), INSN_OFF_IMM */
-    unsigned rm;        /* offset register, INSN_OFF_REG */
-    bool rm_subtract;   /* offset is -(rm shifted) */
+    int64_t imm;         /* signed immediate offset (scaled), INSN_OFF_IMM */
+    unsigned rm;         /* offset register, INSN_OFF_REG */
+    bool rm_subtract;    /* offset is -(rm shifted) */
     unsigned shift_type; /* 0 LSL, 1 LSR, 2 ASR, 3 ROR (A32 only) */
     unsigned shift_amt;
-    unsigned len;       /* instruction length in bytes (2 or 4) */
+    unsigned len; /* instruction length in bytes (2 or 4) */
 };
 
 /* Each decoder returns INSN_OK and fills *out, or returns an insn_err and

@@ -14,13 +14,13 @@
 
 struct guest_desc {
     const char *name;
-    const void *image;    /* hypervisor VA of the guest image bytes */
+    const void *image; /* hypervisor VA of the guest image bytes */
     uint64_t image_size;
-    ipa_t ram_base;       /* 0: VIRT_RAM_BASE */
-    uint64_t ram_size;    /* bytes, page aligned */
-    ipa_t load_ipa;       /* where the image is copied (inside RAM) */
-    struct vcpu_boot boot;/* isa, entry pc, x0-x3/r0-r3 */
-    unsigned nvcpus;      /* 0 means 1 */
+    ipa_t ram_base;        /* 0: VIRT_RAM_BASE */
+    uint64_t ram_size;     /* bytes, page aligned */
+    ipa_t load_ipa;        /* where the image is copied (inside RAM) */
+    struct vcpu_boot boot; /* isa, entry pc, x0-x3/r0-r3 */
+    unsigned nvcpus;       /* 0 means 1 */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

@@ -21,7 +21,7 @@ struct mmio_access {
     uint64_t offset;   /* from the device's base */
     unsigned size;     /* 1, 2, 4 or 8 bytes */
     bool write;
-    uint64_t value;    /* in for writes, out for reads (zero-extended) */
+    uint64_t value; /* in for writes, out for reads (zero-extended) */
 };
 
 enum mmio_result {

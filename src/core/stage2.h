@@ -19,9 +19,9 @@
 
 struct stage2 {
     struct stage2_format fmt;
-    paddr_t root;   /* PA of the (concatenated) start-level table */
+    paddr_t root; /* PA of the (concatenated) start-level table */
     uint16_t vmid;
-    size_t tables;  /* table pages in use, root included */
+    size_t tables; /* table pages in use, root included */
     /* The allocation the root came from: concatenated roots must be aligned
      * to their own size, so the engine may over-allocate and align inside. */
     paddr_t root_alloc;
@@ -31,19 +31,19 @@ struct stage2 {
 /* What a walk found for one IPA. */
 struct stage2_walk {
     bool mapped;
-    paddr_t pa;        /* translation of the IPA */
-    unsigned level;    /* level of the leaf (1: 1 GiB, 2: 2 MiB, 3: 4 KiB) */
-    uint64_t size;     /* bytes the leaf maps */
-    unsigned perms;    /* S2_* of the leaf */
-    uint64_t desc;     /* the raw leaf descriptor */
+    paddr_t pa;     /* translation of the IPA */
+    unsigned level; /* level of the leaf (1: 1 GiB, 2: 2 MiB, 3: 4 KiB) */
+    uint64_t size;  /* bytes the leaf maps */
+    unsigned perms; /* S2_* of the leaf */
+    uint64_t desc;  /* the raw leaf descriptor */
 };
 
 enum stage2_err {
     S2_OK = 0,
-    S2_EINVAL = -1,  /* misaligned, out of the IPA range, bad perms */
-    S2_ENOMEM = -2,  /* no page for a table */
-    S2_EEXIST = -3,  /* map over an existing mapping */
-    S2_ENOENT = -4,  /* unmap/protect of something not mapped */
+    S2_EINVAL = -1, /* misaligned, out of the IPA range, bad perms */
+    S2_ENOMEM = -2, /* no page for a table */
+    S2_EEXIST = -3, /* map over an existing mapping */
+    S2_ENOENT = -4, /* unmap/protect of something not mapped */
 };
 
 /* Create empty tables for the given format and VMID. */

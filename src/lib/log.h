@@ -9,8 +9,7 @@
  * length modifiers l, ll, z. */
 int av_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int av_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
-int av_snprintf(char *buf, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int av_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define log_info(...) av_printf("armvisor: " __VA_ARGS__)
 #define log_warn(...) av_printf("armvisor: warning: " __VA_ARGS__)

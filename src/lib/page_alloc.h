@@ -8,10 +8,10 @@
 #include <stdint.h>
 
 struct page_pool {
-    uint64_t base;     /* PA of page 0; never 0, so 0 can mean failure */
+    uint64_t base; /* PA of page 0; never 0, so 0 can mean failure */
     size_t npages;
-    uint64_t *bitmap;  /* PAGE_POOL_WORDS(npages) words, set bit = used */
-    size_t free;       /* pages not in use */
+    uint64_t *bitmap; /* PAGE_POOL_WORDS(npages) words, set bit = used */
+    size_t free;      /* pages not in use */
 };
 
 #define PAGE_POOL_WORDS(n) (((n) + 63) / 64)

@@ -80,7 +80,7 @@ static void format(struct out *o, const char *fmt, va_list ap)
         switch (*fmt) {
         case 'd':
         case 'i': {
-            int64_t v = lng == 2 ? va_arg(ap, long long)
+            int64_t v = lng == 2   ? va_arg(ap, long long)
                         : lng == 1 ? va_arg(ap, long)
                         : lng == 3 ? (int64_t)va_arg(ap, size_t)
                                    : va_arg(ap, int);
@@ -91,7 +91,7 @@ static void format(struct out *o, const char *fmt, va_list ap)
         case 'u':
         case 'x':
         case 'X': {
-            uint64_t v = lng == 2 ? va_arg(ap, unsigned long long)
+            uint64_t v = lng == 2   ? va_arg(ap, unsigned long long)
                          : lng == 1 ? va_arg(ap, unsigned long)
                          : lng == 3 ? va_arg(ap, size_t)
                                     : va_arg(ap, unsigned int);

@@ -21,16 +21,16 @@
 #include "core/vm.h"
 #include "vdev/pl011.h"
 
-#define RAM      0x40000000ull
-#define RAM_SIZE (2ull << 20)
-#define OPS      20000u
+#define RAM          0x40000000ull
+#define RAM_SIZE     (2ull << 20)
+#define OPS          20000u
 #define VICTIM_BYTES 4096u
 
 /* PSCI calls that would end or reset the VM early: the hostile guest avoids
  * them so that it keeps attacking for all OPS operations. */
-#define PSCI_CPU_OFF      0x84000002u
-#define PSCI_SYSTEM_OFF   0x84000008u
-#define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_CPU_OFF       0x84000002u
+#define PSCI_SYSTEM_OFF    0x84000008u
+#define PSCI_SYSTEM_RESET  0x84000009u
 #define PSCI_CPU_SUSPEND32 0x84000001u
 #define PSCI_CPU_SUSPEND64 0xc4000001u
 

@@ -65,8 +65,7 @@ void arch_page_free(paddr_t pa, size_t npages)
 {
     if (page_pool_free(&pool, pa, npages) != 0) {
         /* A bad free is a VMM bug: stop loudly rather than corrupt state. */
-        fprintf(stderr, "sim: bad arch_page_free(0x%llx, %zu)\n", (unsigned long long)pa,
-                npages);
+        fprintf(stderr, "sim: bad arch_page_free(0x%llx, %zu)\n", (unsigned long long)pa, npages);
         abort();
     }
 }

@@ -19,11 +19,11 @@
 #include "core/hvc.h"
 #include "core/launch.h"
 
-#define PL011_DR 0x000
-#define PL011_FR 0x018
+#define PL011_DR      0x000
+#define PL011_FR      0x018
 #define PL011_FR_TXFF (1u << 5)
-#define PSCI_VERSION 0x84000000u
-#define NOWHERE_IPA 0x20000000ull /* no RAM, no device: QEMU virt's flash hole */
+#define PSCI_VERSION  0x84000000u
+#define NOWHERE_IPA   0x20000000ull /* no RAM, no device: QEMU virt's flash hole */
 
 static void uart_puts(struct sim_guest *g, const char *s)
 {
