@@ -52,8 +52,12 @@ static enum conduit current_conduit(void)
 
 static void psci_call(uint32_t fid)
 {
+    /* The conduit first: a call between loading a register variable and
+     * the asm may clobber it (x0 is the return register), which an -O0
+     * build does here (GCC manual, "Local Register Variables"). */
+    enum conduit c = current_conduit();
     register uint64_t x0 __asm__("x0") = fid;
-    switch (current_conduit()) {
+    switch (c) {
     case CONDUIT_SMC:
         __asm__ volatile("smc #0"
                          : "+r"(x0)
