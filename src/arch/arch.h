@@ -119,6 +119,14 @@ struct vcpu_boot {
 /* Prepare the arch state of a new vCPU (guest MMU and caches off, EL1/SVC). */
 int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot);
 
+/* Give back the arch state of a vCPU whose VM is being destroyed: the arch
+ * stops anything still attached to it (sim: the guest's thread/coroutine),
+ * clears its saved context, returns the context slot to its pool and sets
+ * vcpu->arch to NULL, so the slot can serve another vCPU. Called by
+ * vm_destroy for every vCPU of the VM, started or not; a no-op for a vCPU
+ * that has no arch context. The vCPU must not be running. */
+void arch_vcpu_release(struct vcpu *vcpu);
+
 /* Enter the guest on this CPU and return when it exits, with *exit filled.
  * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);
@@ -139,6 +147,12 @@ void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val);
 
 /* Address of the instruction that trapped (ELR_EL2 / ELR_hyp). */
 uint64_t arch_vcpu_pc(struct vcpu *vcpu);
+
+/* The guest's saved CPSR / PSTATE as SPSR_hyp / SPSR_EL2 hold it: NZCV in
+ * bits 31:28; for AArch32 also the T bit (5), ITSTATE (IT[1:0] in 26:25,
+ * IT[7:2] in 15:10), E (9) and the mode (4:0). The core evaluates the
+ * condition of trapped conditional AArch32 instructions with it. */
+uint32_t arch_vcpu_pstate(struct vcpu *vcpu);
 
 /* Instruction set the guest is executing now (PSTATE.nRW, CPSR.T). */
 enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu);

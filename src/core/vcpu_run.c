@@ -10,6 +10,7 @@
  */
 #include "core/vm.h"
 
+#include "core/cond.h"
 #include "core/hvc.h"
 #include "core/mmio_emulate.h"
 #include "core/psci.h"
@@ -150,25 +151,33 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
     [EXIT_DABT] = mmio_emulate,      [EXIT_IRQ] = handle_irq, [EXIT_SERROR] = handle_serror,
 };
 
-/* AArch32 traps carry the instruction's condition (CV, COND). The CPU only
- * traps instructions that passed it, except that for a few (WFI/WFE, SMC,
- * MCR/MRC) it is IMPLEMENTATION DEFINED whether a failing one traps too
- * (ARMv7-A ARM B1.14.1, ARMv8-A ARM G1.17.2 "Conditional trapping"). The arch
- * interface does not give us the guest's NZCV flags, so we cannot evaluate
- * COND: we treat the instruction as passed. For WFI/WFE that is harmless (a
- * WFI may complete at any time); for SMC and coprocessor traps it is an
- * approximation, logged once so a guest relying on it is noticed. */
-static void note_conditional(const struct vcpu *vcpu, const struct exit_info *info)
+/* AArch32 traps carry the instruction's condition (CV, COND). For WFI/WFE,
+ * SMC, MCR/MRC/MCRR/MRRC/LDC/STC (and the FP/SIMD accesses HCPTR/CPTR
+ * traps) it is IMPLEMENTATION DEFINED whether an instruction that fails its
+ * condition check traps at all (ARMv7-A ARM B1.14.1, ARMv8-A ARM G1.17.2
+ * "Conditional trapping"); when it does, it must have no effect: the
+ * hypervisor only steps past it. True when this exit is such an
+ * instruction. An exit from AArch64 is never conditional. */
+static bool condition_failed(struct vcpu *vcpu, const struct exit_info *info)
 {
-    static bool logged;
-    if (!info->cond.valid || info->cond.cond >= 0xe || logged)
-        return;
-    if (info->reason != EXIT_SMC && info->reason != EXIT_SYSREG)
-        return;
-    logged = true;
-    log_warn("vm %s: vcpu %u: conditional trap (cond 0x%x) taken as passed: guest flags not "
-             "available (logged once)\n",
-             vm_name(vcpu), vcpu->id, info->cond.cond);
+    switch (info->reason) {
+    case EXIT_WFI:
+    case EXIT_WFE:
+    case EXIT_SMC:
+    case EXIT_FP:
+        break;
+    case EXIT_SYSREG:
+        if (!info->u.sysreg.aarch32)
+            return false;
+        break;
+    default:
+        return false; /* HVC is unconditional; aborts come from executed insns */
+    }
+    if (arch_vcpu_isa(vcpu) == ISA_A64)
+        return false;
+    uint32_t pstate = arch_vcpu_pstate(vcpu);
+    unsigned cond = cond_of_trap(info->cond.valid, info->cond.cond, pstate);
+    return !cond_passed(cond, pstate);
 }
 
 /* A handler said RUN_STOP: this vCPU no longer runs (CPU_OFF leaves it OFF,
@@ -200,7 +209,13 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
     if ((unsigned)info.reason >= EXIT_REASON_COUNT)
         info.reason = EXIT_UNKNOWN; /* the decoder promises not; be sure */
     vcpu->stats.exits[info.reason]++;
-    note_conditional(vcpu, &info);
+    if (condition_failed(vcpu, &info)) {
+        /* Not executed, as on a CPU that does not trap it: no emulation, no
+         * refusal; ITSTATE advances with the PC. */
+        vcpu->stats.cond_failed++;
+        arch_vcpu_skip_insn(vcpu, info.il);
+        return RUN_CONTINUE;
+    }
 
     enum run_result r = exit_handlers[info.reason](vcpu, &info);
     if (r == RUN_STOP)
@@ -256,6 +271,8 @@ void vm_print_stats(const struct vm *vm)
         }
         av_printf("; mmio reads=%llu writes=%llu", (unsigned long long)s->mmio_reads,
                   (unsigned long long)s->mmio_writes);
+        if (s->cond_failed)
+            av_printf("; cond-failed=%llu", (unsigned long long)s->cond_failed);
         bool any = false;
         for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
             if (!s->refused[r])

@@ -75,6 +75,10 @@ void vm_destroy(struct vm *vm)
 {
     if (!vm_valid(vm))
         return;
+    /* The arch's per-vCPU contexts go back to its pool (and, in the sim,
+     * the guest threads stop) before the vCPU objects are wiped. */
+    for (unsigned i = 0; i < vm->nvcpus && i < VM_MAX_VCPUS; i++)
+        arch_vcpu_release(&vm->vcpus[i]);
     /* Tables first (nothing can walk them afterwards), then the TLB entries
      * tagged with this VMID, which the next VM in this slot will reuse. */
     stage2_destroy(&vm->stage2);

@@ -42,6 +42,8 @@ struct vcpu_stats {
     uint64_t exits[EXIT_REASON_COUNT];
     uint64_t refused[REFUSE_REASON_COUNT];
     uint64_t mmio_reads, mmio_writes;
+    uint64_t cond_failed; /* AArch32 traps that failed their condition:
+                             skipped, not emulated (vcpu_run.c) */
 };
 
 enum vcpu_state {
@@ -78,7 +80,8 @@ struct vm {
  * NULL when the pool is full or the arch cannot do it. */
 struct vm *vm_create(const char *name, unsigned nvcpus, unsigned ipa_bits);
 
-/* Tear a VM down: free its RAM and tables, return it to the pool. */
+/* Tear a VM down: release its vCPUs' arch state (arch_vcpu_release), free
+ * its RAM and tables, return it to the pool. No vCPU of it may be running. */
 void vm_destroy(struct vm *vm);
 
 /* Give the VM size bytes of RAM at ipa (page aligned), backed by fresh host

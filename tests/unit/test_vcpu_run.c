@@ -2,7 +2,8 @@
  * The vCPU run loop and its exit handlers on sim guests: WFI/WFE completed
  * past the instruction, trapped system registers and instruction aborts
  * refused with the matching exception, physical-IRQ exits, refusal logs
- * rate-limited, statistics printed by reason name.
+ * rate-limited, statistics printed by reason name; AArch32 traps that fail
+ * their condition check stepped over without effect.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,6 +211,165 @@ static void test_refusal_log_rate_limited(void **state)
     assert_non_null(strstr(log, exit_reason_name(EXIT_WFI)));
 }
 
+/* ---- Conditional AArch32 traps ------------------------------------------ */
+
+#define PSR_Z_FLAG (1ull << 30)
+#define PSR_N_FLAG (1ull << 31)
+
+static void guest_cond_mcr(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    g_set_cpsr(g, g_cpsr(g) | PSR_Z_FLAG); /* Z=1: EQ passes, NE fails */
+    g_set_reg(g, 2, 0x1234);
+    uint64_t pc = g_pc(g);
+    /* MRCNE p15, 0, r2, c1, c0, 0: fails its condition. */
+    g_set_cond(g, 0x1);
+    r->st[0] = g_mcr(g, 15, 0, 1, 0, 0, 2, true);
+    r->exc[0] = g->last_exception;
+    r->v[0] = g_pc(g) - pc;
+    r->v[1] = g_reg(g, 2);
+    /* MCREQ p15, 0, r2, c1, c0, 0: passes, so refused as any MCR is. */
+    g_set_cond(g, 0x0);
+    r->st[1] = g_mcr(g, 15, 0, 1, 0, 0, 2, false);
+    r->exc[1] = g->last_exception;
+}
+
+/* ARMv7 A32: a trapped MRC whose condition fails is stepped over without
+ * effect (no UNDEF, Rt kept); with a passing condition it is handled as
+ * before (refused with an UNDEF). */
+static void test_cond_failed_mcr_skipped(void **state)
+{
+    (void)state;
+    build(SIM_ARMV7, ISA_A32, guest_cond_mcr);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.exc[0].type, SIM_EXC_NONE);
+    assert_int_equal(F.res.v[0], 4);
+    assert_int_equal(F.res.v[1], 0x1234);
+    assert_int_equal(F.res.st[1], SIM_UNDEF);
+    assert_true(F.res.exc[1].by_vmm);
+    assert_int_equal(F.vcpu->stats.exits[EXIT_SYSREG], 2);
+    assert_int_equal(F.vcpu->stats.cond_failed, 1);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 1);
+    const char *log = sim_console_text();
+    assert_int_equal(count(log, "not emulated"), 1);
+    assert_non_null(strstr(log, "MCR p15, 0, r2, c1, c0, 0"));
+    assert_null(strstr(log, "MRC p15"));
+    assert_null(strstr(log, "taken as passed"));
+
+    sim_console_clear();
+    vm_print_stats(F.vm);
+    assert_non_null(strstr(sim_console_text(), "cond-failed=1"));
+}
+
+static void guest_cond_smc(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    g_set_cpsr(g, g_cpsr(g) & ~PSR_N_FLAG); /* N=0: MI fails, PL passes */
+    uint64_t pc = g_pc(g);
+    g_set_reg(g, 0, 0x84000000u); /* PSCI_VERSION */
+    g_set_cond(g, 0x4);           /* SMCMI #0 */
+    r->st[0] = g_smc(g, 0);
+    r->v[0] = g_reg(g, 0);
+    r->v[1] = g_pc(g) - pc;
+    g_set_cond(g, 0x5); /* SMCPL #0 */
+    r->st[1] = g_smc(g, 0);
+    r->v[2] = g_reg(g, 0);
+}
+
+/* AArch32 SMC on ARMv8 (EC 0x13 reports CV/COND): failing its condition it
+ * is no call at all; passing, PSCI answers as before. */
+static void test_cond_failed_smc_skipped(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A32, guest_cond_smc);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.v[0], 0x84000000u); /* r0 untouched: no call made */
+    assert_int_equal(F.res.v[1], 4);
+    assert_int_equal(F.res.st[1], SIM_OK);
+    assert_int_equal(F.res.v[2], 0x10001); /* PSCI 1.1 */
+    assert_int_equal(F.vcpu->stats.exits[EXIT_SMC], 2);
+    assert_int_equal(F.vcpu->stats.cond_failed, 1);
+}
+
+static void guest_cond_it_block(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    /* Z=1 and an "ITE NE" block (ITSTATE 0x14): the first instruction
+     * (NE) fails, the second (the "else", EQ) passes. */
+    uint64_t cpsr = g_cpsr(g) & ~((0x3full << 10) | (0x3ull << 25));
+    cpsr |= ((0x14ull >> 2) << 10) | ((0x14ull & 3) << 25) | PSR_Z_FLAG;
+    g_set_cpsr(g, cpsr);
+    uint64_t pc = g_pc(g);
+    /* Reported with CV=0: the VMM must take NE from ITSTATE. */
+    g_set_cond(g, SIM_COND_CV0);
+    r->st[0] = g_mcr(g, 15, 0, 1, 0, 0, 3, false);
+    r->v[0] = g_pc(g) - pc;
+    r->v[1] = g_cpsr(g);
+    /* Default: CV=1, COND=EQ from ITSTATE; it passes and is refused. */
+    r->st[1] = g_mcr(g, 15, 0, 1, 0, 0, 3, false);
+    r->v[2] = g_cpsr(g);
+}
+
+/* T32 IT block on ARMv7: CV=0 makes the VMM use ITSTATE's condition, and
+ * the skip advances ITSTATE like the hardware would. */
+static void test_cond_failed_in_it_block(void **state)
+{
+    (void)state;
+    build(SIM_ARMV7, ISA_T32, guest_cond_it_block);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.v[0], 4);
+    /* ITSTATE advanced from 0x14 to 0x08 (the "else" instruction). */
+    assert_int_equal(((F.res.v[1] >> 10) & 0x3f) << 2 | ((F.res.v[1] >> 25) & 3), 0x08);
+    assert_int_equal(F.res.st[1], SIM_UNDEF);
+    assert_int_equal(F.vcpu->stats.cond_failed, 1);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 1);
+}
+
+static void guest_cond_wfi(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    g_set_cpsr(g, g_cpsr(g) & ~PSR_Z_FLAG); /* Z=0 */
+    g_set_cond(g, 0x0);                     /* WFIEQ: fails */
+    r->st[0] = g_wfi(g);
+    g_set_cond(g, 0x1); /* WFINE: passes */
+    r->st[1] = g_wfi(g);
+}
+
+/* A WFI that fails its condition does not wait: it is counted as failed,
+ * not handed to the WFI handler (which would idle the vCPU). */
+static void test_cond_failed_wfi(void **state)
+{
+    (void)state;
+    build(SIM_ARMV7, ISA_A32, guest_cond_wfi);
+    assert_int_equal(vcpu_run_once(F.vcpu), RUN_CONTINUE);
+    assert_int_equal(F.vcpu->stats.cond_failed, 1);
+    assert_int_equal(vcpu_run_once(F.vcpu), RUN_IDLE);
+    assert_int_equal(F.vcpu->stats.cond_failed, 1);
+    assert_int_equal(F.vcpu->stats.exits[EXIT_WFI], 2);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.st[1], SIM_OK);
+}
+
+/* An AArch64 guest's traps are never conditional, whatever its flags. */
+static void guest_a64_flags(struct sim_guest *g)
+{
+    g_set_cpsr(g, g_cpsr(g) | PSR_Z_FLAG);
+    g_wfi(g);
+}
+
+static void test_a64_never_conditional(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_a64_flags);
+    assert_int_equal(vcpu_run_once(F.vcpu), RUN_IDLE);
+    assert_int_equal(F.vcpu->stats.cond_failed, 0);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +380,11 @@ int main(void)
         cmocka_unit_test_teardown(test_iabt_refused, teardown),
         cmocka_unit_test_teardown(test_irq_exit_resumes, teardown),
         cmocka_unit_test_teardown(test_refusal_log_rate_limited, teardown),
+        cmocka_unit_test_teardown(test_cond_failed_mcr_skipped, teardown),
+        cmocka_unit_test_teardown(test_cond_failed_smc_skipped, teardown),
+        cmocka_unit_test_teardown(test_cond_failed_in_it_block, teardown),
+        cmocka_unit_test_teardown(test_cond_failed_wfi, teardown),
+        cmocka_unit_test_teardown(test_a64_never_conditional, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

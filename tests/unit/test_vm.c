@@ -2,7 +2,7 @@
  * VM objects and the guest memory map: creation (VMIDs, pool limits, stage-2
  * format per profile), RAM (alignment, overlaps with RAM and devices, block
  * mappings, fragmented host memory), copies through the VM's own stage 2, and
- * teardown without leaking a host page.
+ * teardown without leaking a host page or an arch vCPU context.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -278,6 +278,101 @@ static void test_add_device_rules(void **state)
     vm_destroy(vm);
 }
 
+/* ---- vCPU teardown (arch_vcpu_release) -------------------------------------- */
+
+static unsigned guest_runs;
+
+static void guest_wfi_forever(struct sim_guest *g)
+{
+    guest_runs++;
+    for (;;)
+        g_wfi(g); /* parked in a trap when its VM is destroyed */
+}
+
+/* A VM with every vCPU started, vCPU 0 entered once (so a guest thread or
+ * coroutine exists, stopped in a trap). */
+static struct vm *busy_vm(const char *name)
+{
+    struct vm *vm = vm_create(name, VM_MAX_VCPUS, 0);
+    assert_non_null(vm);
+    struct vcpu_boot boot = {.isa = ISA_A64, .pc = RAM};
+    for (unsigned i = 0; i < VM_MAX_VCPUS; i++) {
+        assert_int_equal(sim_vcpu_set_guest(&vm->vcpus[i], guest_wfi_forever, vm), 0);
+        assert_int_equal(vcpu_start(vm, i, &boot), 0);
+    }
+    assert_int_equal(vcpu_run_once(&vm->vcpus[0]), RUN_IDLE);
+    return vm;
+}
+
+/* vm_destroy gives every vCPU context back to the arch: far more vCPUs than
+ * the sim has slots can be created over time, one VM after another or
+ * with the whole pool in use at once, and nothing is left behind. */
+static void test_vcpu_slots_released(void **state)
+{
+    (void)state;
+    size_t free0 = sim_free_pages();
+    assert_int_equal(sim_vcpu_slots_used(), 0);
+    guest_runs = 0;
+
+    /* One VM at a time: 2 * SIM_MAX_VCPUS / VM_MAX_VCPUS + 1 rounds. */
+    unsigned rounds = 2 * SIM_MAX_VCPUS / VM_MAX_VCPUS + 1;
+    for (unsigned r = 0; r < rounds; r++) {
+        struct vm *vm = busy_vm("cycle");
+        assert_int_equal(sim_vcpu_slots_used(), VM_MAX_VCPUS);
+        vm_destroy(vm);
+        assert_int_equal(sim_vcpu_slots_used(), 0);
+        assert_null(vm->vcpus[0].arch);
+    }
+    assert_int_equal(guest_runs, rounds);
+    assert_int_equal(sim_free_pages(), free0);
+
+    /* The whole pool at once, twice. */
+    _Static_assert(VM_MAX * VM_MAX_VCPUS <= SIM_MAX_VCPUS, "sim pool smaller than the core's");
+    for (unsigned r = 0; r < 2; r++) {
+        struct vm *vms[VM_MAX];
+        for (unsigned i = 0; i < VM_MAX; i++)
+            vms[i] = busy_vm("full");
+        assert_int_equal(sim_vcpu_slots_used(), VM_MAX * VM_MAX_VCPUS);
+        for (unsigned i = 0; i < VM_MAX; i++)
+            vm_destroy(vms[i]);
+        assert_int_equal(sim_vcpu_slots_used(), 0);
+    }
+    assert_int_equal(sim_free_pages(), free0);
+}
+
+static void guest_idle(struct sim_guest *g)
+{
+    g_wfi(g);
+}
+
+/* A vCPU object reused by a new VM starts from a clean context: nothing of
+ * the old guest (its program, its registers) is inherited. */
+static void test_recreated_vcpu_is_clean(void **state)
+{
+    (void)state;
+    struct vm *vm = vm_create("old", 1, 0);
+    assert_non_null(vm);
+    static int old_arg;
+    assert_int_equal(sim_vcpu_set_guest(&vm->vcpus[0], guest_idle, &old_arg), 0);
+    struct vcpu_boot boot = {.isa = ISA_A64, .pc = RAM, .regs = {0x1111}};
+    assert_int_equal(vcpu_start(vm, 0, &boot), 0);
+    assert_int_equal(vcpu_run_once(&vm->vcpus[0]), RUN_IDLE);
+    vm_destroy(vm);
+
+    struct vm *again = vm_create("new", 1, 0);
+    assert_ptr_equal(again, vm); /* same pool slot, same vcpu object */
+    assert_null(sim_vcpu_guest(&again->vcpus[0]));
+    boot.regs[0] = 0;
+    assert_int_equal(vcpu_start(again, 0, &boot), 0);
+    struct sim_guest *g = sim_vcpu_guest(&again->vcpus[0]);
+    assert_non_null(g);
+    assert_null(g->arg); /* the old guest program is not bound */
+    assert_int_equal(g->traps, 0);
+    assert_int_equal(arch_vcpu_reg_read(&again->vcpus[0], 0), 0);
+    vm_destroy(again);
+    assert_int_equal(sim_vcpu_slots_used(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +385,8 @@ int main(void)
         cmocka_unit_test_setup(test_copy_in_out, setup),
         cmocka_unit_test_setup(test_copy_refused_outside_ram, setup),
         cmocka_unit_test_setup(test_add_device_rules, setup),
+        cmocka_unit_test_setup(test_vcpu_slots_released, setup),
+        cmocka_unit_test_setup(test_recreated_vcpu_is_clean, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

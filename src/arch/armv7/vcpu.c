@@ -98,6 +98,16 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     return 0;
 }
 
+void arch_vcpu_release(struct vcpu *vcpu)
+{
+    /* Only a slot this vCPU owns; wiping it frees it (owner NULL) and
+     * leaves no register of the old guest for the next one to read. */
+    struct arch_vcpu *c = vcpu->arch;
+    if (c >= pool && c < pool + sizeof(pool) / sizeof(pool[0]) && c->owner == vcpu)
+        memset(c, 0, sizeof(*c));
+    vcpu->arch = NULL;
+}
+
 static bool hpfar_valid(uint32_t hsr)
 {
     unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
@@ -231,6 +241,11 @@ void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
 uint64_t arch_vcpu_pc(struct vcpu *vcpu)
 {
     return vcpu->arch->gprs.pc;
+}
+
+uint32_t arch_vcpu_pstate(struct vcpu *vcpu)
+{
+    return vcpu->arch->gprs.cpsr; /* SPSR_hyp as saved by vectors.S */
 }
 
 enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)

@@ -115,6 +115,24 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     return 0;
 }
 
+void arch_vcpu_release(struct vcpu *vcpu)
+{
+    if (!vcpu)
+        return;
+    struct arch_vcpu *a = vcpu->arch;
+    if (a >= slots && a < slots + VM_MAX * VM_MAX_VCPUS && a->owner == vcpu) {
+        /* Nothing may point at the context any more: the CPU's FP/SIMD
+         * registers still hold this guest's values, but with no owner the
+         * next guest's first FP access traps and loads its own (fp_take). */
+        if (fp_owner == a)
+            fp_owner = NULL;
+        if (hw_loaded == a)
+            hw_loaded = NULL;
+        *a = (struct arch_vcpu){0};
+    }
+    vcpu->arch = NULL;
+}
+
 /* ---- World switch -------------------------------------------------------- */
 
 static void el1_save(struct armv8_el1_regs *r)
@@ -374,6 +392,13 @@ void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
 uint64_t arch_vcpu_pc(struct vcpu *vcpu)
 {
     return ctx(vcpu)->g.pc;
+}
+
+uint32_t arch_vcpu_pstate(struct vcpu *vcpu)
+{
+    /* SPSR_EL2 as vectors.S saved it; its upper half (PSTATE bits above 31,
+     * none of them condition or IT state) is left out. */
+    return (uint32_t)ctx(vcpu)->g.pstate;
 }
 
 enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)

@@ -47,6 +47,12 @@ void sim_console_input(const char *bytes, size_t len);
 
 /* ---- Guests (see sim_guest.h) -------------------------------------------- */
 
+/* vCPU contexts the sim has (struct arch_vcpu pool), and how many are taken
+ * now (bound by sim_vcpu_set_guest / arch_vcpu_init, given back by
+ * arch_vcpu_release or sim_reset). */
+#define SIM_MAX_VCPUS 64
+unsigned sim_vcpu_slots_used(void);
+
 /* Bind guest program fn to vcpu (before or after arch_vcpu_init; a running
  * guest of that vCPU is torn down). g->arg = arg. -1 when no slot is free. */
 int sim_vcpu_set_guest(struct vcpu *vcpu, sim_guest_fn fn, void *arg);

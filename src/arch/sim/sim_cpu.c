@@ -2,7 +2,8 @@
  * The simulated guest CPU's architectural state: register file, PC, PSTATE /
  * CPSR, and the exceptions the VMM injects; plus the CPU identity functions.
  * The vCPU contexts (struct arch_vcpu) live in a static pool owned by the
- * sim and are handed out by arch_vcpu_init.
+ * sim, handed out by arch_vcpu_init (or sim_vcpu_set_guest) and given back
+ * by arch_vcpu_release.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,20 +72,41 @@ struct arch_vcpu *sim_vcpu_slot(struct vcpu *vcpu)
     return NULL;
 }
 
+/* Stop a slot's guest (thread joined, or coroutine stack freed) and give
+ * the slot back, wiped. */
+static void slot_free(struct arch_vcpu *av)
+{
+    sim_guest_thread_stop(av);
+    pthread_mutex_destroy(&av->lock);
+    pthread_cond_destroy(&av->cv);
+    memset(av, 0, sizeof(*av)); /* used = false, owner = NULL */
+}
+
 void sim_vcpus_reset(void)
 {
-    for (unsigned i = 0; i < SIM_MAX_VCPUS; i++) {
-        struct arch_vcpu *av = &slots[i];
-        if (!av->used)
-            continue;
-        sim_guest_thread_stop(av);
-        pthread_mutex_destroy(&av->lock);
-        pthread_cond_destroy(&av->cv);
-        av->used = false;
-        av->owner = NULL;
-    }
+    for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
+        if (slots[i].used)
+            slot_free(&slots[i]);
     nguests_at = 0;
     sim_counter_reset();
+}
+
+void arch_vcpu_release(struct vcpu *vcpu)
+{
+    /* The slot vcpu owns, looked up without taking a fresh one: a vCPU that
+     * never had a guest bound nor arch_vcpu_init has none. */
+    for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
+        if (slots[i].used && slots[i].owner == vcpu)
+            slot_free(&slots[i]);
+    vcpu->arch = NULL;
+}
+
+unsigned sim_vcpu_slots_used(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
+        n += slots[i].used;
+    return n;
 }
 
 /* The context behind vcpu->arch; a vCPU the sim never initialised (or one
@@ -146,6 +168,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     }
     av->be64 = false;
     memset(&av->inj, 0, sizeof(av->inj));
+    av->cond_override = false;
     memset(av->lr, 0, sizeof(av->lr));
     memset(&av->vtimer, 0, sizeof(av->vtimer));
     av->hw_deactivations = 0;
@@ -306,6 +329,13 @@ void arch_vcpu_sp_write(struct vcpu *vcpu, uint64_t val)
 uint64_t arch_vcpu_pc(struct vcpu *vcpu)
 {
     return ctx(vcpu)->pc;
+}
+
+uint32_t arch_vcpu_pstate(struct vcpu *vcpu)
+{
+    /* psr is kept in the SPSR layout: CPSR for AArch32, PSTATE as SPSR_EL2
+     * holds it for A64. */
+    return (uint32_t)ctx(vcpu)->psr;
 }
 
 enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)

@@ -173,6 +173,30 @@ void g_set_big_endian(struct sim_guest *g, bool be)
         av->be64 = be;
 }
 
+void g_set_cond(struct sim_guest *g, unsigned cond)
+{
+    struct arch_vcpu *av = AV(g);
+    if (cond > 0xf && cond != SIM_COND_CV0) {
+        fprintf(stderr, "sim: g_set_cond(%u): not a condition\n", cond);
+        abort();
+    }
+    if (cond == SIM_COND_CV0 && av->aarch32 && !sim_vcpu_is_t32(av)) {
+        fprintf(stderr, "sim: g_set_cond(SIM_COND_CV0) in A32: an A32 trap reports CV=1\n");
+        abort();
+    }
+    av->cond_override = true;
+    av->cond_next = cond;
+}
+
+unsigned sim_trap_cond(struct arch_vcpu *av)
+{
+    bool set = av->cond_override;
+    av->cond_override = false;
+    if (!av->aarch32)
+        return 0xe; /* AArch64: CV=1, COND=0b1110 */
+    return set ? av->cond_next : sim_vcpu_cond(av);
+}
+
 /* ---- Loads and stores ------------------------------------------------------ */
 
 static uint64_t bswap(uint64_t v, unsigned size)
@@ -395,7 +419,7 @@ enum sim_status g_smc(struct sim_guest *g, uint16_t imm)
 {
     struct arch_vcpu *av = AV(g);
     /* Trapped by HCR.TSC: the PC stays on the SMC. */
-    return trapping_insn(av, sim_syn_smc(av->aarch32, imm, sim_vcpu_cond(av)), 4);
+    return trapping_insn(av, sim_syn_smc(av->aarch32, imm, sim_trap_cond(av)), 4);
 }
 
 uint64_t g_smccc(struct sim_guest *g, uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -413,7 +437,7 @@ static enum sim_status wfx(struct sim_guest *g, bool wfe)
     struct arch_vcpu *av = AV(g);
     /* T32 WFI/WFE are 16-bit encodings (0xbf30 / 0xbf20). */
     unsigned len = sim_vcpu_is_t32(av) ? 2 : 4;
-    return trapping_insn(av, sim_syn_wfx(wfe, sim_vcpu_cond(av), len), len);
+    return trapping_insn(av, sim_syn_wfx(wfe, sim_trap_cond(av), len), len);
 }
 
 enum sim_status g_wfi(struct sim_guest *g)
@@ -442,6 +466,6 @@ enum sim_status g_mcr(struct sim_guest *g, unsigned coproc, unsigned opc1, unsig
     if (!av->aarch32 || (coproc != 14 && coproc != 15) || rt > 14)
         return hw_fault(av, SIM_EXC_UNDEF, 0, 4);
     uint32_t syn =
-        sim_syn_cp32(coproc, opc1, crn, crm, opc2, srt(av, rt), read, sim_vcpu_cond(av), 4);
+        sim_syn_cp32(coproc, opc1, crn, crm, opc2, srt(av, rt), read, sim_trap_cond(av), 4);
     return trapping_insn(av, syn, 4);
 }

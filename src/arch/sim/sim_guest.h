@@ -89,6 +89,20 @@ void g_set_cpsr(struct sim_guest *g, uint64_t v);
 /* Data endianness: CPSR.E (AArch32) or SCTLR_EL1.EE (A64). */
 void g_set_big_endian(struct sim_guest *g, bool be);
 
+/* AArch32: the next conditional instruction that traps (g_smc, g_wfi,
+ * g_wfe, g_mcr) has condition cond (0-15, ARM ARM A8.3): its syndrome
+ * reports CV=1, COND=cond. The simulated CPU, like one that traps
+ * instructions failing their condition check (IMPLEMENTATION DEFINED,
+ * ARMv8-A ARM G1.17.2), traps it whatever the flags (set them with
+ * g_set_cpsr); the VMM decides. SIM_COND_CV0 instead reports CV=0 (allowed
+ * for T32 only: the VMM then reads the condition from ITSTATE; an A32 guest
+ * asking for it is a test bug and aborts). Without g_set_cond, COND is
+ * ITSTATE's condition in an IT block, else AL. Ignored in AArch64 (CV=1,
+ * COND=AL there) and by g_smc on SIM_ARMV7, whose HSR reports no condition
+ * for SMC (ISS UNK/SBZP). */
+#define SIM_COND_CV0 16u
+void g_set_cond(struct sim_guest *g, unsigned cond);
+
 /* ---- Loads and stores ---------------------------------------------------- */
 
 /* One load/store instruction with a complete syndrome (ISV=1 when it traps).

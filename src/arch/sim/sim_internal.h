@@ -45,8 +45,6 @@ void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size);
 #define PSTATE_EL1H 0x5u
 #define PSTATE_DAIF (0xfu << 6)
 
-#define SIM_MAX_VCPUS 64
-
 /* A trapping guest operation re-executed this many times without the VMM
  * moving the PC or injecting anything means a VMM loop: stop the test. */
 #define SIM_MAX_REEXEC 100000
@@ -74,6 +72,11 @@ struct arch_vcpu {
     bool be64;    /* A64: SCTLR_EL1.EE */
 
     struct sim_injected inj;
+
+    /* g_set_cond: the COND the next conditional trap reports (CV=1), or
+     * SIM_COND_CV0 for CV=0. */
+    bool cond_override;
+    unsigned cond_next;
 
     /* Guest program and its thread (or, with SIM_GUEST_UCONTEXT, its
      * coroutine: see sim_run.c). */
@@ -133,6 +136,9 @@ bool sim_vcpu_is_t32(const struct arch_vcpu *av);
 /* Condition of the current instruction for CV/COND: ITSTATE's in a T32 IT
  * block, else AL (0xE). */
 unsigned sim_vcpu_cond(const struct arch_vcpu *av);
+/* The COND a conditional trap reports now: a pending g_set_cond (used up
+ * by this call), else sim_vcpu_cond. SIM_COND_CV0 means CV=0. */
+unsigned sim_trap_cond(struct arch_vcpu *av);
 
 /* ---- Syndrome encoding (sim_syndrome.c) --------------------------------- */
 

@@ -25,9 +25,12 @@ static uint32_t syn(unsigned ec, bool il32, uint32_t iss)
 }
 
 /* CV/COND for the conditional AArch32 classes (and WFx from A64, where the
- * Arm ARM has CV=1, COND=0xE). */
+ * Arm ARM has CV=1, COND=0xE). SIM_COND_CV0: CV=0 and COND 0, as a T32
+ * instruction may report (the CV description of ESR_EL2 / HSR). */
 static uint32_t cond_bits(unsigned cond)
 {
+    if (cond == SIM_COND_CV0)
+        return 0;
     return ESR_ISS_CV | ((cond & ESR_ISS_COND_MASK) << ESR_ISS_COND_SHIFT);
 }
 
