@@ -187,8 +187,10 @@ struct vgic_lr {
     uint8_t priority; /* 8-bit priority, low is urgent */
     bool pending;
     bool active;
-    bool hw;     /* deactivation goes through to the physical interrupt */
-    bool group1; /* group 1 (IRQ) rather than group 0 */
+    bool hw;        /* deactivation goes through to the physical interrupt */
+    bool group1;    /* group 1 (IRQ) rather than group 0 */
+    uint8_t source; /* SGIs: the requesting CPU (GICv2 GICH_LR.CPUID, which
+                       the guest reads in GICV_IAR bits 12:10) */
 };
 
 /* Number of list registers the virtual CPU interface has (0: no vGIC yet). */

@@ -15,6 +15,7 @@
 #include "core/mmio_emulate.h"
 #include "core/psci.h"
 #include "core/sysreg.h"
+#include "core/vgic.h"
 #include "lib/log.h"
 
 /* Refusals logged per vCPU and reason before going quiet: a guest that
@@ -204,7 +205,12 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
 
     struct arch_exit raw;
     struct exit_info info;
+    /* Pending virtual interrupts go into the list registers on the way in
+     * and what the guest did with them comes back on the way out (no-ops
+     * for a VM without a vGIC). */
+    vgic_flush_lrs(vcpu);
     arch_vcpu_run(vcpu, &raw);
+    vgic_sync_lrs(vcpu);
     exit_decode(&raw, &info);
     if ((unsigned)info.reason >= EXIT_REASON_COUNT)
         info.reason = EXIT_UNKNOWN; /* the decoder promises not; be sure */
@@ -230,13 +236,21 @@ int vcpu_run(struct vcpu *vcpu)
         enum run_result r = vcpu_run_once(vcpu);
         if (r == RUN_STOP)
             break;
-        if (r == RUN_IDLE) {
-            /* The guest waits for an interrupt, but until the vGIC exists
-             * nothing can ever be delivered to it, so a real wait would hang
-             * this vCPU for good. For now: idle the physical CPU once
-             * (arch_cpu_idle; sim returns at once) and resume the guest, as
-             * if a spurious wake-up happened (which WFI allows). The vGIC
-             * issue replaces this with a wait for a pending virtual IRQ. */
+        if (r == RUN_IDLE && vm->vgic) {
+            /* Wait for a virtual interrupt (or the virtual timer's
+             * deadline); vgic_wait returns at once when nothing enabled
+             * could ever wake the vCPU. */
+            vcpu->state = VCPU_WFI;
+            vgic_wait(vcpu);
+            if (vcpu->state == VCPU_WFI)
+                vcpu->state = VCPU_RUNNING;
+        } else if (r == RUN_IDLE) {
+            /* The guest waits for an interrupt, but a VM without a vGIC
+             * (vgic_attach; not on CPUs without list registers) can never
+             * be sent one, so a real wait would hang this vCPU for good.
+             * Idle the physical CPU once (arch_cpu_idle) and resume the
+             * guest, as if a spurious wake-up happened (which WFI
+             * allows). */
             static bool logged;
             if (!logged) {
                 logged = true;

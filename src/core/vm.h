@@ -15,6 +15,7 @@
 #define VM_MAX_REGIONS  8
 
 struct arch_vcpu; /* defined by each arch */
+struct vgic;      /* core/vgic.h */
 
 /* A region of guest RAM: IPA range backed by host pages we allocated. */
 struct mem_region {
@@ -72,6 +73,7 @@ struct vm {
     struct mem_region regions[VM_MAX_REGIONS];
     unsigned nregions;
     struct mmio_bus mmio;
+    struct vgic *vgic; /* interrupt controller (vgic_attach); NULL: none */
     struct vcpu vcpus[VM_MAX_VCPUS];
     unsigned nvcpus;
 };

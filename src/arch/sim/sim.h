@@ -121,6 +121,16 @@ const struct sim_tlb_stats *sim_tlb_stats(void);
 /* Advance the simulated system counter. */
 void sim_counter_advance(uint64_t ticks);
 
+/* arch_cpu_idle (the VMM waiting for an interrupt) calls fn(ctx) instead of
+ * its default, which advances the counter to the earliest armed virtual
+ * timer of any vCPU (or returns at once when none is armed). fn may inject
+ * interrupts, push UART input, advance the counter. NULL: the default.
+ * sim_reset clears it. */
+typedef void (*sim_idle_fn)(void *ctx);
+void sim_set_idle_hook(sim_idle_fn fn, void *ctx);
+/* arch_cpu_idle calls since sim_reset. */
+uint64_t sim_idle_count(void);
+
 /* Physical interrupts deactivated through hw list registers by this vCPU. */
 uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 

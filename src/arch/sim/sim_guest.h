@@ -162,14 +162,30 @@ enum sim_status g_mcr(struct sim_guest *g, unsigned coproc, unsigned opc1, unsig
 #define SIM_SPURIOUS_IRQ 1023u
 
 /* GICV_IAR: acknowledge the highest-priority pending list register (lowest
- * priority value, then lowest LR index): pending -> active. Returns its virq,
- * or SIM_SPURIOUS_IRQ when none is pending. No exit. */
+ * priority value, then lowest LR index): pending -> active. Returns the IAR
+ * value: its virq, and for an SGI (virq < 16) the source CPU in bits 12:10
+ * (GICv2 GICV_IAR.CPUID); SIM_SPURIOUS_IRQ when none is pending. No exit. */
+#define SIM_IAR_INTID(iar)  ((iar)&0x3ffu)
+#define SIM_IAR_SOURCE(iar) (((iar) >> 10) & 0x7u)
 uint32_t g_irq_ack(struct sim_guest *g);
-/* GICV_EOIR: drop the active state of virq (and deactivate the physical
- * interrupt when the LR has hw set). False when no LR holds virq active. */
-bool g_irq_eoi(struct sim_guest *g, uint32_t virq);
+/* GICV_EOIR: drop the active state of the interrupt iar names (the value
+ * g_irq_ack returned: virq, and the source for SGIs), and deactivate the
+ * physical interrupt when the LR has hw set. False when no LR holds it
+ * active. */
+bool g_irq_eoi(struct sim_guest *g, uint32_t iar);
 
 /* CNTVCT: the virtual count (counter - CNTVOFF). No exit. */
 uint64_t g_cntvct(struct sim_guest *g);
+
+/* The EL1 virtual timer's registers, as MRS/MSR CNTV_CTL_EL0 / CNTV_CVAL_EL0
+ * / CNTV_TVAL_EL0 (MRC/MCR, MRRC/MCRR on AArch32) reach them: they do not
+ * trap, so no exit. CTL: ENABLE (bit 0) and IMASK (bit 1) are written,
+ * ISTATUS (bit 2, read-only) reads whether CVAL <= CNTVCT (0 while ENABLE
+ * is clear, where the Arm ARM leaves it UNKNOWN). TVAL reads the signed
+ * 32-bit CVAL - CNTVCT and a write sets CVAL = CNTVCT + sign-extended TVAL
+ * (Arm ARM D11.2.4). */
+enum sim_cntv_reg { SIM_CNTV_CTL, SIM_CNTV_CVAL, SIM_CNTV_TVAL };
+uint64_t g_cntv_read(struct sim_guest *g, enum sim_cntv_reg reg);
+void g_cntv_write(struct sim_guest *g, enum sim_cntv_reg reg, uint64_t v);
 
 #endif

@@ -123,8 +123,13 @@ void sim_pc_advance(struct arch_vcpu *av, unsigned len);
 /* The guest's stage 1 (identity with the MMU off, or the test's hook). */
 bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
 
-/* The system counter back to 0 (sim_reset). */
+/* The system counter back to 0 and the idle hook cleared (sim_reset). */
 void sim_counter_reset(void);
+/* arch_cpu_idle: run the test's idle hook; false when none is set. */
+bool sim_idle_run_hook(void);
+/* The counter value after now at which timer t's condition starts to hold
+ * (enabled, not masked); false when it is off, masked or already firing. */
+bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when);
 
 /* Guest thread: the exit record is filled; hand the CPU to the VMM and wait
  * to be resumed (sim_run.c). */

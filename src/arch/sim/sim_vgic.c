@@ -10,6 +10,18 @@
 #include "core/vm.h"
 
 static uint64_t counter;
+static sim_idle_fn idle_hook;
+static void *idle_ctx;
+static uint64_t idle_calls;
+
+/* CNTV_CTL bits (Arm ARM D13.8 CNTV_CTL_EL0). */
+#define CNTV_ENABLE  (1u << 0)
+#define CNTV_IMASK   (1u << 1)
+#define CNTV_ISTATUS (1u << 2)
+
+/* GICV_IAR.CPUID: the source of an SGI (GICv2 5.3.x). */
+#define IAR_SOURCE_SHIFT 10
+#define NR_SGIS          16u
 
 unsigned arch_vgic_lr_count(void)
 {
@@ -41,6 +53,13 @@ static struct arch_vcpu *guest_av(struct sim_guest *g)
     return sim_vcpu_slot(g->vcpu);
 }
 
+static uint32_t iar_of(const struct vgic_lr *lr)
+{
+    if (lr->virq < NR_SGIS)
+        return lr->virq | (uint32_t)(lr->source & 7u) << IAR_SOURCE_SHIFT;
+    return lr->virq;
+}
+
 uint32_t g_irq_ack(struct sim_guest *g)
 {
     struct arch_vcpu *av = guest_av(g);
@@ -57,15 +76,15 @@ uint32_t g_irq_ack(struct sim_guest *g)
         return SIM_SPURIOUS_IRQ;
     av->lr[best].pending = false;
     av->lr[best].active = true;
-    return av->lr[best].virq;
+    return iar_of(&av->lr[best]);
 }
 
-bool g_irq_eoi(struct sim_guest *g, uint32_t virq)
+bool g_irq_eoi(struct sim_guest *g, uint32_t iar)
 {
     struct arch_vcpu *av = guest_av(g);
     for (unsigned i = 0; i < SIM_NUM_LRS; i++) {
         struct vgic_lr *lr = &av->lr[i];
-        if (!lr->active || lr->virq != virq)
+        if (!lr->active || iar_of(lr) != iar)
             continue;
         lr->active = false;
         if (lr->hw) {
@@ -98,6 +117,43 @@ void sim_counter_advance(uint64_t ticks)
 void sim_counter_reset(void)
 {
     counter = 0;
+    idle_hook = NULL;
+    idle_ctx = NULL;
+    idle_calls = 0;
+}
+
+void sim_set_idle_hook(sim_idle_fn fn, void *ctx)
+{
+    idle_hook = fn;
+    idle_ctx = ctx;
+}
+
+uint64_t sim_idle_count(void)
+{
+    return idle_calls;
+}
+
+bool sim_idle_run_hook(void)
+{
+    idle_calls++;
+    if (!idle_hook)
+        return false;
+    idle_hook(idle_ctx);
+    return true;
+}
+
+/* Timer condition (Arm ARM D11.2.4): CVAL <= CNTVCT, unsigned. */
+static bool cntv_met(const struct vtimer_state *t, uint64_t now)
+{
+    return now - t->voff >= t->cval;
+}
+
+bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when)
+{
+    if (!(t->ctl & CNTV_ENABLE) || (t->ctl & CNTV_IMASK) || cntv_met(t, now))
+        return false;
+    *when = t->cval + t->voff;
+    return *when > now;
 }
 
 uint64_t arch_counter_read(void)
@@ -131,4 +187,37 @@ uint64_t g_cntvct(struct sim_guest *g)
 {
     /* CNTVCT = CNTPCT - CNTVOFF. */
     return counter - guest_av(g)->vtimer.voff;
+}
+
+uint64_t g_cntv_read(struct sim_guest *g, enum sim_cntv_reg reg)
+{
+    const struct vtimer_state *t = &guest_av(g)->vtimer;
+    switch (reg) {
+    case SIM_CNTV_CTL:
+        /* ISTATUS is the CPU's to compute, whatever IMASK says. */
+        if ((t->ctl & CNTV_ENABLE) && cntv_met(t, counter))
+            return (t->ctl & (CNTV_ENABLE | CNTV_IMASK)) | CNTV_ISTATUS;
+        return t->ctl & (CNTV_ENABLE | CNTV_IMASK);
+    case SIM_CNTV_CVAL:
+        return t->cval;
+    case SIM_CNTV_TVAL:
+        return (uint64_t)(int64_t)(int32_t)(uint32_t)(t->cval - (counter - t->voff));
+    }
+    return 0;
+}
+
+void g_cntv_write(struct sim_guest *g, enum sim_cntv_reg reg, uint64_t v)
+{
+    struct vtimer_state *t = &guest_av(g)->vtimer;
+    switch (reg) {
+    case SIM_CNTV_CTL:
+        t->ctl = (uint32_t)v & (CNTV_ENABLE | CNTV_IMASK);
+        return;
+    case SIM_CNTV_CVAL:
+        t->cval = v;
+        return;
+    case SIM_CNTV_TVAL:
+        t->cval = (counter - t->voff) + (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+        return;
+    }
 }

@@ -1,0 +1,240 @@
+/*
+ * The vGIC's interrupt state (GICv2, ARM IHI 0048B): one struct vgic per VM
+ * from a static pool, SGIs and PPIs banked per vCPU, SPIs shared. Devices
+ * drive input lines (vgic_inject); vgic_lr.c moves the state in and out of
+ * the list registers around each guest entry; vgic_dist.c is the guest's
+ * view of the distributor.
+ *
+ * Concurrency: until SMP, one physical CPU runs every vCPU, and the list
+ * registers are synced back right after each exit, so between two entries
+ * the state here is the whole truth and needs no lock.
+ */
+#include "core/vgic.h"
+
+#include <string.h>
+
+#include "lib/log.h"
+
+static struct vgic vgic_pool[VM_MAX];
+
+int vgic_attach(struct vm *vm, unsigned nspis, ipa_t base)
+{
+    if (!vm || vm->id == 0 || vm->id > VM_MAX)
+        return -1;
+    if (vm->vgic) {
+        log_err("vm %s: already has a vGIC\n", vm->name);
+        return -1;
+    }
+    if (arch_vgic_lr_count() == 0) {
+        log_err("vm %s: this CPU has no GIC list registers: no vGIC\n", vm->name);
+        return -1;
+    }
+    nspis = (nspis + 31) & ~31u;
+    if (nspis > VGIC_MAX_SPIS)
+        nspis = VGIC_MAX_SPIS;
+
+    struct vgic *vgic = &vgic_pool[vm->id - 1];
+    memset(vgic, 0, sizeof(*vgic));
+    vgic->vm = vm;
+    vgic->nspis = nspis;
+    /* Reset state (IHI0048B 4.3: reset values): everything disabled,
+     * inactive, not pending, priority 0, group 0. SGIs are edge-triggered
+     * (GICD_ICFGR0 reads 0xAAAAAAAA); PPIs and SPIs start level-sensitive,
+     * which is what QEMU virt's device tree says for the timer and the
+     * PL011. */
+    for (unsigned c = 0; c < VM_MAX_VCPUS; c++)
+        for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+            vgic->cpu[c].priv[i] = (struct vgic_irq){.level = i >= VGIC_NR_SGIS, .active_on = -1};
+    for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
+        vgic->spi[i] = (struct vgic_irq){.level = true, .active_on = -1};
+
+    vgic_dist_init(vgic, base);
+    vm->vgic = vgic;
+    if (vm_add_device(vm, &vgic->dist) != 0) {
+        vm->vgic = NULL;
+        return -1; /* vm_add_device said why */
+    }
+    return 0;
+}
+
+struct vgic_irq *vgic_irq(struct vgic *vgic, unsigned vcpu_id, unsigned intid)
+{
+    if (!vgic)
+        return NULL;
+    if (intid < VGIC_NR_PRIVATE)
+        return vcpu_id < vgic->vm->nvcpus ? &vgic->cpu[vcpu_id].priv[intid] : NULL;
+    if (intid - VGIC_NR_PRIVATE < vgic->nspis)
+        return &vgic->spi[intid - VGIC_NR_PRIVATE];
+    return NULL;
+}
+
+bool vgic_irq_pending(const struct vgic_irq *irq, unsigned intid)
+{
+    if (intid < VGIC_NR_SGIS)
+        return irq->sgi_pending != 0;
+    /* Level-sensitive: pending while the line is high, or while a write to
+     * GICD_ISPENDR holds it (IHI0048B 4.3.7); edge: the latch. */
+    return irq->latch || (irq->level && irq->line);
+}
+
+int vgic_inject(struct vm *vm, int vcpu_id, unsigned intid, bool level)
+{
+    if (!vm || !vm->vgic || intid < VGIC_NR_SGIS)
+        return -1;
+    if (intid < VGIC_NR_PRIVATE && (vcpu_id < 0 || (unsigned)vcpu_id >= vm->nvcpus))
+        return -1;
+    struct vgic_irq *irq = vgic_irq(vm->vgic, vcpu_id < 0 ? 0 : (unsigned)vcpu_id, intid);
+    if (!irq)
+        return -1;
+    if (!irq->level && level && !irq->line)
+        irq->latch = true; /* rising edge */
+    irq->line = level;
+    return 0;
+}
+
+struct vgic_line *vgic_line(struct vm *vm, int vcpu_id, unsigned intid)
+{
+    if (!vm || !vm->vgic)
+        return NULL;
+    struct vgic *vgic = vm->vgic;
+    if (intid < VGIC_NR_SGIS || !vgic_irq(vgic, vcpu_id < 0 ? 0 : (unsigned)vcpu_id, intid))
+        return NULL;
+    if (vgic->nlines >= VGIC_MAX_LINES) {
+        log_err("vm %s: no free vGIC line for INTID %u\n", vm->name, intid);
+        return NULL;
+    }
+    struct vgic_line *l = &vgic->lines[vgic->nlines++];
+    *l = (struct vgic_line){
+        .vm = vm, .vcpu = intid < VGIC_NR_PRIVATE ? vcpu_id : -1, .intid = intid};
+    return l;
+}
+
+void vgic_line_set(void *line, bool level)
+{
+    struct vgic_line *l = line;
+    if (l)
+        vgic_inject(l->vm, l->vcpu, l->intid, level);
+}
+
+void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsigned sgi)
+{
+    if (!vgic || sgi >= VGIC_NR_SGIS || source >= vgic->vm->nvcpus)
+        return;
+    for (unsigned c = 0; c < vgic->vm->nvcpus; c++)
+        if (target_mask & (1u << c))
+            vgic->cpu[c].priv[sgi].sgi_pending |= (uint8_t)(1u << source);
+}
+
+/* ---- Which interrupts concern a vCPU ---------------------------------------- */
+
+/* Whether SPI state irq is routed to vCPU id. A uniprocessor GIC sends every
+ * SPI to its one CPU (its GICD_ITARGETSR are RAZ/WI, IHI0048B 4.3.12); an
+ * SPI active on one vCPU is not signalled to another until deactivated. */
+static bool spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id)
+{
+    if (irq->active && irq->active_on >= 0)
+        return (unsigned)irq->active_on == id;
+    if (vgic->vm->nvcpus == 1)
+        return id == 0;
+    return (irq->targets >> id) & 1;
+}
+
+static bool group_enabled(const struct vgic *vgic, const struct vgic_irq *irq)
+{
+    /* GICD_CTLR.EnableGrp0 / EnableGrp1 (GIC without Security Extensions). */
+    return (vgic->ctlr >> (irq->group1 ? 1 : 0)) & 1;
+}
+
+static bool signalled(const struct vgic *vgic, const struct vgic_irq *irq, unsigned intid)
+{
+    /* The distributor forwards a pending, enabled interrupt of an enabled
+     * group (IHI0048B 3.2.1); one already active waits for its EOI. */
+    return irq->enabled && !irq->active && group_enabled(vgic, irq) && vgic_irq_pending(irq, intid);
+}
+
+bool vgic_vcpu_has_pending(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return false;
+    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+        if (signalled(vgic, &vgic->cpu[vcpu->id].priv[i], i))
+            return true;
+    for (unsigned i = 0; i < vgic->nspis; i++)
+        if (spi_targets(vgic, &vgic->spi[i], vcpu->id) &&
+            signalled(vgic, &vgic->spi[i], VGIC_NR_PRIVATE + i))
+            return true;
+    return false;
+}
+
+bool vgic_vcpu_can_wake(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return false;
+    const struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
+        const struct vgic_irq *irq = &cpu->priv[i];
+        if (!irq->enabled || !group_enabled(vgic, irq))
+            continue;
+        /* SGIs come from other vCPUs only while the sender is in WFI; the
+         * timer only when it is armed. */
+        if (i < VGIC_NR_SGIS && vgic->vm->nvcpus == 1)
+            continue;
+        uint64_t when;
+        if (i == VGIC_PPI_VTIMER && !vtimer_deadline(vcpu, &when))
+            continue;
+        return true;
+    }
+    for (unsigned i = 0; i < vgic->nspis; i++) {
+        const struct vgic_irq *irq = &vgic->spi[i];
+        if (irq->enabled && group_enabled(vgic, irq) && spi_targets(vgic, irq, vcpu->id))
+            return true;
+    }
+    return false;
+}
+
+/* ---- WFI ------------------------------------------------------------------ */
+
+void vgic_wait(struct vcpu *vcpu)
+{
+    struct vm *vm = vcpu->vm;
+    struct vgic *vgic = vm->vgic;
+    if (!vgic)
+        return;
+    vtimer_sync(vcpu);
+    if (vgic_vcpu_has_pending(vcpu))
+        return; /* WFI completes at once: an interrupt is there to take */
+
+    /* Nothing enabled could ever become pending for this vCPU (no device
+     * interrupt enabled, timer not armed): a real wait would never end, so
+     * WFI completes at once, as a spurious wake-up (which the architecture
+     * allows); the guest's loop around WFI decides. Said once per VM. */
+    if (!vgic_vcpu_can_wake(vcpu)) {
+        if (!vgic->wfi_logged) {
+            vgic->wfi_logged = true;
+            log_info("vm %s: vcpu %u: WFI with no enabled interrupt that could wake it: "
+                     "resuming at once (logged once)\n",
+                     vm->name, vcpu->id);
+        }
+        return;
+    }
+
+    /* Idle until an interrupt is pending or the timer's deadline passes.
+     * The loop also ends when an idle period left the counter where it
+     * was (nothing can happen in zero time), so a CPU whose idle returns
+     * at once cannot spin here: the guest sees a spurious wake-up. */
+    uint64_t deadline = 0;
+    bool armed = vtimer_deadline(vcpu, &deadline);
+    for (;;) {
+        uint64_t before = arch_counter_read();
+        vgic->cpu[vcpu->id].idles++;
+        arch_cpu_idle();
+        vtimer_sync(vcpu);
+        if (vgic_vcpu_has_pending(vcpu))
+            return;
+        uint64_t now = arch_counter_read();
+        if (!armed || now == before || now >= deadline)
+            return;
+    }
+}
