@@ -16,6 +16,36 @@ static bool inside(uint64_t base, uint64_t size, uint64_t a, uint64_t len)
     return a >= base && len <= size && a - base <= size - len;
 }
 
+/* Both ranges already lie inside RAM: no overflow. */
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return alen && blen && a < b + blen && b < a + alen;
+}
+
+/* The extra images: each inside RAM, apart from the image and each other. */
+static bool extras_fit(const struct guest_desc *d, ipa_t ram_base, uint64_t ram_size)
+{
+    for (unsigned i = 0; i < GUEST_EXTRA_MAX; i++) {
+        const struct guest_extra *e = &d->extra[i];
+        if (e->size == 0)
+            continue;
+        if (!e->data || !inside(ram_base, ram_size, e->ipa, e->size)) {
+            log_err("vm %s: extra image %u (%llu bytes at 0x%llx) does not fit in RAM\n", d->name,
+                    i, (unsigned long long)e->size, (unsigned long long)e->ipa);
+            return false;
+        }
+        bool clash = overlap(e->ipa, e->size, d->load_ipa, d->image_size);
+        for (unsigned j = 0; j < i; j++)
+            clash = clash || overlap(e->ipa, e->size, d->extra[j].ipa, d->extra[j].size);
+        if (clash) {
+            log_err("vm %s: extra image %u at 0x%llx overlaps another image\n", d->name, i,
+                    (unsigned long long)e->ipa);
+            return false;
+        }
+    }
+    return true;
+}
+
 int vm_launch(const struct guest_desc *desc)
 {
     if (!desc || !desc->name || !desc->image) {
@@ -44,6 +74,8 @@ int vm_launch(const struct guest_desc *desc)
                 (unsigned long long)(ram_base + ram_size - 1));
         return -1;
     }
+    if (!extras_fit(desc, ram_base, ram_size))
+        return -1;
 
     struct vm *vm = vm_create(name, nvcpus, 0);
     if (!vm)
@@ -55,6 +87,13 @@ int vm_launch(const struct guest_desc *desc)
     if (!vm_copy_to_guest(vm, desc->load_ipa, desc->image, desc->image_size)) {
         log_err("vm %s: cannot copy the image into guest RAM\n", name);
         goto out;
+    }
+    for (unsigned i = 0; i < GUEST_EXTRA_MAX; i++) {
+        const struct guest_extra *e = &desc->extra[i];
+        if (e->size && !vm_copy_to_guest(vm, e->ipa, e->data, e->size)) {
+            log_err("vm %s: cannot copy extra image %u into guest RAM\n", name, i);
+            goto out;
+        }
     }
 
     struct pl011 *uart = &uarts[vm->id - 1];

@@ -12,15 +12,26 @@
 #define VIRT_PL011_BASE 0x09000000ull
 #define VIRT_PL011_SIZE 0x1000ull
 
+/* A further image copied into guest RAM before the vCPU starts (an initrd,
+ * a DTB). size 0: unused. */
+struct guest_extra {
+    const void *data; /* hypervisor VA of the bytes */
+    uint64_t size;
+    ipa_t ipa;
+};
+#define GUEST_EXTRA_MAX 2
+
 struct guest_desc {
     const char *name;
     const void *image; /* hypervisor VA of the guest image bytes */
     uint64_t image_size;
-    ipa_t ram_base;        /* 0: VIRT_RAM_BASE */
-    uint64_t ram_size;     /* bytes, page aligned */
-    ipa_t load_ipa;        /* where the image is copied (inside RAM) */
-    struct vcpu_boot boot; /* isa, entry pc, x0-x3/r0-r3 */
-    unsigned nvcpus;       /* 0 means 1 */
+    ipa_t ram_base;                            /* 0: VIRT_RAM_BASE */
+    uint64_t ram_size;                         /* bytes, page aligned */
+    ipa_t load_ipa;                            /* where the image is copied (inside RAM) */
+    struct vcpu_boot boot;                     /* isa, entry pc, x0-x3/r0-r3 */
+    unsigned nvcpus;                           /* 0 means 1 */
+    struct guest_extra extra[GUEST_EXTRA_MAX]; /* inside RAM, apart from each other
+                                                  and from the image */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the
@@ -28,5 +39,11 @@ struct guest_desc {
  * exit code (PSCI SYSTEM_OFF: 0; AV_HVC_EXIT: its argument), or a negative
  * value when the VM could not be built (the reason is printed). */
 int vm_launch(const struct guest_desc *desc);
+
+struct vm_package;
+/* vm_launch a package vm_package_parse accepted: kernel, initrd and DTB at
+ * their IPAs, vCPU 0 entered per the package's boot protocol. Same return
+ * values as vm_launch. */
+int vm_launch_package(const struct vm_package *pkg);
 
 #endif

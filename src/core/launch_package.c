@@ -1,0 +1,65 @@
+/*
+ * vm_launch_package: turn a parsed VM package (core/vm_package.h) into a
+ * guest_desc and vm_launch it. The package was validated by
+ * vm_package_parse; vm_launch checks the ranges again on its own terms.
+ */
+#include "core/launch.h"
+
+#include "core/vm.h"
+#include "core/vm_package.h"
+#include "lib/log.h"
+
+_Static_assert(VM_PKG_MAX_VCPUS <= VM_MAX_VCPUS, "a package may ask for more vCPUs than a VM has");
+
+static enum vcpu_isa isa_of(enum vm_pkg_isa isa)
+{
+    switch (isa) {
+    case VM_PKG_ISA_A32:
+        return ISA_A32;
+    case VM_PKG_ISA_T32:
+        return ISA_T32;
+    case VM_PKG_ISA_A64:
+        break;
+    }
+    return ISA_A64;
+}
+
+int vm_launch_package(const struct vm_package *pkg)
+{
+    if (!pkg || !pkg->kernel.data) {
+        log_err("vm_launch_package: no package\n");
+        return -1;
+    }
+    struct guest_desc d = {
+        .name = pkg->name,
+        .image = pkg->kernel.data,
+        .image_size = pkg->kernel.size,
+        .ram_base = pkg->ram_base,
+        .ram_size = pkg->ram_size,
+        .load_ipa = pkg->kernel.ipa,
+        .boot = {.isa = isa_of(pkg->isa),
+                 .pc = pkg->entry,
+                 .regs = {pkg->regs[0], pkg->regs[1], pkg->regs[2], pkg->regs[3]}},
+        .nvcpus = pkg->nvcpus,
+    };
+    unsigned n = 0;
+    if (pkg->initrd.data)
+        d.extra[n++] = (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa};
+    if (pkg->dtb.data)
+        d.extra[n++] = (struct guest_extra){pkg->dtb.data, pkg->dtb.size, pkg->dtb.ipa};
+
+    log_info("vm %s: package: %s kernel %llu bytes at 0x%llx, %s boot", pkg->name,
+             vm_package_isa_name(pkg->isa), (unsigned long long)pkg->kernel.size,
+             (unsigned long long)pkg->kernel.ipa, vm_package_protocol_name(pkg->protocol));
+    if (pkg->initrd.data)
+        av_printf(", initrd %llu bytes at 0x%llx", (unsigned long long)pkg->initrd.size,
+                  (unsigned long long)pkg->initrd.ipa);
+    if (pkg->dtb.data)
+        av_printf(", DTB %llu bytes at 0x%llx", (unsigned long long)pkg->dtb.size,
+                  (unsigned long long)pkg->dtb.ipa);
+    av_printf("\n");
+    if (pkg->nvcpus > 1)
+        log_warn("vm %s: %u vCPUs described; only vCPU 0 runs (no SMP yet)\n", pkg->name,
+                 pkg->nvcpus);
+    return vm_launch(&d);
+}
