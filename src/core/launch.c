@@ -4,6 +4,7 @@
  */
 #include "core/launch.h"
 
+#include "core/vgic.h"
 #include "core/vm.h"
 #include "lib/log.h"
 #include "vdev/pl011.h"
@@ -100,6 +101,15 @@ int vm_launch(const struct guest_desc *desc)
     pl011_init(uart, VIRT_PL011_BASE);
     if (vm_add_device(vm, &uart->dev) != 0)
         goto out;
+    /* The GICv2 distributor at QEMU virt's address, only where the CPU has
+     * list registers to deliver its interrupts (arch_vgic_lr_count); the
+     * PL011's interrupt on SPI 1 (INTID 33) as on QEMU virt. */
+    if (arch_vgic_lr_count() > 0) {
+        if (vgic_attach(vm, VGIC_DEFAULT_SPIS, VGIC_DIST_BASE) != 0)
+            goto out;
+        uart->irq_ctx = vgic_line(vm, -1, VGIC_SPI_UART);
+        uart->irq_set = uart->irq_ctx ? vgic_line_set : NULL;
+    }
 
     if (vcpu_start(vm, 0, &desc->boot) != 0) {
         log_err("vm %s: cannot start vcpu 0\n", name);
