@@ -1,0 +1,553 @@
+/*
+ * armvisor-loader end to end: write small kernels (an arm64 Image header,
+ * a zImage header, raw bytes) to files, run the real program on them, and
+ * read what it wrote back with the hypervisor's own vm_package_parse and
+ * with libfdt: placement, boot registers, and every node of the guest DTB.
+ * Bad inputs must fail with a clear line on stderr and no output file.
+ *
+ * Usage: test_loader <path to armvisor-loader> <scratch directory>
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "core/vm_package.h"
+
+#define RAM_BASE 0x40000000ull
+#define MiB      (1ull << 20)
+
+static const char *loader;
+static char dir[512];
+static char err_text[4096];
+static uint8_t *pkg_data;
+static size_t pkg_size;
+
+static void path(char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+static void write_bytes(const char *name, const void *data, size_t len)
+{
+    char p[600];
+    path(p, sizeof(p), name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* An arm64 Image of `size` bytes: header fields as given. */
+static void make_image(const char *name, size_t size, uint64_t text, uint64_t image_size,
+                       uint64_t flags)
+{
+    uint8_t *k = calloc(1, size);
+    assert_non_null(k);
+    put32(k, 0x14000010); /* b +64: code0 */
+    put64(k + ARM64_IMAGE_TEXT_OFFSET, text);
+    put64(k + ARM64_IMAGE_SIZE, image_size);
+    put64(k + ARM64_IMAGE_FLAGS, flags);
+    put32(k + ARM64_IMAGE_MAGIC_OFF, ARM64_IMAGE_MAGIC);
+    for (size_t i = ARM64_IMAGE_HDR_SIZE; i < size; i++)
+        k[i] = (uint8_t)i;
+    write_bytes(name, k, size);
+    free(k);
+}
+
+static void make_zimage(const char *name, size_t size, uint32_t claimed)
+{
+    uint8_t *k = calloc(1, size);
+    assert_non_null(k);
+    put32(k + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
+    put32(k + ZIMAGE_START_OFF, 0);
+    put32(k + ZIMAGE_END_OFF, claimed);
+    write_bytes(name, k, size);
+    free(k);
+}
+
+static void make_raw(const char *name, size_t size)
+{
+    uint8_t *k = malloc(size);
+    assert_non_null(k);
+    for (size_t i = 0; i < size; i++)
+        k[i] = (uint8_t)(0x30 + i % 7);
+    write_bytes(name, k, size);
+    free(k);
+}
+
+/* Run the loader with args (NULL-terminated, file names relative to dir are
+ * given as "@name"); stderr goes to err_text. Returns its exit status. */
+static int run(const char *const *args)
+{
+    char *argv[40];
+    char storage[40][600];
+    int n = 0;
+    argv[n++] = (char *)loader;
+    for (; *args && n < 39; args++, n++) {
+        if ((*args)[0] == '@') {
+            path(storage[n], sizeof(storage[n]), *args + 1);
+            argv[n] = storage[n];
+        } else {
+            argv[n] = (char *)*args;
+        }
+    }
+    argv[n] = NULL;
+    char errp[600];
+    path(errp, sizeof(errp), "stderr.txt");
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(errp, "w", stderr) || !freopen("/dev/null", "w", stdout))
+            _exit(99);
+        execv(loader, argv);
+        _exit(98);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    FILE *f = fopen(errp, "r");
+    assert_non_null(f);
+    size_t got = fread(err_text, 1, sizeof(err_text) - 1, f);
+    err_text[got] = 0;
+    fclose(f);
+    return WEXITSTATUS(st);
+}
+
+static void load_output(const char *name)
+{
+    char p[600];
+    path(p, sizeof(p), name);
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    free(pkg_data);
+    pkg_data = malloc((size_t)len);
+    assert_non_null(pkg_data);
+    assert_int_equal(fread(pkg_data, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    pkg_size = (size_t)len;
+}
+
+static bool exists(const char *name)
+{
+    char p[600];
+    struct stat sb;
+    path(p, sizeof(p), name);
+    return stat(p, &sb) == 0;
+}
+
+/* Run, expect success, parse the package. */
+static void build_ok(const char *const *args, struct vm_package *p)
+{
+    char out[600];
+    path(out, sizeof(out), "out.pkg");
+    remove(out);
+    int rc = run(args);
+    if (rc != 0)
+        fail_msg("loader failed (%d): %s", rc, err_text);
+    load_output("out.pkg");
+    const char *why = NULL;
+    if (vm_package_parse(pkg_data, pkg_size, p, &why) != 0)
+        fail_msg("package refused: %s", why);
+}
+
+/* Run, expect failure with `want` on stderr and no output. */
+static void build_fails(const char *const *args, const char *want)
+{
+    char out[600];
+    path(out, sizeof(out), "out.pkg");
+    remove(out);
+    int rc = run(args);
+    if (rc == 0 || !strstr(err_text, want))
+        fail_msg("expected failure with \"%s\", got %d: %s", want, rc, err_text);
+    assert_false(exists("out.pkg"));
+}
+
+/* ---- DTB checks ------------------------------------------------------------- */
+
+static const void *dtb_of(const struct vm_package *p)
+{
+    assert_non_null(p->dtb.data);
+    assert_int_equal(fdt_check_header(p->dtb.data), 0);
+    assert_true(fdt_totalsize(p->dtb.data) <= p->dtb.size);
+    return p->dtb.data;
+}
+
+static int node(const void *fdt, const char *path_)
+{
+    int n = fdt_path_offset(fdt, path_);
+    if (n < 0)
+        fail_msg("DTB has no %s (%s)", path_, fdt_strerror(n));
+    return n;
+}
+
+static const char *str_prop(const void *fdt, int n, const char *name)
+{
+    int len;
+    const char *s = fdt_getprop(fdt, n, name, &len);
+    if (!s || len < 1 || s[len - 1] != 0)
+        fail_msg("property %s missing or not a string", name);
+    return s;
+}
+
+static uint32_t cell(const void *fdt, int n, const char *name, int i)
+{
+    int len;
+    const fdt32_t *c = fdt_getprop(fdt, n, name, &len);
+    if (!c || len < (i + 1) * 4)
+        fail_msg("property %s missing or short", name);
+    return fdt32_to_cpu(c[i]);
+}
+
+static int prop_len(const void *fdt, int n, const char *name)
+{
+    int len;
+    return fdt_getprop(fdt, n, name, &len) ? len : -1;
+}
+
+static uint64_t cells64(const void *fdt, int n, const char *name, int i)
+{
+    return (uint64_t)cell(fdt, n, name, 2 * i) << 32 | cell(fdt, n, name, 2 * i + 1);
+}
+
+/* Everything that does not depend on arm64 vs arm. */
+static void check_machine(const void *fdt, uint64_t ram_size, unsigned ncpus, const char *cpu,
+                          const char *timer)
+{
+    int root = node(fdt, "/");
+    assert_int_equal(cell(fdt, root, "#address-cells", 0), 2);
+    assert_int_equal(cell(fdt, root, "#size-cells", 0), 2);
+    assert_int_equal(fdt_node_check_compatible(fdt, root, "linux,dummy-virt"), 0);
+
+    int mem = node(fdt, "/memory@40000000");
+    assert_string_equal(str_prop(fdt, mem, "device_type"), "memory");
+    assert_int_equal(cells64(fdt, mem, "reg", 0), RAM_BASE);
+    assert_int_equal(cells64(fdt, mem, "reg", 1), ram_size);
+
+    int cpus = node(fdt, "/cpus");
+    unsigned count = 0;
+    int c;
+    fdt_for_each_subnode(c, fdt, cpus)
+    {
+        char want[16];
+        snprintf(want, sizeof(want), "cpu@%u", count);
+        assert_string_equal(fdt_get_name(fdt, c, NULL), want);
+        assert_string_equal(str_prop(fdt, c, "device_type"), "cpu");
+        assert_int_equal(fdt_node_check_compatible(fdt, c, cpu), 0);
+        assert_string_equal(str_prop(fdt, c, "enable-method"), "psci");
+        assert_int_equal(cell(fdt, c, "reg", 0), count);
+        count++;
+    }
+    assert_int_equal(count, ncpus);
+
+    int psci = node(fdt, "/psci");
+    assert_int_equal(fdt_node_check_compatible(fdt, psci, "arm,psci-1.0"), 0);
+    assert_int_equal(fdt_node_check_compatible(fdt, psci, "arm,psci-0.2"), 0);
+    assert_string_equal(str_prop(fdt, psci, "method"), "hvc");
+
+    int t = node(fdt, "/timer");
+    assert_int_equal(fdt_node_check_compatible(fdt, t, timer), 0);
+    assert_int_equal(prop_len(fdt, t, "interrupts"), 12 * 4);
+    static const uint32_t ppis[4] = {13, 14, 11, 10};
+    uint32_t flags = 4 | ((1u << ncpus) - 1) << 8; /* level-high, GICv2 CPU mask */
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(cell(fdt, t, "interrupts", 3 * i), 1); /* PPI */
+        assert_int_equal(cell(fdt, t, "interrupts", 3 * i + 1), ppis[i]);
+        assert_int_equal(cell(fdt, t, "interrupts", 3 * i + 2), flags);
+    }
+
+    int gic = node(fdt, "/intc@8000000");
+    assert_int_equal(fdt_node_check_compatible(fdt, gic, "arm,cortex-a15-gic"), 0);
+    assert_int_equal(prop_len(fdt, gic, "interrupt-controller"), 0);
+    assert_int_equal(cell(fdt, gic, "#interrupt-cells", 0), 3);
+    assert_int_equal(cells64(fdt, gic, "reg", 0), 0x08000000);
+    assert_int_equal(cells64(fdt, gic, "reg", 2), 0x08010000);
+    assert_int_equal(cell(fdt, root, "interrupt-parent", 0), fdt_get_phandle(fdt, gic));
+
+    int uart = node(fdt, "/pl011@9000000");
+    assert_int_equal(fdt_node_check_compatible(fdt, uart, "arm,pl011"), 0);
+    assert_int_equal(fdt_node_check_compatible(fdt, uart, "arm,primecell"), 0);
+    assert_int_equal(cells64(fdt, uart, "reg", 0), 0x09000000);
+    assert_int_equal(cells64(fdt, uart, "reg", 1), 0x1000);
+    assert_int_equal(cell(fdt, uart, "interrupts", 0), 0); /* SPI */
+    assert_int_equal(cell(fdt, uart, "interrupts", 1), 1);
+    assert_int_equal(cell(fdt, uart, "interrupts", 2), 4);
+    int clk = fdt_node_offset_by_phandle(fdt, cell(fdt, uart, "clocks", 0));
+    assert_true(clk >= 0);
+    assert_int_equal(clk, node(fdt, "/apb-pclk"));
+    assert_int_equal(cell(fdt, uart, "clocks", 1), fdt_get_phandle(fdt, clk));
+    assert_int_equal(fdt_node_check_compatible(fdt, clk, "fixed-clock"), 0);
+    assert_int_equal(cell(fdt, clk, "clock-frequency", 0), 24000000);
+    assert_int_equal(cell(fdt, clk, "#clock-cells", 0), 0);
+
+    int chosen = node(fdt, "/chosen");
+    assert_string_equal(str_prop(fdt, chosen, "stdout-path"), "/pl011@9000000");
+    /* stdout-path resolves. */
+    assert_int_equal(fdt_path_offset(fdt, str_prop(fdt, chosen, "stdout-path")), uart);
+}
+
+static uint64_t prop_u64(const void *fdt, int n, const char *name)
+{
+    int len;
+    const void *v = fdt_getprop(fdt, n, name, &len);
+    if (!v || len != 8)
+        fail_msg("property %s missing or not 64-bit", name);
+    fdt64_t raw; /* properties are only 4-byte aligned */
+    memcpy(&raw, v, sizeof(raw));
+    return fdt64_to_cpu(raw);
+}
+
+/* ---- Tests ------------------------------------------------------------------ */
+
+static void test_arm64_image_with_initrd(void **state)
+{
+    (void)state;
+    make_image("Image", 12345, 0x80000, 0x300000, 0xa);
+    make_raw("initrd", 70000);
+    const char *args[] = {
+        "--arch", "arm64", "--kernel", "@Image",   "--initrd",  "@initrd",
+        "--ram",  "256",   "--cpus",   "2",        "--cmdline", "console=ttyAMA0 root=/dev/ram",
+        "--name", "lx",    "-o",       "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_string_equal(p.name, "lx");
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.isa, VM_PKG_ISA_A64);
+    assert_int_equal(p.ram_base, RAM_BASE);
+    assert_int_equal(p.ram_size, 256 * MiB);
+    assert_int_equal(p.nvcpus, 2);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x80000); /* base + text_offset */
+    assert_int_equal(p.kernel.size, 12345);
+    assert_int_equal(p.kernel_footprint, 0x300000);
+    assert_int_equal(p.entry, p.kernel.ipa);
+    /* QEMU's placement: initrd at base + min(RAM/2, 128 MiB), DTB after it
+     * on a 2 MiB boundary. */
+    assert_int_equal(p.initrd.ipa, RAM_BASE + 128 * MiB);
+    assert_int_equal(p.initrd.size, 70000);
+    assert_int_equal(p.dtb.ipa, RAM_BASE + 130 * MiB);
+    assert_int_equal(p.regs[0], p.dtb.ipa);
+    assert_int_equal(p.regs[1] | p.regs[2] | p.regs[3], 0);
+
+    const void *fdt = dtb_of(&p);
+    check_machine(fdt, 256 * MiB, 2, "arm,cortex-a57", "arm,armv8-timer");
+    int chosen = node(fdt, "/chosen");
+    assert_string_equal(str_prop(fdt, chosen, "bootargs"), "console=ttyAMA0 root=/dev/ram");
+    assert_int_equal(prop_u64(fdt, chosen, "linux,initrd-start"), p.initrd.ipa);
+    assert_int_equal(prop_u64(fdt, chosen, "linux,initrd-end"), p.initrd.ipa + 70000);
+}
+
+static void test_arm64_small_ram_and_old_image(void **state)
+{
+    (void)state;
+    /* image_size 0: a pre-3.17 kernel, text_offset 0x80000 whatever the
+     * field says. With 64 MiB the initrd goes at base + 32 MiB. */
+    make_image("Image", 4096, 0x1234, 0, 0);
+    make_raw("initrd", 100);
+    const char *args[] = {"--arch", "arm64", "--kernel", "@Image",   "--initrd", "@initrd",
+                          "--ram",  "64",    "-o",       "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x80000);
+    assert_int_equal(p.initrd.ipa, RAM_BASE + 32 * MiB);
+    assert_int_equal(p.dtb.ipa, RAM_BASE + 34 * MiB);
+    assert_string_equal(p.name, "guest");
+    const void *fdt = dtb_of(&p);
+    check_machine(fdt, 64 * MiB, 1, "arm,cortex-a57", "arm,armv8-timer");
+    assert_int_equal(prop_len(fdt, node(fdt, "/chosen"), "bootargs"), -1);
+
+    /* A kernel bigger than half of RAM: the initrd moves up after it. */
+    make_image("Image", 4096, 0, 40 * MiB, 0);
+    build_ok(args, &p);
+    assert_int_equal(p.kernel.ipa, RAM_BASE);
+    assert_int_equal(p.initrd.ipa, RAM_BASE + 40 * MiB);
+    assert_int_equal(p.dtb.ipa, RAM_BASE + 42 * MiB);
+}
+
+static void test_arm_zimage(void **state)
+{
+    (void)state;
+    make_zimage("zImage", 8192, 8000);
+    const char *args[] = {"--arch",          "arm", "--kernel", "@zImage", "--cmdline",
+                          "console=ttyAMA0", "-o",  "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM);
+    assert_int_equal(p.isa, VM_PKG_ISA_A32);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x8000);
+    assert_int_equal(p.entry, RAM_BASE + 0x8000);
+    assert_null(p.initrd.data);
+    assert_int_equal(p.initrd.ipa, 0);
+    /* No initrd: the DTB goes where it would, 4 KiB aligned for arm. */
+    assert_int_equal(p.dtb.ipa, RAM_BASE + 64 * MiB);
+    assert_int_equal(p.regs[0], 0);
+    assert_int_equal(p.regs[1], 0xffffffffu);
+    assert_int_equal(p.regs[2], p.dtb.ipa);
+    const void *fdt = dtb_of(&p);
+    check_machine(fdt, 128 * MiB, 1, "arm,cortex-a15", "arm,armv7-timer");
+    int chosen = node(fdt, "/chosen");
+    assert_string_equal(str_prop(fdt, chosen, "bootargs"), "console=ttyAMA0");
+    assert_int_equal(prop_len(fdt, chosen, "linux,initrd-start"), -1);
+
+    /* arm with an initrd: the DTB on the next 4 KiB after it. */
+    make_raw("initrd", 5000);
+    const char *args2[] = {"--arch",  "arm", "--kernel", "@zImage", "--initrd",
+                           "@initrd", "-o",  "@out.pkg", NULL};
+    build_ok(args2, &p);
+    assert_int_equal(p.initrd.ipa, RAM_BASE + 64 * MiB);
+    assert_int_equal(p.dtb.ipa, RAM_BASE + 64 * MiB + 8192);
+}
+
+static void test_raw_kernels(void **state)
+{
+    (void)state;
+    make_raw("raw", 3000);
+    const char *a64[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(a64, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.kernel.ipa, RAM_BASE);
+    assert_int_equal(p.entry, RAM_BASE);
+    assert_int_equal(p.regs[0] | p.regs[1] | p.regs[2] | p.regs[3], 0);
+    assert_int_equal(memcmp(p.kernel.data, "0123456", 7), 0);
+    dtb_of(&p); /* built anyway, at its usual place */
+
+    /* An uncompressed arm kernel has no header: --protocol linux on arm is
+     * how to say it is one (r2 = DTB). */
+    const char *a32[] = {"--arch", "arm", "--kernel", "@raw", "--protocol",
+                         "linux",  "-o",  "@out.pkg", NULL};
+    build_ok(a32, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM);
+    assert_int_equal(p.kernel.ipa, RAM_BASE);
+    assert_int_equal(p.regs[2], p.dtb.ipa);
+
+    /* --protocol raw on an Image: where the Image goes, registers zero. */
+    make_image("Image", 4096, 0x80000, 0x10000, 0);
+    const char *img_raw[] = {"--arch", "arm64", "--kernel", "@Image", "--protocol",
+                             "raw",    "-o",    "@out.pkg", NULL};
+    build_ok(img_raw, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x80000);
+    assert_int_equal(p.regs[0], 0);
+}
+
+static void test_bad_inputs(void **state)
+{
+    (void)state;
+    make_raw("raw", 3000);
+    make_image("Image", 4096, 0x80000, 0x10000, 0);
+    make_zimage("zImage", 8192, 8000);
+    write_bytes("empty", "", 0);
+
+#define FAILS(want, ...)                                                                           \
+    do {                                                                                           \
+        const char *a_[] = {__VA_ARGS__, NULL};                                                    \
+        build_fails(a_, want);                                                                     \
+    } while (0)
+    FAILS("cannot open the kernel", "--arch", "arm64", "--kernel", "@nope", "-o", "@out.pkg");
+    FAILS("cannot open the initrd", "--arch", "arm64", "--kernel", "@raw", "--initrd", "@nope",
+          "-o", "@out.pkg");
+    FAILS("kernel", "--arch", "arm64", "--kernel", "@empty", "-o", "@out.pkg");
+    FAILS("is empty", "--arch", "arm64", "--kernel", "@raw", "--initrd", "@empty", "-o",
+          "@out.pkg");
+    FAILS("use --arch arm", "--arch", "arm64", "--kernel", "@zImage", "-o", "@out.pkg");
+    FAILS("use --arch arm64", "--arch", "arm", "--kernel", "@Image", "-o", "@out.pkg");
+    FAILS("needs an arm64 Image", "--arch", "arm64", "--kernel", "@raw", "--protocol", "linux",
+          "-o", "@out.pkg");
+    FAILS("want raw or linux", "--arch", "arm64", "--kernel", "@raw", "--protocol", "efi", "-o",
+          "@out.pkg");
+    FAILS("want arm64 or arm", "--arch", "x86", "--kernel", "@raw", "-o", "@out.pkg");
+    FAILS("--cpus 0", "--arch", "arm64", "--kernel", "@raw", "--cpus", "0", "-o", "@out.pkg");
+    FAILS("--cpus 9", "--arch", "arm64", "--kernel", "@raw", "--cpus", "9", "-o", "@out.pkg");
+    FAILS("--ram 0", "--arch", "arm64", "--kernel", "@raw", "--ram", "0", "-o", "@out.pkg");
+    FAILS("--ram 12x", "--arch", "arm64", "--kernel", "@raw", "--ram", "12x", "-o", "@out.pkg");
+    FAILS("--ram -5", "--arch", "arm64", "--kernel", "@raw", "--ram", "-5", "-o", "@out.pkg");
+    FAILS("--ram 99999999999", "--arch", "arm64", "--kernel", "@raw", "--ram", "99999999999", "-o",
+          "@out.pkg");
+    FAILS("--name", "--arch", "arm64", "--kernel", "@raw", "--name",
+          "a-name-that-is-longer-than-31-chars", "-o", "@out.pkg");
+    FAILS("--name", "--arch", "arm64", "--kernel", "@raw", "--name", "", "-o", "@out.pkg");
+    FAILS("required", "--arch", "arm64", "--kernel", "@raw");
+    FAILS("usage", "--arch", "arm64", "--kernel", "@raw", "--bogus", "-o", "@out.pkg");
+    FAILS("unexpected argument", "--arch", "arm64", "--kernel", "@raw", "-o", "@out.pkg", "extra");
+
+    /* A kernel whose image_size is bigger than RAM. */
+    make_image("Image", 4096, 0, 3 * MiB, 0);
+    FAILS("does not fit", "--arch", "arm64", "--kernel", "@Image", "--ram", "2", "-o", "@out.pkg");
+    /* Kernel fits, DTB does not (2 MiB aligned after a 3 MiB kernel in 4). */
+    FAILS("no room for the", "--arch", "arm64", "--kernel", "@Image", "--ram", "4", "-o",
+          "@out.pkg");
+    /* initrd too big for RAM. */
+    make_raw("big", 3 * MiB);
+    FAILS("initrd", "--arch", "arm64", "--kernel", "@raw", "--initrd", "@big", "--ram", "4", "-o",
+          "@out.pkg");
+    /* Big-endian Image, odd text_offset, truncated zImage. */
+    make_image("Image", 4096, 0x80000, 0x10000, 1);
+    FAILS("big-endian", "--arch", "arm64", "--kernel", "@Image", "-o", "@out.pkg");
+    make_image("Image", 4096, 0x80010, 0x10000, 0);
+    FAILS("text_offset", "--arch", "arm64", "--kernel", "@Image", "-o", "@out.pkg");
+    make_zimage("zImage", 8192, 9000);
+    FAILS("truncated", "--arch", "arm", "--kernel", "@zImage", "-o", "@out.pkg");
+    /* A command line longer than the kernel's buffer. */
+    static char longline[3000];
+    memset(longline, 'x', sizeof(longline) - 1);
+    FAILS("--cmdline", "--arch", "arm64", "--kernel", "@raw", "--cmdline", longline, "-o",
+          "@out.pkg");
+    /* An output path that cannot be created. */
+    FAILS("cannot create", "--arch", "arm64", "--kernel", "@raw", "-o", "@no/such/dir/x.pkg");
+#undef FAILS
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s <armvisor-loader> <scratch dir>\n", argv[0]);
+        return 2;
+    }
+    loader = argv[1];
+    snprintf(dir, sizeof(dir), "%s/loader-test-XXXXXX", argv[2]);
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 2;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arm64_image_with_initrd),
+        cmocka_unit_test(test_arm64_small_ram_and_old_image),
+        cmocka_unit_test(test_arm_zimage),
+        cmocka_unit_test(test_raw_kernels),
+        cmocka_unit_test(test_bad_inputs),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(pkg_data);
+    if (rc == 0) { /* keep the files of a failed run for a look */
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", dir);
+    }
+    return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * armvisor-loader: turn a kernel, an optional initrd and a VM description
+ * into one VM package (docs/vm-package.md) that armvisor boots when QEMU
+ * passes it as the initrd. Host program: libc and libfdt.
+ *
+ * kernel.c   what the kernel file is, where it goes, which protocol boots it
+ * layout.c   where the initrd and the DTB go in guest RAM (QEMU's rules)
+ * guest_dtb.c the guest's device tree (libfdt), a QEMU-virt-like machine
+ * package.c  the package blob itself
+ * main.c     the command line
+ */
+#ifndef TOOLS_LOADER_LOADER_H
+#define TOOLS_LOADER_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/vm_package.h"
+
+#define LOADER_RAM_BASE    0x40000000ull /* the virt board's RAM */
+#define LOADER_MAX_CMDLINE 2048u         /* arm64 COMMAND_LINE_SIZE */
+
+/* The emulated devices the DTB describes (the QEMU virt addresses). */
+#define VIRT_GIC_DIST    0x08000000ull
+#define VIRT_GIC_CPU     0x08010000ull
+#define VIRT_GIC_SIZE    0x10000ull
+#define VIRT_UART        0x09000000ull
+#define VIRT_UART_SIZE   0x1000ull
+#define VIRT_UART_SPI    1u
+#define VIRT_APB_PCLK_HZ 24000000u
+
+enum loader_arch { LOADER_ARM64, LOADER_ARM };
+enum kernel_kind { KERNEL_RAW, KERNEL_ARM64_IMAGE, KERNEL_ZIMAGE };
+
+struct file_buf {
+    uint8_t *data;
+    size_t size;
+};
+
+/* Everything the package will say, decided step by step. */
+struct vm_plan {
+    enum loader_arch arch;
+    const char *name;
+    unsigned ncpus;
+    uint64_t ram_base, ram_size;
+    const char *cmdline; /* NULL: none */
+    enum kernel_kind kind;
+    enum vm_pkg_protocol protocol;
+    enum vm_pkg_isa isa;
+    uint64_t kernel_ipa, kernel_footprint, entry;
+    uint64_t initrd_ipa, initrd_size; /* size 0: no initrd */
+    uint64_t dtb_ipa;
+};
+
+/* Errors go to stderr as "armvisor-loader: ..." lines. */
+void loader_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Recognise the kernel (arm64 Image, zImage, else raw) and fill kind,
+ * isa, kernel_ipa, kernel_footprint and entry; want_linux / want_raw force
+ * the protocol (neither: linux for a recognised kernel, else raw). */
+int kernel_plan(struct vm_plan *plan, const struct file_buf *kernel, bool want_linux,
+                bool want_raw);
+
+/* initrd_ipa and dtb_ipa from the kernel's footprint; checks the kernel
+ * and initrd fit in RAM. */
+int layout_plan(struct vm_plan *plan);
+
+/* The guest DTB for the plan (malloc'd into *out). */
+int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out);
+
+/* The package blob (malloc'd into *out). */
+int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
+                  const struct file_buf *initrd, const struct file_buf *dtb, struct file_buf *out);
+
+#endif

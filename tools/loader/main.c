@@ -1,0 +1,278 @@
+/*
+ * armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]
+ *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
+ *                 [--name NAME] -o OUT
+ *
+ * Reads the kernel (and initrd), decides where everything goes, builds the
+ * guest DTB and writes the VM package. Every bad input stops it with one
+ * line on stderr and status 1 (2 for a bad command line).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+#define RAM_DEFAULT_MIB 128u
+/* RAM must end inside the 40-bit IPA space the package allows. */
+#define RAM_MAX_MIB ((VM_PKG_IPA_LIMIT - LOADER_RAM_BASE) >> 20)
+/* Files we read: nothing a guest image needs is bigger. */
+#define FILE_MAX (1ull << 30)
+
+void loader_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("armvisor-loader: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
+          "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
+          "                       [--name NAME] -o OUT\n"
+          "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
+          "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
+          "  --kernel    arm64 Image, ARM zImage, or a raw image loaded at the RAM base\n"
+          "  --initrd    initial ramdisk, described in /chosen\n"
+          "  --ram       guest RAM in MiB at 0x40000000 (default 128)\n"
+          "  --cpus      vCPUs in the DTB, 1-8 (default 1; armvisor runs vCPU 0 only today)\n"
+          "  --cmdline   /chosen bootargs\n"
+          "  --protocol  linux: x0 / r2 = DTB address; raw: registers zero\n"
+          "              (default: linux for an Image or zImage, raw otherwise)\n"
+          "  --name      VM name, 1-31 printable characters (default: guest)\n",
+          f);
+}
+
+static int read_file(const char *path, const char *what, struct file_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        loader_error("cannot open the %s %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            loader_error("out of memory reading %s", path);
+            fclose(f);
+            return -1;
+        }
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        if (cap >= FILE_MAX) {
+            loader_error("the %s %s is larger than 1 GiB", what, path);
+            free(buf);
+            fclose(f);
+            return -1;
+        }
+        cap *= 2;
+        uint8_t *nb = realloc(buf, cap);
+        if (!nb)
+            free(buf);
+        buf = nb;
+    }
+    if (ferror(f)) {
+        loader_error("cannot read the %s %s: %s", what, path, strerror(errno));
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    if (len == 0) {
+        loader_error("the %s %s is empty", what, path);
+        free(buf);
+        return -1;
+    }
+    out->data = buf;
+    out->size = len;
+    return 0;
+}
+
+static int write_file(const char *path, const struct file_buf *b)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        loader_error("cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    bool ok = fwrite(b->data, 1, b->size, f) == b->size;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        loader_error("cannot write %s: %s", path, strerror(errno));
+        remove(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* A whole decimal number in [min, max]. */
+static bool parse_uint(const char *s, unsigned long long min, unsigned long long max,
+                       unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool name_ok(const char *n)
+{
+    size_t len = strlen(n);
+    if (len == 0 || len >= VM_PKG_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (n[i] < 0x20 || n[i] > 0x7e)
+            return false;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"arch", required_argument, NULL, 'a'},
+        {"kernel", required_argument, NULL, 'k'},
+        {"initrd", required_argument, NULL, 'i'},
+        {"ram", required_argument, NULL, 'r'},
+        {"cpus", required_argument, NULL, 'c'},
+        {"cmdline", required_argument, NULL, 'l'},
+        {"protocol", required_argument, NULL, 'p'},
+        {"name", required_argument, NULL, 'n'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *arch = NULL, *kernel_path = NULL, *initrd_path = NULL, *out_path = NULL;
+    const char *protocol = NULL;
+    struct vm_plan plan = {.name = "guest", .ncpus = 1, .ram_base = LOADER_RAM_BASE};
+    unsigned long long ram_mib = RAM_DEFAULT_MIB, v;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'a':
+            arch = optarg;
+            break;
+        case 'k':
+            kernel_path = optarg;
+            break;
+        case 'i':
+            initrd_path = optarg;
+            break;
+        case 'r':
+            if (!parse_uint(optarg, 1, RAM_MAX_MIB, &ram_mib)) {
+                loader_error("--ram %s: want a whole number of MiB, 1-%llu", optarg,
+                             (unsigned long long)RAM_MAX_MIB);
+                return 2;
+            }
+            break;
+        case 'c':
+            if (!parse_uint(optarg, 1, VM_PKG_MAX_VCPUS, &v)) {
+                loader_error("--cpus %s: want 1-%u", optarg, VM_PKG_MAX_VCPUS);
+                return 2;
+            }
+            plan.ncpus = (unsigned)v;
+            break;
+        case 'l':
+            plan.cmdline = optarg;
+            break;
+        case 'p':
+            protocol = optarg;
+            break;
+        case 'n':
+            plan.name = optarg;
+            break;
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        loader_error("unexpected argument '%s'", argv[optind]);
+        return 2;
+    }
+    if (!arch || !kernel_path || !out_path) {
+        loader_error("--arch, --kernel and -o are required");
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(arch, "arm64") == 0) {
+        plan.arch = LOADER_ARM64;
+    } else if (strcmp(arch, "arm") == 0) {
+        plan.arch = LOADER_ARM;
+    } else {
+        loader_error("--arch %s: want arm64 or arm", arch);
+        return 2;
+    }
+    bool want_linux = false, want_raw = false;
+    if (protocol) {
+        want_linux = strcmp(protocol, "linux") == 0;
+        want_raw = strcmp(protocol, "raw") == 0;
+        if (!want_linux && !want_raw) {
+            loader_error("--protocol %s: want raw or linux", protocol);
+            return 2;
+        }
+    }
+    if (!name_ok(plan.name)) {
+        loader_error("--name: want 1-%u printable characters", VM_PKG_NAME_LEN - 1);
+        return 2;
+    }
+    if (plan.cmdline && strlen(plan.cmdline) >= LOADER_MAX_CMDLINE) {
+        loader_error("--cmdline is longer than %u bytes", LOADER_MAX_CMDLINE - 1);
+        return 2;
+    }
+    plan.ram_size = ram_mib << 20;
+
+    struct file_buf kernel = {0}, initrd = {0}, dtb = {0}, pkg = {0};
+    int rc = 1;
+    if (read_file(kernel_path, "kernel", &kernel) != 0)
+        goto out;
+    if (initrd_path && read_file(initrd_path, "initrd", &initrd) != 0)
+        goto out;
+    plan.initrd_size = initrd.size;
+    if (kernel_plan(&plan, &kernel, want_linux, want_raw) != 0 || layout_plan(&plan) != 0 ||
+        guest_dtb_build(&plan, &dtb) != 0)
+        goto out;
+    if (plan.dtb_ipa + dtb.size > plan.ram_base + plan.ram_size) {
+        loader_error("no room for the %zu-byte DTB at 0x%llx in %llu MiB of RAM", dtb.size,
+                     (unsigned long long)plan.dtb_ipa, ram_mib);
+        goto out;
+    }
+    if (package_build(&plan, &kernel, &initrd, &dtb, &pkg) != 0 || write_file(out_path, &pkg) != 0)
+        goto out;
+    printf("%s: %s %s kernel at 0x%llx, entry 0x%llx, %s boot", out_path,
+           plan.kind == KERNEL_ARM64_IMAGE ? "arm64 Image"
+           : plan.kind == KERNEL_ZIMAGE    ? "zImage"
+                                           : "raw",
+           vm_package_isa_name(plan.isa), (unsigned long long)plan.kernel_ipa,
+           (unsigned long long)plan.entry, vm_package_protocol_name(plan.protocol));
+    if (initrd.size)
+        printf(", initrd at 0x%llx", (unsigned long long)plan.initrd_ipa);
+    printf(", DTB at 0x%llx (%zu bytes), %llu MiB RAM, %u vCPU(s), %zu bytes\n",
+           (unsigned long long)plan.dtb_ipa, dtb.size, ram_mib, plan.ncpus, pkg.size);
+    rc = 0;
+out:
+    free(kernel.data);
+    free(initrd.data);
+    free(dtb.data);
+    free(pkg.data);
+    return rc;
+}

@@ -1,0 +1,96 @@
+/*
+ * The package blob (docs/vm-package.md): header, section table, then
+ * CONFIG, KERNEL, INITRD and DTB, each on its own 4 KiB boundary, and the
+ * checksum over the whole. The result is parsed back with the hypervisor's
+ * own vm_package_parse before anyone writes it: the loader never produces
+ * a package armvisor would refuse.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static size_t align_up(size_t v)
+{
+    return (v + VM_PKG_ALIGN - 1) / VM_PKG_ALIGN * VM_PKG_ALIGN;
+}
+
+static void config(const struct vm_plan *plan, uint8_t *c)
+{
+    memset(c, 0, VM_PKG_CFG_SIZE);
+    strncpy((char *)c + VM_PKG_CFG_NAME, plan->name, VM_PKG_NAME_LEN - 1);
+    put64(c + VM_PKG_CFG_RAM_BASE, plan->ram_base);
+    put64(c + VM_PKG_CFG_RAM_SIZE, plan->ram_size);
+    put32(c + VM_PKG_CFG_NVCPUS, plan->ncpus);
+    put32(c + VM_PKG_CFG_ISA, plan->isa);
+    put64(c + VM_PKG_CFG_KERNEL_IPA, plan->kernel_ipa);
+    put64(c + VM_PKG_CFG_ENTRY, plan->entry);
+    put64(c + VM_PKG_CFG_INITRD_IPA, plan->initrd_size ? plan->initrd_ipa : 0);
+    put64(c + VM_PKG_CFG_DTB_IPA, plan->dtb_ipa);
+    put32(c + VM_PKG_CFG_PROTOCOL, plan->protocol);
+}
+
+int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
+                  const struct file_buf *initrd, const struct file_buf *dtb, struct file_buf *out)
+{
+    uint8_t cfg[VM_PKG_CFG_SIZE];
+    config(plan, cfg);
+    struct {
+        uint32_t type;
+        const uint8_t *data;
+        size_t size;
+    } sect[4];
+    unsigned n = 0;
+    sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
+    sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, kernel->data, kernel->size};
+    if (initrd && initrd->size)
+        sect[n++] = (typeof(sect[0])){VM_PKG_INITRD, initrd->data, initrd->size};
+    sect[n++] = (typeof(sect[0])){VM_PKG_DTB, dtb->data, dtb->size};
+
+    size_t total = VM_PKG_ALIGN; /* header and table fit in the first page */
+    for (unsigned i = 0; i < n; i++)
+        total += align_up(sect[i].size);
+    uint8_t *b = calloc(1, total);
+    if (!b) {
+        loader_error("out of memory for a %zu-byte package", total);
+        return -1;
+    }
+    size_t off = VM_PKG_ALIGN;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
+        put32(e + VM_PKG_SECT_TYPE, sect[i].type);
+        put64(e + VM_PKG_SECT_OFFSET, off);
+        put64(e + VM_PKG_SECT_LEN, sect[i].size);
+        memcpy(b + off, sect[i].data, sect[i].size);
+        off += align_up(sect[i].size);
+    }
+    memcpy(b, VM_PKG_MAGIC, VM_PKG_MAGIC_LEN);
+    put32(b + VM_PKG_HDR_VERSION, VM_PKG_VERSION);
+    put32(b + VM_PKG_HDR_HDRSIZE, VM_PKG_HDR_SIZE);
+    put64(b + VM_PKG_HDR_TOTAL, total);
+    put32(b + VM_PKG_HDR_NSECT, n);
+    put64(b + VM_PKG_HDR_CHECKSUM, vm_package_checksum(b, total));
+
+    struct vm_package check;
+    const char *why = NULL;
+    if (vm_package_parse(b, total, &check, &why) != 0) {
+        loader_error("the package would be refused by armvisor: %s", why);
+        free(b);
+        return -1;
+    }
+    out->data = b;
+    out->size = total;
+    return 0;
+}
