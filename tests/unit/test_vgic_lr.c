@@ -379,6 +379,53 @@ static void test_sgi_between_vcpus(void **state)
     assert_int_equal(rx.iar[2], SPURIOUS);
 }
 
+/* ---- A guest that makes a mess of its GIC ------------------------------------ */
+
+struct mess_rec {
+    uint32_t iar[4];
+    bool eoi;
+};
+
+static void guest_mess(struct sim_guest *g)
+{
+    struct mess_rec *r = g->arg;
+    gicd_wr(g, GICD_CTLR, 4, 3);
+    for (unsigned w = 0; w < 4; w++) {
+        gicd_wr(g, GICD_ISENABLER + 4 * w, 4, 0xffffffff);
+        gicd_wr(g, GICD_ISPENDR + 4 * w, 4, 0xffffffff);
+    }
+    /* Every SPI active at once: far more than the list registers. */
+    gicd_wr(g, GICD_ISACTIVER + 4, 4, 0xffffffff);
+    gicd_wr(g, GICD_ISACTIVER + 8, 4, 0xffffffff);
+    gicd_wr(g, GICD_SGIR, 4, 0xffffffff); /* reserved filter */
+    for (unsigned i = 0; i < 3; i++)
+        g_wfi(g);
+    /* The list registers hold active interrupts (they rank first), so
+     * nothing pending can be acknowledged; EOI of one that is there works. */
+    for (unsigned i = 0; i < 2; i++)
+        r->iar[i] = g_irq_ack(g);
+    r->eoi = g_irq_eoi(g, 32);
+}
+
+static void test_guest_mess_is_defined(void **state)
+{
+    (void)state;
+    build(1);
+    struct mess_rec r = {0};
+    start(0, guest_mess, &r);
+    assert_int_equal(vcpu_run(&F.vm->vcpus[0]), 0);
+    assert_int_equal(r.iar[0], SPURIOUS);
+    assert_int_equal(r.iar[1], SPURIOUS);
+    assert_true(r.eoi);
+    const char *log = sim_console_text();
+    const char *msg = "more active interrupts than 4 list registers";
+    assert_non_null(strstr(log, msg));
+    assert_null(strstr(strstr(log, msg) + 1, msg)); /* once */
+    /* Nothing was refused: the guest only touched its own distributor. */
+    for (unsigned i = 0; i < REFUSE_REASON_COUNT; i++)
+        assert_int_equal(F.vm->vcpus[0].stats.refused[i], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +433,7 @@ int main(void)
         cmocka_unit_test_teardown(test_priority_order_more_than_lrs, teardown),
         cmocka_unit_test_teardown(test_gates, teardown),
         cmocka_unit_test_teardown(test_sgi_between_vcpus, teardown),
+        cmocka_unit_test_teardown(test_guest_mess_is_defined, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
