@@ -130,7 +130,7 @@ void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsi
 /* Whether SPI state irq is routed to vCPU id. A uniprocessor GIC sends every
  * SPI to its one CPU (its GICD_ITARGETSR are RAZ/WI, IHI0048B 4.3.12); an
  * SPI active on one vCPU is not signalled to another until deactivated. */
-static bool spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id)
+bool vgic_spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id)
 {
     if (irq->active && irq->active_on >= 0)
         return (unsigned)irq->active_on == id;
@@ -139,7 +139,7 @@ static bool spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, uns
     return (irq->targets >> id) & 1;
 }
 
-static bool group_enabled(const struct vgic *vgic, const struct vgic_irq *irq)
+bool vgic_group_enabled(const struct vgic *vgic, const struct vgic_irq *irq)
 {
     /* GICD_CTLR.EnableGrp0 / EnableGrp1 (GIC without Security Extensions). */
     return (vgic->ctlr >> (irq->group1 ? 1 : 0)) & 1;
@@ -149,7 +149,8 @@ static bool signalled(const struct vgic *vgic, const struct vgic_irq *irq, unsig
 {
     /* The distributor forwards a pending, enabled interrupt of an enabled
      * group (IHI0048B 3.2.1); one already active waits for its EOI. */
-    return irq->enabled && !irq->active && group_enabled(vgic, irq) && vgic_irq_pending(irq, intid);
+    return irq->enabled && !irq->active && vgic_group_enabled(vgic, irq) &&
+           vgic_irq_pending(irq, intid);
 }
 
 bool vgic_vcpu_has_pending(struct vcpu *vcpu)
@@ -161,7 +162,7 @@ bool vgic_vcpu_has_pending(struct vcpu *vcpu)
         if (signalled(vgic, &vgic->cpu[vcpu->id].priv[i], i))
             return true;
     for (unsigned i = 0; i < vgic->nspis; i++)
-        if (spi_targets(vgic, &vgic->spi[i], vcpu->id) &&
+        if (vgic_spi_targets(vgic, &vgic->spi[i], vcpu->id) &&
             signalled(vgic, &vgic->spi[i], VGIC_NR_PRIVATE + i))
             return true;
     return false;
@@ -175,7 +176,7 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
     const struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
     for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++) {
         const struct vgic_irq *irq = &cpu->priv[i];
-        if (!irq->enabled || !group_enabled(vgic, irq))
+        if (!irq->enabled || !vgic_group_enabled(vgic, irq))
             continue;
         /* SGIs come from other vCPUs only while the sender is in WFI; the
          * timer only when it is armed. */
@@ -188,7 +189,7 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
     }
     for (unsigned i = 0; i < vgic->nspis; i++) {
         const struct vgic_irq *irq = &vgic->spi[i];
-        if (irq->enabled && group_enabled(vgic, irq) && spi_targets(vgic, irq, vcpu->id))
+        if (irq->enabled && vgic_group_enabled(vgic, irq) && vgic_spi_targets(vgic, irq, vcpu->id))
             return true;
     }
     return false;

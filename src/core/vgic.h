@@ -124,6 +124,13 @@ void vgic_line_set(void *line, bool level);
 /* Make SGI sgi pending on every vCPU in target_mask, from vCPU source. */
 void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsigned sgi);
 
+/* Is SPI state irq routed to vCPU id (ITARGETSR, uniprocessor rule, the
+ * vCPU that has it active)? */
+bool vgic_spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id);
+
+/* Is irq's group (GICD_IGROUPR) enabled in GICD_CTLR? */
+bool vgic_group_enabled(const struct vgic *vgic, const struct vgic_irq *irq);
+
 /* Is intid pending on vcpu_id (the state GICD_ISPENDR shows)? */
 bool vgic_irq_pending(const struct vgic_irq *irq, unsigned intid);
 

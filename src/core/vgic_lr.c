@@ -40,23 +40,13 @@ static unsigned lr_count(void)
     return n < VGIC_MAX_LRS ? n : VGIC_MAX_LRS;
 }
 
-static bool group_on(const struct vgic *vgic, const struct vgic_irq *irq)
-{
-    return (vgic->ctlr >> (irq->group1 ? 1 : 0)) & 1;
-}
-
 /* The list-register view of irq for vCPU id, if it needs one. */
 static bool candidate_of(const struct vgic *vgic, const struct vgic_irq *irq, unsigned intid,
                          unsigned id, struct candidate *c)
 {
-    if (intid >= VGIC_NR_PRIVATE) {
-        if (irq->active && irq->active_on >= 0 && (unsigned)irq->active_on != id)
-            return false; /* active on another vCPU */
-        if (!(irq->active && irq->active_on >= 0) && vgic->vm->nvcpus > 1 &&
-            !((irq->targets >> id) & 1))
-            return false;
-    }
-    bool forward = irq->enabled && group_on(vgic, irq) && vgic_irq_pending(irq, intid);
+    if (intid >= VGIC_NR_PRIVATE && !vgic_spi_targets(vgic, irq, id))
+        return false;
+    bool forward = irq->enabled && vgic_group_enabled(vgic, irq) && vgic_irq_pending(irq, intid);
     *c = (struct candidate){.intid = (uint16_t)intid, .priority = irq->priority};
     if (intid < VGIC_NR_SGIS) {
         /* One list register per SGI: the active instance (and whether the
