@@ -66,21 +66,21 @@ static void loop_empty(uint32_t n)
 static volatile uint32_t last_r0, last_val, last_val2;
 
 /* SMCCC call per iteration: r0 = function ID, result in r0-r3. */
-#define CALL_LOOP(ext, insn, fn)                                                              \
-    do {                                                                                      \
-        register uint32_t r0 __asm__("r0");                                                   \
-        register uint32_t r1 __asm__("r1");                                                   \
-        register uint32_t r2 __asm__("r2");                                                   \
-        register uint32_t r3 __asm__("r3");                                                   \
-        __asm__ volatile(".arch_extension " ext "\n"                                          \
-                         "1:\tmov r0, %[f]\n\t" insn " #0\n\tsubs %[n], %[n], #1\n\tbne 1b"   \
-                         : [n] "+r"(n), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3)            \
-                         : [f] "r"((uint32_t)(fn))                                            \
-                         : "cc", "memory");                                                   \
-        last_r0 = r0;                                                                         \
-        (void)r1;                                                                             \
-        (void)r2;                                                                             \
-        (void)r3;                                                                             \
+#define CALL_LOOP(ext, insn, fn)                                                                   \
+    do {                                                                                           \
+        register uint32_t r0 __asm__("r0");                                                        \
+        register uint32_t r1 __asm__("r1");                                                        \
+        register uint32_t r2 __asm__("r2");                                                        \
+        register uint32_t r3 __asm__("r3");                                                        \
+        __asm__ volatile(".arch_extension " ext "\n"                                               \
+                         "1:\tmov r0, %[f]\n\t" insn " #0\n\tsubs %[n], %[n], #1\n\tbne 1b"        \
+                         : [n] "+r"(n), "=&r"(r0), "=&r"(r1), "=&r"(r2), "=&r"(r3)                 \
+                         : [f] "r"((uint32_t)(fn))                                                 \
+                         : "cc", "memory");                                                        \
+        last_r0 = r0;                                                                              \
+        (void)r1;                                                                                  \
+        (void)r2;                                                                                  \
+        (void)r3;                                                                                  \
     } while (0)
 
 static void loop_hvc_ping(uint32_t n)

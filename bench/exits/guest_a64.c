@@ -20,11 +20,11 @@
 #define BENCH_ARCH "armv8"
 #endif
 
-#define PL011_ILPR 0x20u  /* IrDA low-power divisor: a plain R/W register */
+#define PL011_ILPR 0x20u        /* IrDA low-power divisor: a plain R/W register */
 #define HOLE       0x20000000ul /* below RAM, no device: refused */
 #define FR_TXFF    (1u << 5)
 
-extern char bench_vectors[];       /* abort_vectors_a64.S */
+extern char bench_vectors[]; /* abort_vectors_a64.S */
 extern volatile uint64_t bench_aborts;
 
 typedef void (*loop_fn)(uint64_t n);
@@ -64,20 +64,20 @@ static void loop_empty(uint64_t n)
 static volatile uint64_t last_x0, last_val, last_val2;
 
 /* SMCCC call per iteration: x0 = function ID, result in x0-x3. */
-#define CALL_LOOP(insn, fn)                                                                   \
-    do {                                                                                      \
-        register uint64_t x0 __asm__("x0");                                                   \
-        register uint64_t x1 __asm__("x1");                                                   \
-        register uint64_t x2 __asm__("x2");                                                   \
-        register uint64_t x3 __asm__("x3");                                                   \
-        __asm__ volatile("1:\tmov x0, %[f]\n\t" insn " #0\n\tsubs %[n], %[n], #1\n\tb.ne 1b" \
-                         : [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3)            \
-                         : [f] "r"((uint64_t)(fn))                                            \
-                         : "cc", "memory");                                                   \
-        last_x0 = x0;                                                                         \
-        (void)x1;                                                                             \
-        (void)x2;                                                                             \
-        (void)x3;                                                                             \
+#define CALL_LOOP(insn, fn)                                                                        \
+    do {                                                                                           \
+        register uint64_t x0 __asm__("x0");                                                        \
+        register uint64_t x1 __asm__("x1");                                                        \
+        register uint64_t x2 __asm__("x2");                                                        \
+        register uint64_t x3 __asm__("x3");                                                        \
+        __asm__ volatile("1:\tmov x0, %[f]\n\t" insn " #0\n\tsubs %[n], %[n], #1\n\tb.ne 1b"       \
+                         : [n] "+r"(n), "=&r"(x0), "=&r"(x1), "=&r"(x2), "=&r"(x3)                 \
+                         : [f] "r"((uint64_t)(fn))                                                 \
+                         : "cc", "memory");                                                        \
+        last_x0 = x0;                                                                              \
+        (void)x1;                                                                                  \
+        (void)x2;                                                                                  \
+        (void)x3;                                                                                  \
     } while (0)
 
 static void loop_hvc_ping(uint64_t n)

@@ -51,8 +51,8 @@ void bench_header(const char *arch, uint64_t cntfrq)
     put_str(" iterations per path, empty loop subtracted\n");
 }
 
-void bench_line(const char *arch, const char *path, uint64_t ticks, uint64_t base,
-                uint64_t cntfrq, const char *note)
+void bench_line(const char *arch, const char *path, uint64_t ticks, uint64_t base, uint64_t cntfrq,
+                const char *note)
 {
     put_str("bench ");
     put_str(arch);

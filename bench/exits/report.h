@@ -23,8 +23,8 @@ void bench_header(const char *arch, uint64_t cntfrq);
 /* One line: "bench <arch> <path>: <t.ttt> ticks/iter (~<n> instructions)",
  * with base (the empty loop's ticks for as many iterations) subtracted
  * unless base is 0. ticks and base are totals over BENCH_ITERS. */
-void bench_line(const char *arch, const char *path, uint64_t ticks, uint64_t base,
-                uint64_t cntfrq, const char *note);
+void bench_line(const char *arch, const char *path, uint64_t ticks, uint64_t base, uint64_t cntfrq,
+                const char *note);
 
 /* "bench <arch> <path>: skipped (<why>)". */
 void bench_skip(const char *arch, const char *path, const char *why);
