@@ -152,3 +152,47 @@ add_test(NAME armv7_boot_refuses_svc
                  -- qemu-system-arm -M virt -cpu cortex-a15 -m 512M -nographic -nic none
                     -kernel ${ARMVISOR_BIN})
 set_tests_properties(armv7_boot_no_guest armv7_boot_refuses_svc PROPERTIES LABELS system)
+
+# VM packages (tools/loader, docs/vm-package.md): the dtb guest packaged
+# with the Linux arm protocol (an uncompressed arm kernel has no header, so
+# --protocol linux says it); armvisor must put the DTB in guest RAM and
+# pass r0 = 0, r1 = ~0, r2 = DTB. A corrupted package must be refused.
+include(${CMAKE_CURRENT_SOURCE_DIR}/loader.cmake)
+if(AV_HOST_LOADER)
+  # dtb_entry.S must come first: its .text.start is the entry at 0x40000000.
+  set(dtb_srcs ${A32_DIR}/dtb_entry.S ${A32_DIR}/start.S ${A32_DIR}/guest.c ${A32_DIR}/dtb.c)
+  add_custom_command(
+    OUTPUT ${A32_OUT}/dtb.bin
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
+    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -marm -o ${A32_OUT}/dtb.elf ${dtb_srcs} -lgcc
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${A32_OUT}/dtb.elf ${A32_OUT}/dtb.bin
+    DEPENDS ${dtb_srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
+    COMMENT "a32 guest dtb (Linux arm protocol entry)")
+  add_custom_target(guest_a32_dtb ALL DEPENDS ${A32_OUT}/dtb.bin)
+  set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
+  av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
+             --ram 64 --cmdline "console=ttyAMA0 armvisor-package-test")
+  av_corrupt(${pkg_dir}/dtb32_bad.pkg ${pkg_dir}/dtb32.pkg)
+
+  add_test(NAME armv7_package_linux_dtb
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot, DTB [0-9]+ bytes at 0x42000000"
+                   --expect "r0 is zero at entry: ok" --expect "r1 is ~0 \\(DT only\\) at entry: ok"
+                   --expect "dtb: r2 = 0x0000000042000000"
+                   --expect "r2 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
+                   --expect "dtb: bootargs \"console=ttyAMA0 armvisor-package-test\""
+                   --expect "dtb: memory 0x0000000040000000 size 0x0000000004000000"
+                   --expect "dtb: the DTB lies inside /memory: ok"
+                   --expect "dtb: root is linux,dummy-virt: ok"
+                   --expect "guest: all checks passed" --expect "armvisor: halt 0"
+                   --reject "exception in Hyp mode" --reject ": FAIL" --reject "armvisor: error"
+                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32.pkg)
+  add_test(NAME armv7_package_refused
+           COMMAND ${QEMU_CHECK} --timeout 30
+                   --expect "the guest package is refused: checksum mismatch"
+                   --expect "armvisor: halt 2"
+                   --reject "exception in Hyp mode" --reject "starting at"
+                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32_bad.pkg)
+  set_tests_properties(armv7_package_linux_dtb armv7_package_refused PROPERTIES LABELS system)
+endif()

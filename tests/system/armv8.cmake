@@ -233,3 +233,79 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
 else()
   message(STATUS "arm-none-eabi-gcc not found: no AArch32 guests on armv8")
 endif()
+
+# VM packages (tools/loader, docs/vm-package.md): the dtb guest behind an
+# arm64 Image header, packaged with the Linux arm64 protocol; armvisor must
+# find the package in the initrd, put the DTB in guest RAM and pass it in
+# x0. A corrupted package must be refused with the reason.
+include(${CMAKE_CURRENT_SOURCE_DIR}/loader.cmake)
+if(AV_HOST_LOADER)
+  set(dtb_elf ${A64_OUT}/dtb.elf)
+  set(dtb_bin ${A64_OUT}/dtb.bin)
+  set(dtb_srcs ${A64_DIR}/image_head.S ${A64_DIR}/start.S ${A64_DIR}/guest.c ${A64_DIR}/dtb.c)
+  add_custom_command(
+    OUTPUT ${dtb_bin}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
+    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} -o ${dtb_elf} ${dtb_srcs} -lgcc
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${dtb_elf} ${dtb_bin}
+    DEPENDS ${dtb_srcs} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
+    COMMENT "a64 guest dtb (arm64 Image header)")
+  add_custom_target(guest_a64_dtb ALL DEPENDS ${dtb_bin})
+
+  set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
+  av_package(${pkg_dir}/dtb64.pkg ${dtb_bin} --arch arm64 --protocol linux --name pkg64
+             --cpus 2 --cmdline "console=ttyAMA0 armvisor-package-test")
+  av_corrupt(${pkg_dir}/dtb64_bad.pkg ${pkg_dir}/dtb64.pkg)
+
+  add_test(NAME armv8_package_linux_dtb
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "vm pkg64: package: A64 kernel [0-9]+ bytes at 0x40000000, linux-arm64 boot, DTB [0-9]+ bytes at 0x44000000"
+                   --expect "2 vCPUs described; only vCPU 0 runs"
+                   --expect "x1-x3 are zero at entry: ok"
+                   --expect "dtb: x0 = 0x0000000044000000"
+                   --expect "x0 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
+                   --expect "dtb: bootargs \"console=ttyAMA0 armvisor-package-test\""
+                   --expect "dtb: memory 0x0000000040000000 size 0x0000000008000000"
+                   --expect "dtb: the DTB lies inside /memory: ok"
+                   --expect "dtb: root is linux,dummy-virt: ok"
+                   --expect "guest: all checks passed" --expect "armvisor: halt 0"
+                   --reject "EL2 exception" --reject ": FAIL" --reject "armvisor: error"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/dtb64.pkg)
+  add_test(NAME armv8_package_refused
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "the guest package is refused: checksum mismatch"
+                   --expect "armvisor: halt 2"
+                   --reject "EL2 exception" --reject "starting at"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/dtb64_bad.pkg)
+  set_tests_properties(armv8_package_linux_dtb armv8_package_refused PROPERTIES LABELS system)
+
+  # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
+  if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
+    set(dtb32_srcs ${A32_DIR}/dtb_entry.S ${A32_DIR}/start.S ${A32_DIR}/guest.c ${A32_DIR}/dtb.c)
+    add_custom_command(
+      OUTPUT ${A32_OUT}/dtb.bin
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
+      COMMAND ${ARMV8_A32_CC} ${A32_CFLAGS} -marm -o ${A32_OUT}/dtb.elf ${dtb32_srcs} -lgcc
+      COMMAND ${ARMV8_A32_OBJCOPY} -O binary ${A32_OUT}/dtb.elf ${A32_OUT}/dtb.bin
+      DEPENDS ${dtb32_srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
+              ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
+      COMMENT "a32 guest dtb (Linux arm protocol entry) for armv8")
+    add_custom_target(guest_a32_dtb ALL DEPENDS ${A32_OUT}/dtb.bin)
+    av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
+               --cmdline "armvisor-package-test a32")
+    add_test(NAME armv8_package_a32_linux_dtb
+             COMMAND ${QEMU_CHECK} --timeout 60
+                     --expect "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot"
+                     --expect "r0 is zero at entry: ok" --expect "r1 is ~0 \\(DT only\\) at entry: ok"
+                     --expect "r2 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
+                     --expect "dtb: bootargs \"armvisor-package-test a32\""
+                     --expect "guest: all checks passed" --expect "armvisor: halt 0"
+                     --reject "EL2 exception" --reject ": FAIL" --reject "armvisor: error"
+                     -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                        -initrd ${pkg_dir}/dtb32.pkg)
+    set_tests_properties(armv8_package_a32_linux_dtb PROPERTIES LABELS system)
+  endif()
+endif()

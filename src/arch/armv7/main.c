@@ -1,12 +1,15 @@
 /*
  * The ARMv7 hypervisor's C entry (from boot.S, in Hyp mode, MMU off):
  * turn on Hyp's MMU, read the DTB, set up the page pool and the Hyp
- * configuration for guests, then hand the guest image (the initrd QEMU
- * loaded) to the core's vm_launch, and power off with its exit code.
+ * configuration for guests, then hand the guest (the initrd QEMU loaded)
+ * to the core: a VM package from tools/loader (docs/vm-package.md) to
+ * vm_launch_package, anything else as a raw A32 image to vm_launch. Power
+ * off with the guest's exit code.
  */
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "core/launch.h"
+#include "core/vm_package.h"
 #include "lib/fdt.h"
 #include "lib/log.h"
 
@@ -15,6 +18,26 @@
 /* Halt statuses of the boot path (the guest's own codes pass through). */
 #define HALT_NO_DTB   1
 #define HALT_NO_GUEST 2
+
+/* The initrd is a VM package: check it all, then launch it (AArch32 only:
+ * an ARMv7 CPU has no A64). */
+static _Noreturn void launch_package(const void *blob, uint64_t len)
+{
+    struct vm_package pkg;
+    const char *why = "?";
+    if (vm_package_parse(blob, (size_t)len, &pkg, &why) != 0) {
+        log_err("the guest package is refused: %s\n", why);
+        arch_halt(HALT_NO_GUEST);
+    }
+    if (pkg.isa == VM_PKG_ISA_A64) {
+        log_err("the guest package is an A64 guest; an ARMv7 CPU runs A32/T32 only "
+                "(build it with armvisor-loader --arch arm)\n");
+        arch_halt(HALT_NO_GUEST);
+    }
+    int rc = vm_launch_package(&pkg);
+    log_info("guest '%s' finished with %d\n", pkg.name, rc);
+    arch_halt(rc);
+}
 
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
 {
@@ -58,6 +81,8 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     }
     log_info("guest image: initrd at 0x%llx, %llu bytes\n", (unsigned long long)bi.initrd_start,
              (unsigned long long)(bi.initrd_end - bi.initrd_start));
+    if (vm_package_is_package(img, bi.initrd_end - bi.initrd_start))
+        launch_package(img, bi.initrd_end - bi.initrd_start);
 
     struct guest_desc desc = {
         .name = "guest",

@@ -6,15 +6,17 @@
  *  2. Find the machine in the DTB the loader passed in x0: the console
  *     PL011, the PSCI conduit, RAM, the GIC and the CPUs, the initrd.
  *  3. Page pool, EL2 MMU and caches, EL2 controls.
- *  4. The guest is the initrd (QEMU -initrd guest.bin): vm_launch it as an
- *     A64 image (A32 with -append armvisor.guest=a32) at 0x40000000 IPA
- *     with 128 MiB of RAM (less if the host has less), then power off with
- *     its exit code.
+ *  4. The guest is the initrd (QEMU -initrd): a VM package from
+ *     tools/loader (docs/vm-package.md) is parsed and launched as it says;
+ *     anything else is a raw image: vm_launch it as A64 (A32 with -append
+ *     armvisor.guest=a32) at 0x40000000 IPA with 128 MiB of RAM (less if
+ *     the host has less). Then power off with the guest's exit code.
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
 #include "core/launch.h"
+#include "core/vm_package.h"
 #include "lib/fdt.h"
 #include "lib/log.h"
 
@@ -131,6 +133,26 @@ static void el2_fault_selftest(void)
     log_err("%s: the read did not fault\n", EL2_FAULT_TEST_ARG);
 }
 
+/* The initrd is a VM package: check it all, then launch it. RAM comes
+ * from the package; refused if the page pool cannot hold it. */
+static _Noreturn void launch_package(const void *blob, uint64_t len, uint64_t ram_avail)
+{
+    struct vm_package pkg;
+    const char *why = "?";
+    if (vm_package_parse(blob, (size_t)len, &pkg, &why) != 0) {
+        log_err("the guest package is refused: %s\n", why);
+        arch_halt(2);
+    }
+    if (pkg.ram_size > ram_avail) {
+        log_err("the package asks for %llu MiB of guest RAM; this host has %llu MiB to give\n",
+                (unsigned long long)(pkg.ram_size >> 20), (unsigned long long)(ram_avail >> 20));
+        arch_halt(2);
+    }
+    int code = vm_launch_package(&pkg);
+    log_info("guest finished with %d\n", code);
+    arch_halt(code);
+}
+
 static _Noreturn void wrong_el(uint64_t el)
 {
     log_err("entered at EL%llu, but armvisor runs at EL2 (hypervisor mode). "
@@ -203,6 +225,10 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
         ram = avail > GUEST_RAM_SLACK ? (avail - GUEST_RAM_SLACK) & ~((2ull << 20) - 1) : 0;
     log_info("guest image 0x%llx-0x%llx (%llu bytes)\n", (unsigned long long)initrd_s,
              (unsigned long long)initrd_e, (unsigned long long)(initrd_e - initrd_s));
+    const void *initrd = (const void *)(uintptr_t)initrd_s;
+    if (vm_package_is_package(initrd, initrd_e - initrd_s))
+        launch_package(initrd, initrd_e - initrd_s,
+                       avail > GUEST_RAM_SLACK ? avail - GUEST_RAM_SLACK : 0);
 
     /* The image is A64 unless the bootargs say it is AArch32 (an initrd
      * carries no header to tell). AArch32 gets the ARMv7 Linux registers:
