@@ -161,7 +161,9 @@ bool vgic_vcpu_has_pending(struct vcpu *vcpu)
     for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
         if (signalled(vgic, &vgic->cpu[vcpu->id].priv[i], i))
             return true;
-    for (unsigned i = 0; i < vgic->nspis; i++)
+    /* nspis never exceeds the array (vgic_attach clamps it); the second
+     * bound says so to the compiler, which cannot see that. */
+    for (unsigned i = 0; i < vgic->nspis && i < VGIC_MAX_SPIS; i++)
         if (vgic_spi_targets(vgic, &vgic->spi[i], vcpu->id) &&
             signalled(vgic, &vgic->spi[i], VGIC_NR_PRIVATE + i))
             return true;

@@ -102,7 +102,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
     vtimer_sync(vcpu); /* the counter may have moved since the last exit */
 
     unsigned cap = lr_count(), n = 0, id = vcpu->id;
-    struct candidate best[VGIC_MAX_LRS], c, out;
+    struct candidate best[VGIC_MAX_LRS], c = {0}, out = {0};
     bool lost_active = false;
     for (unsigned intid = 0; intid < VGIC_NR_PRIVATE + vgic->nspis; intid++) {
         const struct vgic_irq *irq = vgic_irq(vgic, id, intid);
