@@ -200,6 +200,11 @@ unsigned arch_vgic_lr_count(void);
 void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr);
 void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr);
 
+/* Host physical address and size of the virtual CPU interface (GICV) that
+ * vm_launch maps at the guest's GICC address; false when the arch has none
+ * for the guest to use directly (sim, armv7 for now). */
+bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size);
+
 /* ---- Counter and virtual timer ------------------------------------------ */
 
 /* The system counter (CNTPCT) and its frequency in Hz (CNTFRQ). */

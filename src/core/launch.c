@@ -109,6 +109,13 @@ int vm_launch(const struct guest_desc *desc)
             goto out;
         uart->irq_ctx = vgic_line(vm, -1, VGIC_SPI_UART);
         uart->irq_set = uart->irq_ctx ? vgic_line_set : NULL;
+        /* The guest's GICC_* accesses go straight to the hardware's virtual
+         * CPU interface, where the arch has one. */
+        paddr_t gicv;
+        uint64_t gicv_size;
+        if (arch_vgic_cpu_iface(&gicv, &gicv_size) &&
+            vm_map_device_passthrough(vm, VGIC_CPU_BASE, gicv, gicv_size) != 0)
+            goto out;
     }
 
     if (vcpu_start(vm, 0, &desc->boot) != 0) {

@@ -35,6 +35,9 @@
  * register map of IHI0048B table 4-1 ends at 0xFFC). */
 #define VGIC_DIST_BASE 0x08000000ull
 #define VGIC_DIST_SIZE 0x1000ull
+/* And the CPU interface the guest sees (GICC, QEMU virt; the arch maps its
+ * virtual CPU interface there: arch_vgic_cpu_iface). */
+#define VGIC_CPU_BASE 0x08010000ull
 
 /* Interrupts of the virt machine: the EL1 virtual timer PPI (INTID 27, as
  * the Arm ARM's recommended PPI map and QEMU virt use) and the PL011 on

@@ -280,6 +280,33 @@ int vm_add_device(struct vm *vm, struct mmio_dev *dev)
     return 0;
 }
 
+int vm_map_device_passthrough(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size)
+{
+    bool aligned = ((ipa | pa | size) & (PAGE_SIZE - 1)) == 0;
+    if (!vm_valid(vm) || size == 0 || !aligned || ipa + size < ipa || pa + size < pa)
+        return -1;
+    for (unsigned i = 0; i < vm->nregions; i++) {
+        if (ranges_overlap(ipa, size, vm->regions[i].ipa, vm->regions[i].size)) {
+            log_err("vm %s: device pages at 0x%llx overlap RAM\n", vm->name,
+                    (unsigned long long)ipa);
+            return -1;
+        }
+    }
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        if (mmio_bus_find(&vm->mmio, ipa + off)) {
+            log_err("vm %s: device pages at 0x%llx overlap an emulated device\n", vm->name,
+                    (unsigned long long)ipa);
+            return -1;
+        }
+    }
+    if (stage2_map(&vm->stage2, ipa, pa, size, S2_DEVICE | S2_RW) != S2_OK) {
+        log_err("vm %s: cannot map device pages 0x%llx at 0x%llx\n", vm->name,
+                (unsigned long long)pa, (unsigned long long)ipa);
+        return -1;
+    }
+    return 0;
+}
+
 int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot)
 {
     if (!vm_valid(vm) || !boot || id >= vm->nvcpus)

@@ -99,6 +99,12 @@ bool vm_copy_from_guest(struct vm *vm, void *dst, ipa_t ipa, uint64_t len);
 /* Attach an MMIO device (its range must not be RAM). */
 int vm_add_device(struct vm *vm, struct mmio_dev *dev);
 
+/* Map host device pages [pa, pa+size) at ipa in stage 2, Device and RW,
+ * for a device the guest drives directly (the GIC's virtual CPU interface).
+ * Page aligned, not over RAM or an emulated device; the pages are not the
+ * VM's to free. */
+int vm_map_device_passthrough(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size);
+
 /* Start vCPU id at boot->pc. */
 int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot);
 

@@ -49,6 +49,7 @@ a64_guest(wfi wfi.c)
 a64_guest(undef undef.c)
 a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
+a64_guest(irq irq.c)
 
 armv8_test(hello hello cortex-a57
            --expect "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -81,9 +82,24 @@ armv8_test(dabt dabt cortex-a57
            --expect "load FAR: ok"
            --expect "guest: data abort at 0x[0-9a-f]+ ESR_EL1=0x0000000096000050 FAR_EL1=0x0000000020000004"
            --expect "store FAR: ok" --expect "load past RAM refused: ok"
-           --expect "store to the GIC distributor refused: ok"
+           --expect "store to the host's GICH refused: ok"
+           --expect "GICD_TYPER reads 1 CPU, 128 IDs: ok"
            --expect "still running after the aborts"
            --expect "refused: no-device=4")
+# The virtual timer's PPI 27 through the vGIC (gic.c): four rounds of WFI,
+# IRQ, GICC_IAR = 27, EOI, then two spinning (the IRQ exits the guest).
+armv8_test(irq irq cortex-a57
+           --expect "GICv2: .*list registers. vGIC on"
+           --expect "GICC_PMR reads back: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "nothing pending afterwards: GICC_IAR spurious: ok"
+           --expect "guest: all checks passed" --expect "exits wfi=4 .*irq=[1-9]")
+armv8_test(irq_max irq max
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "guest: all checks passed")
 armv8_test(wfi wfi cortex-a57
            --expect "guest: wfi returned" --expect "guest: wfe returned"
            --expect "exits.* wfi=3")

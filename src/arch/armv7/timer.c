@@ -65,6 +65,14 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     (void)lr;
 }
 
+/* No virtual CPU interface for the guest to use either. */
+bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)
+{
+    (void)pa;
+    (void)size;
+    return false;
+}
+
 /*
  * Idle: the hypervisor runs with interrupts masked and, without a GIC
  * driver and vGIC, nothing could ever wake a physical WFI here; so an idle

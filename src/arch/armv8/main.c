@@ -66,9 +66,8 @@ static void report_gic_and_cpus(void)
         uint64_t dist, cpuif = 0;
         if (n >= 0 && fdt_reg(&fdt, n, 0, &dist, NULL) == 0) {
             (void)fdt_reg(&fdt, n, 1, &cpuif, NULL);
-            log_info("GIC %s: distributor 0x%llx, %s 0x%llx (not driven yet: no vGIC)\n", gics[i],
-                     (unsigned long long)dist, i == 0 ? "redistributors" : "CPU interface",
-                     (unsigned long long)cpuif);
+            log_info("GIC %s: distributor 0x%llx, %s 0x%llx\n", gics[i], (unsigned long long)dist,
+                     i == 0 ? "redistributors" : "CPU interface", (unsigned long long)cpuif);
             break;
         }
     }
@@ -203,6 +202,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     if (armv8_mmu_init() != 0)
         arch_halt(2);
     armv8_el2_init();
+    armv8_gic_init(&fdt);
     struct stage2_format s2;
     if (arch_stage2_format(0, &s2))
         log_info("stage 2: %u-bit IPA, start level %u, %u concatenated table(s)\n", s2.ipa_bits,

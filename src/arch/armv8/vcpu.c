@@ -296,8 +296,10 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     struct arch_vcpu *a = ctx(vcpu);
     for (;;) {
         load_context(a);
+        armv8_gic_enter(a);
         fp_trap_on(fp_owner != a);
         int kind = armv8_guest_enter(&a->g);
+        armv8_gic_exit(a);
         uint32_t esr = (uint32_t)read_sysreg(esr_el2);
         uint64_t far = read_sysreg(far_el2);
         uint64_t hpfar = read_sysreg(hpfar_el2);
@@ -320,7 +322,8 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             exit->kind = ARCH_EXIT_SERROR;
             exit->syndrome = esr;
             return;
-        default: /* IRQ, FIQ: the interrupt stays pending at the GIC */
+        default: /* IRQ, FIQ: acknowledged here (gic.c) */
+            armv8_gic_irq();
             exit->kind = ARCH_EXIT_IRQ;
             return;
         }
@@ -465,34 +468,4 @@ void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
     a->cntvoff = t->voff;
     if (hw_loaded == a)
         hw_loaded = NULL; /* reload on the next run or AT */
-}
-
-void arch_cpu_idle(void)
-{
-    /* No GIC driver yet, so nothing would wake a WFI: WFE instead, which
-     * the event stream (CNTHCTL_EL2.EVNTEN, stage2_hw.c) ends within about
-     * a millisecond on hardware, and which QEMU treats as a yield. */
-    dsb_sy();
-    __asm__ volatile("wfe" ::: "memory");
-}
-
-/* ---- Virtual GIC: not yet on armv8 ---------------------------------------------- */
-
-unsigned arch_vgic_lr_count(void)
-{
-    return 0; /* no GICv2 GICH / GICv3 ICH_* programming yet */
-}
-
-void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr)
-{
-    (void)vcpu;
-    (void)i;
-    *lr = (struct vgic_lr){0}; /* there are no list registers to read */
-}
-
-void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
-{
-    (void)vcpu;
-    (void)i;
-    (void)lr; /* no list registers: nothing can be written */
 }

@@ -127,3 +127,9 @@ void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr)
     check("expected vector", 0);
     guest_exit_ok();
 }
+
+/* An IRQ in a guest that did not ask for one (irq.c has its own). */
+__attribute__((weak)) void guest_irq(void)
+{
+    guest_bad_vector(5, 0, 0);
+}

@@ -68,4 +68,7 @@ extern uint64_t boot_x0;
 
 int main(void);
 
+/* The IRQ vector's handler (start.S); guests that take IRQs define it. */
+void guest_irq(void);
+
 #endif

@@ -81,6 +81,42 @@ sync_current:
     add     sp, sp, #272
     eret
 
+/* IRQ: save the caller-saved registers and ELR/SPSR, call guest_irq() in
+ * C (guest.c's default reports an unexpected vector), resume. */
+irq_current:
+    sub     sp, sp, #192
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x29, [sp, #144]
+    mrs     x0, elr_el1
+    mrs     x1, spsr_el1
+    stp     x30, x0, [sp, #160]
+    str     x1, [sp, #176]
+    bl      guest_irq
+    ldr     x1, [sp, #176]
+    ldp     x30, x0, [sp, #160]
+    msr     elr_el1, x0
+    msr     spsr_el1, x1
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x29, [sp, #144]
+    add     sp, sp, #192
+    eret
+
 .macro bad_slot n
     .balign 0x80
     mov     x0, #\n
@@ -99,7 +135,8 @@ guest_vectors:
     bad_slot 3
     .balign 0x80        /* current EL, SP_EL1, synchronous */
     b       sync_current
-    bad_slot 5
+    .balign 0x80        /* current EL, SP_EL1, IRQ */
+    b       irq_current
     bad_slot 6
     bad_slot 7
     bad_slot 8
