@@ -7,6 +7,8 @@
  *   - EL1/EL0 system registers (struct armv8_el1_regs), the virtual timer,
  *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, every entry/exit, so
  *     the copy in memory is always the truth between runs;
+ *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): gic.c, around
+ *     every run (armv8_gic_enter/exit);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
  *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
  *     registers are not loaded, and the trap is handled here (save the
