@@ -298,11 +298,19 @@ bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)
     return true;
 }
 
+/* The live virtual timer will fire (enabled, not masked): a WFI has a
+ * wake-up to wait for. */
+static bool vtimer_live_armed(void)
+{
+    uint64_t ctl = read_sysreg(cntv_ctl_el0);
+    return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK);
+}
+
 void arch_cpu_idle(void)
 {
     if (gic.ready) {
         release_quiet();
-        if (!gic.held) {
+        if (!gic.held && vtimer_live_armed()) {
             /* A real wait: the live virtual timer (PPI 27) or any other
              * physical interrupt wakes it even with PSTATE.I masked (Arm ARM
              * D1.16.2), and is acknowledged here. */
@@ -312,8 +320,10 @@ void arch_cpu_idle(void)
             return;
         }
     }
-    /* No GIC, or the timer interrupt is held for a guest that has not
-     * EOIed it and cannot wake us: WFE, which the event stream
+    /* No GIC; or the timer interrupt is held for a guest that has not
+     * EOIed it, or not armed, so nothing we enabled could end a WFI (the
+     * core idles for device interrupts too, and no physical device
+     * interrupt is routed to us yet): WFE, which the event stream
      * (CNTHCTL_EL2.EVNTEN, stage2_hw.c) ends within about a millisecond on
      * hardware, and which QEMU treats as a yield. */
     dsb_sy();
