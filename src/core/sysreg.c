@@ -1,11 +1,15 @@
-/* Trapped system-register accesses: refused until one is emulated. */
+/* Trapped system-register accesses: the PMU registers are answered RAZ/WI
+ * (a PMU with no counters, see vpmu.c); every other one is refused. */
 #include "core/sysreg.h"
 
+#include "core/vpmu.h"
 #include "lib/log.h"
 
 enum run_result sysreg_handle(struct vcpu *vcpu, const struct exit_info *info)
 {
     const struct exit_sysreg *s = &info->u.sysreg;
+    if (vpmu_access(vcpu, info))
+        return RUN_CONTINUE;
     /* Name the register in the A64 (op0, op1, CRn, CRm, op2) or AArch32
      * (coproc, opc1, CRn, CRm, opc2) form before the generic refusal line;
      * the refusal count doubles as this log's rate limit. */

@@ -1,8 +1,9 @@
 /*
- * Trapped system-register / coprocessor accesses (EXIT_SYSREG). Nothing is
- * emulated yet: every trapped access is refused with an UNDEF, counted as
- * REFUSE_SYSREG and logged with its encoding, so the register a guest needs
- * is named in the log.
+ * Trapped system-register / coprocessor accesses (EXIT_SYSREG). The PMU
+ * registers are read-as-zero / write-ignored (vpmu.c: every VM has a PMU
+ * with no counters). Every other trapped access is refused with an UNDEF,
+ * counted as REFUSE_SYSREG and logged with its encoding, so the register a
+ * guest needs is named in the log.
  */
 #ifndef CORE_SYSREG_H
 #define CORE_SYSREG_H

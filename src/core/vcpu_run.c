@@ -287,6 +287,8 @@ void vm_print_stats(const struct vm *vm)
                   (unsigned long long)s->mmio_writes);
         if (s->cond_failed)
             av_printf("; cond-failed=%llu", (unsigned long long)s->cond_failed);
+        if (s->pmu_raz_wi)
+            av_printf("; pmu raz/wi=%llu", (unsigned long long)s->pmu_raz_wi);
         bool any = false;
         for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
             if (!s->refused[r])

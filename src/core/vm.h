@@ -45,6 +45,7 @@ struct vcpu_stats {
     uint64_t mmio_reads, mmio_writes;
     uint64_t cond_failed; /* AArch32 traps that failed their condition:
                              skipped, not emulated (vcpu_run.c) */
+    uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
 };
 
 enum vcpu_state {

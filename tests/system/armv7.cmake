@@ -87,10 +87,13 @@ armv7_test(undef undef
            --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(arm\\)"
            --expect "c15 read refused with undef: ok" --expect "c15 write refused with undef: ok"
            --expect "ACTLR write refused with undef: ok"
-           --expect "PMCR read refused with undef: ok" --expect "DBGDSCR read refused with undef: ok")
+           --expect "PMCR reads as zero \\(N = 0\\): ok" --expect "PMU writes ignored: ok"
+           --expect "PMCCNTR reads as zero: ok"
+           --expect "DBGDSCR read refused with undef: ok" --expect "pmu raz/wi=5")
 armv7_test(undef_t32 undef_t32
            --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(thumb\\)"
-           --expect "c15 read refused with undef: ok" --expect "ACTLR write refused with undef: ok")
+           --expect "c15 read refused with undef: ok" --expect "ACTLR write refused with undef: ok"
+           --expect "PMCR reads as zero \\(N = 0\\): ok" --expect "PMU writes ignored: ok")
 armv7_test(mmio_ldst_a32 mmio_ldst_a32
            --expect "mmio_ldst: A32" --expect "strd/ldrd round trip: ok"
            --expect "post-indexed strb" --expect "post-indexed strb writeback: ok")
@@ -130,7 +133,8 @@ foreach(cpu cortex-a7 max)
   armv7_test(context_vfp_${tag} vfp --expect "d0-d31 preserved across exits: ok")
   armv7_test(mmio_guest_mmu_t32_${tag} mmu_t32
              --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
-  armv7_test(undef_${tag} undef --expect "PMCR read refused with undef: ok")
+  armv7_test(undef_${tag} undef --expect "PMCR reads as zero \\(N = 0\\): ok"
+             --expect "DBGDSCR read refused with undef: ok")
 endforeach()
 unset(ARMV7_CPU)
 

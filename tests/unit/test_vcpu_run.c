@@ -1,7 +1,7 @@
 /*
  * The vCPU run loop and its exit handlers on sim guests: WFI/WFE completed
  * past the instruction, trapped system registers and instruction aborts
- * refused with the matching exception, physical-IRQ exits, refusal logs
+ * refused with the matching exception (PMU registers RAZ/WI), physical-IRQ exits, refusal logs
  * rate-limited, statistics printed by reason name; AArch32 traps that fail
  * their condition check stepped over without effect.
  */
@@ -139,6 +139,92 @@ static void test_sysreg_refused_a32(void **state)
     assert_int_equal(F.res.st[0], SIM_UNDEF);
     assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 1);
     assert_non_null(strstr(sim_console_text(), "MCR p15, 0, r2, c1, c0, 0"));
+}
+
+/* Every VM has a PMU with no counters (core/vpmu.c): PMU registers read as
+ * zero and ignore writes; the instruction completes. */
+static void guest_pmu_a64(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    g_set_reg(g, 1, 0x1234);
+    r->st[0] = g_sysreg(g, 3, 3, 9, 12, 0, 1, true); /* MRS x1, PMCR_EL0 */
+    r->v[0] = g_reg(g, 1);
+    uint64_t pc = g_pc(g);
+    r->st[1] = g_sysreg(g, 3, 3, 9, 14, 0, 31, false); /* MSR PMUSERENR_EL0, xzr */
+    r->exc[1] = g->last_exception;
+    r->v[1] = g_pc(g) - pc;
+    g_set_reg(g, 2, 0x55);
+    r->st[2] = g_sysreg(g, 3, 3, 14, 15, 7, 2, true); /* MRS x2, PMCCFILTR_EL0 */
+    r->v[2] = g_reg(g, 2);
+    g_set_reg(g, 3, 0x66);
+    r->st[3] = g_sysreg(g, 3, 0, 9, 14, 1, 3, true); /* MRS x3, PMINTENSET_EL1 */
+    r->v[3] = g_reg(g, 3);
+    /* Not PMU: PMCR's unallocated neighbour S3_3_C9_C14_1 and SCTLR_EL1. */
+    g_set_reg(g, 4, 0x77);
+    r->st[4] = g_sysreg(g, 3, 3, 9, 14, 1, 4, true);
+    r->exc[4] = g->last_exception;
+    r->v[4] = g_reg(g, 4);
+    r->st[5] = g_sysreg(g, 3, 0, 1, 0, 0, 4, true);
+    r->exc[5] = g->last_exception;
+}
+
+static void test_pmu_raz_wi_a64(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_pmu_a64);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.v[0], 0); /* PMCR_EL0 = 0: N = 0 */
+    assert_int_equal(F.res.st[1], SIM_OK);
+    assert_int_equal(F.res.v[1], 4); /* PC stepped past the MSR */
+    assert_int_equal(F.res.st[2], SIM_OK);
+    assert_int_equal(F.res.v[2], 0);
+    assert_int_equal(F.res.st[3], SIM_OK);
+    assert_int_equal(F.res.v[3], 0);
+    assert_int_equal(F.res.st[4], SIM_UNDEF);
+    assert_int_equal(F.res.exc[4].type, SIM_EXC_UNDEF);
+    assert_int_equal(F.res.v[4], 0x77);
+    assert_int_equal(F.res.st[5], SIM_UNDEF);
+    assert_int_equal(F.res.exc[5].type, SIM_EXC_UNDEF);
+    assert_int_equal(F.vcpu->stats.pmu_raz_wi, 4);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 2);
+    assert_int_equal(F.vcpu->stats.exits[EXIT_SYSREG], 6);
+    vm_print_stats(F.vm);
+    assert_non_null(strstr(sim_console_text(), "pmu raz/wi=4"));
+}
+
+static void guest_pmu_a32(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    g_set_reg(g, 2, 0xabcd);
+    r->st[0] = g_mcr(g, 15, 0, 9, 12, 0, 2, true); /* MRC p15, 0, r2, c9, c12, 0 (PMCR) */
+    r->v[0] = g_reg(g, 2);
+    uint64_t pc = g_pc(g);
+    r->st[1] = g_mcr(g, 15, 0, 9, 14, 0, 3, false); /* MCR PMUSERENR */
+    r->v[1] = g_pc(g) - pc;
+    g_set_reg(g, 4, 0x99);
+    r->st[2] = g_mcr(g, 15, 0, 14, 8, 3, 4, true); /* MRC PMEVCNTR3 */
+    r->v[2] = g_reg(g, 4);
+    /* Not PMU: ACTLR (c1, c0, 1), and a PMU encoding with opc1 1. */
+    r->st[3] = g_mcr(g, 15, 0, 1, 0, 1, 5, true);
+    r->st[4] = g_mcr(g, 15, 1, 9, 12, 0, 5, true);
+}
+
+static void test_pmu_raz_wi_a32(void **state)
+{
+    (void)state;
+    build(SIM_ARMV7, ISA_A32, guest_pmu_a32);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.st[0], SIM_OK);
+    assert_int_equal(F.res.v[0], 0);
+    assert_int_equal(F.res.st[1], SIM_OK);
+    assert_int_equal(F.res.v[1], 4);
+    assert_int_equal(F.res.st[2], SIM_OK);
+    assert_int_equal(F.res.v[2], 0);
+    assert_int_equal(F.res.st[3], SIM_UNDEF);
+    assert_int_equal(F.res.st[4], SIM_UNDEF);
+    assert_int_equal(F.vcpu->stats.pmu_raz_wi, 3);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 2);
 }
 
 static void guest_jumps_off_ram(struct sim_guest *g)
@@ -377,6 +463,8 @@ int main(void)
         cmocka_unit_test_teardown(test_wfi_t32_is_16bit, teardown),
         cmocka_unit_test_teardown(test_sysreg_refused_a64, teardown),
         cmocka_unit_test_teardown(test_sysreg_refused_a32, teardown),
+        cmocka_unit_test_teardown(test_pmu_raz_wi_a64, teardown),
+        cmocka_unit_test_teardown(test_pmu_raz_wi_a32, teardown),
         cmocka_unit_test_teardown(test_iabt_refused, teardown),
         cmocka_unit_test_teardown(test_irq_exit_resumes, teardown),
         cmocka_unit_test_teardown(test_refusal_log_rate_limited, teardown),

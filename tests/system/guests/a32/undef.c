@@ -1,7 +1,8 @@
 /* cp14/cp15 accesses armvisor traps and refuses: an IMPLEMENTATION DEFINED
- * c15 register (HSTR.T15), ACTLR (HCR.TAC), the PMU's PMCR (HDCR.TPMCR) and
- * a debug register (HDCR.TDA). The guest must get an Undefined Instruction
- * exception for each and go on. */
+ * c15 register (HSTR.T15), ACTLR (HCR.TAC) and a debug register (HDCR.TDA).
+ * The guest must get an Undefined Instruction exception for each and go on.
+ * The PMU is trapped too (HDCR.TPM/TPMCR) but answered: a PMU with no
+ * counters whose registers read as zero and ignore writes (core/vpmu.c). */
 #include "guest.h"
 
 int main(void)
@@ -20,8 +21,24 @@ int main(void)
     check("ACTLR write refused with undef", undef_count == before + 1);
 
     before = undef_count;
-    __asm__ volatile("mrc p15, 0, %0, c9, c12, 0" : "=r"(v)); /* PMCR (HDCR.TPMCR) */
-    check("PMCR read refused with undef", undef_count == before + 1);
+    v = 0x5a;
+    __asm__ volatile("mrc p15, 0, %0, c9, c12, 0" : "+r"(v)); /* PMCR (HDCR.TPMCR) */
+    check("PMCR reads as zero (N = 0)", undef_count == before && v == 0);
+
+    before = undef_count;
+    uint32_t en = 1u << 31; /* PMCNTENSET.C: enable the cycle counter, ignored */
+    __asm__ volatile("mcr p15, 0, %0, c9, c14, 0" ::"r"(0u)); /* PMUSERENR */
+    __asm__ volatile("mcr p15, 0, %0, c9, c12, 1" ::"r"(en)); /* PMCNTENSET */
+    v = 0x5a;
+    __asm__ volatile("mrc p15, 0, %0, c9, c12, 1" : "+r"(v)); /* PMCNTENSET */
+    check("PMU writes ignored", undef_count == before && v == 0);
+
+    /* PMCCNTR, the 32-bit MRC form: the 64-bit MRRC p15, 0, c9 exists only
+     * with ARMv8's PMUv3 and is UNDEFINED on an ARMv7 CPU, before any trap. */
+    before = undef_count;
+    v = 0x5a;
+    __asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "+r"(v));
+    check("PMCCNTR reads as zero", undef_count == before && v == 0);
 
     before = undef_count;
     __asm__ volatile("mrc p14, 0, %0, c0, c1, 0" : "=r"(v)); /* DBGDSCRint (HDCR.TDA) */
