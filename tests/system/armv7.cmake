@@ -63,6 +63,8 @@ a32_guest(vfp arm vfp.c)
 a32_guest(mmu arm mmu.c)
 a32_guest(timer arm timer.c)
 a32_guest(mmu_t32 thumb mmu.c)
+a32_guest(irq arm irq.c)
+a32_guest(irq_t32 thumb irq.c)
 
 armv7_test(hello hello
            --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
@@ -79,7 +81,25 @@ armv7_test(dabt dabt
            --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000808 DFAR=0x20000004"
            --expect "store DFAR: ok"
            --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000210 DFAR=0x20000008"
-           --expect "LPAE-format DFAR: ok" --expect "still running after the aborts")
+           --expect "LPAE-format DFAR: ok"
+           --expect "store to the host's GICH refused: ok"
+           --expect "GICD_TYPER reads 1 CPU, 128 IDs: ok"
+           --expect "still running after the aborts")
+# The virtual timer's PPI 27 through the vGIC (gic.c): four rounds of WFI,
+# IRQ, GICC_IAR = 27, EOI, then two spinning (the IRQ exits the guest).
+armv7_test(irq irq
+           --expect "GICv2: .*list registers. vGIC on"
+           --expect "GICC_PMR reads back: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "nothing pending afterwards: GICC_IAR spurious: ok"
+           --expect "guest: all checks passed" --expect "exits wfi=4 .*irq=[1-9]")
+armv7_test(irq_t32 irq_t32
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+           --expect "guest: all checks passed")
 armv7_test(wfi wfi
            --expect "guest: wfi returned" --expect "guest: wfe returned"
            --expect "exits.* wfi=3")
@@ -133,6 +153,9 @@ foreach(cpu cortex-a7 max)
   armv7_test(context_vfp_${tag} vfp --expect "d0-d31 preserved across exits: ok")
   armv7_test(mmio_guest_mmu_t32_${tag} mmu_t32
              --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+  armv7_test(irq_${tag} irq --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+             --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+             --expect "guest: all checks passed")
   armv7_test(undef_${tag} undef --expect "PMCR reads as zero \\(N = 0\\): ok"
              --expect "DBGDSCR read refused with undef: ok")
 endforeach()

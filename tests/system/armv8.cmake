@@ -234,12 +234,20 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest_v8(mmio_ldst_t32 thumb mmio_ldst.c)
   a32_guest_v8(dabt arm dabt.c)
   a32_guest_v8(undef arm undef.c)
+  a32_guest_v8(irq arm irq.c)
 
   armv8_a32_test(hello hello --expect "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 --expect "guest runs in SVC: ok")
   armv8_a32_test(hvc hvc --expect "hvc ping: ok" --expect "hvc psci version: ok"
                  --expect "smc psci version: ok" --expect "hvc unknown id: ok")
   armv8_a32_test(wfi wfi --expect "guest: wfi returned" --expect "exits.* wfi=3")
+  # The virtual timer's PPI 27 through the vGIC into an AArch32 EL1: the
+  # IRQ exception is the hardware's (GICV), not an injected one.
+  armv8_a32_test(irq irq --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+                 --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+                 --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
+                 --expect "nothing pending afterwards: GICC_IAR spurious: ok"
+                 --expect "guest: all checks passed")
   armv8_a32_test(mmio_ldst_a32 mmio_ldst_a32 --expect "strd/ldrd round trip: ok"
                  --expect "post-indexed strb writeback: ok")
   armv8_a32_test(mmio_ldst_t32 mmio_ldst_t32 --expect "strd/ldrd round trip: ok"

@@ -15,6 +15,10 @@ struct armv7_boot_info {
     uint64_t initrd_start, initrd_end;
     bool psci_smc;      /* /psci method = "smc": we can power off */
     uint64_t uart_base; /* /chosen stdout-path PL011, 0 if none */
+    /* The GICv2 node's four ranges: GICD, GICC, GICH, GICV (gic_ranges =
+     * how many the DTB gives; the vGIC needs all four). */
+    unsigned gic_ranges;
+    uint64_t gicd, gicc, gich, gicv, gicv_size;
 };
 
 /* Read the DTB at PA dtb, of which at most avail bytes may be read.
@@ -36,6 +40,15 @@ void armv7_set_psci_smc(bool smc);
 
 /* Per-CPU Hyp configuration for running guests (vcpu.c). */
 void armv7_cpu_init(void);
+
+/* gic.c: the physical GICv2 and its virtual interface. init sets it up
+ * from what the DTB gave; enter/exit load and save a vCPU's GICH state
+ * around a run; irq acknowledges a physical interrupt taken to Hyp. */
+struct arch_vcpu;
+void armv7_gic_init(const struct armv7_boot_info *bi);
+void armv7_gic_enter(struct arch_vcpu *a);
+void armv7_gic_exit(struct arch_vcpu *a);
+void armv7_gic_irq(void);
 
 /* The C entry from boot.S, and the report of an exception taken in Hyp. */
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine);

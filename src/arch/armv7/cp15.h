@@ -153,11 +153,13 @@
 #define LPAE_L1_SHIFT    30 /* one level-1 entry maps 1 GiB */
 
 /* ---- CNTHCTL (B4.1.26), CNTV_CTL (B4.1.29) --------------------------------- */
-#define CNTHCTL_PL1PCTEN (1u << 0) /* PL1/PL0 may read CNTPCT */
-#define CNTHCTL_PL1PCEN  (1u << 1) /* PL1/PL0 may use the physical timer */
-#define CNT_CTL_ENABLE   (1u << 0)
-#define CNT_CTL_IMASK    (1u << 1)
-#define CNT_CTL_ISTATUS  (1u << 2)
+#define CNTHCTL_PL1PCTEN    (1u << 0) /* PL1/PL0 may read CNTPCT */
+#define CNTHCTL_PL1PCEN     (1u << 1) /* PL1/PL0 may use the physical timer */
+#define CNTHCTL_EVNTEN      (1u << 2) /* event stream on */
+#define CNTHCTL_EVNTI_SHIFT 4
+#define CNT_CTL_ENABLE      (1u << 0)
+#define CNT_CTL_IMASK       (1u << 1)
+#define CNT_CTL_ISTATUS     (1u << 2)
 
 /* ---- PAR (B4.1.113) -------------------------------------------------------- */
 #define PAR_F    (1u << 0)  /* the translation aborted */

@@ -1,7 +1,7 @@
 /*
  * What the ARMv7 port needs from the boot DTB, read with the shared FDT
  * reader (lib/fdt.h): the RAM bank holding the image, the initrd (our
- * guest image), the PSCI conduit and the console UART.
+ * guest image), the PSCI conduit, the console UART and the GIC.
  */
 #include <string.h>
 
@@ -19,6 +19,27 @@ static void find_uart(const struct fdt *fdt, struct armv7_boot_info *bi)
     uint64_t base, size;
     if (node >= 0 && fdt_reg(fdt, node, 0, &base, &size) == 0)
         bi->uart_base = base;
+}
+
+/* The GICv2 (QEMU virt with virtualization=on: "arm,cortex-a15-gic" with
+ * GICD, GICC, GICH and GICV ranges; IHI0048B). */
+static void find_gic(const struct fdt *fdt, struct armv7_boot_info *bi)
+{
+    static const char *const compat[] = {"arm,cortex-a15-gic", "arm,gic-400"};
+    int n = -1;
+    for (unsigned i = 0; i < sizeof(compat) / sizeof(compat[0]) && n < 0; i++)
+        n = fdt_node_by_compatible(fdt, -1, compat[i]);
+    if (n < 0)
+        return;
+    uint64_t *base[] = {&bi->gicd, &bi->gicc, &bi->gich, &bi->gicv};
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t size;
+        if (fdt_reg(fdt, n, i, base[i], &size) != 0)
+            return;
+        bi->gic_ranges = i + 1;
+        if (i == 3)
+            bi->gicv_size = size;
+    }
 }
 
 int armv7_dtb_read(uint32_t dtb, uint64_t avail, struct armv7_boot_info *bi)
@@ -61,5 +82,6 @@ int armv7_dtb_read(uint32_t dtb, uint64_t avail, struct armv7_boot_info *bi)
     bi->psci_smc = method && strcmp(method, "smc") == 0;
 
     find_uart(&fdt, bi);
+    find_gic(&fdt, bi);
     return 0;
 }

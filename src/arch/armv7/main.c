@@ -68,6 +68,7 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     if (bi.initrd)
         armv7_mem_reserve(bi.initrd_start, bi.initrd_end - bi.initrd_start);
     armv7_cpu_init();
+    armv7_gic_init(&bi);
 
     if (!bi.initrd) {
         log_err("no guest image: pass one as the initrd (QEMU: -initrd guest.bin)\n");

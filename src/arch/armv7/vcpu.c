@@ -5,8 +5,9 @@
  * one slot per struct vcpu (the core's vCPUs come from a static pool too,
  * so the slot of a vCPU object is reused when its VM is recreated).
  * arch_vcpu_run restores the guest's cp15 and VFP state, installs HCR and
- * VTTBR, and enters the guest through vectors.S; on the way out it saves
- * them back and fills struct arch_exit from HSR, HDFAR/HIFAR and HPFAR.
+ * VTTBR and the vCPU's GICH state (gic.c), and enters the guest through
+ * vectors.S; on the way out it saves them back and fills struct arch_exit
+ * from HSR, HDFAR/HIFAR and HPFAR.
  */
 #include <string.h>
 
@@ -49,8 +50,10 @@ void armv7_cpu_init(void)
     cp_write32(HSTR, HSTR_GUEST);
     cp_write32(HDCR, (cp_read32(HDCR) & HDCR_HPMN_MASK) | HDCR_GUEST_TRAPS);
     /* The guest may read the physical counter (CNTPCT, B8.1.2); the
-     * physical timer stays ours: its registers trap and are refused. */
-    cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN);
+     * physical timer stays ours: its registers trap and are refused. The
+     * event stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5 MHz) bounds a
+     * WFE in arch_cpu_idle on hardware. */
+    cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN | CNTHCTL_EVNTEN | (15u << CNTHCTL_EVNTI_SHIFT));
     cp_write64(CNTVOFF, 0);
     cp_write32(VPIDR, cp_read32(MIDR));
     isb();
@@ -133,16 +136,19 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     armv7_vfp_restore(&c->vfp);
     cp_write32(HCR, c->hcr);
     cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    armv7_gic_enter(c);
     isb();
 
     int kind = armv7_guest_enter(&c->gprs);
 
+    armv7_gic_exit(c);
     armv7_vfp_save(&c->vfp);
     armv7_cp15_save(&c->cp15);
 
     memset(exit, 0, sizeof(*exit));
     exit->fmt = SYNDROME_V7_HSR;
-    if (kind == GUEST_EXIT_IRQ) {
+    if (kind == GUEST_EXIT_IRQ) { /* acknowledged here (gic.c) */
+        armv7_gic_irq();
         exit->kind = ARCH_EXIT_IRQ;
         c->last_hsr = 0;
         return;

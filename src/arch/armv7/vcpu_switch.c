@@ -38,9 +38,10 @@ void armv7_cp15_save(struct armv7_cp15 *c)
     c->cntkctl = cp_read32(CNTKCTL);
     c->cntv_ctl = cp_read32(CNTV_CTL);
     c->cntv_cval = cp_read64(CNTV_CVAL);
-    /* Keep the virtual timer from firing into the hypervisor. */
-    cp_write32(CNTV_CTL, 0);
-    isb();
+    /* The guest's virtual timer stays live in the CPU after an exit: its
+     * PPI 27 is what wakes the hypervisor's WFI (gic.c, arch_cpu_idle) and
+     * is held active there until the guest EOIs. The next vCPU's restore
+     * replaces it. */
 }
 
 void armv7_cp15_restore(const struct armv7_cp15 *c)

@@ -1,9 +1,14 @@
-/* Loads and stores to an IPA nothing backs: armvisor must refuse them with
- * a synchronous external abort injected into the guest (DFSR/DFAR set, the
- * guest's VBAR handler runs) and keep running. */
+/* Loads and stores to an IPA nothing backs (a hole, the host's GIC
+ * hypervisor interface GICH, which the VM must never get): armvisor must
+ * refuse them with a synchronous external abort injected into the guest
+ * (DFSR/DFAR set, the guest's VBAR handler runs) and keep running. The
+ * distributor address is the VM's emulated GICD and must answer. */
 #include "guest.h"
 
-#define HOLE 0x20000000u /* below RAM, no device */
+#define HOLE       0x20000000u /* below RAM, no device */
+#define GICD       0x08000000u /* the VM's (emulated) GIC distributor */
+#define GICH       0x08030000u /* QEMU virt's GICH: the host's, not the VM's */
+#define GICD_TYPER 0x004u
 
 /* Short-descriptor DFSR (TTBCR.EAE = 0, the reset value): FS 0b01000 is a
  * synchronous external abort; bit 11 WnR. */
@@ -41,6 +46,18 @@ int main(void)
           (last_dfsr & (DFSR_LPAE | DFSR_STATUS_MASK | DFSR_WNR)) ==
               (DFSR_LPAE | DFSR_LD_EXT_SYNC));
     check("LPAE-format DFAR", last_dfar == HOLE + 8);
+
+    /* The host's GIC virtual interface control: no device in this VM. */
+    volatile uint32_t *gich = (volatile uint32_t *)GICH;
+    gich[0] = 1;
+    check("store to the host's GICH refused", dabt_count == 4 && last_dfar == GICH);
+
+    /* The distributor at QEMU virt's address is the VM's own (emulated):
+     * GICD_TYPER says one CPU interface (CPUNumber 0) and 128 interrupt
+     * IDs (ITLinesNumber 3), and reading it is no abort. */
+    uint32_t typer = *(volatile uint32_t *)(GICD + GICD_TYPER);
+    check("GICD_TYPER reads 1 CPU, 128 IDs",
+          dabt_count == 4 && (typer & 0x1f) == 3 && ((typer >> 5) & 7) == 0);
 
     put_str("guest: still running after the aborts\n");
     return 0;

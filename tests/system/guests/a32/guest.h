@@ -46,6 +46,9 @@ void guest_exit_ok(void);
 extern volatile int pabt_return_to_caller;
 extern volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
 
+/* The IRQ vector's handler (start.S); guests that take IRQs define it. */
+void guest_irq(void);
+
 /* Thumb code and the test programs' main. */
 int main(void);
 

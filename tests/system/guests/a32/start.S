@@ -7,7 +7,9 @@
  * vectors below, and calls main() (ARM or Thumb code: BL interworks). The
  * UND and ABT vectors call C handlers (guest_undef / guest_dabt /
  * guest_pabt) that print what the guest saw and return the address to
- * resume at, so a test goes on after an exception armvisor injected.
+ * resume at, so a test goes on after an exception armvisor injected. The
+ * IRQ vector calls guest_irq (guest.c's default reports an unexpected
+ * vector; irq.c has its own).
  */
     .syntax unified
     .arm
@@ -20,6 +22,8 @@ _start:
     ldr     sp, =stack_und_top
     cps     #0x17                   @ ABT
     ldr     sp, =stack_abt_top
+    cps     #0x12                   @ IRQ
+    ldr     sp, =stack_irq_top
     cps     #0x13                   @ SVC
     ldr     sp, =stack_svc_top
     isb
@@ -35,7 +39,7 @@ vectors:
     b       pabt_entry
     b       dabt_entry
     b       bad_vector              @ not used
-    b       bad_vector              @ IRQ
+    b       irq_entry
     b       bad_vector              @ FIQ
 
 /* UND: LR_und = the instruction + 4 (ARM) / + 2 (Thumb). */
@@ -68,6 +72,13 @@ pabt_entry:
     pop     {r0-r3, r12, lr}
     movs    pc, lr
 
+/* IRQ: LR_irq = the next instruction + 4. */
+irq_entry:
+    push    {r0-r3, r12, lr}
+    bl      guest_irq
+    pop     {r0-r3, r12, lr}
+    subs    pc, lr, #4
+
 bad_vector:
     bl      guest_bad_vector
 1:  b       1b
@@ -82,3 +93,5 @@ stack_svc_top:
 stack_und_top:
     .space  2048
 stack_abt_top:
+    .space  2048
+stack_irq_top:

@@ -1,0 +1,114 @@
+/* The virtual timer's interrupt through the vGIC, AArch32: the guest
+ * enables the (emulated) distributor and PPI 27, and its CPU interface at
+ * QEMU virt's GICC address (the hardware's virtual CPU interface, GICV,
+ * mapped there), arms CNTV through cp15, unmasks IRQs and waits in WFI. The
+ * IRQ vector must run with GICC_IAR = 27, after the timer's deadline; the
+ * guest masks the timer and EOIs. Several rounds: each one needs the
+ * previous interrupt completed (on armvisor: the physical PPI 27
+ * deactivated by the guest's EOI); the last rounds spin instead of WFI, so
+ * the interrupt arrives mid-run. Afterwards nothing is pending: GICC_IAR
+ * reads the spurious ID 1023. */
+#include "guest.h"
+
+#define GICD            0x08000000u
+#define GICC            0x08010000u
+#define GICD_CTLR       0x000u
+#define GICD_ISENABLER0 0x100u
+#define GICC_CTLR       0x000u
+#define GICC_PMR        0x004u
+#define GICC_IAR        0x00cu
+#define GICC_EOIR       0x010u
+#define INTID_VTIMER    27u
+#define INTID_SPURIOUS  1023u
+
+/* CNTV_CTL (ARMv7-A ARM B4.1.29). */
+#define CNTV_ENABLE  1u
+#define CNTV_IMASK   2u
+#define CNTV_ISTATUS 4u
+
+#define ROUNDS      4
+#define SPIN_ROUNDS 2
+
+static volatile uint32_t irqs, last_iar, ctl_at_irq;
+static volatile uint64_t cnt_at_irq;
+
+static void wr32(uint32_t a, uint32_t v)
+{
+    *(volatile uint32_t *)a = v;
+}
+
+static uint32_t rd32(uint32_t a)
+{
+    return *(volatile uint32_t *)a;
+}
+
+static uint64_t cntvct(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb\n\tmrrc p15, 1, %Q0, %R0, c14" : "=r"(v));
+    return v;
+}
+
+static uint32_t cntv_ctl(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c14, c3, 1" : "=r"(v));
+    return v;
+}
+
+static void cntv_ctl_write(uint32_t v)
+{
+    __asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" ::"r"(v) : "memory");
+}
+
+void guest_irq(void)
+{
+    uint32_t iar = rd32(GICC + GICC_IAR);
+    last_iar = iar;
+    if ((iar & 0x3ff) == INTID_VTIMER) {
+        ctl_at_irq = cntv_ctl();
+        cnt_at_irq = cntvct();
+        /* Mask the level-sensitive source before the EOI, as Linux does. */
+        cntv_ctl_write(CNTV_ENABLE | CNTV_IMASK);
+        irqs++;
+    }
+    if ((iar & 0x3ff) < 1020)
+        wr32(GICC + GICC_EOIR, iar);
+}
+
+int main(void)
+{
+    wr32(GICD + GICD_CTLR, 1);
+    wr32(GICD + GICD_ISENABLER0, 1u << INTID_VTIMER);
+    check("PPI 27 enabled", (rd32(GICD + GICD_ISENABLER0) >> INTID_VTIMER) & 1);
+    wr32(GICC + GICC_PMR, 0xf0);
+    wr32(GICC + GICC_CTLR, 1);
+    check("GICC_PMR reads back", rd32(GICC + GICC_PMR) == 0xf0);
+
+    uint32_t freq;
+    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(freq)); /* CNTFRQ */
+    uint32_t tval = freq / 1000;                                 /* 1 ms */
+
+    /* Rounds 0-3 wait in WFI (trapped: armvisor idles until the timer's
+     * physical interrupt), rounds 4-5 spin, so the interrupt arrives while
+     * the guest runs (an IRQ exit to Hyp, then the list register). */
+    for (unsigned round = 0; round < ROUNDS + SPIN_ROUNDS; round++) {
+        uint32_t before = irqs;
+        uint64_t start = cntvct();
+        __asm__ volatile("mcr p15, 0, %0, c14, c3, 0" ::"r"(tval)); /* CNTV_TVAL */
+        cntv_ctl_write(CNTV_ENABLE);
+        __asm__ volatile("cpsie i" ::: "memory");
+        /* Bounded: a lost interrupt fails the check instead of hanging. */
+        while (irqs == before && cntvct() - start < freq)
+            if (round < ROUNDS)
+                __asm__ volatile("wfi" ::: "memory");
+        __asm__ volatile("cpsid i" ::: "memory");
+        check("timer irq 27 taken", irqs == before + 1 && (last_iar & 0x3ff) == INTID_VTIMER);
+        check("timer condition met when taken",
+              (ctl_at_irq & CNTV_ISTATUS) && cnt_at_irq - start >= tval);
+    }
+    cntv_ctl_write(0);
+    check("nothing pending afterwards: GICC_IAR spurious",
+          (rd32(GICC + GICC_IAR) & 0x3ff) == INTID_SPURIOUS);
+    return 0;
+}
