@@ -1,14 +1,46 @@
 /* Trapped system-register accesses: the PMU registers are answered RAZ/WI
- * (a PMU with no counters, see vpmu.c); every other one is refused. */
+ * (a PMU with no counters, see vpmu.c), and so are the AArch32 ACTLR and
+ * DBGDIDR (a32_raz_wi); every other one is refused. */
 #include "core/sysreg.h"
 
 #include "core/vpmu.h"
 #include "lib/log.h"
 
+/* AArch32 MRC/MCR p<coproc>, <op1>, r<rt>, c<crn>, c<crm>, <op2>? */
+static bool a32_is(const struct exit_sysreg *s, unsigned coproc, unsigned op1, unsigned crn,
+                   unsigned crm, unsigned op2)
+{
+    return s->aarch32 && !s->is64 && s->coproc == coproc && s->op1 == op1 && s->crn == crn &&
+           s->crm == crm && s->op2 == op2 && s->rt != 15;
+}
+
+/* Two AArch32 registers a Linux kernel touches before it could survive an
+ * UNDEF, answered instead of refused:
+ *  - ACTLR (p15, 0, c1, c0, 1; trapped by HCR.TAC): the IMPLEMENTATION
+ *    DEFINED controls of the physical CPU, which no guest may change.
+ *    Linux's Cortex-A15/A7 setup (proc-v7.S) reads it and writes the SMP
+ *    bit back: reads are zero, writes ignored (KVM ignores them too).
+ *  - DBGDIDR (p14, 0, c0, c0, 0; trapped by HDCR.TDA): read as zero, its
+ *    Version field 0 says "no debug architecture" (ARMv7-A ARM C11.11.15),
+ *    so the guest uses no debug register (the others stay refused).
+ *    Linux's hw_breakpoint init reads it in start_kernel. */
+static bool a32_raz_wi(struct vcpu *vcpu, const struct exit_info *info)
+{
+    const struct exit_sysreg *s = &info->u.sysreg;
+    bool actlr = a32_is(s, 15, 0, 1, 0, 1);
+    bool dbgdidr = a32_is(s, 14, 0, 0, 0, 0) && s->read;
+    if (!actlr && !dbgdidr)
+        return false;
+    if (s->read)
+        arch_vcpu_reg_write(vcpu, s->rt, 0);
+    arch_vcpu_skip_insn(vcpu, info->il);
+    return true;
+}
+
 enum run_result sysreg_handle(struct vcpu *vcpu, const struct exit_info *info)
 {
     const struct exit_sysreg *s = &info->u.sysreg;
-    if (vpmu_access(vcpu, info))
+    if (vpmu_access(vcpu, info) || a32_raz_wi(vcpu, info))
         return RUN_CONTINUE;
     /* Name the register in the A64 (op0, op1, CRn, CRm, op2) or AArch32
      * (coproc, opc1, CRn, CRm, opc2) form before the generic refusal line;

@@ -1,8 +1,10 @@
 /* cp14/cp15 accesses armvisor traps and refuses: an IMPLEMENTATION DEFINED
- * c15 register (HSTR.T15), ACTLR (HCR.TAC) and a debug register (HDCR.TDA).
- * The guest must get an Undefined Instruction exception for each and go on.
- * The PMU is trapped too (HDCR.TPM/TPMCR) but answered: a PMU with no
- * counters whose registers read as zero and ignore writes (core/vpmu.c). */
+ * c15 register (HSTR.T15) and a debug register (HDCR.TDA). The guest must
+ * get an Undefined Instruction exception for each and go on. The PMU is
+ * trapped too (HDCR.TPM/TPMCR) but answered: a PMU with no counters whose
+ * registers read as zero and ignore writes (core/vpmu.c). ACTLR (HCR.TAC)
+ * and DBGDIDR are answered too (core/sysreg.c): ACTLR reads as zero and
+ * ignores writes, DBGDIDR reads as zero (no debug architecture). */
 #include "guest.h"
 
 int main(void)
@@ -17,8 +19,10 @@ int main(void)
     check("c15 write refused with undef", undef_count == before + 1);
 
     before = undef_count;
-    __asm__ volatile("mcr p15, 0, %0, c1, c0, 1" ::"r"(v)); /* ACTLR write */
-    check("ACTLR write refused with undef", undef_count == before + 1);
+    __asm__ volatile("mcr p15, 0, %0, c1, c0, 1" ::"r"(1u << 6)); /* ACTLR write (SMP) */
+    v = 0x5a;
+    __asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "+r"(v)); /* ACTLR read */
+    check("ACTLR reads as zero, writes ignored", undef_count == before && v == 0);
 
     before = undef_count;
     v = 0x5a;
@@ -39,6 +43,11 @@ int main(void)
     v = 0x5a;
     __asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "+r"(v));
     check("PMCCNTR reads as zero", undef_count == before && v == 0);
+
+    before = undef_count;
+    v = 0x5a;
+    __asm__ volatile("mrc p14, 0, %0, c0, c0, 0" : "+r"(v)); /* DBGDIDR */
+    check("DBGDIDR reads as zero (no debug architecture)", undef_count == before && v == 0);
 
     before = undef_count;
     __asm__ volatile("mrc p14, 0, %0, c0, c1, 0" : "=r"(v)); /* DBGDSCRint (HDCR.TDA) */
