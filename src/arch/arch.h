@@ -202,7 +202,7 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
 
 /* Host physical address and size of the virtual CPU interface (GICV) that
  * vm_launch maps at the guest's GICC address; false when the arch has none
- * for the guest to use directly (sim, armv7 for now). */
+ * for the guest to use directly (sim; a host without GICv2 virtualization). */
 bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size);
 
 /* ---- Counter and virtual timer ------------------------------------------ */
