@@ -211,6 +211,12 @@ static void guest_pmu_a32(struct sim_guest *g)
     r->st[3] = g_mcr(g, 15, 0, 1, 0, 1, 5, true);
     r->v[3] = g_reg(g, 5);
     r->st[4] = g_mcr(g, 15, 1, 9, 12, 0, 5, true);
+    /* DBGDIDR (p14, 0, c0, c0, 0): a read is answered zero, a write (the
+     * register is read-only) is refused. */
+    g_set_reg(g, 6, 0x55);
+    r->st[5] = g_mcr(g, 14, 0, 0, 0, 0, 6, true);
+    r->v[5] = g_reg(g, 6);
+    r->st[6] = g_mcr(g, 14, 0, 0, 0, 0, 6, false);
 }
 
 static void test_pmu_raz_wi_a32(void **state)
@@ -227,8 +233,11 @@ static void test_pmu_raz_wi_a32(void **state)
     assert_int_equal(F.res.st[3], SIM_OK);
     assert_int_equal(F.res.v[3], 0);
     assert_int_equal(F.res.st[4], SIM_UNDEF);
+    assert_int_equal(F.res.st[5], SIM_OK);
+    assert_int_equal(F.res.v[5], 0);
+    assert_int_equal(F.res.st[6], SIM_UNDEF);
     assert_int_equal(F.vcpu->stats.pmu_raz_wi, 3);
-    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 1);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_SYSREG], 2);
 }
 
 static void guest_jumps_off_ram(struct sim_guest *g)
