@@ -41,14 +41,10 @@ void armv7_set_psci_smc(bool smc);
 /* Per-CPU Hyp configuration for running guests (vcpu.c). */
 void armv7_cpu_init(void);
 
-/* gic.c: the physical GICv2 and its virtual interface. init sets it up
- * from what the DTB gave; enter/exit load and save a vCPU's GICH state
- * around a run; irq acknowledges a physical interrupt taken to Hyp. */
-struct arch_vcpu;
+/* gic.c: hands the GICv2 ranges the DTB gave to the shared driver
+ * (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for a
+ * physical interrupt taken to Hyp). */
 void armv7_gic_init(const struct armv7_boot_info *bi);
-void armv7_gic_enter(struct arch_vcpu *a);
-void armv7_gic_exit(struct arch_vcpu *a);
-void armv7_gic_irq(void);
 
 /* The C entry from boot.S, and the report of an exception taken in Hyp. */
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine);

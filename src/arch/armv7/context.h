@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/gicv2/gicv2.h"
 
 struct armv7_banked {
     uint32_t sp, lr, spsr;
@@ -68,19 +69,14 @@ struct armv7_vfp {
     uint32_t fpscr, fpexc;
 };
 
-/* GICv2 list registers switched per vCPU (GIC-400 and QEMU have 4). */
-#define ARMV7_MAX_LRS 16
-
 struct arch_vcpu {
     struct armv7_gprs gprs; /* first: vectors.S gets this pointer in HTPIDR */
     struct armv7_cp15 cp15;
     struct armv7_vfp vfp;
-    uint32_t hcr;      /* HCR while this vCPU runs */
-    uint32_t last_hsr; /* syndrome of the last trap (WnR for injected aborts) */
-    int started;       /* caches made coherent for the guest's first entry */
-    /* GICH_LRn, GICH_VMCR, GICH_APR (gic.c) */
-    uint32_t gich_lr[ARMV7_MAX_LRS];
-    uint32_t gich_vmcr, gich_apr;
+    uint32_t hcr;          /* HCR while this vCPU runs */
+    uint32_t last_hsr;     /* syndrome of the last trap (WnR for injected aborts) */
+    int started;           /* caches made coherent for the guest's first entry */
+    struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct vcpu *owner;
 };
 

@@ -136,19 +136,19 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     armv7_vfp_restore(&c->vfp);
     cp_write32(HCR, c->hcr);
     cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
-    armv7_gic_enter(c);
+    gicv2_enter(&c->gic);
     isb();
 
     int kind = armv7_guest_enter(&c->gprs);
 
-    armv7_gic_exit(c);
+    gicv2_exit(&c->gic);
     armv7_vfp_save(&c->vfp);
     armv7_cp15_save(&c->cp15);
 
     memset(exit, 0, sizeof(*exit));
     exit->fmt = SYNDROME_V7_HSR;
     if (kind == GUEST_EXIT_IRQ) { /* acknowledged here (gic.c) */
-        armv7_gic_irq();
+        gicv2_irq();
         exit->kind = ARCH_EXIT_IRQ;
         c->last_hsr = 0;
         return;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/gicv2/gicv2.h"
 #include "lib/fdt.h"
 
 /* General registers the exit path saves in assembly. */
@@ -66,9 +67,6 @@ struct armv8_aa32_regs {
     uint64_t dacr32, ifsr32;
 };
 
-/* GICv2 list registers switched per vCPU (GIC-400 and QEMU have 4). */
-#define ARMV8_MAX_LRS 16
-
 struct arch_vcpu {
     struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
     struct armv8_el1_regs el1;
@@ -76,12 +74,10 @@ struct arch_vcpu {
     struct armv8_aa32_regs aa32;
     bool aarch32; /* EL1 runs AArch32 (HCR_EL2.RW = 0) */
     uint64_t cntv_ctl, cntv_cval, cntvoff;
-    uint64_t hcr;      /* HCR_EL2 while this vCPU runs */
-    uint64_t vmpidr;   /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
-    uint32_t last_esr; /* ESR_EL2 of the last trap (IL, WnR for injections) */
-    /* GICH_LRn, GICH_VMCR, GICH_APR (gic.c) */
-    uint32_t gich_lr[ARMV8_MAX_LRS];
-    uint32_t gich_vmcr, gich_apr;
+    uint64_t hcr;          /* HCR_EL2 while this vCPU runs */
+    uint64_t vmpidr;       /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
+    uint32_t last_esr;     /* ESR_EL2 of the last trap (IL, WnR for injections) */
+    struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct vcpu *owner;
 };
 
@@ -134,13 +130,10 @@ void armv8_aa32_skip(struct arch_vcpu *a, unsigned len);
 void armv8_aa32_inject_undef(struct arch_vcpu *a);
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
 
-/* gic.c: the physical GICv2 and its virtual interface. init finds it in
- * the DTB and sets it up; enter/exit load and save a vCPU's GICH state
- * around a run; irq acknowledges a physical interrupt taken at EL2. */
+/* gic.c: finds the GICv2 in the DTB and hands its ranges to the shared
+ * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for
+ * a physical interrupt taken at EL2). */
 void armv8_gic_init(const struct fdt *fdt);
-void armv8_gic_enter(struct arch_vcpu *a);
-void armv8_gic_exit(struct arch_vcpu *a);
-void armv8_gic_irq(void);
 
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
 int armv8_two_vms(const void *image, uint64_t size);

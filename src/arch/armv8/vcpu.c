@@ -8,7 +8,7 @@
  *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, every entry/exit, so
  *     the copy in memory is always the truth between runs;
  *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): gic.c, around
- *     every run (armv8_gic_enter/exit);
+ *     every run (gicv2_enter/exit);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
  *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
  *     registers are not loaded, and the trap is handled here (save the
@@ -298,10 +298,10 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     struct arch_vcpu *a = ctx(vcpu);
     for (;;) {
         load_context(a);
-        armv8_gic_enter(a);
+        gicv2_enter(&a->gic);
         fp_trap_on(fp_owner != a);
         int kind = armv8_guest_enter(&a->g);
-        armv8_gic_exit(a);
+        gicv2_exit(&a->gic);
         uint32_t esr = (uint32_t)read_sysreg(esr_el2);
         uint64_t far = read_sysreg(far_el2);
         uint64_t hpfar = read_sysreg(hpfar_el2);
@@ -325,7 +325,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             exit->syndrome = esr;
             return;
         default: /* IRQ, FIQ: acknowledged here (gic.c) */
-            armv8_gic_irq();
+            gicv2_irq();
             exit->kind = ARCH_EXIT_IRQ;
             return;
         }

@@ -1,0 +1,46 @@
+/*
+ * The host GICv2 driver shared by the ARMv7 and ARMv8 ports (ARM IHI 0048B).
+ * The GIC is memory-mapped and the same on both architectures; what differs
+ * (how the four ranges are found, CNTV_CTL's accessor, where a vCPU keeps its
+ * GICH state) is the per-arch glue declared at the end, in each port's gic.c.
+ * Not part of the arch interface: only arch code includes this header.
+ */
+#ifndef ARMVISOR_ARCH_GICV2_H
+#define ARMVISOR_ARCH_GICV2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* GICv2 list registers switched per vCPU (GIC-400 and QEMU have 4). */
+#define GICV2_MAX_LRS 16
+
+/* A vCPU's virtual CPU interface state, saved while it does not run:
+ * GICH_LRn, GICH_VMCR, GICH_APR (IHI0048B 5.3). */
+struct gicv2_vcpu {
+    uint32_t lr[GICV2_MAX_LRS];
+    uint32_t vmcr, apr;
+};
+
+/* The DTB node's four ranges (GICD, GICC, GICH, GICV) and GICV's size. */
+struct gicv2_ranges {
+    uint64_t gicd, gicc, gich, gicv, gicv_size;
+};
+
+/* Check the ranges and set the GIC up (distributor, CPU interface with
+ * EOImode=1, PPI 27 enabled); a GIC it refuses leaves the vGIC off. */
+void gicv2_init(const struct gicv2_ranges *r);
+/* Load a vCPU's GICH state before it runs / save it after. */
+void gicv2_enter(struct gicv2_vcpu *g);
+void gicv2_exit(struct gicv2_vcpu *g);
+/* Acknowledge a physical IRQ taken by the hypervisor. */
+void gicv2_irq(void);
+
+/* ---- Per-arch glue, defined by each port's gic.c ---- */
+/* CNTV_CTL: the PL1/EL1 virtual timer's control register, as live in the CPU. */
+uint32_t gicv2_arch_cntv_ctl(void);
+/* The vCPU's GICH save area (NULL for no vCPU). */
+struct gicv2_vcpu *gicv2_vcpu_state(struct vcpu *vcpu);
+
+#endif
