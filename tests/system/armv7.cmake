@@ -225,44 +225,10 @@ if(AV_HOST_LOADER)
   set_tests_properties(armv7_package_linux_dtb armv7_package_refused PROPERTIES LABELS system)
 endif()
 
-# Debian's armhf Linux (the armmp-lpae zImage, fetched by scripts/fetch-guests
-# into guests/armhf) boots under armvisor to a busybox /init, which checks
-# that the timer interrupts reached it (the vGIC, gic.c) and powers off.
-# Needs the AArch32 ACTLR and DBGDIDR answered (core/sysreg.c), which the
-# kernel reads before it can take an UNDEF.
-file(GLOB AV_LINUX32_KERNEL ${PROJECT_SOURCE_DIR}/guests/armhf/boot/vmlinuz-*-armmp-lpae)
-set(AV_LINUX32_BUSYBOX ${PROJECT_SOURCE_DIR}/guests/armhf/bin/busybox)
-find_program(AV_CPIO cpio)
-if(AV_HOST_LOADER AND AV_LINUX32_KERNEL AND EXISTS ${AV_LINUX32_BUSYBOX} AND AV_CPIO)
-  list(GET AV_LINUX32_KERNEL 0 linux32_kernel)
-  set(linux32_dir ${CMAKE_CURRENT_BINARY_DIR}/linux32)
-  set(linux32_init ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux32/init)
-  add_custom_command(
-    OUTPUT ${linux32_dir}/initrd.cpio
-    COMMAND ${CMAKE_COMMAND} -E rm -rf ${linux32_dir}/root
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${linux32_dir}/root/bin ${linux32_dir}/root/proc
-    COMMAND ${CMAKE_COMMAND} -E copy ${AV_LINUX32_BUSYBOX} ${linux32_dir}/root/bin/busybox
-    COMMAND ${CMAKE_COMMAND} -E copy ${linux32_init} ${linux32_dir}/root/init
-    COMMAND sh -c "cd root && find . | ${AV_CPIO} -o -H newc --quiet > ../initrd.cpio"
-    WORKING_DIRECTORY ${linux32_dir}
-    DEPENDS ${AV_LINUX32_BUSYBOX} ${linux32_init}
-    COMMENT "busybox initramfs for linux32"
-    VERBATIM)
-  add_custom_target(linux32_initrd ALL DEPENDS ${linux32_dir}/initrd.cpio)
-  av_package(${linux32_dir}/linux32.pkg ${linux32_kernel} --arch arm
-             --initrd ${linux32_dir}/initrd.cpio --ram 256 --name linux32
-             --cmdline "console=ttyAMA0 rdinit=/init")
-  add_dependencies(package_linux32 linux32_initrd)
-  add_test(NAME armv7_linux32
-           COMMAND ${QEMU_CHECK} --timeout 300
-                   --expect "Booting Linux on physical CPU"
-                   --expect "Run /init as init process"
-                   --expect "armvisor-linux: init running"
-                   --expect "armvisor-linux: timer interrupts: ok"
-                   --expect "reboot: Power down" --expect "armvisor: halt 0"
-                   --reject "exception in Hyp mode" --reject "armvisor: error"
-                   -- qemu-system-arm -M virt,virtualization=on -cpu cortex-a15 -m 1024M
-                      -nographic -nic none -kernel ${ARMVISOR_BIN}
-                      -initrd ${linux32_dir}/linux32.pkg)
-  set_tests_properties(armv7_linux32 PROPERTIES LABELS "system;linux")
-endif()
+# Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a
+# busybox /init. Needs the AArch32 ACTLR and DBGDIDR answered
+# (core/sysreg.c), which the kernel reads before it can take an UNDEF.
+include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
+av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm "exception in Hyp mode"
+              -- qemu-system-arm -M virt,virtualization=on -cpu cortex-a15 -m 1024M
+                 -nographic -nic none -kernel ${ARMVISOR_BIN})

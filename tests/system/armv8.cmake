@@ -341,44 +341,10 @@ if(AV_HOST_LOADER)
   endif()
 endif()
 
-# Debian's arm64 Linux (scripts/fetch-guests; not in git, so only when it is
-# there) with a busybox initramfs, as a VM package: boots to /init with timer
-# interrupts through the vGIC and powers off. With the CPU's PMU present:
-# Linux writes PMUSERENR_EL0 before it has vectors, and armvisor answers the
-# trapped PMU registers RAZ/WI (core/vpmu.c) instead of an UNDEF.
-file(GLOB AV_LINUX64_KERNEL ${PROJECT_SOURCE_DIR}/guests/arm64/boot/vmlinuz-*-arm64)
-set(AV_LINUX64_BUSYBOX ${PROJECT_SOURCE_DIR}/guests/arm64/bin/busybox)
-find_program(AV_CPIO cpio)
-if(AV_HOST_LOADER AND AV_LINUX64_KERNEL AND EXISTS ${AV_LINUX64_BUSYBOX} AND AV_CPIO)
-  list(GET AV_LINUX64_KERNEL 0 linux64_kernel)
-  set(linux64_dir ${CMAKE_CURRENT_BINARY_DIR}/linux64)
-  set(linux64_init ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux64/init)
-  add_custom_command(
-    OUTPUT ${linux64_dir}/initrd.cpio
-    COMMAND ${CMAKE_COMMAND} -E rm -rf ${linux64_dir}/root
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${linux64_dir}/root/bin ${linux64_dir}/root/proc
-    COMMAND ${CMAKE_COMMAND} -E copy ${AV_LINUX64_BUSYBOX} ${linux64_dir}/root/bin/busybox
-    COMMAND ${CMAKE_COMMAND} -E copy ${linux64_init} ${linux64_dir}/root/init
-    COMMAND sh -c "cd root && find . | ${AV_CPIO} -o -H newc --quiet > ../initrd.cpio"
-    WORKING_DIRECTORY ${linux64_dir}
-    DEPENDS ${AV_LINUX64_BUSYBOX} ${linux64_init}
-    COMMENT "busybox initramfs for linux64"
-    VERBATIM)
-  add_custom_target(linux64_initrd ALL DEPENDS ${linux64_dir}/initrd.cpio)
-  av_package(${linux64_dir}/linux64.pkg ${linux64_kernel} --arch arm64
-             --initrd ${linux64_dir}/initrd.cpio --ram 256 --name linux64
-             --cmdline "console=ttyAMA0 rdinit=/init")
-  add_dependencies(package_linux64 linux64_initrd)
-  add_test(NAME armv8_linux64
-           COMMAND ${QEMU_CHECK} --timeout 300
-                   --expect "Booting Linux on physical CPU"
-                   --expect "Run /init as init process"
-                   --expect "armvisor-linux: init running"
-                   --expect "armvisor-linux: timer interrupts: ok"
-                   --expect "reboot: Power down" --expect "armvisor: halt 0"
-                   --reject "EL2 exception" --reject "armvisor: error"
-                   -- qemu-system-aarch64 -M virt,virtualization=on -m 1024M -nographic
-                      -nic none -kernel ${ARMVISOR_BIN} -cpu cortex-a57
-                      -initrd ${linux64_dir}/linux64.pkg)
-  set_tests_properties(armv8_linux64 PROPERTIES LABELS "system;linux")
-endif()
+# Debian's arm64 Linux boots under armvisor to a busybox /init, with the
+# CPU's PMU present: Linux writes PMUSERENR_EL0 before it has vectors, and
+# armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
+include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
+av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 "EL2 exception"
+              -- qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1024M
+                 -nographic -nic none -kernel ${ARMVISOR_BIN})
