@@ -191,14 +191,54 @@ struct vgic_lr {
     bool group1;    /* group 1 (IRQ) rather than group 0 */
     uint8_t source; /* SGIs: the requesting CPU (GICv2 GICH_LR.CPUID, which
                        the guest reads in GICV_IAR bits 12:10) */
+    bool eoi_maint; /* hw clear only: a maintenance interrupt when the guest
+                       EOIs it (GICv2 GICH_LR.EOI, GICv3 ICH_LR.EOI) */
 };
 
 /* Number of list registers the virtual CPU interface has (0: no vGIC yet). */
 unsigned arch_vgic_lr_count(void);
 
-/* Read / write list register i of vcpu. */
+/* Read / write list register i of vcpu: the copy saved at its last exit, or
+ * what the next entry loads. Called with vcpu not running. */
 void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr);
 void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr);
+
+/* Bit i set: list register i of vcpu held no interrupt (neither pending nor
+ * active) when it last exited (GICH_ELRSR0/1, ICH_ELRSR_EL2). Only meaningful
+ * for list registers written since. Called with vcpu not running. */
+uint64_t arch_vgic_lr_empty(struct vcpu *vcpu);
+
+/* Maintenance interrupts vcpu's next runs should raise (GICH_HCR / ICH_HCR_EL2):
+ * UNDERFLOW when at most one list register is still valid (UIE), NO_PENDING
+ * when none is pending (NPIE). Either makes the guest exit, so the core can
+ * refill the list registers. Called with vcpu not running. */
+#define VGIC_MAINT_UNDERFLOW  (1u << 0)
+#define VGIC_MAINT_NO_PENDING (1u << 1)
+void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags);
+
+/* ---- Physical interrupts taken by the hypervisor ---------------------- */
+
+/* What a physical interrupt is for. The arch knows its host's INTIDs; the
+ * core decides what happens. */
+enum arch_irq_kind {
+    ARCH_IRQ_VTIMER,     /* the EL1 virtual timer's PPI (a guest's CNTV_*) */
+    ARCH_IRQ_VGIC_MAINT, /* the GIC's maintenance interrupt */
+    ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
+};
+struct arch_irq {
+    enum arch_irq_kind kind;
+    unsigned intid; /* the host's INTID, for arch_irq_deactivate / vgic_lr.pirq */
+};
+
+/* Acknowledge the most urgent pending physical interrupt of this CPU and drop
+ * its running priority; it stays active until arch_irq_deactivate or a list
+ * register with hw set deactivates it (EOImode 1). False when none is
+ * pending. Called by the core after an ARCH_EXIT_IRQ and after arch_cpu_idle,
+ * on the CPU that took it, with no vCPU running. */
+bool arch_irq_ack(struct arch_irq *irq);
+
+/* Deactivate physical interrupt intid of this CPU (GICC_DIR / ICC_DIR_EL1). */
+void arch_irq_deactivate(unsigned intid);
 
 /* Host physical address and size of the virtual CPU interface (GICV) that
  * vm_launch maps at the guest's GICC address; false when the arch has none
@@ -220,7 +260,11 @@ struct vtimer_state {
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t);
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t);
 
-/* Wait for an interrupt on this CPU (WFI); sim returns at once. */
+/* Wait on this CPU until a physical interrupt (left pending for
+ * arch_irq_ack) or an event may have arrived; may return early (a spurious
+ * wake-up). A real WFI only when something armvisor enabled can end it; else
+ * WFE, which the event stream ends. sim runs the test's idle hook or moves the
+ * counter. Called with no vCPU running. */
 void arch_cpu_idle(void);
 
 #endif

@@ -125,8 +125,8 @@ static enum run_result handle_iabt(struct vcpu *vcpu, const struct exit_info *in
 
 static enum run_result handle_irq(struct vcpu *vcpu, const struct exit_info *info)
 {
-    /* A physical interrupt took us out of the guest; the arch has taken it.
-     * Nothing to forward until the vGIC exists. */
+    /* A physical interrupt took us out of the guest; vcpu_run_once has
+     * handled it (host_irq_handle) before decoding the exit. */
     (void)vcpu;
     (void)info;
     return RUN_CONTINUE;
@@ -211,6 +211,8 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
     vgic_flush_lrs(vcpu);
     arch_vcpu_run(vcpu, &raw);
     vgic_sync_lrs(vcpu);
+    if (raw.kind == ARCH_EXIT_IRQ)
+        host_irq_handle(vcpu); /* the timer, a maintenance interrupt */
     exit_decode(&raw, &info);
     if ((unsigned)info.reason >= EXIT_REASON_COUNT)
         info.reason = EXIT_UNKNOWN; /* the decoder promises not; be sure */
@@ -260,6 +262,7 @@ int vcpu_run(struct vcpu *vcpu)
             }
             vcpu->state = VCPU_WFI;
             arch_cpu_idle();
+            host_irq_handle(vcpu);
             if (vcpu->state == VCPU_WFI)
                 vcpu->state = VCPU_RUNNING;
         }

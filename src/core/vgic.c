@@ -1,13 +1,8 @@
 /*
- * The vGIC's interrupt state (GICv2, ARM IHI 0048B): one struct vgic per VM
- * from a static pool, SGIs and PPIs banked per vCPU, SPIs shared. Devices
- * drive input lines (vgic_inject); vgic_lr.c moves the state in and out of
- * the list registers around each guest entry; vgic_dist.c is the guest's
- * view of the distributor.
- *
- * Concurrency: until SMP, one physical CPU runs every vCPU, and the list
- * registers are synced back right after each exit, so between two entries
- * the state here is the whole truth and needs no lock.
+ * The vGIC's front door (GICv2, ARM IHI 0048B): one struct vgic per VM from a
+ * static pool, SGIs and PPIs banked per vCPU, SPIs shared. Devices drive
+ * input lines (vgic_inject, vgic_line); vCPUs send SGIs; a vCPU in WFI waits
+ * here (vgic_wait). What each change means for one interrupt is vgic_irq.c's.
  */
 #include "core/vgic.h"
 
@@ -44,17 +39,41 @@ int vgic_attach(struct vm *vm, unsigned nspis, ipa_t base)
      * PL011. */
     for (unsigned c = 0; c < VM_MAX_VCPUS; c++)
         for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
-            vgic->cpu[c].priv[i] = (struct vgic_irq){.level = i >= VGIC_NR_SGIS, .active_on = -1};
+            vgic->cpu[c].priv[i] = (struct vgic_irq){.intid = (uint16_t)i,
+                                                     .owner = (int8_t)c,
+                                                     .ap_vcpu = -1,
+                                                     .level = i >= VGIC_NR_SGIS,
+                                                     .active_on = -1};
     for (unsigned i = 0; i < VGIC_MAX_SPIS; i++)
-        vgic->spi[i] = (struct vgic_irq){.level = true, .active_on = -1};
+        vgic->spi[i] = (struct vgic_irq){.intid = (uint16_t)(VGIC_NR_PRIVATE + i),
+                                         .owner = -1,
+                                         .ap_vcpu = -1,
+                                         .level = true,
+                                         .active_on = -1};
 
-    vgic_dist_init(vgic, base);
+    vgic_v2_dist_init(vgic, base);
     vm->vgic = vgic;
     if (vm_add_device(vm, &vgic->dist) != 0) {
         vm->vgic = NULL;
         return -1; /* vm_add_device said why */
     }
     return 0;
+}
+
+void vgic_detach(struct vm *vm)
+{
+    struct vgic *vgic = vm ? vm->vgic : NULL;
+    if (!vgic)
+        return;
+    /* A physical interrupt held for this VM's guests (vtimer.c) would stay
+     * active, and silent, for good. */
+    for (unsigned c = 0; c < vm->nvcpus && c < VM_MAX_VCPUS; c++) {
+        struct vgic_irq *irq = &vgic->cpu[c].priv[VGIC_PPI_VTIMER];
+        if (irq->hw)
+            arch_irq_deactivate(irq->pirq);
+        irq->hw = false;
+    }
+    vm->vgic = NULL;
 }
 
 struct vgic_irq *vgic_irq(struct vgic *vgic, unsigned vcpu_id, unsigned intid)
@@ -68,15 +87,6 @@ struct vgic_irq *vgic_irq(struct vgic *vgic, unsigned vcpu_id, unsigned intid)
     return NULL;
 }
 
-bool vgic_irq_pending(const struct vgic_irq *irq, unsigned intid)
-{
-    if (intid < VGIC_NR_SGIS)
-        return irq->sgi_pending != 0;
-    /* Level-sensitive: pending while the line is high, or while a write to
-     * GICD_ISPENDR holds it (IHI0048B 4.3.7); edge: the latch. */
-    return irq->latch || (irq->level && irq->line);
-}
-
 int vgic_inject(struct vm *vm, int vcpu_id, unsigned intid, bool level)
 {
     if (!vm || !vm->vgic || intid < VGIC_NR_SGIS)
@@ -86,9 +96,7 @@ int vgic_inject(struct vm *vm, int vcpu_id, unsigned intid, bool level)
     struct vgic_irq *irq = vgic_irq(vm->vgic, vcpu_id < 0 ? 0 : (unsigned)vcpu_id, intid);
     if (!irq)
         return -1;
-    if (!irq->level && level && !irq->line)
-        irq->latch = true; /* rising edge */
-    irq->line = level;
+    vgic_irq_set_line(vm->vgic, irq, level);
     return 0;
 }
 
@@ -122,50 +130,21 @@ void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsi
         return;
     for (unsigned c = 0; c < vgic->vm->nvcpus; c++)
         if (target_mask & (1u << c))
-            vgic->cpu[c].priv[sgi].sgi_pending |= (uint8_t)(1u << source);
+            vgic_irq_sgi_pend(vgic, &vgic->cpu[c].priv[sgi], (uint8_t)(1u << source), true);
 }
 
 /* ---- Which interrupts concern a vCPU ---------------------------------------- */
-
-/* Whether SPI state irq is routed to vCPU id. A uniprocessor GIC sends every
- * SPI to its one CPU (its GICD_ITARGETSR are RAZ/WI, IHI0048B 4.3.12); an
- * SPI active on one vCPU is not signalled to another until deactivated. */
-bool vgic_spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id)
-{
-    if (irq->active && irq->active_on >= 0)
-        return (unsigned)irq->active_on == id;
-    if (vgic->vm->nvcpus == 1)
-        return id == 0;
-    return (irq->targets >> id) & 1;
-}
-
-bool vgic_group_enabled(const struct vgic *vgic, const struct vgic_irq *irq)
-{
-    /* GICD_CTLR.EnableGrp0 / EnableGrp1 (GIC without Security Extensions). */
-    return (vgic->ctlr >> (irq->group1 ? 1 : 0)) & 1;
-}
-
-static bool signalled(const struct vgic *vgic, const struct vgic_irq *irq, unsigned intid)
-{
-    /* The distributor forwards a pending, enabled interrupt of an enabled
-     * group (IHI0048B 3.2.1); one already active waits for its EOI. */
-    return irq->enabled && !irq->active && vgic_group_enabled(vgic, irq) &&
-           vgic_irq_pending(irq, intid);
-}
 
 bool vgic_vcpu_has_pending(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
         return false;
-    for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
-        if (signalled(vgic, &vgic->cpu[vcpu->id].priv[i], i))
-            return true;
-    /* nspis never exceeds the array (vgic_attach clamps it); the second
-     * bound says so to the compiler, which cannot see that. */
-    for (unsigned i = 0; i < vgic->nspis && i < VGIC_MAX_SPIS; i++)
-        if (vgic_spi_targets(vgic, &vgic->spi[i], vcpu->id) &&
-            signalled(vgic, &vgic->spi[i], VGIC_NR_PRIVATE + i))
+    /* Everything that could be signalled to this vCPU is on its in-flight
+     * list (vgic_irq_changed put it there), perhaps along with entries the
+     * next flush prunes: check each. */
+    for (const struct vgic_irq *irq = vgic->cpu[vcpu->id].ap_head; irq; irq = irq->ap_next)
+        if (vgic_irq_signalled(vgic, irq) && vgic_irq_target(vgic, irq) == (int)vcpu->id)
             return true;
     return false;
 }
@@ -189,9 +168,14 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
             continue;
         return true;
     }
-    for (unsigned i = 0; i < vgic->nspis; i++) {
+    /* An enabled SPI could come at any time: one routed to this vCPU, or
+     * active on it (it becomes pending again after the EOI). */
+    for (unsigned i = 0; i < vgic->nspis && i < VGIC_MAX_SPIS; i++) {
         const struct vgic_irq *irq = &vgic->spi[i];
-        if (irq->enabled && vgic_group_enabled(vgic, irq) && vgic_spi_targets(vgic, irq, vcpu->id))
+        if (!irq->enabled || !vgic_group_enabled(vgic, irq))
+            continue;
+        if (irq->active ? irq->active_on == (int)vcpu->id
+                        : vgic->vm->nvcpus == 1 || ((irq->targets >> vcpu->id) & 1))
             return true;
     }
     return false;
@@ -233,6 +217,7 @@ void vgic_wait(struct vcpu *vcpu)
         uint64_t before = arch_counter_read();
         vgic->cpu[vcpu->id].idles++;
         arch_cpu_idle();
+        host_irq_handle(vcpu);
         vtimer_sync(vcpu);
         if (vgic_vcpu_has_pending(vcpu))
             return;

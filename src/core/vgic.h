@@ -1,18 +1,36 @@
 /*
  * The virtual GIC: a GICv2 model per VM (ARM IHI 0048B, "GIC architecture
- * specification v2"), split like KVM's vgic/ directory:
+ * specification v2"), split like KVM's vgic/ directory so that GICv3 adds
+ * files instead of editing these:
  *
- *   vgic.c       interrupt state (SGIs/PPIs banked per vCPU, SPIs shared),
- *                injection, the WFI wait, the vGIC pool
- *   vgic_dist.c  the distributor's MMIO registers (IHI0048B 4.3)
- *   vgic_lr.c    list registers: flush before entry, sync after exit
- *   vtimer.c     the EL1 virtual timer, a level-sensitive PPI 27
+ *   vgic.c          attach, device lines, SGIs, the WFI wait
+ *   vgic_irq.c      one interrupt's semantics: enable, pending, active,
+ *                   priority, group, config, routing, and where it queues
+ *   vgic_aplist.c   the per-vCPU list of interrupts in flight
+ *   vgic_lr.c       list registers: flush before entry, sync after exit
+ *   vgic_v2_dist.c  the GICv2 distributor's register map (IHI0048B 4.3)
+ *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
+ *                   hardware link to the host's timer PPI
+ *   host_irq.c      physical interrupts armvisor takes (timer, maintenance)
+ *
+ * Cost follows the interrupts in flight: an interrupt that is pending or
+ * active for a vCPU sits on that vCPU's in-flight list (KVM's ap_list), and
+ * flush and sync walk that list and the list registers in use, never the
+ * VM's whole interrupt space. A vCPU whose state did not change since its
+ * last entry has its list registers left as the hardware holds them.
  *
  * The guest's CPU interface (GICV_IAR/EOIR...) is the hardware's virtual CPU
  * interface, fed through the arch's list registers; the core never emulates
  * it. A VM has a vGIC only when vgic_attach was called (vm_launch does it when
  * arch_vgic_lr_count() > 0); without one, the run loop behaves as if no
  * interrupt controller existed.
+ *
+ * Concurrency: one physical CPU runs every vCPU today, and the list registers
+ * are synced back right after each exit, so between two entries the state
+ * here is the whole truth. SMP will add one lock per vGIC for the interrupt
+ * state and the in-flight lists (taken by the functions in vgic_irq.c and
+ * vgic_aplist.c, which are the only writers), ordered after the scheduler's
+ * run-queue locks.
  */
 #ifndef CORE_VGIC_H
 #define CORE_VGIC_H
@@ -53,8 +71,15 @@
 #define VGIC_MAX_LINES 8u
 
 /* One interrupt's distributor state (IHI0048B 3.2.4: inactive, pending,
- * active, active and pending). */
+ * active, active and pending). Changed only through vgic_irq.c's setters,
+ * which keep the in-flight lists true. */
 struct vgic_irq {
+    struct vgic_irq *ap_next; /* in-flight list link */
+    int8_t ap_vcpu;           /* the vCPU whose in-flight list holds it, or -1 */
+    int8_t owner;             /* INTIDs 0-31: the vCPU of this bank; SPIs: -1 */
+    uint16_t intid;
+    bool hw;       /* linked to physical interrupt pirq (the timer: vtimer.c) */
+    uint16_t pirq;
     bool enabled; /* GICD_ISENABLER */
     bool latch;   /* edge: a rising edge or a write to GICD_ISPENDR made it
                      pending; level: GICD_ISPENDR only (software pending) */
@@ -72,16 +97,31 @@ struct vgic_irq {
 /* What vgic_lr.c put into list register i of a vCPU. */
 struct vgic_lr_slot {
     bool used;
-    uint16_t intid;
-    uint8_t source;    /* SGIs */
-    bool pending_sent; /* written with the pending state */
+    struct vgic_irq *irq;
+    struct vgic_lr lr; /* as written */
+};
+
+/* Work counters (vgic_lr.c): what flush and sync cost, counted rather than
+ * timed, so tests can bound it. */
+struct vgic_work {
+    uint64_t flushes, flush_skips; /* flushes that wrote / left the LRs */
+    uint64_t list_steps;           /* in-flight entries visited */
+    uint64_t sorts;                /* in-flight list sorts */
+    uint64_t lr_writes, lr_reads;
+    uint64_t underflows;           /* entries with UIE set: more than fit */
+    uint64_t maint_irqs;           /* maintenance interrupts taken */
 };
 
 struct vgic_cpu {
     struct vgic_irq priv[VGIC_NR_PRIVATE];
     struct vgic_lr_slot lr[VGIC_MAX_LRS];
-    uint64_t idles;  /* arch_cpu_idle calls made for this vCPU's WFIs */
-    bool timer_line; /* last level of the virtual timer's output */
+    struct vgic_irq *ap_head; /* in flight: pending or active for this vCPU */
+    unsigned ap_len;
+    bool ap_unsorted; /* an entry was added or its rank changed */
+    bool dirty;       /* the LRs no longer say what the model says */
+    unsigned maint;   /* VGIC_MAINT_* last given to the arch */
+    uint64_t idles;   /* arch_cpu_idle calls made for this vCPU's WFIs */
+    struct vgic_work work;
 };
 
 struct vgic_line {
@@ -99,7 +139,7 @@ struct vgic {
     struct vgic_line lines[VGIC_MAX_LINES];
     unsigned nlines;
     struct mmio_dev dist;
-    bool reserved_logged, size_logged, wfi_logged, lr_overflow_logged;
+    bool reserved_logged, wfi_logged, lr_overflow_logged;
 };
 
 /* Give vm a vGIC with nspis SPIs (rounded up to a multiple of 32, at most
@@ -107,6 +147,10 @@ struct vgic {
  * All vCPUs must exist (vm_create made them). -1 if the VM already has one,
  * the arch has no list registers, or the range is taken. */
 int vgic_attach(struct vm *vm, unsigned nspis, ipa_t base);
+
+/* Give the vGIC back (vm_destroy): physical interrupts held for its guests
+ * are deactivated. */
+void vgic_detach(struct vm *vm);
 
 /* The state of interrupt intid as vCPU vcpu_id sees it (banked for INTIDs
  * below 32); NULL for an ID the VM does not implement. */
@@ -127,15 +171,49 @@ void vgic_line_set(void *line, bool level);
 /* Make SGI sgi pending on every vCPU in target_mask, from vCPU source. */
 void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsigned sgi);
 
-/* Is SPI state irq routed to vCPU id (ITARGETSR, uniprocessor rule, the
- * vCPU that has it active)? */
-bool vgic_spi_targets(const struct vgic *vgic, const struct vgic_irq *irq, unsigned id);
+/* ---- One interrupt (vgic_irq.c) -------------------------------------------
+ * Every change of an interrupt's state goes through these, so that the
+ * interrupt is on the in-flight list of the vCPU it concerns. */
 
+/* Is irq pending (the state GICD_ISPENDR shows)? */
+bool vgic_irq_pending(const struct vgic_irq *irq);
 /* Is irq's group (GICD_IGROUPR) enabled in GICD_CTLR? */
 bool vgic_group_enabled(const struct vgic *vgic, const struct vgic_irq *irq);
+/* The vCPU irq concerns now (active on it, or pending, enabled, group
+ * enabled and routed to it), or -1. */
+int vgic_irq_target(const struct vgic *vgic, const struct vgic_irq *irq);
+/* Can irq be forwarded to a vCPU (pending, enabled, group enabled, not
+ * active)? */
+bool vgic_irq_signalled(const struct vgic *vgic, const struct vgic_irq *irq);
 
-/* Is intid pending on vcpu_id (the state GICD_ISPENDR shows)? */
-bool vgic_irq_pending(const struct vgic_irq *irq, unsigned intid);
+void vgic_irq_set_enabled(struct vgic *vgic, struct vgic_irq *irq, bool on);
+void vgic_irq_set_pending(struct vgic *vgic, struct vgic_irq *irq, bool on); /* I[SC]PENDR */
+void vgic_irq_set_active(struct vgic *vgic, struct vgic_irq *irq, bool on, unsigned vcpu_id);
+void vgic_irq_set_priority(struct vgic *vgic, struct vgic_irq *irq, uint8_t prio);
+void vgic_irq_set_group(struct vgic *vgic, struct vgic_irq *irq, bool group1);
+void vgic_irq_set_level_config(struct vgic *vgic, struct vgic_irq *irq, bool level);
+void vgic_irq_set_targets(struct vgic *vgic, struct vgic_irq *irq, uint8_t mask);
+void vgic_irq_set_line(struct vgic *vgic, struct vgic_irq *irq, bool level);
+/* SGIs: sources is a mask of requesting vCPUs, set or cleared. */
+void vgic_irq_sgi_pend(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources, bool on);
+/* GICD_CTLR changed: every interrupt's routing may have (rare; O(IDs)). */
+void vgic_set_ctlr(struct vgic *vgic, uint32_t ctlr);
+/* irq's state changed some other way (the list registers, the timer's hw
+ * link): requeue it and mark the vCPUs concerned. */
+void vgic_irq_changed(struct vgic *vgic, struct vgic_irq *irq);
+
+/* ---- In-flight lists (vgic_aplist.c) ---------------------------------------- */
+
+/* Put irq on vCPU id's list (it is on none). */
+void vgic_ap_add(struct vgic *vgic, unsigned id, struct vgic_irq *irq);
+/* Take irq off the list that holds it (a walk of that list). */
+void vgic_ap_remove(struct vgic *vgic, struct vgic_irq *irq);
+/* Drop from vCPU id's list what no longer concerns it (moving it to the vCPU
+ * it now concerns), then sort the list if needed: active first, then by
+ * priority, then by INTID. */
+void vgic_ap_prune_sort(struct vgic *vgic, unsigned id);
+
+/* ---- vCPU-level questions ---------------------------------------------------- */
 
 /* True when an interrupt is pending, enabled, in an enabled group and
  * targeted at vcpu: what would make it leave WFI. */
@@ -145,24 +223,35 @@ bool vgic_vcpu_has_pending(struct vcpu *vcpu);
  * enabled, group enabled, targeted at it (the timer only when armed). */
 bool vgic_vcpu_can_wake(struct vcpu *vcpu);
 
-/* The distributor's MMIO device (vgic_dist.c), ready to register. */
-void vgic_dist_init(struct vgic *vgic, ipa_t base);
+/* The distributor's MMIO device (vgic_v2_dist.c), ready to register. */
+void vgic_v2_dist_init(struct vgic *vgic, ipa_t base);
 
 /* List registers (vgic_lr.c): before entering the guest, write the most
- * urgent interrupts for vcpu into the list registers; after it exits, read
- * them back into the distributor state. No-ops without a vGIC. */
+ * urgent interrupts for vcpu into the list registers (if anything changed);
+ * after it exits, read back those it used into the model. No-ops without a
+ * vGIC. */
 void vgic_flush_lrs(struct vcpu *vcpu);
 void vgic_sync_lrs(struct vcpu *vcpu);
 
 /* The virtual timer (vtimer.c). Sample the guest's CNTV_* against the
- * counter and drive PPI 27 with the result. */
+ * counter and drive PPI 27 with the result; release the host's timer PPI
+ * when the guest no longer needs it held. */
 void vtimer_sync(struct vcpu *vcpu);
+/* The host's virtual-timer PPI intid fired while vcpu's timer was live:
+ * it stays active (held), linked to virtual PPI 27 so that the guest's EOI
+ * deactivates it (IHI0048B 5.3.7 GICH_LR.HW). */
+void vtimer_host_irq(struct vcpu *vcpu, unsigned intid);
 /* The timer's output condition (Arm ARM D11.2.4): ENABLE, not IMASK and
  * CVAL <= CNTVCT, with CNTVCT = counter - CNTVOFF. */
 bool vtimer_fires(const struct vtimer_state *t, uint64_t counter);
 /* Physical counter value at which the armed timer fires; false when it is
  * disabled or masked. */
 bool vtimer_deadline(struct vcpu *vcpu, uint64_t *counter);
+
+/* Physical interrupts taken by armvisor (host_irq.c): acknowledge and handle
+ * every pending one; vcpu is the vCPU this CPU ran or waits for (NULL:
+ * none). */
+void host_irq_handle(struct vcpu *vcpu);
 
 /* The vCPU executed WFI and the VM has a vGIC: return at once if an
  * interrupt is pending; otherwise idle the CPU until one is (or the timer

@@ -1,38 +1,26 @@
 /*
- * List registers: the window between the distributor model and the
- * hardware's virtual CPU interface (GICv2 5.3.2 GICH_LRn; GICv3 ICH_LR<n>).
+ * List registers: the window between the interrupt model and the hardware's
+ * virtual CPU interface (GICv2 5.3.2 GICH_LRn; GICv3 ICH_LR<n>_EL2).
  *
- * Before each entry (vgic_flush_lrs) the interrupts that concern the vCPU
- * are ranked and the most urgent fill the list registers: active ones first
- * (the guest must find them there to EOI them), then pending ones by
- * priority (lower value first), then by INTID. Every other list register is
- * written empty. After the exit (vgic_sync_lrs) each list register is read
- * back and its state folded into the model: one the guest acknowledged is
- * no longer pending (a level interrupt stays pending while its line is
- * high), one it EOIed is no longer active. What did not fit waits in the
- * model for a later entry: the guest gets it at its next exit (on hardware
- * an underflow maintenance interrupt would force one; not wired yet).
+ * Before each entry (vgic_flush_lrs), if the vCPU's state changed since its
+ * list registers were written, its in-flight list (vgic_aplist.c) is pruned
+ * and sorted and its first entries fill the list registers: active ones
+ * first, then pending ones by priority, then by INTID. When more is pending
+ * than fits, the underflow maintenance interrupt (GICH_HCR.UIE) makes the
+ * guest exit once it has taken what it was given, so the rest follows without
+ * waiting for an unrelated exit; an SGI pending from more sources than one
+ * list register can carry asks for NPIE. A level-sensitive interrupt goes in
+ * with the EOI bit (GICH_LR.EOI), so the guest's EOI exits and an interrupt
+ * whose line is still high is presented again at once.
+ *
+ * After the exit (vgic_sync_lrs) only the list registers that were written
+ * are looked at, and one the hardware reports empty (GICH_ELRSR) is not even
+ * read: the guest acknowledged it (no longer pending; a level interrupt stays
+ * pending while its line is high) and EOIed it (no longer active).
  */
 #include "core/vgic.h"
 
 #include "lib/log.h"
-
-struct candidate {
-    uint16_t intid;
-    uint8_t source; /* SGIs */
-    uint8_t priority;
-    bool active, pending;
-};
-
-/* Does a rank before b? */
-static bool before(const struct candidate *a, const struct candidate *b)
-{
-    if (a->active != b->active)
-        return a->active;
-    if (a->priority != b->priority)
-        return a->priority < b->priority;
-    return a->intid < b->intid;
-}
 
 static unsigned lr_count(void)
 {
@@ -40,58 +28,63 @@ static unsigned lr_count(void)
     return n < VGIC_MAX_LRS ? n : VGIC_MAX_LRS;
 }
 
-/* The list-register view of irq for vCPU id, if it needs one. */
-static bool candidate_of(const struct vgic *vgic, const struct vgic_irq *irq, unsigned intid,
-                         unsigned id, struct candidate *c)
+/* The lowest source CPU in an SGI's pending mask. */
+static uint8_t first_source(uint8_t mask)
 {
-    if (intid >= VGIC_NR_PRIVATE && !vgic_spi_targets(vgic, irq, id))
-        return false;
-    bool forward = irq->enabled && vgic_group_enabled(vgic, irq) && vgic_irq_pending(irq, intid);
-    *c = (struct candidate){.intid = (uint16_t)intid, .priority = irq->priority};
-    if (intid < VGIC_NR_SGIS) {
-        /* One list register per SGI: the active instance (and whether the
-         * same source has sent it again), else the lowest pending source. */
-        if (irq->active) {
-            c->active = true;
-            c->source = irq->active_src;
-            c->pending = forward && ((irq->sgi_pending >> irq->active_src) & 1);
-            return true;
-        }
-        if (!forward)
-            return false;
-        c->pending = true;
-        for (c->source = 0; !((irq->sgi_pending >> c->source) & 1); c->source++)
-            ;
-        return true;
-    }
-    c->active = irq->active;
-    c->pending = forward;
-    return c->active || c->pending;
+    uint8_t s = 0;
+    while (!((mask >> s) & 1))
+        s++;
+    return s;
 }
 
-/* Insert c into best[0..*n) kept sorted, at most cap entries; returns the
- * entry pushed out (or c itself) through *dropped when full. */
-static bool rank(struct candidate *best, unsigned *n, unsigned cap, const struct candidate *c,
-                 struct candidate *dropped)
+/* The list-register form of irq for vCPU id; false if it needs none. */
+static bool lr_of(const struct vgic *vgic, const struct vgic_irq *irq, struct vgic_lr *lr,
+                  bool *more_sources)
 {
-    unsigned i = *n;
-    bool full = *n == cap;
-    if (full) {
-        if (cap == 0 || !before(c, &best[cap - 1])) {
-            *dropped = *c;
-            return true;
+    bool forward = irq->enabled && vgic_group_enabled(vgic, irq) && vgic_irq_pending(irq);
+    *lr = (struct vgic_lr){
+        .virq = irq->intid, .priority = irq->priority, .group1 = irq->group1};
+    if (irq->intid < VGIC_NR_SGIS) {
+        /* One list register per SGI: the active instance (and whether the
+         * same source sent it again), else the lowest pending source. */
+        uint8_t pend = forward ? irq->sgi_pending : 0;
+        if (irq->active) {
+            lr->active = true;
+            lr->source = irq->active_src;
+            lr->pending = (pend >> irq->active_src) & 1;
+            pend &= (uint8_t) ~(1u << irq->active_src);
+        } else if (pend) {
+            lr->pending = true;
+            lr->source = first_source(pend);
+            pend &= (uint8_t) ~(1u << lr->source);
         }
-        *dropped = best[cap - 1];
-        i = cap - 1;
-    } else {
-        (*n)++;
+        *more_sources = pend != 0;
+        return lr->active || lr->pending;
     }
-    while (i > 0 && before(c, &best[i - 1])) {
-        best[i] = best[i - 1];
-        i--;
+    lr->active = irq->active;
+    lr->pending = forward;
+    if (irq->hw) {
+        /* Linked to a physical interrupt that is active for the guest
+         * (vtimer.c): the guest's EOI deactivates it. A hardware list
+         * register cannot be pending and active (IHI0048B 5.3.7): while the
+         * guest handles it, the physical interrupt, still active, cannot
+         * fire again, and fires anew after the EOI if its source still
+         * holds it. */
+        lr->hw = true;
+        lr->pirq = irq->pirq;
+        if (lr->active)
+            lr->pending = false;
+    } else if (irq->level && lr->pending) {
+        lr->eoi_maint = true;
     }
-    best[i] = *c;
-    return full;
+    return lr->active || lr->pending;
+}
+
+static bool lr_equal(const struct vgic_lr *a, const struct vgic_lr *b)
+{
+    return a->virq == b->virq && a->pirq == b->pirq && a->priority == b->priority &&
+           a->pending == b->pending && a->active == b->active && a->hw == b->hw &&
+           a->group1 == b->group1 && a->source == b->source && a->eoi_maint == b->eoi_maint;
 }
 
 void vgic_flush_lrs(struct vcpu *vcpu)
@@ -99,42 +92,66 @@ void vgic_flush_lrs(struct vcpu *vcpu)
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
         return;
-    vtimer_sync(vcpu); /* the counter may have moved since the last exit */
-
-    unsigned cap = lr_count(), n = 0, id = vcpu->id;
-    struct candidate best[VGIC_MAX_LRS], c = {0}, out = {0};
-    bool lost_active = false;
-    for (unsigned intid = 0; intid < VGIC_NR_PRIVATE + vgic->nspis; intid++) {
-        const struct vgic_irq *irq = vgic_irq(vgic, id, intid);
-        if (irq && candidate_of(vgic, irq, intid, id, &c) && rank(best, &n, cap, &c, &out))
-            lost_active |= out.active;
-    }
-    if (lost_active && !vgic->lr_overflow_logged) {
-        vgic->lr_overflow_logged = true;
-        log_warn("vm %s: vcpu %u: more active interrupts than %u list registers: the guest "
-                 "cannot EOI them all (logged once)\n",
-                 vcpu->vm->name, id, cap);
-    }
-
+    unsigned id = vcpu->id;
     struct vgic_cpu *cpu = &vgic->cpu[id];
-    for (unsigned i = 0; i < cap; i++) {
-        struct vgic_lr lr = {0};
-        cpu->lr[i] = (struct vgic_lr_slot){0};
-        if (i < n) {
-            const struct vgic_irq *irq = vgic_irq(vgic, id, best[i].intid);
-            lr = (struct vgic_lr){.virq = best[i].intid,
-                                  .priority = best[i].priority,
-                                  .pending = best[i].pending,
-                                  .active = best[i].active,
-                                  .group1 = irq->group1,
-                                  .source = best[i].source};
-            cpu->lr[i] = (struct vgic_lr_slot){.used = true,
-                                               .intid = best[i].intid,
-                                               .source = best[i].source,
-                                               .pending_sent = best[i].pending};
-        }
-        arch_vgic_lr_write(vcpu, i, &lr);
+    if (!cpu->dirty) {
+        /* Nothing changed since the LRs were written or read back: the
+         * arch loads them as they are. */
+        cpu->work.flush_skips++;
+        return;
     }
+    cpu->work.flushes++;
+    vgic_ap_prune_sort(vgic, id);
+
+    unsigned cap = lr_count(), n = 0, maint = 0;
+    struct vgic_irq *irq = cpu->ap_head;
+    for (; irq && n < cap; irq = irq->ap_next) {
+        cpu->work.list_steps++;
+        struct vgic_lr lr;
+        bool more = false;
+        if (!lr_of(vgic, irq, &lr, &more))
+            continue;
+        if (more)
+            maint |= VGIC_MAINT_NO_PENDING;
+        struct vgic_lr_slot *slot = &cpu->lr[n];
+        if (!slot->used || !lr_equal(&slot->lr, &lr)) {
+            arch_vgic_lr_write(vcpu, n, &lr);
+            cpu->work.lr_writes++;
+        }
+        *slot = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
+        n++;
+    }
+    /* What did not fit: ask for an exit once the guest has room. An active
+     * one left out cannot be EOIed by the guest (more active interrupts
+     * than list registers, which only a guest that never EOIs produces). */
+    for (; irq; irq = irq->ap_next) {
+        cpu->work.list_steps++;
+        if (irq->active && !vgic->lr_overflow_logged) {
+            vgic->lr_overflow_logged = true;
+            log_warn("vm %s: vcpu %u: more active interrupts than %u list registers: the "
+                     "guest cannot EOI them all (logged once)\n",
+                     vcpu->vm->name, id, cap);
+        }
+        if (vgic_irq_signalled(vgic, irq)) {
+            maint |= cap > 1 ? VGIC_MAINT_UNDERFLOW : VGIC_MAINT_NO_PENDING;
+            break;
+        }
+    }
+    for (unsigned i = n; i < cap; i++) {
+        if (!cpu->lr[i].used)
+            continue;
+        static const struct vgic_lr empty;
+        arch_vgic_lr_write(vcpu, i, &empty);
+        cpu->work.lr_writes++;
+        cpu->lr[i].used = false;
+    }
+    if (maint & VGIC_MAINT_UNDERFLOW)
+        cpu->work.underflows++;
+    if (maint != cpu->maint) {
+        arch_vgic_set_maint(vcpu, maint);
+        cpu->maint = maint;
+    }
+    cpu->dirty = false;
 }
 
 void vgic_sync_lrs(struct vcpu *vcpu)
@@ -144,33 +161,46 @@ void vgic_sync_lrs(struct vcpu *vcpu)
         return;
     unsigned cap = lr_count(), id = vcpu->id;
     struct vgic_cpu *cpu = &vgic->cpu[id];
+    uint64_t empty = 0;
+    bool any = false;
+    for (unsigned i = 0; i < cap; i++)
+        any |= cpu->lr[i].used;
+    if (any)
+        empty = arch_vgic_lr_empty(vcpu);
     for (unsigned i = 0; i < cap; i++) {
         struct vgic_lr_slot *slot = &cpu->lr[i];
         if (!slot->used)
             continue;
-        slot->used = false;
-        struct vgic_lr lr;
-        arch_vgic_lr_read(vcpu, i, &lr);
-        struct vgic_irq *irq = vgic_irq(vgic, id, slot->intid);
-        if (!irq)
-            continue;
+        struct vgic_lr lr = slot->lr;
+        if ((empty >> i) & 1) {
+            lr.pending = lr.active = false;
+        } else {
+            arch_vgic_lr_read(vcpu, i, &lr);
+            cpu->work.lr_reads++;
+        }
+        if (lr.pending == slot->lr.pending && lr.active == slot->lr.active)
+            continue; /* the guest did not touch it */
         /* Only the virtual CPU interface changes a list register while the
          * guest runs: pending -> active on acknowledge, active -> inactive
          * on EOI. A pending state we sent and no longer see was taken. */
-        bool taken = slot->pending_sent && !lr.pending;
-        if (slot->intid < VGIC_NR_SGIS) {
+        bool taken = slot->lr.pending && !lr.pending;
+        slot->lr.pending = lr.pending;
+        slot->lr.active = lr.active;
+        struct vgic_irq *irq = slot->irq;
+        if (irq->intid < VGIC_NR_SGIS) {
             if (taken)
-                irq->sgi_pending &= (uint8_t) ~(1u << slot->source);
+                irq->sgi_pending &= (uint8_t) ~(1u << slot->lr.source);
             if (lr.active)
-                irq->active_src = slot->source;
-            irq->active = lr.active;
-            continue;
-        }
-        if (taken)
+                irq->active_src = slot->lr.source;
+        } else if (taken) {
             irq->latch = false; /* edge consumed; level re-sampled from its line */
+        }
         irq->active = lr.active;
-        if (slot->intid >= VGIC_NR_PRIVATE)
+        if (irq->owner < 0)
             irq->active_on = lr.active ? (int8_t)id : -1;
+        if (irq->hw && !lr.active && !lr.pending)
+            irq->hw = false; /* the guest's EOI deactivated the physical one */
+        vgic_irq_changed(vgic, irq);
     }
     vtimer_sync(vcpu);
 }

@@ -6,6 +6,8 @@
  */
 #include "core/vm.h"
 
+#include "core/vgic.h"
+
 #include <string.h>
 
 #include "lib/log.h"
@@ -79,6 +81,7 @@ void vm_destroy(struct vm *vm)
      * the guest threads stop) before the vCPU objects are wiped. */
     for (unsigned i = 0; i < vm->nvcpus && i < VM_MAX_VCPUS; i++)
         arch_vcpu_release(&vm->vcpus[i]);
+    vgic_detach(vm);
     /* Tables first (nothing can walk them afterwards), then the TLB entries
      * tagged with this VMID, which the next VM in this slot will reuse. */
     stage2_destroy(&vm->stage2);

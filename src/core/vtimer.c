@@ -10,6 +10,19 @@
  * with CNTVCT = CNTPCT - CNTVOFF. CNTV_CTL.ISTATUS reports the condition
  * whatever IMASK says (the CPU computes it; the core does not rely on the
  * saved bit), and the output is asserted only with ENABLE=1 and IMASK=0.
+ *
+ * The hardware link. The guest's timer registers stay live in the CPU while
+ * armvisor runs, so when the timer fires the host's own virtual-timer PPI
+ * fires too, and armvisor takes it (host_irq.c). It acknowledges it and leaves
+ * it active, which keeps it from firing again, and marks virtual PPI 27 hw
+ * with that physical INTID: the list register then carries GICH_LR.HW and the
+ * guest's EOI deactivates the physical interrupt itself (IHI0048B 5.3.7), so a
+ * timer interrupt costs one exit, not three. If the guest silences its timer
+ * without an EOI (masks, disables or reprograms it), vtimer_sync finds the
+ * virtual interrupt neither pending nor active and deactivates the physical
+ * one. Which vCPU holds the physical interrupt is this CPU's business: with
+ * one CPU and one loaded timer it is the vCPU that ran last; SMP makes this a
+ * per-CPU record released when a vCPU is put.
  */
 #include "core/vgic.h"
 
@@ -42,7 +55,27 @@ void vtimer_sync(struct vcpu *vcpu)
         return;
     struct vtimer_state t;
     arch_vtimer_read(vcpu, &t);
-    bool line = vtimer_fires(&t, arch_counter_read());
-    vgic->cpu[vcpu->id].timer_line = line;
-    vgic_inject(vcpu->vm, (int)vcpu->id, VGIC_PPI_VTIMER, line);
+    struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];
+    vgic_irq_set_line(vgic, irq, vtimer_fires(&t, arch_counter_read()));
+    if (irq->hw && !irq->active && !vgic_irq_pending(irq)) {
+        /* Silenced without an EOI: nothing will deactivate the physical
+         * interrupt but us, and until then it cannot fire again. */
+        irq->hw = false;
+        arch_irq_deactivate(irq->pirq);
+        vgic_irq_changed(vgic, irq);
+    }
+}
+
+void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
+{
+    struct vgic *vgic = vcpu ? vcpu->vm->vgic : NULL;
+    if (!vgic) {
+        arch_irq_deactivate(intid);
+        return;
+    }
+    struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];
+    irq->hw = true;
+    irq->pirq = (uint16_t)intid;
+    vgic_irq_changed(vgic, irq);
+    vtimer_sync(vcpu); /* which releases it again if the timer is not firing */
 }

@@ -42,7 +42,7 @@ void armv7_set_psci_smc(bool smc);
 void armv7_cpu_init(void);
 
 /* gic.c: hands the GICv2 ranges the DTB gave to the shared driver
- * (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for a
+ * (arch/gicv2/gicv2.h: gicv2_enter/exit around a run; arch_irq_ack for a
  * physical interrupt taken to Hyp). */
 void armv7_gic_init(const struct armv7_boot_info *bi);
 

@@ -147,8 +147,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 
     memset(exit, 0, sizeof(*exit));
     exit->fmt = SYNDROME_V7_HSR;
-    if (kind == GUEST_EXIT_IRQ) { /* acknowledged here (gic.c) */
-        gicv2_irq();
+    if (kind == GUEST_EXIT_IRQ) { /* the core acknowledges it (arch_irq_ack) */
         exit->kind = ARCH_EXIT_IRQ;
         c->last_hsr = 0;
         return;

@@ -39,9 +39,9 @@ void armv7_cp15_save(struct armv7_cp15 *c)
     c->cntv_ctl = cp_read32(CNTV_CTL);
     c->cntv_cval = cp_read64(CNTV_CVAL);
     /* The guest's virtual timer stays live in the CPU after an exit: its
-     * PPI 27 is what wakes the hypervisor's WFI (gic.c, arch_cpu_idle) and
-     * is held active there until the guest EOIs. The next vCPU's restore
-     * replaces it. */
+     * PPI 27 is what wakes the hypervisor's WFI (gicv2.c, arch_cpu_idle),
+     * and the core holds it active until the guest EOIs (core/vtimer.c).
+     * The next vCPU's restore replaces it. */
 }
 
 void armv7_cp15_restore(const struct armv7_cp15 *c)

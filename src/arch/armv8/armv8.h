@@ -131,8 +131,8 @@ void armv8_aa32_inject_undef(struct arch_vcpu *a);
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
 
 /* gic.c: finds the GICv2 in the DTB and hands its ranges to the shared
- * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for
- * a physical interrupt taken at EL2). */
+ * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run; arch_irq_ack
+ * for a physical interrupt taken at EL2). */
 void armv8_gic_init(const struct fdt *fdt);
 
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */

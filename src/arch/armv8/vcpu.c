@@ -324,8 +324,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             exit->kind = ARCH_EXIT_SERROR;
             exit->syndrome = esr;
             return;
-        default: /* IRQ, FIQ: acknowledged here (gic.c) */
-            gicv2_irq();
+        default: /* IRQ, FIQ: the core acknowledges it (arch_irq_ack) */
             exit->kind = ARCH_EXIT_IRQ;
             return;
         }

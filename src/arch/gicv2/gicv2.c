@@ -10,26 +10,23 @@
  *   - Physical IRQs are routed to the hypervisor (HCR.IMO / HCR_EL2.IMO,
  *     each port's vcpu.c) and taken with the I bit masked: the guest exits
  *     (ARCH_EXIT_IRQ) or a WFI in the hypervisor wakes (arch_cpu_idle), and
- *     gicv2_irq acknowledges.
- *   - The only physical interrupt enabled is the PL1/EL1 virtual timer's PPI
- *     27, which fires in the hypervisor while a guest's CNTV_* is live in
- *     the CPU (the guest's timer stays loaded after an exit). It is
- *     acknowledged and its priority dropped, but left ACTIVE ("held"), so
- *     it cannot fire again. The core samples the guest's CNTV_* (vtimer.c)
- *     and puts virtual INTID 27 in a list register; while held, we write
- *     that list register with HW=1, PhysicalID=27 (IHI0048B 5.3.7), so the
- *     guest's EOI deactivates the physical interrupt as well. If the guest
- *     stops the timer another way (masks or reprograms it without EOI, or
- *     the list register goes elsewhere), the physical interrupt is
- *     deactivated here once the live timer output is low (release_quiet).
+ *     the core acknowledges them (arch_irq_ack) and decides what they mean.
+ *   - Enabled: the EL1 virtual timer's PPI 27 (fires while a guest's CNTV_*
+ *     is live in the CPU; the core keeps it active and links it to the
+ *     guest's PPI 27 through a list register with HW=1, IHI0048B 5.3.7) and
+ *     the maintenance interrupt, PPI 25 (5.3.4 GICH_MISR), which the core
+ *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit. Both are the
+ *     numbers of the Arm Base System Architecture's PPI map, which QEMU virt
+ *     follows.
  *
  * The guest's side: the core emulates the distributor; the guest drives the
  * virtual CPU interface GICV directly, mapped at its GICC address
- * (arch_vgic_cpu_iface). List registers, GICH_VMCR and GICH_APR are saved
- * per vCPU (struct gicv2_vcpu, in each port's struct arch_vcpu) and loaded
- * around each run; GICH_HCR.En is set only while a guest runs. No
- * maintenance interrupt is used: state the list registers could not hold
- * reaches the guest at its next exit.
+ * (arch_vgic_cpu_iface). List registers, GICH_VMCR, GICH_APR and the
+ * maintenance enables are saved per vCPU (struct gicv2_vcpu, in each port's
+ * struct arch_vcpu) and loaded around each run; GICH_HCR.En is set only
+ * while a guest runs. Only list registers that hold something are written
+ * on entry and read on exit (GICH_ELRSR says which the guest emptied), so a
+ * vCPU with no interrupt in flight costs three GICH accesses each way.
  */
 #include "arch/gicv2/gicv2.h"
 #include "arch/arch.h"
@@ -60,10 +57,15 @@
 #define GICH_HCR          0x000u
 #define GICH_VTR          0x004u
 #define GICH_VMCR         0x008u
+#define GICH_ELRSR0       0x030u
+#define GICH_ELRSR1       0x034u
 #define GICH_APR          0x0f0u
 #define GICH_LR0          0x100u
 #define GICH_HCR_EN       (1u << 0)
+#define GICH_HCR_UIE      (1u << 1)
+#define GICH_HCR_NPIE     (1u << 3)
 #define GICH_VTR_LISTREGS 0x3fu
+#define GICD_ISACTIVER    0x300u
 
 /* GICH_LRn (5.3.7). */
 #define LR_VIRTUALID_MASK 0x3ffu
@@ -73,16 +75,20 @@
 #define LR_CPUID_MASK     0x7u
 #define LR_PRIORITY_SHIFT 23 /* the top five bits of the 8-bit priority */
 #define LR_PRIORITY_MASK  0x1fu
+#define LR_EOI            (1u << 19) /* HW=0: maintenance interrupt on EOI */
 #define LR_STATE_PENDING  (1u << 28)
 #define LR_STATE_ACTIVE   (1u << 29)
 #define LR_GRP1           (1u << 30)
 #define LR_HW             (1u << 31)
 
-/* The PL1/EL1 virtual timer's PPI on the virt machine (the DTB's /timer). */
+/* The PL1/EL1 virtual timer's PPI and the GIC maintenance PPI (Arm BSA PPI
+ * map; QEMU virt's DTB /timer and GIC node say the same). */
 #define PPI_VTIMER 27u
-/* Its physical priority: any value below GICC_PMR. */
-#define PPI_VTIMER_PRIO 0xa0u
-#define GIC_PMR_ALL     0xf0u
+#define PPI_MAINT  25u
+/* Their physical priority: any value below GICC_PMR. */
+#define PPI_PRIO    0xa0u
+#define GIC_PMR_ALL 0xf0u
+#define LR_STATE    (LR_STATE_PENDING | LR_STATE_ACTIVE)
 
 /* The guest's GICC window: GICC_DIR is at 0x1000, so two pages. */
 #define GICV_MAP_SIZE 0x2000u
@@ -91,14 +97,12 @@
  * bits on both. */
 #define CNTV_CTL_ENABLE  (1u << 0)
 #define CNTV_CTL_IMASK   (1u << 1)
-#define CNTV_CTL_ISTATUS (1u << 2)
 
 static struct {
     bool ready;
     uint64_t gicd, gicc, gich, gicv, gicv_size;
     unsigned nlrs;
-    bool held;         /* physical PPI 27 acknowledged, left active */
-    bool stray_logged; /* an interrupt we never enabled */
+    uint32_t hw_valid; /* list registers valid in the hardware now */
 } gic;
 
 static uint32_t rd(uint64_t base, uint32_t off)
@@ -139,8 +143,9 @@ void gicv2_init(const struct gicv2_ranges *r)
     wr(gic.gicd, GICD_ICENABLER, 0xffffffffu);
     wr(gic.gicd, GICD_ICPENDR, 0xffffffffu);
     wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
-    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_VTIMER_PRIO;
-    wr(gic.gicd, GICD_ISENABLER, 1u << PPI_VTIMER);
+    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_PRIO;
+    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_MAINT) = PPI_PRIO;
+    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT));
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
@@ -152,86 +157,42 @@ void gicv2_init(const struct gicv2_ranges *r)
              (unsigned long long)gic.gich, (unsigned long long)gic.gicv, gic.nlrs);
 }
 
-/* The live timer's output (the guest's CNTV_* stay loaded in the CPU after
- * an exit): enabled, not masked, condition met. */
-static bool vtimer_live_firing(void)
-{
-    uint32_t ctl = gicv2_arch_cntv_ctl();
-    return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK) && (ctl & CNTV_CTL_ISTATUS);
-}
-
-/* Deactivate the held PPI 27 once the timer's output is low, so that the
- * timer's next expiry can fire again. */
-static void release_quiet(void)
-{
-    if (gic.held && !vtimer_live_firing()) {
-        wr(gic.gicc, GICC_DIR, PPI_VTIMER);
-        gic.held = false;
-    }
-}
-
-void gicv2_irq(void)
-{
-    if (!gic.ready)
-        return;
-    uint32_t iar = rd(gic.gicc, GICC_IAR);
-    unsigned id = iar & GICC_IAR_ID_MASK;
-    if (id >= GICC_SPURIOUS)
-        return;
-    wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
-    if (id == PPI_VTIMER) {
-        gic.held = true; /* deactivated by the guest's EOI or release_quiet */
-        return;
-    }
-    wr(gic.gicc, GICC_DIR, iar);
-    if (!gic.stray_logged) {
-        gic.stray_logged = true;
-        log_warn("GIC: interrupt %u we never enabled: dropped (logged once)\n", id);
-    }
-}
-
-static bool lr_holds_vtimer(const struct gicv2_vcpu *g)
-{
-    for (unsigned i = 0; i < gic.nlrs; i++) {
-        uint32_t lr = g->lr[i];
-        if ((lr & LR_HW) && ((lr >> LR_PHYSID_SHIFT) & LR_PHYSID_MASK) == PPI_VTIMER &&
-            (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
-            return true;
-    }
-    return false;
-}
-
 void gicv2_enter(struct gicv2_vcpu *g)
 {
     if (!gic.ready)
         return;
-    for (unsigned i = 0; i < gic.nlrs; i++)
-        wr(gic.gich, GICH_LR0 + 4 * i, g->lr[i]);
+    /* Write what this vCPU has, and clear what the last run left valid. */
+    uint32_t valid = 0;
+    for (unsigned i = 0; i < gic.nlrs; i++) {
+        if (g->lr[i] & LR_STATE)
+            valid |= 1u << i;
+        if ((g->lr[i] & LR_STATE) || ((gic.hw_valid >> i) & 1))
+            wr(gic.gich, GICH_LR0 + 4 * i, g->lr[i]);
+    }
+    gic.hw_valid = valid;
     wr(gic.gich, GICH_VMCR, g->vmcr);
     wr(gic.gich, GICH_APR, g->apr);
-    wr(gic.gich, GICH_HCR, GICH_HCR_EN);
-    /* No list register will deactivate the held timer interrupt: do it
-     * here if the (just loaded) timer no longer fires. */
-    if (!lr_holds_vtimer(g))
-        release_quiet();
+    wr(gic.gich, GICH_HCR, GICH_HCR_EN | g->hcr_maint);
 }
 
 void gicv2_exit(struct gicv2_vcpu *g)
 {
     if (!gic.ready)
         return;
-    for (unsigned i = 0; i < gic.nlrs; i++) {
-        uint32_t lr = rd(gic.gich, GICH_LR0 + 4 * i);
-        uint32_t was = g->lr[i];
-        /* A hardware list register for PPI 27 that went inactive: the
-         * guest's EOI deactivated the physical interrupt. */
-        if ((was & LR_HW) && ((was >> LR_PHYSID_SHIFT) & LR_PHYSID_MASK) == PPI_VTIMER &&
-            !(lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)))
-            gic.held = false;
-        g->lr[i] = lr;
+    /* A list register only goes from valid to empty while the guest runs,
+     * so only those we loaded valid can have changed. */
+    if (gic.hw_valid) {
+        uint32_t empty = rd(gic.gich, GICH_ELRSR0);
+        for (unsigned i = 0; i < gic.nlrs; i++) {
+            if (!((gic.hw_valid >> i) & 1))
+                continue;
+            g->lr[i] = ((empty >> i) & 1) ? 0 : rd(gic.gich, GICH_LR0 + 4 * i);
+        }
+        gic.hw_valid &= ~empty;
     }
     g->vmcr = rd(gic.gich, GICH_VMCR);
     g->apr = rd(gic.gich, GICH_APR);
+    /* Virtual CPU interface off: the maintenance interrupt drops with it. */
     wr(gic.gich, GICH_HCR, 0);
 }
 
@@ -274,17 +235,54 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
         v |= LR_STATE_ACTIVE;
     if (lr->group1)
         v |= LR_GRP1;
-    /* The timer's virtual interrupt while its physical one is held: linked
-     * (HW=1), so the guest's EOI deactivates PPI 27. Not for pending+active,
-     * which a hardware list register may not hold (IHI0048B 5.3.7). */
-    bool link = lr->hw || (lr->virq == PPI_VTIMER && gic.held);
-    if (link && !(lr->pending && lr->active) && (lr->pending || lr->active)) {
-        unsigned pirq = lr->hw ? lr->pirq : PPI_VTIMER;
-        v |= LR_HW | (pirq & LR_PHYSID_MASK) << LR_PHYSID_SHIFT;
-    } else if (lr->virq < 16) {
+    if (lr->hw)
+        v |= LR_HW | (lr->pirq & LR_PHYSID_MASK) << LR_PHYSID_SHIFT;
+    else if (lr->virq < 16)
         v |= (uint32_t)(lr->source & LR_CPUID_MASK) << LR_CPUID_SHIFT;
-    }
+    if (!lr->hw && lr->eoi_maint)
+        v |= LR_EOI;
     g->lr[i] = v;
+}
+
+uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
+{
+    struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
+    uint64_t empty = 0;
+    for (unsigned i = 0; g && i < gic.nlrs; i++)
+        if (!(g->lr[i] & LR_STATE))
+            empty |= 1ull << i;
+    return empty;
+}
+
+void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
+{
+    struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
+    if (!g)
+        return;
+    g->hcr_maint = ((flags & VGIC_MAINT_UNDERFLOW) ? GICH_HCR_UIE : 0) |
+                   ((flags & VGIC_MAINT_NO_PENDING) ? GICH_HCR_NPIE : 0);
+}
+
+bool arch_irq_ack(struct arch_irq *irq)
+{
+    if (!gic.ready)
+        return false;
+    uint32_t iar = rd(gic.gicc, GICC_IAR);
+    unsigned id = iar & GICC_IAR_ID_MASK;
+    if (id >= GICC_SPURIOUS)
+        return false;
+    wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
+    irq->intid = id;
+    irq->kind = id == PPI_VTIMER  ? ARCH_IRQ_VTIMER
+                : id == PPI_MAINT ? ARCH_IRQ_VGIC_MAINT
+                                  : ARCH_IRQ_OTHER;
+    return true;
+}
+
+void arch_irq_deactivate(unsigned intid)
+{
+    if (gic.ready)
+        wr(gic.gicc, GICC_DIR, intid & GICC_IAR_ID_MASK);
 }
 
 bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)
@@ -296,35 +294,31 @@ bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)
     return true;
 }
 
-/* The live virtual timer will fire (enabled, not masked): a WFI has a
- * wake-up to wait for. */
-static bool vtimer_live_armed(void)
+/* The live virtual timer will fire (enabled, not masked) and its PPI is not
+ * held active for a guest: a WFI has a wake-up to wait for. */
+static bool vtimer_can_wake(void)
 {
     uint32_t ctl = gicv2_arch_cntv_ctl();
-    return (ctl & CNTV_CTL_ENABLE) && !(ctl & CNTV_CTL_IMASK);
+    if (!(ctl & CNTV_CTL_ENABLE) || (ctl & CNTV_CTL_IMASK))
+        return false;
+    return !((rd(gic.gicd, GICD_ISACTIVER) >> PPI_VTIMER) & 1);
 }
 
 void arch_cpu_idle(void)
 {
-    if (gic.ready) {
-        release_quiet();
-        if (!gic.held && vtimer_live_armed()) {
-            /* A real wait: the live virtual timer (PPI 27) or any other
-             * physical interrupt wakes it even with the I bit masked
-             * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2),
-             * and is acknowledged here. */
-            dsb();
-            __asm__ volatile("wfi" ::: "memory");
-            gicv2_irq();
-            return;
-        }
-    }
-    /* No GIC; or the timer interrupt is held for a guest that has not
-     * EOIed it, or not armed, so nothing we enabled could end a WFI (the
-     * core idles for device interrupts too, and no physical device
-     * interrupt is routed to us yet): WFE, which the event stream
-     * (CNTHCTL.EVNTEN / CNTHCTL_EL2.EVNTEN) ends within about a millisecond
-     * on hardware, and which QEMU treats as a yield. */
     dsb();
+    if (gic.ready && vtimer_can_wake()) {
+        /* A real wait: the live virtual timer (PPI 27) or any other
+         * physical interrupt wakes it even with the I bit masked
+         * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
+         * stays pending for the core's arch_irq_ack. */
+        __asm__ volatile("wfi" ::: "memory");
+        return;
+    }
+    /* No GIC, or nothing we enabled could end a WFI (the core idles for
+     * device interrupts too, and no physical device interrupt is routed to
+     * us yet): WFE, which the event stream (CNTHCTL.EVNTEN /
+     * CNTHCTL_EL2.EVNTEN) ends within about a millisecond on hardware, and
+     * which QEMU treats as a yield. */
     __asm__ volatile("wfe" ::: "memory");
 }

@@ -21,6 +21,7 @@ struct vcpu;
 struct gicv2_vcpu {
     uint32_t lr[GICV2_MAX_LRS];
     uint32_t vmcr, apr;
+    uint32_t hcr_maint; /* GICH_HCR.UIE / NPIE for this vCPU's runs */
 };
 
 /* The DTB node's four ranges (GICD, GICC, GICH, GICV) and GICV's size. */
@@ -29,13 +30,11 @@ struct gicv2_ranges {
 };
 
 /* Check the ranges and set the GIC up (distributor, CPU interface with
- * EOImode=1, PPI 27 enabled); a GIC it refuses leaves the vGIC off. */
+ * EOImode=1, PPIs 25 and 27 enabled); a GIC it refuses leaves the vGIC off. */
 void gicv2_init(const struct gicv2_ranges *r);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
 void gicv2_exit(struct gicv2_vcpu *g);
-/* Acknowledge a physical IRQ taken by the hypervisor. */
-void gicv2_irq(void);
 
 /* ---- Per-arch glue, defined by each port's gic.c ---- */
 /* CNTV_CTL: the PL1/EL1 virtual timer's control register, as live in the CPU. */

@@ -134,4 +134,11 @@ uint64_t sim_idle_count(void);
 /* Physical interrupts deactivated through hw list registers by this vCPU. */
 uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 
+/* The sim's maintenance interrupt (PPI 25, as on QEMU virt): raised by a
+ * guest's g_irq_ack / g_irq_eoi when a GICH_MISR condition holds (underflow,
+ * no pending, EOI of an LR with its EOI bit), which exits the guest at once.
+ * How many such exits this vCPU took. */
+#define SIM_PIRQ_MAINT 25u
+uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu);
+
 #endif

@@ -188,6 +188,8 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     memset(&av->inj, 0, sizeof(av->inj));
     av->cond_override = false;
     memset(av->lr, 0, sizeof(av->lr));
+    av->maint = 0;
+    av->maint_exits = 0;
     memset(&av->vtimer, 0, sizeof(av->vtimer));
     av->hw_deactivations = 0;
     av->last_hw_pirq = 0;

@@ -103,6 +103,8 @@ struct arch_vcpu {
 
     /* Virtual CPU interface and timer. */
     struct vgic_lr lr[SIM_NUM_LRS];
+    unsigned maint; /* VGIC_MAINT_*: GICH_HCR.UIE / NPIE */
+    uint64_t maint_exits;
     uint64_t hw_deactivations;
     uint32_t last_hw_pirq;
     struct vtimer_state vtimer;

@@ -48,6 +48,70 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     av->lr[i] = *lr;
 }
 
+uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    uint64_t empty = 0;
+    for (unsigned i = 0; av && i < SIM_NUM_LRS; i++)
+        if (!av->lr[i].pending && !av->lr[i].active)
+            empty |= 1ull << i;
+    return empty;
+}
+
+void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    if (av)
+        av->maint = flags;
+}
+
+/* ---- Physical interrupts -------------------------------------------------------
+ * The sim's "host GIC" has the one interrupt the VMM's list registers can
+ * raise: the maintenance interrupt, pending from the guest's EOI or
+ * acknowledge that caused it until the VMM acknowledges it. */
+
+static bool maint_pending;
+
+bool arch_irq_ack(struct arch_irq *irq)
+{
+    if (!maint_pending)
+        return false;
+    maint_pending = false;
+    *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
+    return true;
+}
+
+void arch_irq_deactivate(unsigned intid)
+{
+    (void)intid;
+}
+
+/* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
+ * list registers, raise the maintenance interrupt if one holds, which exits
+ * the guest at once (an IRQ exit, the PC unchanged). */
+static void maint_check(struct arch_vcpu *av, bool eoi_maint)
+{
+    unsigned valid = 0, pending = 0;
+    for (unsigned i = 0; i < SIM_NUM_LRS; i++) {
+        valid += av->lr[i].pending || av->lr[i].active;
+        pending += av->lr[i].pending;
+    }
+    bool raise = eoi_maint || ((av->maint & VGIC_MAINT_UNDERFLOW) && valid <= 1) ||
+                 ((av->maint & VGIC_MAINT_NO_PENDING) && pending == 0);
+    if (!raise)
+        return;
+    maint_pending = true;
+    av->maint_exits++;
+    av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
+    sim_guest_trap(av);
+}
+
+uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    return av ? av->maint_exits : 0;
+}
+
 /* The sim's guests reach the virtual CPU interface through sim_guest
  * calls, not through memory: nothing to map. */
 bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)
@@ -85,7 +149,9 @@ uint32_t g_irq_ack(struct sim_guest *g)
         return SIM_SPURIOUS_IRQ;
     av->lr[best].pending = false;
     av->lr[best].active = true;
-    return iar_of(&av->lr[best]);
+    uint32_t iar = iar_of(&av->lr[best]);
+    maint_check(av, false);
+    return iar;
 }
 
 bool g_irq_eoi(struct sim_guest *g, uint32_t iar)
@@ -101,6 +167,8 @@ bool g_irq_eoi(struct sim_guest *g, uint32_t iar)
             av->hw_deactivations++;
             av->last_hw_pirq = lr->pirq;
         }
+        /* GICH_LR.EOI: a maintenance interrupt once the LR is invalid. */
+        maint_check(av, lr->eoi_maint && !lr->pending);
         return true;
     }
     return false;

@@ -1,5 +1,5 @@
 /*
- * The GICv2 distributor as the guest programs it (ARM IHI 0048B, section
+ * The GICv2 distributor's register map as the guest programs it (ARM IHI 0048B, section
  * 4.3, register map in table 4-1), for a GIC without the Security
  * Extensions. Registers for INTIDs 0-31 are banked per vCPU: the accessing
  * vCPU picks the bank.
@@ -104,7 +104,7 @@ enum bit_reg {
     BIT_CACTIVE
 };
 
-static bool bit_read(const struct vgic_irq *irq, unsigned intid, enum bit_reg r)
+static bool bit_read(const struct vgic_irq *irq, enum bit_reg r)
 {
     switch (r) {
     case BIT_GROUP:
@@ -114,7 +114,7 @@ static bool bit_read(const struct vgic_irq *irq, unsigned intid, enum bit_reg r)
         return irq->enabled;
     case BIT_SPEND:
     case BIT_CPEND:
-        return vgic_irq_pending(irq, intid);
+        return vgic_irq_pending(irq);
     case BIT_SACTIVE:
     case BIT_CACTIVE:
         return irq->active;
@@ -124,37 +124,26 @@ static bool bit_read(const struct vgic_irq *irq, unsigned intid, enum bit_reg r)
 
 /* A write of value with bit set for irq (for the set/clear registers only
  * ones act; IGROUPR takes the bit as it is). */
-static void bit_write(struct vgic_irq *irq, unsigned intid, unsigned cpu, enum bit_reg r, bool bit)
+static void bit_write(struct vgic *vgic, struct vgic_irq *irq, unsigned cpu, enum bit_reg r,
+                      bool bit)
 {
     if (r != BIT_GROUP && !bit)
         return;
     switch (r) {
     case BIT_GROUP:
-        irq->group1 = bit;
+        vgic_irq_set_group(vgic, irq, bit);
         return;
     case BIT_SENABLE:
-        irq->enabled = true;
-        return;
     case BIT_CENABLE:
-        irq->enabled = false;
+        vgic_irq_set_enabled(vgic, irq, r == BIT_SENABLE);
         return;
     case BIT_SPEND:
     case BIT_CPEND:
-        /* SGIs are made pending per source through GICD_SGIR and
-         * GICD_[SC]PENDSGIR; their ISPENDR0/ICPENDR0 bits ignore writes
-         * (4.3.7, 4.3.8). A cleared level interrupt stays pending while
-         * its line is high. */
-        if (intid >= VGIC_NR_SGIS)
-            irq->latch = r == BIT_SPEND;
+        vgic_irq_set_pending(vgic, irq, r == BIT_SPEND);
         return;
     case BIT_SACTIVE:
-        irq->active = true;
-        if (intid >= VGIC_NR_PRIVATE)
-            irq->active_on = (int8_t)cpu;
-        return;
     case BIT_CACTIVE:
-        irq->active = false;
-        irq->active_on = -1;
+        vgic_irq_set_active(vgic, irq, r == BIT_SACTIVE, cpu);
         return;
     }
 }
@@ -170,8 +159,8 @@ static void bitmap_access(struct vgic *vgic, struct mmio_access *acc, uint64_t b
         if (!irq)
             continue; /* unimplemented: RAZ/WI */
         if (acc->write)
-            bit_write(irq, intid, cpu, r, (acc->value >> b) & 1);
-        else if (bit_read(irq, intid, r))
+            bit_write(vgic, irq, cpu, r, (acc->value >> b) & 1);
+        else if (bit_read(irq, r))
             v |= 1u << b;
     }
     if (!acc->write)
@@ -200,13 +189,13 @@ static void byte_write(struct vgic *vgic, unsigned cpu, uint64_t reg, unsigned i
     if (!irq)
         return;
     if (reg == GICD_IPRIORITYR) {
-        irq->priority = v & PRIORITY_MASK;
+        vgic_irq_set_priority(vgic, irq, v & PRIORITY_MASK);
         return;
     }
     if (vgic->vm->nvcpus == 1 || intid < VGIC_NR_PRIVATE)
         return; /* read-only */
     /* Bits for CPU interfaces that do not exist are RAZ/WI. */
-    irq->targets = v & (uint8_t)((1u << vgic->vm->nvcpus) - 1);
+    vgic_irq_set_targets(vgic, irq, v & (uint8_t)((1u << vgic->vm->nvcpus) - 1));
 }
 
 static void bytes_access(struct vgic *vgic, struct mmio_access *acc, uint64_t reg)
@@ -237,10 +226,8 @@ static void sgi_pend_access(struct vgic *vgic, struct mmio_access *acc, uint64_t
         uint8_t b = (uint8_t)(acc->value >> (8 * i)) & sources;
         if (!acc->write)
             v |= (uint32_t)irq->sgi_pending << (8 * i);
-        else if (reg == GICD_SPENDSGIR)
-            irq->sgi_pending |= b;
         else
-            irq->sgi_pending &= (uint8_t)~b;
+            vgic_irq_sgi_pend(vgic, irq, b, reg == GICD_SPENDSGIR);
     }
     if (!acc->write)
         acc->value = v;
@@ -266,7 +253,7 @@ static void icfgr_access(struct vgic *vgic, struct mmio_access *acc)
         if (!irq)
             continue;
         if (acc->write)
-            irq->level = !((acc->value >> (2 * f + 1)) & 1);
+            vgic_irq_set_level_config(vgic, irq, !((acc->value >> (2 * f + 1)) & 1));
         else if (!irq->level)
             v |= 2u << (2 * f);
     }
@@ -361,7 +348,7 @@ static int dist_access(struct mmio_dev *dev, struct mmio_access *acc)
     switch (off) {
     case GICD_CTLR:
         if (acc->write)
-            vgic->ctlr = (uint32_t)acc->value & CTLR_MASK;
+            vgic_set_ctlr(vgic, (uint32_t)acc->value & CTLR_MASK);
         else
             acc->value = vgic->ctlr;
         return MMIO_OK;
@@ -392,7 +379,7 @@ static int dist_access(struct mmio_dev *dev, struct mmio_access *acc)
 
 static const struct mmio_ops dist_ops = {.access = dist_access};
 
-void vgic_dist_init(struct vgic *vgic, ipa_t base)
+void vgic_v2_dist_init(struct vgic *vgic, ipa_t base)
 {
     vgic->dist = (struct mmio_dev){
         .name = "gicv2-dist", .base = base, .size = VGIC_DIST_SIZE, .ops = &dist_ops, .priv = vgic};

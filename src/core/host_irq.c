@@ -1,0 +1,46 @@
+/*
+ * Physical interrupts armvisor takes for itself. The arch acknowledges them
+ * and says what each is for (arch_irq_ack); what happens is decided here:
+ *
+ *  - the host's virtual-timer PPI: a guest's timer fired; vtimer.c keeps it
+ *    active and links it to the guest's PPI 27;
+ *  - the GIC's maintenance interrupt: the list registers need a refill
+ *    (underflow, no pending, or an EOI of a level interrupt); the exit it
+ *    caused is the point, the run loop's sync and flush do the refill. It is
+ *    level-sensitive and already low (the arch disabled the virtual CPU
+ *    interface on exit), so it is deactivated at once;
+ *  - anything else is not ours to have (armvisor enables nothing else yet):
+ *    deactivated and said once.
+ */
+#include "core/vgic.h"
+
+#include "lib/log.h"
+
+void host_irq_handle(struct vcpu *vcpu)
+{
+    static bool stray_logged; /* armvisor's own configuration, not a guest's */
+    struct arch_irq irq;
+    /* Bounded: each acknowledged interrupt is active until deactivated, so
+     * the same one cannot be acknowledged twice here. */
+    for (unsigned n = 0; n < 64 && arch_irq_ack(&irq); n++) {
+        switch (irq.kind) {
+        case ARCH_IRQ_VTIMER:
+            vtimer_host_irq(vcpu, irq.intid);
+            break;
+        case ARCH_IRQ_VGIC_MAINT:
+            if (vcpu && vcpu->vm->vgic)
+                vcpu->vm->vgic->cpu[vcpu->id].work.maint_irqs++;
+            arch_irq_deactivate(irq.intid);
+            break;
+        case ARCH_IRQ_OTHER:
+            arch_irq_deactivate(irq.intid);
+            if (!stray_logged) {
+                stray_logged = true;
+                log_warn("physical interrupt %u that armvisor never enabled: dropped (logged "
+                         "once)\n",
+                         irq.intid);
+            }
+            break;
+        }
+    }
+}
