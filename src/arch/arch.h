@@ -256,6 +256,9 @@ struct vtimer_state {
     uint32_t ctl;
     uint64_t cval;
     uint64_t voff;
+    bool live; /* read from the CPU, whose CTL.ISTATUS (bit 2) is then the
+                  timer condition as the hardware sees it; arch_vtimer_read
+                  only */
 };
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t);
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t);

@@ -27,13 +27,21 @@
 #include "core/vgic.h"
 
 /* CNTV_CTL fields (Arm ARM D13.8.x CNTV_CTL_EL0, B4.1.25 CNTV_CTL). */
-#define CNTV_CTL_ENABLE (1u << 0)
-#define CNTV_CTL_IMASK  (1u << 1)
+#define CNTV_CTL_ENABLE  (1u << 0)
+#define CNTV_CTL_IMASK   (1u << 1)
+#define CNTV_CTL_ISTATUS (1u << 2)
 
 bool vtimer_fires(const struct vtimer_state *t, uint64_t counter)
 {
     if (!(t->ctl & CNTV_CTL_ENABLE) || (t->ctl & CNTV_CTL_IMASK))
         return false;
+    /* Registers live in the CPU: its ISTATUS is the condition the guest
+     * will read in its handler and the one that drives the physical PPI
+     * (as KVM's kvm_timer_should_fire). Computing it here could run ahead
+     * of an emulator that updates ISTATUS when its own timer event fires,
+     * and hand the guest an interrupt whose ISTATUS still reads 0. */
+    if (t->live)
+        return t->ctl & CNTV_CTL_ISTATUS;
     return counter - t->voff >= t->cval;
 }
 

@@ -25,6 +25,7 @@ void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
     t->ctl = c->cntv_ctl;
     t->cval = c->cntv_cval;
     t->voff = c->cntvoff;
+    t->live = false; /* the copy saved at the exit */
 }
 
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)

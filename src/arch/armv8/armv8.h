@@ -76,6 +76,8 @@ struct arch_vcpu {
     uint64_t cntv_ctl, cntv_cval, cntvoff;
     uint64_t hcr;          /* HCR_EL2 while this vCPU runs */
     uint64_t vmpidr;       /* VMPIDR_EL2: the MPIDR_EL1 the guest reads */
+    bool el1_in_mem;       /* el1, aa32, cntv_* in memory match the CPU's */
+    bool el1_reload;       /* the memory copy was changed: load it on entry */
     uint32_t last_esr;     /* ESR_EL2 of the last trap (IL, WnR for injections) */
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct vcpu *owner;
@@ -88,6 +90,13 @@ _Static_assert(offsetof(struct armv8_gregs, pstate) == GREGS_PSTATE, "gregs psta
 _Static_assert(sizeof(struct armv8_gregs) == GREGS_SIZE, "gregs size");
 _Static_assert(offsetof(struct arch_vcpu, g) == 0, "gregs first");
 _Static_assert(offsetof(struct armv8_fpsimd, fpsr) == 512, "fpsimd.S layout");
+
+/* vcpu.c: make a's EL1 state in memory (el1, aa32, cntv_*) current before
+ * reading it; with for_write, the memory copy is loaded into the CPU again
+ * at the next entry. Every reader or writer of those fields outside the
+ * world switch calls this first (they stay live in the CPU across exits
+ * while the same vCPU runs again). */
+void armv8_el1_fetch(struct arch_vcpu *a, bool for_write);
 
 /* vectors.S: load g, ERET to the guest; returns GUEST_EXIT_* when it exits. */
 int armv8_guest_enter(struct armv8_gregs *g);

@@ -78,6 +78,7 @@ void arch_vcpu_inject_undef(struct vcpu *vcpu)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    armv8_el1_fetch(a, true); /* the exception writes EL1 registers */
     if (a->aarch32) {
         armv8_aa32_inject_undef(a);
         return;
@@ -90,6 +91,7 @@ void arch_vcpu_inject_dabt(struct vcpu *vcpu, uint64_t va)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    armv8_el1_fetch(a, true); /* the exception writes EL1 registers */
     if (a->aarch32) {
         armv8_aa32_inject_abort(a, true, va);
         return;
@@ -107,6 +109,7 @@ void arch_vcpu_inject_iabt(struct vcpu *vcpu, uint64_t va)
     struct arch_vcpu *a = vcpu->arch;
     if (!a)
         return;
+    armv8_el1_fetch(a, true); /* the exception writes EL1 registers */
     if (a->aarch32) {
         armv8_aa32_inject_abort(a, false, va);
         return;

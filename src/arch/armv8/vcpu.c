@@ -5,8 +5,13 @@
  * What is switched where:
  *   - X0-X30, PC (ELR_EL2), PSTATE (SPSR_EL2): vectors.S, every entry/exit;
  *   - EL1/EL0 system registers (struct armv8_el1_regs), the virtual timer,
- *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, every entry/exit, so
- *     the copy in memory is always the truth between runs;
+ *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, lazily. They stay live
+ *     in the CPU after an exit (the hypervisor runs at EL2 and uses none of
+ *     them), so a vCPU that exits and is entered again pays nothing for them.
+ *     They are saved when another vCPU is loaded or when the core asks for
+ *     something kept in them (armv8_el1_fetch), and loaded again on entry
+ *     only if the copy in memory was changed (an injected exception) or
+ *     another vCPU ran meanwhile (as KVM's vcpu_load/vcpu_put);
  *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): gic.c, around
  *     every run (gicv2_enter/exit);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
@@ -225,12 +230,45 @@ static void save_context(struct arch_vcpu *a)
     a->cntv_cval = read_sysreg(cntv_cval_el0);
 }
 
+/* The EL1 state in the CPU is hw_loaded's and newer than its memory copy. */
+static bool live(const struct arch_vcpu *a)
+{
+    return hw_loaded == a && !a->el1_in_mem;
+}
+
+void armv8_el1_fetch(struct arch_vcpu *a, bool for_write)
+{
+    if (live(a)) {
+        save_context(a);
+        a->el1_in_mem = true;
+    }
+    if (for_write && hw_loaded == a)
+        a->el1_reload = true;
+}
+
+/* Put a's state into the CPU, unless it is there already. */
+static void vcpu_load(struct arch_vcpu *a)
+{
+    if (hw_loaded == a && !a->el1_reload)
+        return;
+    if (hw_loaded && hw_loaded != a && live(hw_loaded)) {
+        save_context(hw_loaded);
+        hw_loaded->el1_in_mem = true;
+    }
+    load_context(a);
+    a->el1_reload = false;
+}
+
 static void fp_trap_on(bool on)
 {
+    static int trapping = -1; /* CPTR_EL2.TFP as last written; -1: unknown */
+    if (trapping == (int)on)
+        return;
     uint64_t cptr = read_sysreg(cptr_el2);
     cptr = on ? (cptr | CPTR_EL2_TFP) : (cptr & ~CPTR_EL2_TFP);
     write_sysreg(cptr_el2, cptr);
     isb();
+    trapping = on;
 }
 
 /* The guest touched FP/SIMD while its registers were not loaded. */
@@ -257,12 +295,12 @@ static unsigned esr_ec(uint32_t esr)
  * PAR_EL1 is put back from the saved copy. */
 static bool at_s1e1r(struct arch_vcpu *a, uint64_t va, ipa_t *ipa)
 {
-    if (hw_loaded != a)
-        load_context(a);
+    vcpu_load(a); /* the walk uses the guest's live stage-1 registers */
+    uint64_t guest_par = read_sysreg(par_el1);
     __asm__ volatile("at s1e1r, %0" : : "r"(va) : "memory");
     isb();
     uint64_t par = read_sysreg(par_el1);
-    write_sysreg(par_el1, a->el1.par);
+    write_sysreg(par_el1, guest_par);
     if (par & PAR_F)
         return false;
     *ipa = (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
@@ -297,15 +335,15 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *a = ctx(vcpu);
     for (;;) {
-        load_context(a);
+        vcpu_load(a);
         gicv2_enter(&a->gic);
         fp_trap_on(fp_owner != a);
+        a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */
         int kind = armv8_guest_enter(&a->g);
         gicv2_exit(&a->gic);
         uint32_t esr = (uint32_t)read_sysreg(esr_el2);
         uint64_t far = read_sysreg(far_el2);
         uint64_t hpfar = read_sysreg(hpfar_el2);
-        save_context(a);
 
         *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR};
         switch (kind) {
@@ -375,6 +413,7 @@ void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
  * the banked R13 in AArch32. */
 static uint64_t *cur_sp(struct arch_vcpu *a)
 {
+    armv8_el1_fetch(a, true); /* callers may write through the pointer */
     if (in_aa32(a))
         return &a->g.x[armv8_aa32_xidx(a, 13)];
     bool el1h = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
@@ -419,7 +458,8 @@ bool arch_vcpu_data_be(struct vcpu *vcpu)
     if (a->g.pstate & PSR_MODE32)
         return a->g.pstate & (1ull << 9); /* CPSR.E */
     bool el0 = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
-    return a->el1.sctlr & (el0 ? SCTLR_EL1_E0E : SCTLR_EL1_EE);
+    uint64_t sctlr = live(a) ? read_sysreg(sctlr_el1) : a->el1.sctlr;
+    return sctlr & (el0 ? SCTLR_EL1_E0E : SCTLR_EL1_EE);
 }
 
 void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len)
@@ -456,17 +496,18 @@ uint64_t arch_counter_freq(void)
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
 {
     struct arch_vcpu *a = ctx(vcpu);
-    t->ctl = (uint32_t)a->cntv_ctl;
-    t->cval = a->cntv_cval;
+    bool in_cpu = live(a); /* read on every exit: no full save for it */
+    t->ctl = (uint32_t)(in_cpu ? read_sysreg(cntv_ctl_el0) : a->cntv_ctl);
+    t->cval = in_cpu ? read_sysreg(cntv_cval_el0) : a->cntv_cval;
     t->voff = a->cntvoff;
+    t->live = in_cpu;
 }
 
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
     struct arch_vcpu *a = ctx(vcpu);
+    armv8_el1_fetch(a, true);
     a->cntv_ctl = t->ctl & 0x3; /* ENABLE, IMASK; ISTATUS is read-only */
     a->cntv_cval = t->cval;
     a->cntvoff = t->voff;
-    if (hw_loaded == a)
-        hw_loaded = NULL; /* reload on the next run or AT */
 }

@@ -256,8 +256,10 @@ void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
     struct arch_vcpu *av = sim_vcpu_slot(vcpu);
-    if (av)
+    if (av) {
         av->vtimer = *t;
+        av->vtimer.live = false; /* the sim computes the condition */
+    }
 }
 
 uint64_t g_cntvct(struct sim_guest *g)
