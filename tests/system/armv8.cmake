@@ -311,7 +311,19 @@ if(AV_HOST_LOADER)
                    --reject "EL2 exception" --reject "starting at"
                    -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
                       -initrd ${pkg_dir}/dtb64_bad.pkg)
-  set_tests_properties(armv8_package_linux_dtb armv8_package_refused PROPERTIES LABELS system)
+  # More guest RAM than QEMU's 512 MiB: refused with how much is asked and
+  # how much there is (the same message as armv7, from core/launch_package.c).
+  av_package(${pkg_dir}/dtb64_big.pkg ${dtb_bin} --arch arm64 --protocol linux --name big64
+             --ram 1024)
+  add_test(NAME armv8_package_ram_too_big
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "vm big64: the package asks for 1024 MiB of guest RAM; this host has [0-9]+ MiB to give"
+                   --expect "armvisor: halt 2"
+                   --reject "EL2 exception" --reject "starting at"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/dtb64_big.pkg)
+  set_tests_properties(armv8_package_linux_dtb armv8_package_refused armv8_package_ram_too_big
+                       PROPERTIES LABELS system)
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
