@@ -9,6 +9,7 @@
 #include "core/exit.h"
 #include "core/mmio.h"
 #include "core/stage2.h"
+#include "core/vm_log.h"
 
 #define VM_MAX          8
 #define VM_MAX_VCPUS    8
@@ -77,6 +78,7 @@ struct vm {
     struct vgic *vgic; /* interrupt controller (vgic_attach); NULL: none */
     struct vcpu vcpus[VM_MAX_VCPUS];
     unsigned nvcpus;
+    struct vm_log_limit log; /* guest-triggered console lines (core/vm_log.h) */
 };
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).
@@ -124,6 +126,9 @@ int vcpu_run(struct vcpu *vcpu);
 
 /* Count a refusal, log it, and inject the matching abort/undef. */
 void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_info *info);
+
+/* Short name of a refusal reason ("no-device"), for logs. */
+const char *vcpu_refuse_name(enum refuse_reason why);
 
 /* Print the VM's per-vCPU exit statistics on the console. */
 void vm_print_stats(const struct vm *vm);
