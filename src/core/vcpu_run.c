@@ -48,6 +48,17 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
         why = REFUSE_UNKNOWN_EC;
     ++vcpu->stats.refused[why];
 
+    /* The same refusal at the same PC (and address) as the last exit? */
+    struct vcpu_repeat *rp = &vcpu->repeat;
+    uint64_t pc = arch_vcpu_pc(vcpu), far = info ? info->far : 0;
+    uint32_t syn = info ? (uint32_t)info->ec << 25 | (uint32_t)info->iss : (uint32_t)why;
+    if (rp->count && rp->pc == pc && rp->far == far && rp->syndrome == syn) {
+        rp->count++;
+    } else {
+        *rp = (struct vcpu_repeat){.pc = pc, .far = far, .syndrome = syn, .count = 1};
+    }
+    rp->refused = true;
+
     /* A guest that faults in a loop must not flood the console. */
     if (vm_log_ok(vcpu->vm, (enum vm_log_kind)(VM_LOG_REFUSE_FIRST + why))) {
         bool abort = info && (info->reason == EXIT_DABT || info->reason == EXIT_IABT);
@@ -217,7 +228,22 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
         return RUN_CONTINUE;
     }
 
+    vcpu->repeat.refused = false;
     enum run_result r = exit_handlers[info.reason](vcpu, &info);
+    if (!vcpu->repeat.refused && info.reason != EXIT_IRQ)
+        vcpu->repeat.count = 0; /* progress (a physical interrupt is not the guest's) */
+    if (vcpu->repeat.count >= VCPU_LIVELOCK_REPEATS && r != RUN_STOP) {
+        /* The guest can only fault here again: a corrupt image run raw, a bad
+         * entry point, an exception vector that itself faults. Nothing the
+         * guest does will change that, and it keeps this CPU busy forever. */
+        log_err("vm %s: vcpu %u: livelock: the same refused exit (ec 0x%x iss 0x%x far 0x%llx) at "
+                "pc 0x%llx %u times in a row with no other progress: VM stopped as crashed\n",
+                vm_name(vcpu), vcpu->id, info.ec, (unsigned)info.iss,
+                (unsigned long long)vcpu->repeat.far, (unsigned long long)vcpu->repeat.pc,
+                (unsigned)vcpu->repeat.count);
+        vm_stop(vm, VM_CRASHED, VM_EXIT_LIVELOCK);
+        r = RUN_STOP;
+    }
     if (r == RUN_STOP)
         vcpu_stopped(vcpu);
     return r;

@@ -56,12 +56,28 @@ enum vcpu_state {
     VCPU_STOPPED, /* VM powered off or crashed */
 };
 
+/* The last refused exit and how many times in a row it came back with no
+ * other exit between (vcpu_run.c: livelock detection). */
+struct vcpu_repeat {
+    uint64_t pc, far;
+    uint32_t syndrome; /* ec << 25 | iss of the exit, or the refusal reason */
+    uint32_t count;
+    bool refused; /* the current exit was refused */
+};
+
+/* A guest that takes the same refused exit at the same PC this many times
+ * in a row, with no other exit between, is livelocked: its VM is stopped
+ * as crashed with exit code VM_EXIT_LIVELOCK. */
+#define VCPU_LIVELOCK_REPEATS 4096u
+#define VM_EXIT_LIVELOCK      76 /* 'L' */
+
 struct vcpu {
     struct vm *vm;
     unsigned id;
     enum vcpu_state state;
     struct arch_vcpu *arch; /* the arch's saved context */
     struct vcpu_stats stats;
+    struct vcpu_repeat repeat;
 };
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };

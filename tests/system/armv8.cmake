@@ -322,8 +322,21 @@ if(AV_HOST_LOADER)
                    --reject "EL2 exception" --reject "starting at"
                    -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
                       -initrd ${pkg_dir}/dtb64_big.pkg)
+  # A guest that can only fault at one place: zeros are UDF #0 in A64, the
+  # UNDEF goes to VBAR_EL1 = 0, an IPA with nothing there, whose fetch
+  # abort goes to the same vector again. armvisor must see the livelock,
+  # stop the VM as crashed and halt with its distinct code (76).
+  av_zeros(${pkg_dir}/zeros64.bin 4096)
+  add_test(NAME armv8_livelock_stopped
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "livelock: the same refused exit \\(ec 0x20 [^)]*\\) at pc 0x200 4096 times in a row with no other progress: VM stopped as crashed"
+                   --expect "vcpu 0: [0-9]+ exits.*refused:.*iabt=4096"
+                   --expect "armvisor: halt 76"
+                   --reject "EL2 exception"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/zeros64.bin)
   set_tests_properties(armv8_package_linux_dtb armv8_package_refused armv8_package_ram_too_big
-                       PROPERTIES LABELS system)
+                       armv8_livelock_stopped PROPERTIES LABELS system)
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
