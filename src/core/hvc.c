@@ -8,18 +8,15 @@
 #include "core/hvc.h"
 
 #include "core/psci.h"
+#include "core/vm_log.h"
 #include "lib/log.h"
 
 static void log_unknown(const struct vcpu *vcpu, bool smc, uint32_t fid, unsigned imm)
 {
     /* A guest probing IDs in a loop must not flood the console. */
-    static unsigned logged;
-    if (logged >= 16)
-        return;
-    logged++;
-    log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported%s\n", vcpu->vm->name, vcpu->id,
-             smc ? "SMC" : "HVC", imm, (unsigned)fid,
-             logged == 16 ? " (further unknown calls not logged)" : "");
+    if (vm_log_ok(vcpu->vm, VM_LOG_HVC_UNKNOWN))
+        log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported\n", vcpu->vm->name,
+                 vcpu->id, smc ? "SMC" : "HVC", imm, (unsigned)fid);
 }
 
 enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)

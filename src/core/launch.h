@@ -46,4 +46,13 @@ struct vm_package;
  * values as vm_launch. */
 int vm_launch_package(const struct vm_package *pkg);
 
+/* Host memory kept back from guest RAM for the VM's stage-2 tables and
+ * bookkeeping when an arch sizes a guest from its free pages. */
+#define VM_HOST_RAM_SLACK (8ull << 20)
+
+/* Whether a host with host_free bytes of free pages can give the package its
+ * RAM (keeping VM_HOST_RAM_SLACK back). When it cannot, says so in the one
+ * message every arch prints (how much is asked, how much there is). */
+bool vm_package_ram_fits(const struct vm_package *pkg, uint64_t host_free);
+
 #endif

@@ -24,6 +24,17 @@ static enum vcpu_isa isa_of(enum vm_pkg_isa isa)
     return ISA_A64;
 }
 
+bool vm_package_ram_fits(const struct vm_package *pkg, uint64_t host_free)
+{
+    uint64_t avail = host_free > VM_HOST_RAM_SLACK ? host_free - VM_HOST_RAM_SLACK : 0;
+    if (pkg->ram_size <= avail)
+        return true;
+    log_err("vm %s: the package asks for %llu MiB of guest RAM; this host has %llu MiB to give\n",
+            pkg->name, (unsigned long long)(pkg->ram_size >> 20),
+            (unsigned long long)(avail >> 20));
+    return false;
+}
+
 int vm_launch_package(const struct vm_package *pkg)
 {
     if (!pkg || !pkg->kernel.data) {

@@ -91,9 +91,10 @@ static int64_t psci_cpu_on(struct vcpu *vcpu, uint64_t target, uint64_t entry)
         return PSCI_INVALID_PARAMETERS;
     if (vcpu_is_on(t))
         return PSCI_ALREADY_ON;
-    log_warn("vm %s: vcpu %u: PSCI CPU_ON of vcpu %u at 0x%llx: secondary vCPUs not "
-             "supported yet\n",
-             vm->name, vcpu->id, t->id, (unsigned long long)entry);
+    if (vm_log_ok(vm, VM_LOG_PSCI_CPU_ON))
+        log_warn("vm %s: vcpu %u: PSCI CPU_ON of vcpu %u at 0x%llx: secondary vCPUs not "
+                 "supported yet\n",
+                 vm->name, vcpu->id, t->id, (unsigned long long)entry);
     return PSCI_NOT_SUPPORTED;
 }
 

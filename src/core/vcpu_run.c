@@ -18,10 +18,6 @@
 #include "core/vgic.h"
 #include "lib/log.h"
 
-/* Refusals logged per vCPU and reason before going quiet: a guest that
- * faults in a loop must not be able to flood the console. */
-#define REFUSE_LOG_LIMIT 16
-
 static const char *const refuse_names[REFUSE_REASON_COUNT] = {
     [REFUSE_NO_DEVICE] = "no-device",
     [REFUSE_DEVICE] = "device-refused",
@@ -34,7 +30,7 @@ static const char *const refuse_names[REFUSE_REASON_COUNT] = {
     [REFUSE_PERMISSION] = "permission",
 };
 
-static const char *refuse_name(enum refuse_reason why)
+const char *vcpu_refuse_name(enum refuse_reason why)
 {
     if ((unsigned)why < REFUSE_REASON_COUNT && refuse_names[why])
         return refuse_names[why];
@@ -50,25 +46,34 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
 {
     if ((unsigned)why >= REFUSE_REASON_COUNT)
         why = REFUSE_UNKNOWN_EC;
-    uint64_t n = ++vcpu->stats.refused[why];
+    ++vcpu->stats.refused[why];
 
-    if (n <= REFUSE_LOG_LIMIT) {
+    /* The same refusal at the same PC (and address) as the last exit? */
+    struct vcpu_repeat *rp = &vcpu->repeat;
+    uint64_t pc = arch_vcpu_pc(vcpu), far = info ? info->far : 0;
+    uint32_t syn = info ? (uint32_t)info->ec << 25 | (uint32_t)info->iss : (uint32_t)why;
+    if (rp->count && rp->pc == pc && rp->far == far && rp->syndrome == syn) {
+        rp->count++;
+    } else {
+        *rp = (struct vcpu_repeat){.pc = pc, .far = far, .syndrome = syn, .count = 1};
+    }
+    rp->refused = true;
+
+    /* A guest that faults in a loop must not flood the console. */
+    if (vm_log_ok(vcpu->vm, (enum vm_log_kind)(VM_LOG_REFUSE_FIRST + why))) {
         bool abort = info && (info->reason == EXIT_DABT || info->reason == EXIT_IABT);
         if (abort)
             log_warn("vm %s: vcpu %u: refused (%s): ec 0x%x iss 0x%x far 0x%llx ipa 0x%llx%s "
                      "pc 0x%llx\n",
-                     vm_name(vcpu), vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
+                     vm_name(vcpu), vcpu->id, vcpu_refuse_name(why), info->ec, (unsigned)info->iss,
                      (unsigned long long)info->far, (unsigned long long)info->ipa,
                      info->ipa_valid ? "" : " (invalid)", (unsigned long long)arch_vcpu_pc(vcpu));
         else if (info)
             log_warn("vm %s: vcpu %u: refused (%s): ec 0x%x iss 0x%x pc 0x%llx\n", vm_name(vcpu),
-                     vcpu->id, refuse_name(why), info->ec, (unsigned)info->iss,
+                     vcpu->id, vcpu_refuse_name(why), info->ec, (unsigned)info->iss,
                      (unsigned long long)arch_vcpu_pc(vcpu));
         else
-            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id, refuse_name(why));
-        if (n == REFUSE_LOG_LIMIT)
-            log_warn("vm %s: vcpu %u: further '%s' refusals are counted, not logged\n",
-                     vm_name(vcpu), vcpu->id, refuse_name(why));
+            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id, vcpu_refuse_name(why));
     }
 
     /* The guest sees the exception its access would have raised on a
@@ -225,7 +230,22 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
         return RUN_CONTINUE;
     }
 
+    vcpu->repeat.refused = false;
     enum run_result r = exit_handlers[info.reason](vcpu, &info);
+    if (!vcpu->repeat.refused && info.reason != EXIT_IRQ)
+        vcpu->repeat.count = 0; /* progress (a physical interrupt is not the guest's) */
+    if (vcpu->repeat.count >= VCPU_LIVELOCK_REPEATS && r != RUN_STOP) {
+        /* The guest can only fault here again: a corrupt image run raw, a bad
+         * entry point, an exception vector that itself faults. Nothing the
+         * guest does will change that, and it keeps this CPU busy forever. */
+        log_err("vm %s: vcpu %u: livelock: the same refused exit (ec 0x%x iss 0x%x far 0x%llx) at "
+                "pc 0x%llx %u times in a row with no other progress: VM stopped as crashed\n",
+                vm_name(vcpu), vcpu->id, info.ec, (unsigned)info.iss,
+                (unsigned long long)vcpu->repeat.far, (unsigned long long)vcpu->repeat.pc,
+                (unsigned)vcpu->repeat.count);
+        vm_stop(vm, VM_CRASHED, VM_EXIT_LIVELOCK);
+        r = RUN_STOP;
+    }
     if (r == RUN_STOP)
         vcpu_stopped(vcpu);
     return r;
@@ -253,13 +273,10 @@ int vcpu_run(struct vcpu *vcpu)
              * Idle the physical CPU once (arch_cpu_idle) and resume the
              * guest, as if a spurious wake-up happened (which WFI
              * allows). */
-            static bool logged;
-            if (!logged) {
-                logged = true;
+            if (vm_log_ok(vm, VM_LOG_WFI_NO_SOURCE))
                 log_info("vm %s: vcpu %u: WFI with no interrupt source to wake it: resuming "
-                         "at once (no vGIC yet; logged once)\n",
+                         "at once (no vGIC)\n",
                          vm->name, vcpu->id);
-            }
             vcpu->state = VCPU_WFI;
             arch_cpu_idle();
             host_irq_handle(vcpu);
@@ -296,10 +313,13 @@ void vm_print_stats(const struct vm *vm)
         for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
             if (!s->refused[r])
                 continue;
-            av_printf("%s %s=%llu", any ? "" : "; refused:", refuse_name((enum refuse_reason)r),
+            av_printf("%s %s=%llu", any ? "" : "; refused:", vcpu_refuse_name((enum refuse_reason)r),
                       (unsigned long long)s->refused[r]);
             any = true;
         }
         av_printf("\n");
     }
+    if (vm->log.suppressed)
+        av_printf("armvisor: vm %s: %llu guest-triggered log lines suppressed\n", vm->name,
+                  (unsigned long long)vm->log.suppressed);
 }

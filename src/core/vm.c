@@ -171,7 +171,8 @@ int vm_add_ram(struct vm *vm, ipa_t ipa, uint64_t size, unsigned perms)
     while (done < size) {
         uint64_t want = chunk < size - done ? chunk : size - done;
         if (vm->nregions >= VM_MAX_REGIONS) {
-            log_err("vm %s: RAM too fragmented (more than %u pieces)\n", vm->name, VM_MAX_REGIONS);
+            log_err("vm %s: cannot find %llu MiB of host memory for RAM in %u pieces or fewer\n",
+                    vm->name, (unsigned long long)(size >> 20), VM_MAX_REGIONS);
             goto fail;
         }
         paddr_t pa = alloc_ram_chunk(ipa + done, want);

@@ -9,6 +9,7 @@
 #include "core/exit.h"
 #include "core/mmio.h"
 #include "core/stage2.h"
+#include "core/vm_log.h"
 
 #define VM_MAX          8
 #define VM_MAX_VCPUS    8
@@ -55,12 +56,28 @@ enum vcpu_state {
     VCPU_STOPPED, /* VM powered off or crashed */
 };
 
+/* The last refused exit and how many times in a row it came back with no
+ * other exit between (vcpu_run.c: livelock detection). */
+struct vcpu_repeat {
+    uint64_t pc, far;
+    uint32_t syndrome; /* ec << 25 | iss of the exit, or the refusal reason */
+    uint32_t count;
+    bool refused; /* the current exit was refused */
+};
+
+/* A guest that takes the same refused exit at the same PC this many times
+ * in a row, with no other exit between, is livelocked: its VM is stopped
+ * as crashed with exit code VM_EXIT_LIVELOCK. */
+#define VCPU_LIVELOCK_REPEATS 4096u
+#define VM_EXIT_LIVELOCK      76 /* 'L' */
+
 struct vcpu {
     struct vm *vm;
     unsigned id;
     enum vcpu_state state;
     struct arch_vcpu *arch; /* the arch's saved context */
     struct vcpu_stats stats;
+    struct vcpu_repeat repeat;
 };
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };
@@ -77,6 +94,7 @@ struct vm {
     struct vgic *vgic; /* interrupt controller (vgic_attach); NULL: none */
     struct vcpu vcpus[VM_MAX_VCPUS];
     unsigned nvcpus;
+    struct vm_log_limit log; /* guest-triggered console lines (core/vm_log.h) */
 };
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).
@@ -124,6 +142,9 @@ int vcpu_run(struct vcpu *vcpu);
 
 /* Count a refusal, log it, and inject the matching abort/undef. */
 void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_info *info);
+
+/* Short name of a refusal reason ("no-device"), for logs. */
+const char *vcpu_refuse_name(enum refuse_reason why);
 
 /* Print the VM's per-vCPU exit statistics on the console. */
 void vm_print_stats(const struct vm *vm);

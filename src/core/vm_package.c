@@ -103,7 +103,7 @@ struct sect {
 /* Header and section table: every section inside the blob, aligned, known,
  * once, not overlapping another or the table. */
 static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_PKG_CONFIG + 1],
-                          const char **why)
+                          bool checksum, const char **why)
 {
     if (len < VM_PKG_HDR_SIZE)
         REFUSE("blob shorter than the package header");
@@ -118,7 +118,7 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
         REFUSE("total size smaller than the header");
     if (total > len)
         REFUSE("total size larger than the blob (truncated)");
-    if (vm_package_checksum(b, (size_t)total) != le64(b + VM_PKG_HDR_CHECKSUM))
+    if (checksum && vm_package_checksum(b, (size_t)total) != le64(b + VM_PKG_HDR_CHECKSUM))
         REFUSE("checksum mismatch (corrupted blob)");
     if (le32(b + VM_PKG_HDR_FLAGS) != 0)
         REFUSE("header flags are not zero");
@@ -285,11 +285,17 @@ static int check_entry(const struct vm_package *p, const char **why)
 
 int vm_package_parse(const void *blob, size_t len, struct vm_package *out, const char **why)
 {
+    return vm_package_parse_opts(blob, len, out, why, 0);
+}
+
+int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, const char **why,
+                          unsigned opts)
+{
     if (!blob || !out)
         REFUSE("no blob");
     const uint8_t *b = blob;
     struct sect sects[VM_PKG_CONFIG + 1] = {0};
-    if (parse_sections(b, len, sects, why) != 0)
+    if (parse_sections(b, len, sects, !(opts & VM_PKG_PARSE_NO_CHECKSUM), why) != 0)
         return -1;
 
     struct vm_package p;

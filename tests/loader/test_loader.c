@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +34,7 @@ static char dir[512];
 static char err_text[4096];
 static uint8_t *pkg_data;
 static size_t pkg_size;
+static long fsize_limit; /* > 0: RLIMIT_FSIZE of the next run, to make its write fail */
 
 static void path(char *out, size_t n, const char *name)
 {
@@ -122,6 +126,12 @@ static int run(const char *const *args)
     if (pid == 0) {
         if (!freopen(errp, "w", stderr) || !freopen("/dev/null", "w", stdout))
             _exit(99);
+        if (fsize_limit > 0) {
+            struct rlimit rl = {.rlim_cur = (rlim_t)fsize_limit, .rlim_max = (rlim_t)fsize_limit};
+            signal(SIGXFSZ, SIG_IGN); /* the write then fails with EFBIG */
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(97);
+        }
         execv(loader, argv);
         _exit(98);
     }
@@ -161,6 +171,20 @@ static bool exists(const char *name)
     return stat(p, &sb) == 0;
 }
 
+/* True when the scratch directory holds a loader temporary (".tmp-"). */
+static bool temp_left(void)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    bool found = false;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".tmp-"))
+            found = true;
+    closedir(d);
+    return found;
+}
+
 /* Run, expect success, parse the package. */
 static void build_ok(const char *const *args, struct vm_package *p)
 {
@@ -174,6 +198,7 @@ static void build_ok(const char *const *args, struct vm_package *p)
     const char *why = NULL;
     if (vm_package_parse(pkg_data, pkg_size, p, &why) != 0)
         fail_msg("package refused: %s", why);
+    assert_false(temp_left());
 }
 
 /* Run, expect failure with `want` on stderr and no output. */
@@ -519,7 +544,72 @@ static void test_bad_inputs(void **state)
           "@out.pkg");
     /* An output path that cannot be created. */
     FAILS("cannot create", "--arch", "arm64", "--kernel", "@raw", "-o", "@no/such/dir/x.pkg");
+    /* Kernels cut inside their header: the magic is there, the header is not. */
+    make_image("Image", 4096, 0x80000, 0x10000, 0);
+    {
+        char p[600];
+        path(p, sizeof(p), "Image");
+        assert_int_equal(truncate(p, ARM64_IMAGE_MAGIC_OFF + 4), 0);
+    }
+    FAILS("truncated", "--arch", "arm64", "--kernel", "@Image", "-o", "@out.pkg");
+    FAILS("truncated", "--arch", "arm", "--kernel", "@Image", "-o", "@out.pkg");
+    {
+        uint8_t z[ZIMAGE_END_OFF + 2] = {0};
+        put32(z + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
+        write_bytes("zImage", z, ZIMAGE_MAGIC_OFF + 4);
+        FAILS("truncated", "--arch", "arm", "--kernel", "@zImage", "-o", "@out.pkg");
+        write_bytes("zImage", z, sizeof(z));
+        FAILS("truncated", "--arch", "arm64", "--kernel", "@zImage", "-o", "@out.pkg");
+    }
+    assert_false(temp_left());
 #undef FAILS
+}
+
+/* The output is written beside its path and renamed into place: a failed
+ * write leaves what was there, and nothing that is not a regular file is
+ * replaced or removed. */
+static void test_output_replaced_atomically(void **state)
+{
+    (void)state;
+    make_raw("raw", 3000);
+    write_bytes("keep.pkg", "old contents", 12);
+    fsize_limit = 1024; /* the package is bigger: its write fails */
+    const char *args[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@keep.pkg", NULL};
+    int rc = run(args);
+    fsize_limit = 0;
+    if (rc == 0 || !strstr(err_text, "cannot write"))
+        fail_msg("expected a write failure, got %d: %s", rc, err_text);
+    load_output("keep.pkg");
+    assert_int_equal(pkg_size, 12);
+    assert_memory_equal(pkg_data, "old contents", 12);
+    assert_false(temp_left());
+
+    /* The same run without the limit replaces it. */
+    assert_int_equal(run(args), 0);
+    load_output("keep.pkg");
+    assert_true(pkg_size > 3000);
+    assert_false(temp_left());
+
+    /* A FIFO and a directory at the output path: refused, left in place. */
+    char p[600];
+    path(p, sizeof(p), "fifo");
+    assert_int_equal(mkfifo(p, 0600), 0);
+    const char *to_fifo[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@fifo", NULL};
+    rc = run(to_fifo);
+    if (rc == 0 || !strstr(err_text, "not a regular file"))
+        fail_msg("expected a refusal, got %d: %s", rc, err_text);
+    struct stat sb;
+    assert_int_equal(stat(p, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    path(p, sizeof(p), "subdir");
+    assert_int_equal(mkdir(p, 0700), 0);
+    const char *to_dir[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@subdir", NULL};
+    rc = run(to_dir);
+    if (rc == 0 || !strstr(err_text, "not a regular file"))
+        fail_msg("expected a refusal, got %d: %s", rc, err_text);
+    assert_int_equal(stat(p, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_false(temp_left());
 }
 
 int main(int argc, char **argv)
@@ -540,6 +630,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_arm_zimage),
         cmocka_unit_test(test_raw_kernels),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_output_replaced_atomically),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(pkg_data);

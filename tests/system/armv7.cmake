@@ -222,7 +222,30 @@ if(AV_HOST_LOADER)
                    --expect "armvisor: halt 2"
                    --reject "exception in Hyp mode" --reject "starting at"
                    -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32_bad.pkg)
-  set_tests_properties(armv7_package_linux_dtb armv7_package_refused PROPERTIES LABELS system)
+  # More guest RAM than QEMU's 512 MiB: refused with how much is asked and
+  # how much there is (the same message as armv8, from core/launch_package.c).
+  av_package(${pkg_dir}/dtb32_big.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name big32
+             --ram 1024)
+  add_test(NAME armv7_package_ram_too_big
+           COMMAND ${QEMU_CHECK} --timeout 30
+                   --expect "vm big32: the package asks for 1024 MiB of guest RAM; this host has [0-9]+ MiB to give"
+                   --expect "armvisor: halt 2"
+                   --reject "exception in Hyp mode" --reject "starting at" --reject "fragmented"
+                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32_big.pkg)
+  # A guest that can only fault at one place: zeros are ANDEQ r0, r0, r0 in
+  # A32, so it runs off the end of its RAM; the prefetch abort goes to VBAR
+  # = 0, an IPA with nothing there, whose fetch abort goes to the same
+  # vector again. armvisor must see the livelock, stop the VM as crashed
+  # and halt with its distinct code (76).
+  av_zeros(${pkg_dir}/zeros32.bin 4096)
+  add_test(NAME armv7_livelock_stopped
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "livelock: the same refused exit \\([^)]*\\) at pc 0xc 4096 times in a row with no other progress: VM stopped as crashed"
+                   --expect "armvisor: halt 76"
+                   --reject "exception in Hyp mode"
+                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/zeros32.bin)
+  set_tests_properties(armv7_package_linux_dtb armv7_package_refused armv7_package_ram_too_big
+                       armv7_livelock_stopped PROPERTIES LABELS system)
 endif()
 
 # Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a

@@ -311,7 +311,32 @@ if(AV_HOST_LOADER)
                    --reject "EL2 exception" --reject "starting at"
                    -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
                       -initrd ${pkg_dir}/dtb64_bad.pkg)
-  set_tests_properties(armv8_package_linux_dtb armv8_package_refused PROPERTIES LABELS system)
+  # More guest RAM than QEMU's 512 MiB: refused with how much is asked and
+  # how much there is (the same message as armv7, from core/launch_package.c).
+  av_package(${pkg_dir}/dtb64_big.pkg ${dtb_bin} --arch arm64 --protocol linux --name big64
+             --ram 1024)
+  add_test(NAME armv8_package_ram_too_big
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "vm big64: the package asks for 1024 MiB of guest RAM; this host has [0-9]+ MiB to give"
+                   --expect "armvisor: halt 2"
+                   --reject "EL2 exception" --reject "starting at"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/dtb64_big.pkg)
+  # A guest that can only fault at one place: zeros are UDF #0 in A64, the
+  # UNDEF goes to VBAR_EL1 = 0, an IPA with nothing there, whose fetch
+  # abort goes to the same vector again. armvisor must see the livelock,
+  # stop the VM as crashed and halt with its distinct code (76).
+  av_zeros(${pkg_dir}/zeros64.bin 4096)
+  add_test(NAME armv8_livelock_stopped
+           COMMAND ${QEMU_CHECK} --timeout 60
+                   --expect "livelock: the same refused exit \\(ec 0x20 [^)]*\\) at pc 0x200 4096 times in a row with no other progress: VM stopped as crashed"
+                   --expect "vcpu 0: [0-9]+ exits.*refused:.*iabt=4096"
+                   --expect "armvisor: halt 76"
+                   --reject "EL2 exception"
+                   -- qemu-system-aarch64 ${ARMV8_QEMU_ARGS} -cpu cortex-a57
+                      -initrd ${pkg_dir}/zeros64.bin)
+  set_tests_properties(armv8_package_linux_dtb armv8_package_refused armv8_package_ram_too_big
+                       armv8_livelock_stopped PROPERTIES LABELS system)
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)

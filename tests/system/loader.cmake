@@ -37,6 +37,19 @@ function(av_package out kernel)
   add_custom_target(package_${name} ALL DEPENDS ${out})
 endfunction()
 
+# av_zeros(<out> <bytes>): a file of zero bytes (a guest image that can
+# only fault: the livelock tests).
+function(av_zeros out bytes)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${Python3_EXECUTABLE} -c "import sys; open(sys.argv[1],'wb').write(bytes(int(sys.argv[2])))"
+            ${out} ${bytes}
+    COMMENT "zero-filled guest image ${out}"
+    VERBATIM)
+  get_filename_component(name ${out} NAME_WE)
+  add_custom_target(image_${name} ALL DEPENDS ${out})
+endfunction()
+
 # av_corrupt(<out> <in>): a copy of a package with one kernel byte flipped
 # (the checksum no longer matches), for the refusal tests.
 function(av_corrupt out in)

@@ -229,6 +229,62 @@ static void test_secondary_not_supported(void **state)
     assert_int_equal(F.vm->vcpus[1].state, VCPU_STOPPED); /* the VM is off now */
 }
 
+/* A guest flooding the console through PSCI CPU_ON and unknown function
+ * IDs: each kind of line is limited per VM (core/vm_log.h), and the budget
+ * is the VM's own, not shared with the next VM. */
+#define FLOOD 5000
+
+static void guest_flood(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    for (unsigned i = 0; i < FLOOD; i++) {
+        r->v[0] |= g_smccc(g, FN_CPU_ON, 1, RAM + 0x100, 0) != NOT_SUPPORTED64;
+        r->v[1] |= g_smccc(g, 0xc6001234u + (i & 0xff), 0, 0, 0) != NOT_SUPPORTED64;
+    }
+}
+
+static unsigned count(const char *text, const char *what)
+{
+    unsigned n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p++)
+        n++;
+    return n;
+}
+
+static void test_flood_is_limited_per_vm(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, 2, guest_flood);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.res.v[0] | F.res.v[1], 0); /* every call answered */
+    const char *log = sim_console_text();
+    assert_int_equal(count(log, "CPU_ON of vcpu 1"), VM_LOG_BURST);
+    assert_int_equal(count(log, "not supported\n"), VM_LOG_BURST);
+    assert_int_equal(count(log, "further 'PSCI CPU_ON' messages are counted"), 1);
+    assert_int_equal(count(log, "further 'unsupported HVC/SMC call' messages are counted"), 1);
+    assert_int_equal(F.vm->log.suppressed, 2 * (FLOOD - VM_LOG_BURST));
+    vm_print_stats(F.vm);
+    assert_non_null(strstr(sim_console_text(), "guest-triggered log lines suppressed"));
+
+    /* Another VM alongside has its own budget. */
+    struct vm *vm2 = vm_create("hvc2", 2, 0);
+    assert_non_null(vm2);
+    assert_int_equal(vm_add_ram(vm2, RAM, 1ull << 20, S2_RWX), 0);
+    struct res r2 = {0};
+    assert_int_equal(sim_vcpu_set_guest(&vm2->vcpus[0], guest_smp_queries, &r2), 0);
+    struct vcpu_boot boot = {.isa = ISA_A64, .pc = RAM};
+    assert_int_equal(vcpu_start(vm2, 0, &boot), 0);
+    sim_console_clear();
+    assert_int_equal(vcpu_run(&vm2->vcpus[0]), 0);
+    assert_non_null(strstr(sim_console_text(), "vm hvc2: vcpu 0: PSCI CPU_ON of vcpu 1"));
+    vm_destroy(vm2);
+
+    /* And the budget comes back after the window. */
+    sim_counter_advance(arch_counter_freq() * VM_LOG_WINDOW_S);
+    sim_console_clear();
+    assert_true(vm_log_ok(F.vm, VM_LOG_PSCI_CPU_ON));
+}
+
 static void guest_calls_a32(struct sim_guest *g)
 {
     struct res *r = RES(g);
@@ -269,6 +325,7 @@ int main(void)
         cmocka_unit_test_teardown(test_cpu_off_last_vcpu, teardown),
         cmocka_unit_test_teardown(test_secondary_not_supported, teardown),
         cmocka_unit_test_teardown(test_calls_a32_armv7, teardown),
+        cmocka_unit_test_teardown(test_flood_is_limited_per_vm, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/launch.h"
+#include "core/vm_package.h"
 
 #define LOAD (VIRT_RAM_BASE + 0x80000)
 #define DTB  (VIRT_RAM_BASE + 0x100000)
@@ -167,6 +168,24 @@ static void test_launch_refusals(void **state)
     assert_int_equal(sim_free_pages(), free0);
 }
 
+/* The one message both arches print when a package wants more RAM than the
+ * host has: how much is asked and how much there is (after the slack). */
+static void test_package_ram_fits(void **state)
+{
+    (void)state;
+    struct vm_package pkg = {.name = "big", .ram_size = 1024ull << 20};
+    assert_false(vm_package_ram_fits(&pkg, 512ull << 20));
+    assert_non_null(strstr(sim_console_text(), "vm big: the package asks for 1024 MiB of guest "
+                                               "RAM; this host has 504 MiB to give"));
+    sim_console_clear();
+    assert_false(vm_package_ram_fits(&pkg, 1024ull << 20)); /* the slack stays back */
+    assert_false(vm_package_ram_fits(&pkg, 4096));          /* less than the slack */
+    assert_non_null(strstr(sim_console_text(), "this host has 0 MiB to give"));
+    sim_console_clear();
+    assert_true(vm_package_ram_fits(&pkg, (1024ull << 20) + VM_HOST_RAM_SLACK));
+    assert_string_equal(sim_console_text(), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +193,7 @@ int main(void)
         cmocka_unit_test_setup(test_launch_exit_code, setup),
         cmocka_unit_test_setup(test_launch_armv7_a32, setup),
         cmocka_unit_test_setup(test_launch_refusals, setup),
+        cmocka_unit_test_setup(test_package_ram_fits, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

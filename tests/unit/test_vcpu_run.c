@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "arch/sim/sim.h"
+#include "core/hvc.h"
 #include "core/vm.h"
 
 #define RAM     0x40000000ull
@@ -469,6 +470,64 @@ static void test_a64_never_conditional(void **state)
     assert_int_equal(vcpu_run(F.vcpu), 0);
 }
 
+/* Livelock: the same refused load at the same PC, again and again (the
+ * guest "retries" by branching back, as a vector that faults would). The
+ * VM is stopped as crashed after VCPU_LIVELOCK_REPEATS, with exit code
+ * VM_EXIT_LIVELOCK and a message; the guest would go on twice as long. */
+static void guest_livelock(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    uint64_t pc = g_pc(g);
+    for (unsigned i = 0; i < 2 * VCPU_LIVELOCK_REPEATS; i++) {
+        g_set_pc(g, pc);
+        g_ldr(g, 1, NOTHING, 4);
+        r->v[0]++;
+    }
+}
+
+static void test_livelock_stops_vm(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_livelock);
+    assert_int_equal(vcpu_run(F.vcpu), VM_EXIT_LIVELOCK);
+    assert_int_equal(F.vm->state, VM_CRASHED);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_NO_DEVICE], VCPU_LIVELOCK_REPEATS);
+    const char *log = sim_console_text();
+    assert_non_null(strstr(log, "vm run: vcpu 0: livelock: the same refused exit (ec 0x24"));
+    assert_non_null(strstr(log, "far 0xa000000) at pc 0x40000000 4096 times in a row with no "
+                                "other progress: VM stopped as crashed"));
+}
+
+/* Not a livelock: the same refused load at the same PC with a hypercall
+ * between (progress), or at a new address each time (a sweep). */
+static void guest_busy_not_stuck(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    uint64_t pc = g_pc(g);
+    for (unsigned i = 0; i < VCPU_LIVELOCK_REPEATS + 10; i++) {
+        g_set_pc(g, pc);
+        g_ldr(g, 1, NOTHING, 4);
+        r->v[0] += g_smccc(g, AV_HVC_PING, i, 0, 0) == AV_HVC_MAGIC;
+    }
+    for (unsigned i = 0; i < VCPU_LIVELOCK_REPEATS + 10; i++) {
+        g_set_pc(g, pc);
+        g_ldr(g, 1, NOTHING + 4 * (i % 1024), 4);
+        g_set_pc(g, pc);
+        g_ldr(g, 1, NOTHING + 4 * (i % 1024) + 8, 4);
+    }
+}
+
+static void test_progress_is_not_livelock(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_busy_not_stuck);
+    assert_int_equal(vcpu_run(F.vcpu), 0);
+    assert_int_equal(F.vm->state, VM_OFF);
+    assert_int_equal(F.res.v[0], VCPU_LIVELOCK_REPEATS + 10);
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_NO_DEVICE], 3 * (VCPU_LIVELOCK_REPEATS + 10));
+    assert_null(strstr(sim_console_text(), "livelock"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +545,8 @@ int main(void)
         cmocka_unit_test_teardown(test_cond_failed_in_it_block, teardown),
         cmocka_unit_test_teardown(test_cond_failed_wfi, teardown),
         cmocka_unit_test_teardown(test_a64_never_conditional, teardown),
+        cmocka_unit_test_teardown(test_livelock_stops_vm, teardown),
+        cmocka_unit_test_teardown(test_progress_is_not_livelock, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,15 +22,26 @@ static uint64_t le64(const uint8_t *p)
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
+/* The magic is there, whether or not the whole header is. */
+static bool has_arm64_magic(const struct file_buf *k)
+{
+    return k->size >= ARM64_IMAGE_MAGIC_OFF + 4 &&
+           le32(k->data + ARM64_IMAGE_MAGIC_OFF) == ARM64_IMAGE_MAGIC;
+}
+
+static bool has_zimage_magic(const struct file_buf *k)
+{
+    return k->size >= ZIMAGE_MAGIC_OFF + 4 && le32(k->data + ZIMAGE_MAGIC_OFF) == ZIMAGE_MAGIC;
+}
+
 static bool is_arm64_image(const struct file_buf *k)
 {
-    return k->size >= ARM64_IMAGE_HDR_SIZE &&
-           le32(k->data + ARM64_IMAGE_MAGIC_OFF) == ARM64_IMAGE_MAGIC;
+    return has_arm64_magic(k) && k->size >= ARM64_IMAGE_HDR_SIZE;
 }
 
 static bool is_zimage(const struct file_buf *k)
 {
-    return k->size >= ZIMAGE_END_OFF + 4 && le32(k->data + ZIMAGE_MAGIC_OFF) == ZIMAGE_MAGIC;
+    return has_zimage_magic(k) && k->size >= ZIMAGE_END_OFF + 4;
 }
 
 static int plan_arm64_image(struct vm_plan *plan, const struct file_buf *k)
@@ -79,6 +90,20 @@ int kernel_plan(struct vm_plan *plan, const struct file_buf *k, bool want_linux,
     plan->kernel_ipa = plan->ram_base;
     plan->kernel_footprint = k->size;
 
+    /* A magic number with the header cut short is a truncated kernel, not a
+     * raw image that happens to start the same way. */
+    if (has_arm64_magic(k) && !is_arm64_image(k)) {
+        loader_error("the kernel has the arm64 Image magic but only %zu bytes of its %u-byte "
+                     "header: truncated?",
+                     k->size, ARM64_IMAGE_HDR_SIZE);
+        return -1;
+    }
+    if (has_zimage_magic(k) && !is_zimage(k)) {
+        loader_error("the kernel has the zImage magic but only %zu bytes of its %u-byte "
+                     "header: truncated?",
+                     k->size, ZIMAGE_END_OFF + 4);
+        return -1;
+    }
     if (plan->arch == LOADER_ARM64 && is_zimage(k)) {
         loader_error("the kernel is an ARM zImage (32-bit): use --arch arm");
         return -1;

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "loader.h"
 
@@ -97,21 +99,60 @@ static int read_file(const char *path, const char *what, struct file_buf *out)
     return 0;
 }
 
+/*
+ * Write the package to a new file next to path and rename it into place, so a
+ * failed write leaves whatever was at path untouched, and only the file this
+ * run created is ever removed. An existing path that is not a regular file
+ * (a device node, a directory, a FIFO) is refused rather than replaced.
+ */
 static int write_file(const char *path, const struct file_buf *b)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        loader_error("cannot create %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        loader_error("%s exists and is not a regular file; not replacing it", path);
         return -1;
     }
-    bool ok = fwrite(b->data, 1, b->size, f) == b->size;
-    ok = (fclose(f) == 0) && ok;
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof(".tmp-XXXXXX"));
+    if (!tmp) {
+        loader_error("out of memory");
+        return -1;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        loader_error("cannot create %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    /* mkstemp makes it 0600; give it the mode a plain create would have. */
+    mode_t mask = umask(0);
+    umask(mask);
+    bool ok = fchmod(fd, 0666 & ~mask) == 0;
+    FILE *f = ok ? fdopen(fd, "wb") : NULL;
+    int err = errno;
+    if (f) {
+        ok = fwrite(b->data, 1, b->size, f) == b->size;
+        err = errno;
+        if (fclose(f) != 0 && ok) {
+            ok = false;
+            err = errno;
+        }
+    } else {
+        ok = false;
+        close(fd);
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        err = errno;
+    }
     if (!ok) {
-        loader_error("cannot write %s: %s", path, strerror(errno));
-        remove(path);
-        return -1;
+        loader_error("cannot write %s: %s", path, strerror(err));
+        unlink(tmp); /* ours: mkstemp created it */
     }
-    return 0;
+    free(tmp);
+    return ok ? 0 : -1;
 }
 
 /* A whole decimal number in [min, max]. */

@@ -32,6 +32,8 @@ void armv7_hyp_mmu_limit(uint64_t ram_base, uint64_t ram_end);
 /* Physical memory pool over RAM (mem.c); reserve before the first alloc. */
 void armv7_mem_init(uint64_t ram_base, uint64_t ram_size);
 void armv7_mem_reserve(uint64_t pa, uint64_t size);
+/* Pages the pool has free now. */
+size_t armv7_pages_free(void);
 
 /* Console (console.c): the PL011 the DTB names; QEMU virt's by default. */
 void armv7_console_set_base(uint64_t base);

@@ -34,6 +34,8 @@ static _Noreturn void launch_package(const void *blob, uint64_t len)
                 "(build it with armvisor-loader --arch arm)\n");
         arch_halt(HALT_NO_GUEST);
     }
+    if (!vm_package_ram_fits(&pkg, (uint64_t)armv7_pages_free() << PAGE_SHIFT))
+        arch_halt(HALT_NO_GUEST);
     int rc = vm_launch_package(&pkg);
     log_info("guest '%s' finished with %d\n", pkg.name, rc);
     arch_halt(rc);

@@ -44,6 +44,11 @@ void armv7_mem_reserve(uint64_t pa, uint64_t size)
     page_pool_reserve(&pool, first, (size_t)((last - first) >> PAGE_SHIFT));
 }
 
+size_t armv7_pages_free(void)
+{
+    return pool.free;
+}
+
 paddr_t arch_page_alloc(size_t npages)
 {
     paddr_t pa = page_pool_alloc(&pool, npages);

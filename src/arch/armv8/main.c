@@ -22,7 +22,7 @@
 
 #define DTB_MAX_SIZE    (2u << 20) /* booting.rst: the DTB must not exceed 2 MiB */
 #define GUEST_RAM_SIZE  (128ull << 20)
-#define GUEST_RAM_SLACK (8ull << 20) /* left for stage-2 tables */
+#define GUEST_RAM_SLACK VM_HOST_RAM_SLACK /* left for stage-2 tables */
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset);
 
@@ -134,7 +134,7 @@ static void el2_fault_selftest(void)
 
 /* The initrd is a VM package: check it all, then launch it. RAM comes
  * from the package; refused if the page pool cannot hold it. */
-static _Noreturn void launch_package(const void *blob, uint64_t len, uint64_t ram_avail)
+static _Noreturn void launch_package(const void *blob, uint64_t len, uint64_t host_free)
 {
     struct vm_package pkg;
     const char *why = "?";
@@ -142,11 +142,8 @@ static _Noreturn void launch_package(const void *blob, uint64_t len, uint64_t ra
         log_err("the guest package is refused: %s\n", why);
         arch_halt(2);
     }
-    if (pkg.ram_size > ram_avail) {
-        log_err("the package asks for %llu MiB of guest RAM; this host has %llu MiB to give\n",
-                (unsigned long long)(pkg.ram_size >> 20), (unsigned long long)(ram_avail >> 20));
+    if (!vm_package_ram_fits(&pkg, host_free))
         arch_halt(2);
-    }
     int code = vm_launch_package(&pkg);
     log_info("guest finished with %d\n", code);
     arch_halt(code);
@@ -227,8 +224,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
              (unsigned long long)initrd_e, (unsigned long long)(initrd_e - initrd_s));
     const void *initrd = (const void *)(uintptr_t)initrd_s;
     if (vm_package_is_package(initrd, initrd_e - initrd_s))
-        launch_package(initrd, initrd_e - initrd_s,
-                       avail > GUEST_RAM_SLACK ? avail - GUEST_RAM_SLACK : 0);
+        launch_package(initrd, initrd_e - initrd_s, avail);
 
     /* The image is A64 unless the bootargs say it is AArch32 (an initrd
      * carries no header to tell). AArch32 gets the ARMv7 Linux registers:
