@@ -122,13 +122,13 @@ int armv8_pa_is_ram(uint64_t pa, uint64_t len);
 bool armv8_cpu_has_aa32_el1(void);
 void armv8_aa32_save(struct armv8_aa32_regs *r);
 void armv8_aa32_restore(const struct armv8_aa32_regs *r);
-/* X index of AArch32 register n (0-14) in the guest's current mode. */
-unsigned armv8_aa32_xidx(const struct arch_vcpu *a, unsigned n);
 /* Advance PC past a trapped T32/A32 instruction, ITSTATE included. */
 void armv8_aa32_skip(struct arch_vcpu *a, unsigned len);
 /* Exception entry into an AArch32 EL1 (undef, data/prefetch abort). */
 void armv8_aa32_inject_undef(struct arch_vcpu *a);
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
+/* inject.c: the CPU implements PSTATE.PAN (ID_AA64MMFR1_EL1.PAN != 0). */
+bool armv8_cpu_has_pan(void);
 
 /* gic.c: finds the GICv2 in the DTB and hands its ranges to the shared
  * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for

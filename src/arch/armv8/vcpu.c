@@ -88,9 +88,9 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         /* SVC mode, A/I/F masked, MMU off (ARMv7 boot protocol); a T32
          * entry point may come as an interworking address (bit 0 set). */
         a->g.pc = (uint32_t)boot->pc & ~1u;
-        a->g.pstate = PSR_MODE32 | PSR_AA32_MODE_SVC | PSR_A | PSR_I | PSR_F;
+        a->g.pstate = PSR_MODE32 | CPSR_MODE_SVC | PSR_A | PSR_I | PSR_F;
         if (boot->isa == ISA_T32)
-            a->g.pstate |= PSR_AA32_T;
+            a->g.pstate |= CPSR_T;
         a->el1.sctlr = SCTLR_AA32_RESET;
         a->hcr = GUEST_HCR_A64 & ~HCR_EL2_RW;
     } else {
@@ -348,9 +348,9 @@ uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
     struct arch_vcpu *a = ctx(vcpu);
     if (in_aa32(a)) {
         if (n < 15)
-            return (uint32_t)a->g.x[armv8_aa32_xidx(a, n)];
+            return (uint32_t)a->g.x[aa32_xidx((uint32_t)a->g.pstate, n)];
         if (n == 15)
-            return (uint32_t)(a->g.pc + ((a->g.pstate & PSR_AA32_T) ? 4 : 8));
+            return (uint32_t)(a->g.pc + ((a->g.pstate & CPSR_T) ? 4 : 8));
         return n < 31 ? (uint32_t)a->g.x[n] : 0;
     }
     return n < 31 ? a->g.x[n] : 0; /* 31 is XZR */
@@ -361,9 +361,9 @@ void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
     struct arch_vcpu *a = ctx(vcpu);
     if (in_aa32(a)) {
         if (n < 15)
-            a->g.x[armv8_aa32_xidx(a, n)] = (uint32_t)val;
+            a->g.x[aa32_xidx((uint32_t)a->g.pstate, n)] = (uint32_t)val;
         else if (n == 15)
-            a->g.pc = (uint32_t)val & ((a->g.pstate & PSR_AA32_T) ? ~1u : ~3u);
+            a->g.pc = (uint32_t)val & ((a->g.pstate & CPSR_T) ? ~1u : ~3u);
         else if (n < 31)
             a->g.x[n] = (uint32_t)val;
         return;
@@ -377,7 +377,7 @@ void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
 static uint64_t *cur_sp(struct arch_vcpu *a)
 {
     if (in_aa32(a))
-        return &a->g.x[armv8_aa32_xidx(a, 13)];
+        return &a->g.x[aa32_xidx((uint32_t)a->g.pstate, 13)];
     bool el1h = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
     return el1h ? &a->el1.sp_el1 : &a->el1.sp_el0;
 }
@@ -411,14 +411,14 @@ enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)
     uint64_t ps = ctx(vcpu)->g.pstate;
     if (!(ps & PSR_MODE32))
         return ISA_A64;
-    return (ps & PSR_AA32_T) ? ISA_T32 : ISA_A32;
+    return (ps & CPSR_T) ? ISA_T32 : ISA_A32;
 }
 
 bool arch_vcpu_data_be(struct vcpu *vcpu)
 {
     struct arch_vcpu *a = ctx(vcpu);
     if (a->g.pstate & PSR_MODE32)
-        return a->g.pstate & (1ull << 9); /* CPSR.E */
+        return (a->g.pstate & CPSR_E) != 0;
     bool el0 = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
     return a->el1.sctlr & (el0 ? SCTLR_EL1_E0E : SCTLR_EL1_EE);
 }
