@@ -162,13 +162,14 @@ foreach(cpu cortex-a7 max)
 endforeach()
 unset(ARMV7_CPU)
 
-# Boot without a guest: the hypervisor says why and powers off (status 2).
+# Boot without a guest: the hypervisor says why and powers off (status 1,
+# HALT_NO_GUEST, as on armv8).
 add_test(NAME armv7_boot_no_guest
          COMMAND ${QEMU_CHECK} --timeout 30
                  --expect "armvisor: armv7 port, Hyp mode"
                  --expect "r2 \\(DTB\\)=0x[0-9a-f]+"
                  --expect "no guest image: pass one as the initrd"
-                 --expect "armvisor: halt 2"
+                 --expect "armvisor: halt 1"
                  --reject "exception in Hyp mode"
                  -- ${ARMV7_QEMU})
 

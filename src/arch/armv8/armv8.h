@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
 #include "lib/fdt.h"
 
@@ -105,7 +106,7 @@ void armv8_uart_set_base(uint64_t pa);
 uint64_t armv8_uart_base(void);
 
 /* firmware.c: PSCI calls to the firmware (QEMU) through the DTB's conduit. */
-void armv8_psci_probe(const struct fdt *fdt);
+void armv8_psci_set(enum boot_psci method);
 _Noreturn void armv8_system_off(void);
 
 /* mem.c: RAM and the page pool. */
@@ -130,10 +131,8 @@ void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
 /* inject.c: the CPU implements PSTATE.PAN (ID_AA64MMFR1_EL1.PAN != 0). */
 bool armv8_cpu_has_pan(void);
 
-/* gic.c: finds the GICv2 in the DTB and hands its ranges to the shared
- * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run, gicv2_irq for
- * a physical interrupt taken at EL2). */
-void armv8_gic_init(const struct fdt *fdt);
+/* selftest.c: the EL2 map self-tests the bootargs ask for. */
+void armv8_el2_selftests(const char *bootargs);
 
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
 int armv8_two_vms(const void *image, uint64_t size);

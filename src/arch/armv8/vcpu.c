@@ -49,7 +49,7 @@ static struct arch_vcpu *ctx(struct vcpu *vcpu)
     if (!vcpu || !vcpu->arch) {
         /* The core calls us only for started vCPUs: this is our bug. */
         log_err("armv8: vCPU without context\n");
-        arch_halt(3);
+        arch_halt(HALT_BUG);
     }
     return vcpu->arch;
 }
