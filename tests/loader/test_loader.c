@@ -21,9 +21,10 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "core/virt_layout.h"
 #include "core/vm_package.h"
 
-#define RAM_BASE 0x40000000ull
+#define RAM_BASE VIRT_RAM_BASE
 #define MiB      (1ull << 20)
 
 static const char *loader;

@@ -12,11 +12,12 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/vm.h"
 
-#define RAM 0x40000000ull
+#define RAM VIRT_RAM_BASE
 
 /* Function IDs written out from DEN0022D, not taken from psci.h. */
 #define FN_PSCI_VERSION      0x84000000u

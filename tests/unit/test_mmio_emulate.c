@@ -18,11 +18,12 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/mmio_emulate.h"
 #include "core/vm.h"
 
-#define RAM             0x40000000ull
+#define RAM             VIRT_RAM_BASE
 #define RO_RAM          0x50000000ull
 #define DEV             0x09000000ull
 #define NOTHING         0x0a000000ull

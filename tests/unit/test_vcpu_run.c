@@ -13,10 +13,11 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/vm.h"
 
-#define RAM     0x40000000ull
+#define RAM     VIRT_RAM_BASE
 #define NOTHING 0x0a000000ull
 
 #define NRES 32

@@ -21,13 +21,14 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/vgic.h"
 #include "core/vm.h"
 
-#define D   0x08000000ull
-#define RAM 0x40000000ull
+#define D   VIRT_GICD_BASE
+#define RAM VIRT_RAM_BASE
 
 #define GICD_CTLR       0x000
 #define GICD_ISENABLER  0x100

@@ -14,11 +14,12 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/launch.h"
 #include "core/vm_package.h"
 
-#define RAM_BASE   0x40000000ull
+#define RAM_BASE   VIRT_RAM_BASE
 #define RAM_SIZE   (16ull << 20)
 #define KERNEL_IPA (RAM_BASE + 0x80000)
 #define INITRD_IPA (RAM_BASE + (4ull << 20))
