@@ -11,11 +11,9 @@
  * whatever IMASK says (the CPU computes it; the core does not rely on the
  * saved bit), and the output is asserted only with ENABLE=1 and IMASK=0.
  */
+#include "core/cntv_ctl.h"
 #include "core/vgic.h"
 
-/* CNTV_CTL fields (Arm ARM D13.8.x CNTV_CTL_EL0, B4.1.25 CNTV_CTL). */
-#define CNTV_CTL_ENABLE (1u << 0)
-#define CNTV_CTL_IMASK  (1u << 1)
 
 bool vtimer_fires(const struct vtimer_state *t, uint64_t counter)
 {

@@ -118,9 +118,6 @@
 #define CNTHCTL_PL1PCEN     (1u << 1) /* PL1/PL0 may use the physical timer */
 #define CNTHCTL_EVNTEN      (1u << 2) /* event stream on */
 #define CNTHCTL_EVNTI_SHIFT 4
-#define CNT_CTL_ENABLE      (1u << 0)
-#define CNT_CTL_IMASK       (1u << 1)
-#define CNT_CTL_ISTATUS     (1u << 2)
 
 /* ---- PAR (B4.1.113) -------------------------------------------------------- */
 #define PAR_F    (1u << 0)  /* the translation aborted */
@@ -222,22 +219,8 @@
 #define CNTV_CVAL "p15, 3, %Q0, %R0, c14"
 #define CNTVOFF   "p15, 4, %Q0, %R0, c14"
 
-static inline void isb(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-    __asm__ volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-    __asm__ volatile("dsb ishst" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
-}
+/* isb, dsb_ish, dsb_ishst, dsb_sy. */
+#include "arch/barrier.h"
 #endif /* !__ASSEMBLER__ */
 
 #endif

@@ -194,22 +194,8 @@
         __asm__ volatile("msr " SYSREG_STR(reg) ", %0" : : "r"(w_) : "memory");                    \
     } while (0)
 
-static inline void isb(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-    __asm__ volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-    __asm__ volatile("dsb ishst" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
-}
+/* isb, dsb_ish, dsb_ishst, dsb_sy. */
+#include "arch/barrier.h"
 #endif
 
 #endif

@@ -17,6 +17,7 @@
  * Contexts come from a static pool, one per (VM slot, vCPU), since the
  * hypervisor has no heap.
  */
+#include "core/cntv_ctl.h"
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
@@ -465,7 +466,7 @@ void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
     struct arch_vcpu *a = ctx(vcpu);
-    a->cntv_ctl = t->ctl & 0x3; /* ENABLE, IMASK; ISTATUS is read-only */
+    a->cntv_ctl = t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK); /* ISTATUS is read-only */
     a->cntv_cval = t->cval;
     a->cntvoff = t->voff;
     if (hw_loaded == a)

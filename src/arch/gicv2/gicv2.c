@@ -33,6 +33,8 @@
  */
 #include "arch/gicv2/gicv2.h"
 #include "arch/arch.h"
+#include "arch/barrier.h"
+#include "core/cntv_ctl.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
@@ -87,12 +89,6 @@
 /* The guest's GICC window: GICC_DIR is at 0x1000, so two pages. */
 #define GICV_MAP_SIZE 0x2000u
 
-/* CNTV_CTL (ARMv7-A ARM B4.1.29; Arm ARM D13.8.x CNTV_CTL_EL0): the same
- * bits on both. */
-#define CNTV_CTL_ENABLE  (1u << 0)
-#define CNTV_CTL_IMASK   (1u << 1)
-#define CNTV_CTL_ISTATUS (1u << 2)
-
 static struct {
     bool ready;
     uint64_t gicd, gicc, gich, gicv, gicv_size;
@@ -109,12 +105,6 @@ static uint32_t rd(uint64_t base, uint32_t off)
 static void wr(uint64_t base, uint32_t off, uint32_t v)
 {
     *(volatile uint32_t *)(uintptr_t)(base + off) = v;
-}
-
-/* The same mnemonic in A32 and A64. */
-static void dsb(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
 }
 
 void gicv2_init(const struct gicv2_ranges *r)
@@ -144,7 +134,7 @@ void gicv2_init(const struct gicv2_ranges *r)
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
-    dsb();
+    dsb_sy();
     gic.ready = true;
     log_info("GICv2: distributor 0x%llx, CPU interface 0x%llx, GICH 0x%llx, GICV 0x%llx; "
              "%u list registers; vGIC on\n",
@@ -313,7 +303,7 @@ void arch_cpu_idle(void)
              * physical interrupt wakes it even with the I bit masked
              * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2),
              * and is acknowledged here. */
-            dsb();
+            dsb_sy();
             __asm__ volatile("wfi" ::: "memory");
             gicv2_irq();
             return;
@@ -325,6 +315,6 @@ void arch_cpu_idle(void)
      * interrupt is routed to us yet): WFE, which the event stream
      * (CNTHCTL.EVNTEN / CNTHCTL_EL2.EVNTEN) ends within about a millisecond
      * on hardware, and which QEMU treats as a yield. */
-    dsb();
+    dsb_sy();
     __asm__ volatile("wfe" ::: "memory");
 }
