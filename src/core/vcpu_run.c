@@ -125,8 +125,9 @@ static enum run_result handle_iabt(struct vcpu *vcpu, const struct exit_info *in
 
 static enum run_result handle_irq(struct vcpu *vcpu, const struct exit_info *info)
 {
-    /* A physical interrupt took us out of the guest; the arch has taken it.
-     * Nothing to forward until the vGIC exists. */
+    /* A physical interrupt took us out of the guest and the arch has
+     * acknowledged it. Nothing to do here: the vGIC model is synced after
+     * every exit and flushed before every entry (vcpu_run_once). */
     (void)vcpu;
     (void)info;
     return RUN_CONTINUE;

@@ -1,7 +1,7 @@
 /*
  * Counter and the guest's virtual timer of the ARMv7 port (Generic Timer:
- * ARMv7-A ARM chapter B8). CPU idle and the vGIC list registers are in
- * gic.c.
+ * ARMv7-A ARM chapter B8). CPU idle and the vGIC list registers are in the
+ * shared host GICv2 driver (arch/gicv2/gicv2.c).
  */
 #include "core/cntv_ctl.h"
 #include "arch/armv7/context.h"

@@ -5,7 +5,7 @@
  * one slot per struct vcpu (the core's vCPUs come from a static pool too,
  * so the slot of a vCPU object is reused when its VM is recreated).
  * arch_vcpu_run restores the guest's cp15 and VFP state, installs HCR and
- * VTTBR and the vCPU's GICH state (gic.c), and enters the guest through
+ * VTTBR and the vCPU's GICH state (arch/gicv2), and enters the guest through
  * vectors.S; on the way out it saves them back and fills struct arch_exit
  * from HSR, HDFAR/HIFAR and HPFAR.
  */
@@ -147,7 +147,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 
     memset(exit, 0, sizeof(*exit));
     exit->fmt = SYNDROME_V7_HSR;
-    if (kind == GUEST_EXIT_IRQ) { /* acknowledged here (gic.c) */
+    if (kind == GUEST_EXIT_IRQ) { /* acknowledged here (arch/gicv2/gicv2.c) */
         gicv2_irq();
         exit->kind = ARCH_EXIT_IRQ;
         c->last_hsr = 0;

@@ -146,7 +146,7 @@ int armv8_mmu_init(void);
 /* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */
 uint64_t armv8_pa_size_field(void);
 
-/* stage2.c: EL2 state that does not depend on the VM (once per CPU). */
+/* stage2_hw.c: EL2 state that does not depend on the VM (once per CPU). */
 void armv8_el2_init(void);
 /* VTCR_EL2 value for a stage-2 format. */
 uint64_t armv8_vtcr(const struct stage2_format *fmt);

@@ -7,7 +7,7 @@
  *   - EL1/EL0 system registers (struct armv8_el1_regs), the virtual timer,
  *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, every entry/exit, so
  *     the copy in memory is always the truth between runs;
- *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): gic.c, around
+ *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): arch/gicv2, around
  *     every run (gicv2_enter/exit);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
  *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
@@ -325,7 +325,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             exit->kind = ARCH_EXIT_SERROR;
             exit->syndrome = esr;
             return;
-        default: /* IRQ, FIQ: acknowledged here (gic.c) */
+        default: /* IRQ, FIQ: acknowledged here (arch/gicv2/gicv2.c) */
             gicv2_irq();
             exit->kind = ARCH_EXIT_IRQ;
             return;
