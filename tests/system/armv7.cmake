@@ -4,33 +4,9 @@
 # qemu_check.py. Label: system.
 set(AV_QEMU qemu-system-arm)
 set(AV_FAULT_REJECT "exception in Hyp mode")
-set(A32_DIR ${CMAKE_CURRENT_SOURCE_DIR}/guests/a32)
-set(A32_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a32)
-
-# Guests are freestanding programs of their own, not part of the hypervisor:
-# built with the cross compiler directly so none of the image's flags apply.
-# MMU off in the guest means Strongly-ordered data accesses: no unaligned ones.
-# src/ for the register layouts they share with the hypervisor (core/cntv_ctl.h).
-set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreestanding
-    -nostdlib -fno-builtin -fno-pie -fno-stack-protector -O2 -g -Wall -Wextra -Werror
-    -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
-
-# a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin
-function(a32_guest name isa)
-  set(elf ${A32_OUT}/${name}.elf)
-  set(bin ${A32_OUT}/${name}.bin)
-  set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
-  list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
-  add_custom_command(
-    OUTPUT ${bin}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${srcs}
-            -lgcc
-    COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
-    DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-    COMMENT "a32 guest ${name} (${isa})")
-  add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
-endfunction()
+set(A32_CC ${CMAKE_C_COMPILER})
+set(A32_OBJCOPY ${CMAKE_OBJCOPY})
+include(${CMAKE_CURRENT_SOURCE_DIR}/guests_a32.cmake)
 
 # armv7_test(<name> <guest> [av_system_test options...]): boot the guest
 # (av_system_test: clean power-off with status 0, no Hyp fault, no guest
@@ -174,17 +150,7 @@ av_system_test(armv7_boot_refuses_svc CPU cortex-a15 MACHINE virt TIMEOUT 20 NO_
 # pass r0 = 0, r1 = ~0, r2 = DTB. A corrupted package must be refused.
 include(${CMAKE_CURRENT_SOURCE_DIR}/loader.cmake)
 if(AV_HOST_LOADER)
-  # dtb_entry.S must come first: its .text.start is the entry at 0x40000000.
-  set(dtb_srcs ${A32_DIR}/dtb_entry.S ${A32_DIR}/start.S ${A32_DIR}/guest.c ${A32_DIR}/dtb.c)
-  add_custom_command(
-    OUTPUT ${A32_OUT}/dtb.bin
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -marm -o ${A32_OUT}/dtb.elf ${dtb_srcs} -lgcc
-    COMMAND ${CMAKE_OBJCOPY} -O binary ${A32_OUT}/dtb.elf ${A32_OUT}/dtb.bin
-    DEPENDS ${dtb_srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-            ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
-    COMMENT "a32 guest dtb (Linux arm protocol entry)")
-  add_custom_target(guest_a32_dtb ALL DEPENDS ${A32_OUT}/dtb.bin)
+  a32_dtb_guest()
   set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
   av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
              --ram 64 --cmdline "console=ttyAMA0 armvisor-package-test")

@@ -167,38 +167,23 @@ av_system_test(armv8_el2_text_readonly CPU cortex-a57 APPEND armvisor.el2_wx_tes
 find_program(ARMV8_A32_CC arm-none-eabi-gcc)
 find_program(ARMV8_A32_OBJCOPY arm-none-eabi-objcopy)
 if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
-  set(A32_DIR ${CMAKE_CURRENT_SOURCE_DIR}/guests/a32)
-  set(A32_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a32)
-  set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreestanding
-      -nostdlib -fno-builtin -fno-pie -fno-stack-protector -O2 -g -Wall -Wextra -Werror
-      -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
-  function(a32_guest_v8 name isa src)
-    set(elf ${A32_OUT}/${name}.elf)
-    set(bin ${A32_OUT}/${name}.bin)
-    set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
-    add_custom_command(
-      OUTPUT ${bin}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-      COMMAND ${ARMV8_A32_CC} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${A32_DIR}/${src} -lgcc
-      COMMAND ${ARMV8_A32_OBJCOPY} -O binary ${elf} ${bin}
-      DEPENDS ${common} ${A32_DIR}/${src} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-      COMMENT "a32 guest ${name} (${isa}) for armv8")
-    add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
-  endfunction()
+  set(A32_CC ${ARMV8_A32_CC})
+  set(A32_OBJCOPY ${ARMV8_A32_OBJCOPY})
+  include(${CMAKE_CURRENT_SOURCE_DIR}/guests_a32.cmake)
   function(armv8_a32_test name guest)
     av_system_test(armv8_a32_${name} CPU cortex-a57 INITRD ${A32_OUT}/${guest}.bin
                    APPEND armvisor.guest=a32
                    EXPECT "vm guest0: starting at 0x40000000 \\(A32" ${ARGN})
   endfunction()
-  a32_guest_v8(hello arm hello.c)
-  a32_guest_v8(hello_t32 thumb hello.c)
-  a32_guest_v8(hvc arm hvc.c)
-  a32_guest_v8(wfi arm wfi.c)
-  a32_guest_v8(mmio_ldst_a32 arm mmio_ldst.c)
-  a32_guest_v8(mmio_ldst_t32 thumb mmio_ldst.c)
-  a32_guest_v8(dabt arm dabt.c)
-  a32_guest_v8(undef arm undef.c)
-  a32_guest_v8(irq arm irq.c)
+  a32_guest(hello arm hello.c)
+  a32_guest(hello_t32 thumb hello.c)
+  a32_guest(hvc arm hvc.c)
+  a32_guest(wfi arm wfi.c)
+  a32_guest(mmio_ldst_a32 arm mmio_ldst.c)
+  a32_guest(mmio_ldst_t32 thumb mmio_ldst.c)
+  a32_guest(dabt arm dabt.c)
+  a32_guest(undef arm undef.c)
+  a32_guest(irq arm irq.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -274,16 +259,7 @@ if(AV_HOST_LOADER)
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
-    set(dtb32_srcs ${A32_DIR}/dtb_entry.S ${A32_DIR}/start.S ${A32_DIR}/guest.c ${A32_DIR}/dtb.c)
-    add_custom_command(
-      OUTPUT ${A32_OUT}/dtb.bin
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-      COMMAND ${ARMV8_A32_CC} ${A32_CFLAGS} -marm -o ${A32_OUT}/dtb.elf ${dtb32_srcs} -lgcc
-      COMMAND ${ARMV8_A32_OBJCOPY} -O binary ${A32_OUT}/dtb.elf ${A32_OUT}/dtb.bin
-      DEPENDS ${dtb32_srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-              ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
-      COMMENT "a32 guest dtb (Linux arm protocol entry) for armv8")
-    add_custom_target(guest_a32_dtb ALL DEPENDS ${A32_OUT}/dtb.bin)
+    a32_dtb_guest()
     av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
                --cmdline "armvisor-package-test a32")
     av_system_test(armv8_package_a32_linux_dtb CPU cortex-a57 INITRD ${pkg_dir}/dtb32.pkg
