@@ -26,6 +26,7 @@ function(a64_guest name src)
     COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+            ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
 endfunction()
