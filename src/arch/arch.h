@@ -33,8 +33,20 @@ const char *arch_name(void);
 /* Index of the physical CPU executing the caller (0 on a uniprocessor). */
 unsigned arch_cpu_id(void);
 
+/* Why the hypervisor stops when it is not a guest's own exit code (those
+ * pass through arch_halt unchanged): the same code for the same event on
+ * every arch. */
+enum halt_reason {
+    HALT_NO_GUEST = 1,      /* booted with no guest image to run */
+    HALT_REFUSED = 2,       /* the machine or the guest is refused: wrong EL or
+                               mode, no DTB, bad package, no RAM for it */
+    HALT_BUG = 3,           /* the hypervisor caught its own bug (a bad page
+                               free, a vCPU without context) */
+    HALT_HYP_EXCEPTION = 4, /* an exception taken at EL2 / in Hyp mode itself */
+};
+
 /* Stop the whole machine: power off (QEMU exits) or, in sim, end the process
- * with the given status. */
+ * with the given status (a guest exit code or an enum halt_reason). */
 _Noreturn void arch_halt(int status);
 
 /* ---- Console ----------------------------------------------------------- */

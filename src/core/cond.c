@@ -7,8 +7,8 @@
 
 bool cond_passed(unsigned cond, uint32_t pstate)
 {
-    bool n = (pstate & PSR_N) != 0, z = (pstate & PSR_Z) != 0;
-    bool c = (pstate & PSR_C) != 0, v = (pstate & PSR_V) != 0;
+    bool n = (pstate & CPSR_N) != 0, z = (pstate & CPSR_Z) != 0;
+    bool c = (pstate & CPSR_C) != 0, v = (pstate & CPSR_V) != 0;
     bool result;
 
     cond &= 0xfu;
@@ -40,12 +40,6 @@ bool cond_passed(unsigned cond, uint32_t pstate)
     return (cond & 1) ? !result : result;
 }
 
-unsigned cond_itstate(uint32_t pstate)
-{
-    return (((pstate >> PSR_IT_HI_SHIFT) & PSR_IT_HI_MASK) << 2) |
-           ((pstate >> PSR_IT_LO_SHIFT) & PSR_IT_LO_MASK);
-}
-
 unsigned cond_of_trap(bool cv, unsigned cond, uint32_t pstate)
 {
     if (cv)
@@ -55,9 +49,9 @@ unsigned cond_of_trap(bool cv, unsigned cond, uint32_t pstate)
      * kvm_condition_valid32 reads it. An A32 instruction always reports
      * CV=1, so CV=0 there means the syndrome has no COND at all (ARMv7 SMC:
      * ISS UNK/SBZP, and only an SMC that passed its check traps). */
-    if (!(pstate & PSR_T))
+    if (!(pstate & CPSR_T))
         return COND_AL;
-    unsigned it = cond_itstate(pstate);
+    unsigned it = aa32_itstate(pstate);
     if ((it & 0xfu) == 0)
         return COND_AL; /* not in an IT block */
     return it >> 4;

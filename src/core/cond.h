@@ -14,17 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Condition flags and IT bits of CPSR / SPSR (ARMv7-A ARM B1.3.3, ARMv8-A
- * ARM G1.9.3 "Saved Program Status Registers"). */
-#define PSR_N           (1u << 31)
-#define PSR_Z           (1u << 30)
-#define PSR_C           (1u << 29)
-#define PSR_V           (1u << 28)
-#define PSR_T           (1u << 5)
-#define PSR_IT_LO_SHIFT 25 /* ITSTATE[1:0] in PSR[26:25] */
-#define PSR_IT_LO_MASK  0x3u
-#define PSR_IT_HI_SHIFT 10 /* ITSTATE[7:2] in PSR[15:10] */
-#define PSR_IT_HI_MASK  0x3fu
+#include "core/aarch32.h" /* CPSR_N/Z/C/V, CPSR_T, ITSTATE */
 
 /* Condition field values (ARMv7-A ARM A8.3 "Conditional execution"). */
 #define COND_EQ 0x0u
@@ -48,9 +38,6 @@
  * the NZCV flags in pstate[31:28] (ARMv7-A ARM A8.3.1 / ARMv8-A ARM J1
  * ConditionHolds: 0b1111 passes like 0b1110). */
 bool cond_passed(unsigned cond, uint32_t pstate);
-
-/* ITSTATE[7:0] of an AArch32 PSR (IT[7:2] in bits 15:10, IT[1:0] in 26:25). */
-unsigned cond_itstate(uint32_t pstate);
 
 /* The condition a trapped AArch32 instruction was executed with. cv/cond:
  * the syndrome's CV and COND. CV=1: COND. CV=0 (allowed for T32, and what

@@ -79,7 +79,6 @@ struct exit_info {
         struct exit_iabt iabt;
         struct exit_sysreg sysreg;
         uint16_t imm16;    /* HVC / SMC immediate */
-        bool wfe;          /* never used: WFE has its own reason */
     } u;
 };
 

@@ -4,13 +4,16 @@
  */
 #include "core/launch.h"
 
+#include "core/board.h"
 #include "core/vgic.h"
 #include "core/vm.h"
 #include "lib/log.h"
-#include "vdev/pl011.h"
 
-/* One PL011 per VM slot (VMIDs 1..VM_MAX), no heap. */
-static struct pl011 uarts[VM_MAX];
+/* vgic.h keeps its own names for the distributor and CPU interface: they
+ * must be the board's. */
+_Static_assert(VGIC_DIST_BASE == VIRT_GICD_BASE, "vGIC distributor at QEMU virt's GICD");
+_Static_assert(VGIC_CPU_BASE == VIRT_GICC_BASE, "guest GICC at QEMU virt's address");
+_Static_assert(VGIC_SPI_UART == VIRT_PL011_INTID, "PL011 interrupt");
 
 static bool inside(uint64_t base, uint64_t size, uint64_t a, uint64_t len)
 {
@@ -97,26 +100,22 @@ int vm_launch(const struct guest_desc *desc)
         }
     }
 
-    struct pl011 *uart = &uarts[vm->id - 1];
-    pl011_init(uart, VIRT_PL011_BASE);
-    if (vm_add_device(vm, &uart->dev) != 0)
-        goto out;
     /* The GICv2 distributor at QEMU virt's address, only where the CPU has
-     * list registers to deliver its interrupts (arch_vgic_lr_count); the
-     * PL011's interrupt on SPI 1 (INTID 33) as on QEMU virt. */
+     * list registers to deliver its interrupts (arch_vgic_lr_count). */
     if (arch_vgic_lr_count() > 0) {
-        if (vgic_attach(vm, VGIC_DEFAULT_SPIS, VGIC_DIST_BASE) != 0)
+        if (vgic_attach(vm, VGIC_DEFAULT_SPIS, VIRT_GICD_BASE) != 0)
             goto out;
-        uart->irq_ctx = vgic_line(vm, -1, VGIC_SPI_UART);
-        uart->irq_set = uart->irq_ctx ? vgic_line_set : NULL;
         /* The guest's GICC_* accesses go straight to the hardware's virtual
          * CPU interface, where the arch has one. */
         paddr_t gicv;
         uint64_t gicv_size;
         if (arch_vgic_cpu_iface(&gicv, &gicv_size) &&
-            vm_map_device_passthrough(vm, VGIC_CPU_BASE, gicv, gicv_size) != 0)
+            vm_map_device_passthrough(vm, VIRT_GICC_BASE, gicv, gicv_size) != 0)
             goto out;
     }
+    /* The devices (the PL011 on SPI 1, INTID 33, as on QEMU virt). */
+    if (board_add_devices(vm) != 0)
+        goto out;
 
     if (vcpu_start(vm, 0, &desc->boot) != 0) {
         log_err("vm %s: cannot start vcpu 0\n", name);

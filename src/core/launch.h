@@ -1,16 +1,13 @@
 /*
  * Start a VM from a description: the one entry point every arch's boot code
  * calls once the hypervisor itself is up. Lays out a QEMU-virt-compatible
- * machine (RAM at 0x40000000, PL011 at 0x09000000) unless told otherwise.
+ * machine (core/virt_layout.h) unless told otherwise.
  */
 #ifndef CORE_LAUNCH_H
 #define CORE_LAUNCH_H
 
 #include "arch/arch.h"
-
-#define VIRT_RAM_BASE   0x40000000ull
-#define VIRT_PL011_BASE 0x09000000ull
-#define VIRT_PL011_SIZE 0x1000ull
+#include "core/virt_layout.h"
 
 /* A further image copied into guest RAM before the vCPU starts (an initrd,
  * a DTB). size 0: unused. */

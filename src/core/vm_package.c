@@ -6,6 +6,7 @@
  * every guest range against guest RAM before anything uses it, and the
  * first refusal returns with a sentence saying which rule it broke.
  */
+#include "lib/le.h"
 #include "core/vm_package.h"
 
 #include <string.h>
@@ -17,16 +18,6 @@
 #define FOUR_GIB    (1ull << 32)
 #define FDT_HDR_LEN 40u /* the v17 header, through size_dt_struct */
 #define FDT_TOTALSZ 4u  /* big-endian u32 totalsize */
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -109,24 +100,24 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
         REFUSE("blob shorter than the package header");
     if (memcmp(b + VM_PKG_HDR_MAGIC, VM_PKG_MAGIC, VM_PKG_MAGIC_LEN) != 0)
         REFUSE("no AVMPKG01 magic");
-    if (le32(b + VM_PKG_HDR_VERSION) != VM_PKG_VERSION)
+    if (get_le32(b + VM_PKG_HDR_VERSION) != VM_PKG_VERSION)
         REFUSE("unsupported package version");
-    if (le32(b + VM_PKG_HDR_HDRSIZE) != VM_PKG_HDR_SIZE)
+    if (get_le32(b + VM_PKG_HDR_HDRSIZE) != VM_PKG_HDR_SIZE)
         REFUSE("header size field is not 64");
-    uint64_t total = le64(b + VM_PKG_HDR_TOTAL);
+    uint64_t total = get_le64(b + VM_PKG_HDR_TOTAL);
     if (total < VM_PKG_HDR_SIZE)
         REFUSE("total size smaller than the header");
     if (total > len)
         REFUSE("total size larger than the blob (truncated)");
-    if (checksum && vm_package_checksum(b, (size_t)total) != le64(b + VM_PKG_HDR_CHECKSUM))
+    if (checksum && vm_package_checksum(b, (size_t)total) != get_le64(b + VM_PKG_HDR_CHECKSUM))
         REFUSE("checksum mismatch (corrupted blob)");
-    if (le32(b + VM_PKG_HDR_FLAGS) != 0)
+    if (get_le32(b + VM_PKG_HDR_FLAGS) != 0)
         REFUSE("header flags are not zero");
     for (unsigned i = VM_PKG_HDR_FLAGS + 4; i < VM_PKG_HDR_SIZE; i++)
         if (b[i] != 0)
             REFUSE("reserved header bytes are not zero");
 
-    uint32_t nsect = le32(b + VM_PKG_HDR_NSECT);
+    uint32_t nsect = get_le32(b + VM_PKG_HDR_NSECT);
     if (nsect == 0 || nsect > VM_PKG_MAX_SECTS)
         REFUSE("section count out of range (1-8)");
     uint64_t table_end = VM_PKG_HDR_SIZE + (uint64_t)nsect * VM_PKG_SECT_SIZE;
@@ -135,13 +126,13 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
 
     for (uint32_t i = 0; i < nsect; i++) {
         const uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
-        uint32_t type = le32(e + VM_PKG_SECT_TYPE);
-        uint64_t off = le64(e + VM_PKG_SECT_OFFSET), size = le64(e + VM_PKG_SECT_LEN);
+        uint32_t type = get_le32(e + VM_PKG_SECT_TYPE);
+        uint64_t off = get_le64(e + VM_PKG_SECT_OFFSET), size = get_le64(e + VM_PKG_SECT_LEN);
         if (type < VM_PKG_KERNEL || type > VM_PKG_CONFIG)
             REFUSE("unknown section type");
         if (sects[type].present)
             REFUSE("duplicate section");
-        if (le32(e + VM_PKG_SECT_FLAGS) != 0)
+        if (get_le32(e + VM_PKG_SECT_FLAGS) != 0)
             REFUSE("section flags are not zero");
         if (off % VM_PKG_ALIGN)
             REFUSE("section offset is not 4 KiB aligned");
@@ -191,13 +182,13 @@ static int check_arm64_image(const struct vm_package *p, uint64_t *footprint, co
     const uint8_t *k = p->kernel.data;
     if (p->kernel.size < ARM64_IMAGE_HDR_SIZE)
         REFUSE("kernel too small for an arm64 Image header");
-    if (le32(k + ARM64_IMAGE_MAGIC_OFF) != ARM64_IMAGE_MAGIC)
+    if (get_le32(k + ARM64_IMAGE_MAGIC_OFF) != ARM64_IMAGE_MAGIC)
         REFUSE("kernel has no arm64 Image magic (ARM\\x64 at 56)");
-    if (le64(k + ARM64_IMAGE_FLAGS) & 1)
+    if (get_le64(k + ARM64_IMAGE_FLAGS) & 1)
         REFUSE("big-endian arm64 Image");
-    uint64_t image_size = le64(k + ARM64_IMAGE_SIZE);
+    uint64_t image_size = get_le64(k + ARM64_IMAGE_SIZE);
     /* booting.rst: image_size 0 means a pre-3.17 kernel, text_offset 0x80000. */
-    uint64_t text = image_size ? le64(k + ARM64_IMAGE_TEXT_OFFSET) : ARM64_IMAGE_OLD_TEXT;
+    uint64_t text = image_size ? get_le64(k + ARM64_IMAGE_TEXT_OFFSET) : ARM64_IMAGE_OLD_TEXT;
     if (text > p->kernel.ipa - p->ram_base)
         REFUSE("arm64 Image base (load address - text_offset) is below RAM");
     if ((p->kernel.ipa - text) % ARM64_IMAGE_ALIGN)
@@ -303,17 +294,17 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     const uint8_t *c = b + sects[VM_PKG_CONFIG].off;
     if (parse_name(c + VM_PKG_CFG_NAME, p.name, why) != 0)
         return -1;
-    p.ram_base = le64(c + VM_PKG_CFG_RAM_BASE);
-    p.ram_size = le64(c + VM_PKG_CFG_RAM_SIZE);
-    uint32_t nvcpus = le32(c + VM_PKG_CFG_NVCPUS);
-    uint32_t isa = le32(c + VM_PKG_CFG_ISA);
-    uint32_t proto = le32(c + VM_PKG_CFG_PROTOCOL);
-    p.kernel.ipa = le64(c + VM_PKG_CFG_KERNEL_IPA);
-    p.entry = le64(c + VM_PKG_CFG_ENTRY);
-    p.initrd.ipa = le64(c + VM_PKG_CFG_INITRD_IPA);
-    p.dtb.ipa = le64(c + VM_PKG_CFG_DTB_IPA);
+    p.ram_base = get_le64(c + VM_PKG_CFG_RAM_BASE);
+    p.ram_size = get_le64(c + VM_PKG_CFG_RAM_SIZE);
+    uint32_t nvcpus = get_le32(c + VM_PKG_CFG_NVCPUS);
+    uint32_t isa = get_le32(c + VM_PKG_CFG_ISA);
+    uint32_t proto = get_le32(c + VM_PKG_CFG_PROTOCOL);
+    p.kernel.ipa = get_le64(c + VM_PKG_CFG_KERNEL_IPA);
+    p.entry = get_le64(c + VM_PKG_CFG_ENTRY);
+    p.initrd.ipa = get_le64(c + VM_PKG_CFG_INITRD_IPA);
+    p.dtb.ipa = get_le64(c + VM_PKG_CFG_DTB_IPA);
 
-    if (le32(c + VM_PKG_CFG_RESERVED) != 0)
+    if (get_le32(c + VM_PKG_CFG_RESERVED) != 0)
         REFUSE("reserved CONFIG field is not zero");
     if (p.ram_base % PKG_PAGE || p.ram_size % PKG_PAGE)
         REFUSE("RAM base or size is not page aligned");

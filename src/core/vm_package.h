@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/virt_layout.h"
+
 /* ---- Wire format (all integers little-endian) ---------------------------- */
 
 #define VM_PKG_MAGIC      "AVMPKG01" /* 8 bytes, no NUL */
@@ -29,7 +31,7 @@
 #define VM_PKG_NAME_LEN   32u           /* name field, NUL-terminated inside it */
 #define VM_PKG_DTB_MAX    (2u << 20)    /* arm64 booting.rst: a DTB is at most 2 MiB */
 #define VM_PKG_IPA_LIMIT  (1ull << 40)  /* 40-bit IPA: every stage 2 we build has it */
-#define VM_PKG_DEVICE_TOP 0x40000000ull /* the virt board's devices live below */
+#define VM_PKG_DEVICE_TOP VIRT_RAM_BASE /* the virt board's devices live below */
 
 /* Header, at offset 0. */
 #define VM_PKG_HDR_SIZE     64u

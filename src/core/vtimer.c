@@ -24,12 +24,9 @@
  * one CPU and one loaded timer it is the vCPU that ran last; SMP makes this a
  * per-CPU record released when a vCPU is put.
  */
+#include "core/cntv_ctl.h"
 #include "core/vgic.h"
 
-/* CNTV_CTL fields (Arm ARM D13.8.x CNTV_CTL_EL0, B4.1.25 CNTV_CTL). */
-#define CNTV_CTL_ENABLE  (1u << 0)
-#define CNTV_CTL_IMASK   (1u << 1)
-#define CNTV_CTL_ISTATUS (1u << 2)
 
 bool vtimer_fires(const struct vtimer_state *t, uint64_t counter)
 {

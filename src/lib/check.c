@@ -4,11 +4,8 @@
 #include "arch/arch.h"
 #include "lib/log.h"
 
-/* The halt status of a failed CHECK: distinct from a guest's exit codes. */
-#define CHECK_HALT_STATUS 70
-
 _Noreturn void check_failed(const char *file, int line, const char *expr)
 {
     log_err("CHECK failed at %s:%d: %s\n", file, line, expr);
-    arch_halt(CHECK_HALT_STATUS);
+    arch_halt(HALT_BUG);
 }

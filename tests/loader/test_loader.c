@@ -24,9 +24,11 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
+#include "lib/le.h"
+#include "core/virt_layout.h"
 #include "core/vm_package.h"
 
-#define RAM_BASE 0x40000000ull
+#define RAM_BASE VIRT_RAM_BASE
 #define MiB      (1ull << 20)
 
 static const char *loader;
@@ -51,29 +53,17 @@ static void write_bytes(const char *name, const void *data, size_t len)
     assert_int_equal(fclose(f), 0);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* An arm64 Image of `size` bytes: header fields as given. */
 static void make_image(const char *name, size_t size, uint64_t text, uint64_t image_size,
                        uint64_t flags)
 {
     uint8_t *k = calloc(1, size);
     assert_non_null(k);
-    put32(k, 0x14000010); /* b +64: code0 */
-    put64(k + ARM64_IMAGE_TEXT_OFFSET, text);
-    put64(k + ARM64_IMAGE_SIZE, image_size);
-    put64(k + ARM64_IMAGE_FLAGS, flags);
-    put32(k + ARM64_IMAGE_MAGIC_OFF, ARM64_IMAGE_MAGIC);
+    put_le32(k, 0x14000010); /* b +64: code0 */
+    put_le64(k + ARM64_IMAGE_TEXT_OFFSET, text);
+    put_le64(k + ARM64_IMAGE_SIZE, image_size);
+    put_le64(k + ARM64_IMAGE_FLAGS, flags);
+    put_le32(k + ARM64_IMAGE_MAGIC_OFF, ARM64_IMAGE_MAGIC);
     for (size_t i = ARM64_IMAGE_HDR_SIZE; i < size; i++)
         k[i] = (uint8_t)i;
     write_bytes(name, k, size);
@@ -84,9 +74,9 @@ static void make_zimage(const char *name, size_t size, uint32_t claimed)
 {
     uint8_t *k = calloc(1, size);
     assert_non_null(k);
-    put32(k + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
-    put32(k + ZIMAGE_START_OFF, 0);
-    put32(k + ZIMAGE_END_OFF, claimed);
+    put_le32(k + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
+    put_le32(k + ZIMAGE_START_OFF, 0);
+    put_le32(k + ZIMAGE_END_OFF, claimed);
     write_bytes(name, k, size);
     free(k);
 }
@@ -555,7 +545,7 @@ static void test_bad_inputs(void **state)
     FAILS("truncated", "--arch", "arm", "--kernel", "@Image", "-o", "@out.pkg");
     {
         uint8_t z[ZIMAGE_END_OFF + 2] = {0};
-        put32(z + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
+        put_le32(z + ZIMAGE_MAGIC_OFF, ZIMAGE_MAGIC);
         write_bytes("zImage", z, ZIMAGE_MAGIC_OFF + 4);
         FAILS("truncated", "--arch", "arm", "--kernel", "@zImage", "-o", "@out.pkg");
         write_bytes("zImage", z, sizeof(z));

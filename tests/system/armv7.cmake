@@ -2,50 +2,20 @@
 # (virt board, Cortex-A15 with the Virtualization Extensions), a guest from
 # tests/system/guests/a32 passed as the initrd, the console checked by
 # qemu_check.py. Label: system.
-set(ARMV7_QEMU qemu-system-arm -M virt,virtualization=on -cpu cortex-a15 -m 512M
-    -nographic -nic none -kernel ${ARMVISOR_BIN})
-set(A32_DIR ${CMAKE_CURRENT_SOURCE_DIR}/guests/a32)
-set(A32_OUT ${CMAKE_CURRENT_BINARY_DIR}/guests/a32)
+set(AV_QEMU qemu-system-arm)
+set(AV_FAULT_REJECT "exception in Hyp mode")
+set(A32_CC ${CMAKE_C_COMPILER})
+set(A32_OBJCOPY ${CMAKE_OBJCOPY})
+include(${CMAKE_CURRENT_SOURCE_DIR}/guests_a32.cmake)
 
-# Guests are freestanding programs of their own, not part of the hypervisor:
-# built with the cross compiler directly so none of the image's flags apply.
-# MMU off in the guest means Strongly-ordered data accesses: no unaligned ones.
-set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreestanding
-    -nostdlib -fno-builtin -fno-pie -fno-stack-protector -O2 -g -Wall -Wextra -Werror
-    -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
-
-# a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin
-function(a32_guest name isa)
-  set(elf ${A32_OUT}/${name}.elf)
-  set(bin ${A32_OUT}/${name}.bin)
-  set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
-  list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
-  add_custom_command(
-    OUTPUT ${bin}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${srcs}
-            -lgcc
-    COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
-    DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-    COMMENT "a32 guest ${name} (${isa})")
-  add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
-endfunction()
-
-# armv7_test(<name> <guest> [--expect/--reject ...]): boot the guest; every
-# test also needs a clean power-off and no hypervisor fault or guest FAIL.
-# ARMV7_CPU (default cortex-a15) picks the CPU model.
+# armv7_test(<name> <guest> [av_system_test options...]): boot the guest
+# (av_system_test: clean power-off with status 0, no Hyp fault, no guest
+# FAIL, no armvisor error). ARMV7_CPU (default cortex-a15) picks the CPU.
 function(armv7_test name guest)
   if(NOT ARMV7_CPU)
     set(ARMV7_CPU cortex-a15)
   endif()
-  add_test(NAME armv7_${name}
-           COMMAND ${QEMU_CHECK} --timeout 60 ${ARGN}
-                   --expect "armvisor: halt 0"
-                   --reject "exception in Hyp mode" --reject ": FAIL"
-                   -- qemu-system-arm -M virt,virtualization=on -cpu ${ARMV7_CPU} -m 512M
-                      -nographic -nic none -kernel ${ARMVISOR_BIN}
-                      -initrd ${A32_OUT}/${guest}.bin)
-  set_tests_properties(armv7_${name} PROPERTIES LABELS system)
+  av_system_test(armv7_${name} CPU ${ARMV7_CPU} INITRD ${A32_OUT}/${guest}.bin ${ARGN})
 endfunction()
 
 a32_guest(hello arm hello.c)
@@ -67,119 +37,112 @@ a32_guest(irq arm irq.c)
 a32_guest(irq_t32 thumb irq.c)
 
 armv7_test(hello hello
-           --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
+           EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
 armv7_test(hello_t32 hello_t32
-           --expect "hello from the AArch32 guest" --expect "guest runs in SVC: ok")
+           EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
 armv7_test(hvc hvc
-           --expect "hvc ping: ok" --expect "hvc psci version: ok"
-           --expect "smc psci version: ok" --expect "hvc unknown id: ok"
-           --expect "hvc unknown owner: ok" --expect "putc via hvc")
+           EXPECT "hvc ping: ok" EXPECT "hvc psci version: ok"
+           EXPECT "smc psci version: ok" EXPECT "hvc unknown id: ok"
+           EXPECT "hvc unknown owner: ok" EXPECT "putc via hvc")
 armv7_test(dabt dabt
-           --expect "refused \\(no-device\\).*far 0x20000000"
-           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000008 DFAR=0x20000000"
-           --expect "load DFAR: ok"
-           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000808 DFAR=0x20000004"
-           --expect "store DFAR: ok"
-           --expect "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000210 DFAR=0x20000008"
-           --expect "LPAE-format DFAR: ok"
-           --expect "store to the host's GICH refused: ok"
-           --expect "GICD_TYPER reads 1 CPU, 128 IDs: ok"
-           --expect "still running after the aborts")
+           EXPECT "refused \\(no-device\\).*far 0x20000000"
+           EXPECT "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000008 DFAR=0x20000000"
+           EXPECT "load DFAR: ok"
+           EXPECT "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000808 DFAR=0x20000004"
+           EXPECT "store DFAR: ok"
+           EXPECT "guest: data abort at 0x[0-9a-f]+ DFSR=0x00000210 DFAR=0x20000008"
+           EXPECT "LPAE-format DFAR: ok"
+           EXPECT "store to the host's GICH refused: ok"
+           EXPECT "GICD_TYPER reads 1 CPU, 128 IDs: ok"
+           EXPECT "still running after the aborts")
 # The virtual timer's PPI 27 through the vGIC (gic.c): four rounds of WFI,
 # IRQ, GICC_IAR = 27, EOI, then two spinning (the IRQ exits the guest).
 armv7_test(irq irq
-           --expect "GICv2: .*list registers. vGIC on"
-           --expect "GICC_PMR reads back: ok"
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "nothing pending afterwards: GICC_IAR spurious: ok"
-           --expect "guest: all checks passed" --expect "exits wfi=4 .*irq=[1-9]")
+           EXPECT "GICv2: .*list registers. vGIC on"
+           EXPECT "GICC_PMR reads back: ok"
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
+           EXPECT "guest: all checks passed" EXPECT "exits wfi=4 .*irq=[1-9]")
 armv7_test(irq_t32 irq_t32
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-           --expect "guest: all checks passed")
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "guest: all checks passed")
 armv7_test(wfi wfi
-           --expect "guest: wfi returned" --expect "guest: wfe returned"
-           --expect "exits.* wfi=3")
+           EXPECT "guest: wfi returned" EXPECT "guest: wfe returned"
+           EXPECT "exits.* wfi=3")
 armv7_test(undef undef
-           --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(arm\\)"
-           --expect "c15 read refused with undef: ok" --expect "c15 write refused with undef: ok"
-           --expect "ACTLR reads as zero, writes ignored: ok"
-           --expect "PMCR reads as zero \\(N = 0\\): ok" --expect "PMU writes ignored: ok"
-           --expect "PMCCNTR reads as zero: ok"
-           --expect "DBGDIDR reads as zero \\(no debug architecture\\): ok"
-           --expect "DBGDSCR read refused with undef: ok" --expect "pmu raz/wi=5")
+           EXPECT "refused \\(sysreg\\)" EXPECT "guest: undef at 0x[0-9a-f]+ \\(arm\\)"
+           EXPECT "c15 read refused with undef: ok" EXPECT "c15 write refused with undef: ok"
+           EXPECT "ACTLR reads as zero, writes ignored: ok"
+           EXPECT "PMCR reads as zero \\(N = 0\\): ok" EXPECT "PMU writes ignored: ok"
+           EXPECT "PMCCNTR reads as zero: ok"
+           EXPECT "DBGDIDR reads as zero \\(no debug architecture\\): ok"
+           EXPECT "DBGDSCR read refused with undef: ok" EXPECT "pmu raz/wi=5")
 armv7_test(undef_t32 undef_t32
-           --expect "refused \\(sysreg\\)" --expect "guest: undef at 0x[0-9a-f]+ \\(thumb\\)"
-           --expect "c15 read refused with undef: ok" --expect "ACTLR reads as zero, writes ignored: ok"
-           --expect "PMCR reads as zero \\(N = 0\\): ok" --expect "PMU writes ignored: ok")
+           EXPECT "refused \\(sysreg\\)" EXPECT "guest: undef at 0x[0-9a-f]+ \\(thumb\\)"
+           EXPECT "c15 read refused with undef: ok" EXPECT "ACTLR reads as zero, writes ignored: ok"
+           EXPECT "PMCR reads as zero \\(N = 0\\): ok" EXPECT "PMU writes ignored: ok")
 armv7_test(mmio_ldst_a32 mmio_ldst_a32
-           --expect "mmio_ldst: A32" --expect "strd/ldrd round trip: ok"
-           --expect "post-indexed strb" --expect "post-indexed strb writeback: ok")
+           EXPECT "mmio_ldst: A32" EXPECT "strd/ldrd round trip: ok"
+           EXPECT "post-indexed strb" EXPECT "post-indexed strb writeback: ok")
 armv7_test(mmio_ldst_t32 mmio_ldst_t32
-           --expect "mmio_ldst: T32" --expect "strd/ldrd round trip: ok"
-           --expect "post-indexed strb writeback: ok"
-           --expect "\\*" --expect "IT block after an emulated store: ok")
+           EXPECT "mmio_ldst: T32" EXPECT "strd/ldrd round trip: ok"
+           EXPECT "post-indexed strb writeback: ok"
+           EXPECT "\\*" EXPECT "IT block after an emulated store: ok")
 armv7_test(pabt pabt
-           --expect "refused \\(iabt\\).*far 0x20000000"
-           --expect "guest: prefetch abort IFSR=0x00000008 IFAR=0x20000000"
-           --expect "back from the aborted call"
-           --expect "prefetch abort IFAR: ok")
+           EXPECT "refused \\(iabt\\).*far 0x20000000"
+           EXPECT "guest: prefetch abort IFSR=0x00000008 IFAR=0x20000000"
+           EXPECT "back from the aborted call"
+           EXPECT "prefetch abort IFAR: ok")
 armv7_test(context_regs regs
-           --expect "r1-r12 preserved across hvc: ok"
-           --expect "banked registers preserved across exits: ok")
+           EXPECT "r1-r12 preserved across hvc: ok"
+           EXPECT "banked registers preserved across exits: ok")
 armv7_test(context_vfp vfp
-           --expect "d0-d31 preserved across exits: ok" --expect "FPSCR preserved across exits: ok")
+           EXPECT "d0-d31 preserved across exits: ok" EXPECT "FPSCR preserved across exits: ok")
 armv7_test(mmio_guest_mmu mmu
-           --expect "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
-           --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+           EXPECT "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
+           EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
 armv7_test(mmio_guest_mmu_t32 mmu_t32
-           --expect "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
-           --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
+           EXPECT "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
+           EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
 armv7_test(timer timer
-           --expect "virtual counter advances: ok"
-           --expect "virtual counter is offset below the physical one: ok"
-           --expect "CNTV_CVAL preserved: ok" --expect "CNTV_CTL preserved: ok"
-           --expect "physical timer access refused with undef: ok")
+           EXPECT "virtual counter advances: ok"
+           EXPECT "virtual counter is offset below the physical one: ok"
+           EXPECT "CNTV_CVAL preserved: ok" EXPECT "CNTV_CTL preserved: ok"
+           EXPECT "physical timer access refused with undef: ok")
 
 # The same image on other CPUs with the Virtualization Extensions: the
 # Cortex-A7, and QEMU's "max" (an ARMv8 core in AArch32 at EL2).
 foreach(cpu cortex-a7 max)
   set(ARMV7_CPU ${cpu})
   string(REPLACE "-" "_" tag ${cpu})
-  armv7_test(hvc_${tag} hvc --expect "hvc ping: ok" --expect "hvc unknown id: ok")
-  armv7_test(context_${tag} regs --expect "banked registers preserved across exits: ok")
-  armv7_test(context_vfp_${tag} vfp --expect "d0-d31 preserved across exits: ok")
+  armv7_test(hvc_${tag} hvc EXPECT "hvc ping: ok" EXPECT "hvc unknown id: ok")
+  armv7_test(context_${tag} regs EXPECT "banked registers preserved across exits: ok")
+  armv7_test(context_vfp_${tag} vfp EXPECT "d0-d31 preserved across exits: ok")
   armv7_test(mmio_guest_mmu_t32_${tag} mmu_t32
-             --expect "LPAE stage 1: strd/ldrd at a VA alias: ok")
-  armv7_test(irq_${tag} irq --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-             --expect "timer irq 27 taken: ok" --expect "timer irq 27 taken: ok"
-             --expect "guest: all checks passed")
-  armv7_test(undef_${tag} undef --expect "PMCR reads as zero \\(N = 0\\): ok"
-             --expect "DBGDSCR read refused with undef: ok")
+             EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
+  armv7_test(irq_${tag} irq EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+             EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+             EXPECT "guest: all checks passed")
+  armv7_test(undef_${tag} undef EXPECT "PMCR reads as zero \\(N = 0\\): ok"
+             EXPECT "DBGDSCR read refused with undef: ok")
 endforeach()
 unset(ARMV7_CPU)
 
-# Boot without a guest: the hypervisor says why and powers off (status 2).
-add_test(NAME armv7_boot_no_guest
-         COMMAND ${QEMU_CHECK} --timeout 30
-                 --expect "armvisor: armv7 port, Hyp mode"
-                 --expect "r2 \\(DTB\\)=0x[0-9a-f]+"
-                 --expect "no guest image: pass one as the initrd"
-                 --expect "armvisor: halt 2"
-                 --reject "exception in Hyp mode"
-                 -- ${ARMV7_QEMU})
+# Boot without a guest: the hypervisor says why and powers off (status 1,
+# HALT_NO_GUEST, as on armv8).
+av_system_test(armv7_boot_no_guest CPU cortex-a15 TIMEOUT 30 HALT 1
+               EXPECT "armvisor: armv7 port, Hyp mode" "r2 \\(DTB\\)=0x[0-9a-f]+"
+                      "no guest image: pass one as the initrd")
 
 # Started in SVC (no virtualization): refused with a message on the UART,
-# then powered off through QEMU's PSCI (HVC conduit without virtualization).
-add_test(NAME armv7_boot_refuses_svc
-         COMMAND ${QEMU_CHECK} --timeout 20
-                 --expect "entered in CPU mode 0x00000013, not Hyp"
-                 -- qemu-system-arm -M virt -cpu cortex-a15 -m 512M -nographic -nic none
-                    -kernel ${ARMVISOR_BIN})
-set_tests_properties(armv7_boot_no_guest armv7_boot_refuses_svc PROPERTIES LABELS system)
+# then powered off through QEMU's PSCI (HVC conduit without virtualization),
+# from boot.S, before there is a console to print "halt".
+av_system_test(armv7_boot_refuses_svc CPU cortex-a15 MACHINE virt TIMEOUT 20 NO_HALT
+               EXPECT "entered in CPU mode 0x00000013, not Hyp")
 
 # VM packages (tools/loader, docs/vm-package.md): the dtb guest packaged
 # with the Linux arm protocol (an uncompressed arm kernel has no header, so
@@ -187,71 +150,45 @@ set_tests_properties(armv7_boot_no_guest armv7_boot_refuses_svc PROPERTIES LABEL
 # pass r0 = 0, r1 = ~0, r2 = DTB. A corrupted package must be refused.
 include(${CMAKE_CURRENT_SOURCE_DIR}/loader.cmake)
 if(AV_HOST_LOADER)
-  # dtb_entry.S must come first: its .text.start is the entry at 0x40000000.
-  set(dtb_srcs ${A32_DIR}/dtb_entry.S ${A32_DIR}/start.S ${A32_DIR}/guest.c ${A32_DIR}/dtb.c)
-  add_custom_command(
-    OUTPUT ${A32_OUT}/dtb.bin
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A32_CFLAGS} -marm -o ${A32_OUT}/dtb.elf ${dtb_srcs} -lgcc
-    COMMAND ${CMAKE_OBJCOPY} -O binary ${A32_OUT}/dtb.elf ${A32_OUT}/dtb.bin
-    DEPENDS ${dtb_srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
-            ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
-    COMMENT "a32 guest dtb (Linux arm protocol entry)")
-  add_custom_target(guest_a32_dtb ALL DEPENDS ${A32_OUT}/dtb.bin)
+  a32_dtb_guest()
   set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
   av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
              --ram 64 --cmdline "console=ttyAMA0 armvisor-package-test")
   av_corrupt(${pkg_dir}/dtb32_bad.pkg ${pkg_dir}/dtb32.pkg)
 
-  add_test(NAME armv7_package_linux_dtb
-           COMMAND ${QEMU_CHECK} --timeout 60
-                   --expect "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot, DTB [0-9]+ bytes at 0x42000000"
-                   --expect "r0 is zero at entry: ok" --expect "r1 is ~0 \\(DT only\\) at entry: ok"
-                   --expect "dtb: r2 = 0x0000000042000000"
-                   --expect "r2 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
-                   --expect "dtb: bootargs \"console=ttyAMA0 armvisor-package-test\""
-                   --expect "dtb: memory 0x0000000040000000 size 0x0000000004000000"
-                   --expect "dtb: the DTB lies inside /memory: ok"
-                   --expect "dtb: root is linux,dummy-virt: ok"
-                   --expect "guest: all checks passed" --expect "armvisor: halt 0"
-                   --reject "exception in Hyp mode" --reject ": FAIL" --reject "armvisor: error"
-                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32.pkg)
-  add_test(NAME armv7_package_refused
-           COMMAND ${QEMU_CHECK} --timeout 30
-                   --expect "the guest package is refused: checksum mismatch"
-                   --expect "armvisor: halt 2"
-                   --reject "exception in Hyp mode" --reject "starting at"
-                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32_bad.pkg)
+  av_system_test(armv7_package_linux_dtb CPU cortex-a15 INITRD ${pkg_dir}/dtb32.pkg
+    EXPECT "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot, DTB [0-9]+ bytes at 0x42000000"
+           "r0 is zero at entry: ok" "r1 is ~0 \\(DT only\\) at entry: ok"
+           "dtb: r2 = 0x0000000042000000"
+           "r2 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
+           "dtb: bootargs \"console=ttyAMA0 armvisor-package-test\""
+           "dtb: memory 0x0000000040000000 size 0x0000000004000000"
+           "dtb: the DTB lies inside /memory: ok"
+           "dtb: root is linux,dummy-virt: ok"
+           "guest: all checks passed")
+  av_system_test(armv7_package_refused CPU cortex-a15 INITRD ${pkg_dir}/dtb32_bad.pkg
+    TIMEOUT 30 HALT 2
+    EXPECT "the guest package is refused: checksum mismatch" REJECT "starting at")
   # More guest RAM than QEMU's 512 MiB: refused with how much is asked and
   # how much there is (the same message as armv8, from core/launch_package.c).
   av_package(${pkg_dir}/dtb32_big.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name big32
              --ram 1024)
-  add_test(NAME armv7_package_ram_too_big
-           COMMAND ${QEMU_CHECK} --timeout 30
-                   --expect "vm big32: the package asks for 1024 MiB of guest RAM; this host has [0-9]+ MiB to give"
-                   --expect "armvisor: halt 2"
-                   --reject "exception in Hyp mode" --reject "starting at" --reject "fragmented"
-                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/dtb32_big.pkg)
+  av_system_test(armv7_package_ram_too_big CPU cortex-a15 INITRD ${pkg_dir}/dtb32_big.pkg
+    TIMEOUT 30 HALT 2
+    EXPECT "vm big32: the package asks for 1024 MiB of guest RAM\\x3b this host has [0-9]+ MiB to give"
+    REJECT "starting at" "fragmented")
   # A guest that can only fault at one place: zeros are ANDEQ r0, r0, r0 in
   # A32, so it runs off the end of its RAM; the prefetch abort goes to VBAR
   # = 0, an IPA with nothing there, whose fetch abort goes to the same
   # vector again. armvisor must see the livelock, stop the VM as crashed
   # and halt with its distinct code (76).
   av_zeros(${pkg_dir}/zeros32.bin 4096)
-  add_test(NAME armv7_livelock_stopped
-           COMMAND ${QEMU_CHECK} --timeout 60
-                   --expect "livelock: the same refused exit \\([^)]*\\) at pc 0xc 4096 times in a row with no other progress: VM stopped as crashed"
-                   --expect "armvisor: halt 76"
-                   --reject "exception in Hyp mode"
-                   -- ${ARMV7_QEMU} -initrd ${pkg_dir}/zeros32.bin)
-  set_tests_properties(armv7_package_linux_dtb armv7_package_refused armv7_package_ram_too_big
-                       armv7_livelock_stopped PROPERTIES LABELS system)
+  av_system_test(armv7_livelock_stopped CPU cortex-a15 INITRD ${pkg_dir}/zeros32.bin HALT 76
+    EXPECT "livelock: the same refused exit \\([^)]*\\) at pc 0xc 4096 times in a row with no other progress: VM stopped as crashed")
 endif()
 
 # Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a
 # busybox /init. Needs the AArch32 ACTLR and DBGDIDR answered
 # (core/sysreg.c), which the kernel reads before it can take an UNDEF.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
-av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm "exception in Hyp mode"
-              -- qemu-system-arm -M virt,virtualization=on -cpu cortex-a15 -m 1024M
-                 -nographic -nic none -kernel ${ARMVISOR_BIN})
+av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm CPU cortex-a15 MEMORY 1024M)

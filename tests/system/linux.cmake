@@ -5,16 +5,15 @@
 # Needs loader.cmake (av_package, AV_HOST_LOADER) included first.
 find_program(AV_CPIO cpio)
 
-# av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> <reject> -- <qemu cmd>...)
-# The package is appended to the QEMU command as -initrd.
-function(av_linux_test name debarch kglob larch reject)
+# av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> <av_system_test options>...)
+# The package is the initrd.
+function(av_linux_test name debarch kglob larch)
   file(GLOB kernel ${PROJECT_SOURCE_DIR}/guests/${debarch}/boot/${kglob})
   set(busybox ${PROJECT_SOURCE_DIR}/guests/${debarch}/bin/busybox)
   if(NOT AV_HOST_LOADER OR NOT kernel OR NOT EXISTS ${busybox} OR NOT AV_CPIO)
     return()
   endif()
   list(GET kernel 0 kernel)
-  list(REMOVE_AT ARGN 0) # the "--"
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
   set(init ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/init)
   add_custom_command(
@@ -32,14 +31,9 @@ function(av_linux_test name debarch kglob larch reject)
   av_package(${dir}/${name}.pkg ${kernel} --arch ${larch} --initrd ${dir}/initrd.cpio --ram 256
              --name ${name} --cmdline "console=ttyAMA0 rdinit=/init")
   add_dependencies(package_${name} ${name}_initrd)
-  add_test(NAME ${ARCH}_${name}
-           COMMAND ${QEMU_CHECK} --timeout 300
-                   --expect "Booting Linux on physical CPU"
-                   --expect "Run /init as init process"
-                   --expect "armvisor-linux: init running"
-                   --expect "armvisor-linux: timer interrupts: ok"
-                   --expect "reboot: Power down" --expect "armvisor: halt 0"
-                   --reject "${reject}" --reject "armvisor: error"
-                   -- ${ARGN} -initrd ${dir}/${name}.pkg)
-  set_tests_properties(${ARCH}_${name} PROPERTIES LABELS "system;linux")
+  av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT 300 LABELS system linux
+                 EXPECT "Booting Linux on physical CPU" "Run /init as init process"
+                        "armvisor-linux: init running" "armvisor-linux: timer interrupts: ok"
+                        "reboot: Power down"
+                 ${ARGN})
 endfunction()

@@ -22,6 +22,7 @@ add_custom_command(
   COMMAND ${AV_HOST_CC} -std=gnu11 -O2 -Wall -Wextra -Werror -I${PROJECT_SOURCE_DIR}/src
           -I${loader_dir} -o ${AV_HOST_LOADER} ${loader_srcs} -lfdt
   DEPENDS ${loader_srcs} ${loader_dir}/loader.h ${PROJECT_SOURCE_DIR}/src/core/vm_package.h
+          ${PROJECT_SOURCE_DIR}/src/core/virt_layout.h ${PROJECT_SOURCE_DIR}/src/lib/le.h
   COMMENT "armvisor-loader (host tool)")
 add_custom_target(host_loader ALL DEPENDS ${AV_HOST_LOADER})
 

@@ -113,13 +113,13 @@ static uint32_t psr_it(unsigned it)
 static void test_itstate_field(void **state)
 {
     (void)state;
-    assert_int_equal(cond_itstate(0), 0);
-    assert_int_equal(cond_itstate(psr_it(0x14)), 0x14);
-    assert_int_equal(cond_itstate(psr_it(0xff)), 0xff);
-    assert_int_equal(cond_itstate(psr_it(0x03)), 0x03);
-    assert_int_equal(cond_itstate(1u << 10), 0x04); /* CPSR bit 10 is IT[2] */
-    assert_int_equal(cond_itstate(1u << 25), 0x01); /* CPSR bit 25 is IT[0] */
-    assert_int_equal(cond_itstate(0xf0000000u | 0x1ffu), 0);
+    assert_int_equal(aa32_itstate(0), 0);
+    assert_int_equal(aa32_itstate(psr_it(0x14)), 0x14);
+    assert_int_equal(aa32_itstate(psr_it(0xff)), 0xff);
+    assert_int_equal(aa32_itstate(psr_it(0x03)), 0x03);
+    assert_int_equal(aa32_itstate(1u << 10), 0x04); /* CPSR bit 10 is IT[2] */
+    assert_int_equal(aa32_itstate(1u << 25), 0x01); /* CPSR bit 25 is IT[0] */
+    assert_int_equal(aa32_itstate(0xf0000000u | 0x1ffu), 0);
 }
 
 static void test_cond_of_trap(void **state)

@@ -15,13 +15,14 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/launch.h"
 #include "core/vm.h"
 #include "vdev/pl011.h"
 
-#define RAM          0x40000000ull
+#define RAM          VIRT_RAM_BASE
 #define RAM_SIZE     (2ull << 20)
 #define OPS          20000u
 #define VICTIM_BYTES 4096u

@@ -12,11 +12,13 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/vm.h"
+#include "helpers/unit_vm.h"
 
-#define RAM 0x40000000ull
+#define RAM VIRT_RAM_BASE
 
 /* Function IDs written out from DEN0022D, not taken from psci.h. */
 #define FN_PSCI_VERSION      0x84000000u
@@ -48,24 +50,16 @@ static struct {
 
 static void build(enum sim_profile p, enum vcpu_isa isa, unsigned nvcpus, sim_guest_fn fn)
 {
-    sim_reset(p, 64ull << 20);
-    sim_console_clear();
     memset(&F.res, 0, sizeof(F.res));
-    F.vm = vm_create("hvc", nvcpus, 0);
-    assert_non_null(F.vm);
+    F.vm = unit_vm_create("hvc", p, nvcpus);
     F.vcpu = &F.vm->vcpus[0];
-    assert_int_equal(vm_add_ram(F.vm, RAM, 1ull << 20, S2_RWX), 0);
-    assert_int_equal(sim_vcpu_set_guest(F.vcpu, fn, &F.res), 0);
-    struct vcpu_boot boot = {.isa = isa, .pc = RAM};
-    assert_int_equal(vcpu_start(F.vm, 0, &boot), 0);
+    unit_vm_start(F.vm, fn, &F.res, isa, RAM);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (F.vm)
-        vm_destroy(F.vm);
-    F.vm = NULL;
+    unit_vm_destroy(&F.vm);
     return 0;
 }
 

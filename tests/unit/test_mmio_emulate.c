@@ -18,11 +18,13 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/mmio_emulate.h"
 #include "core/vm.h"
+#include "helpers/unit_vm.h"
 
-#define RAM             0x40000000ull
+#define RAM             VIRT_RAM_BASE
 #define RO_RAM          0x50000000ull
 #define DEV             0x09000000ull
 #define NOTHING         0x0a000000ull
@@ -104,22 +106,16 @@ static struct {
 
 static void build(enum sim_profile p, enum vcpu_isa isa, sim_guest_fn fn)
 {
-    sim_reset(p, 64ull << 20);
-    sim_console_clear();
     memset(&F.res, 0, sizeof(F.res));
-    F.vm = vm_create("emu", 1, 0);
-    assert_non_null(F.vm);
+    F.vm = unit_vm_create("emu", p, 1);
     F.vcpu = &F.vm->vcpus[0];
-    assert_int_equal(vm_add_ram(F.vm, RAM, 1ull << 20, S2_RWX), 0);
     assert_int_equal(vm_add_ram(F.vm, RO_RAM, 4096, S2_READ), 0);
     F.td = (struct tdev){.dev = {.name = "tdev", .base = DEV, .size = 0x1000, .ops = &tdev_ops}};
     F.td.dev.priv = &F.td;
     for (unsigned i = 0; i < sizeof(F.td.mem); i++)
         F.td.mem[i] = pat_byte(i);
     assert_int_equal(vm_add_device(F.vm, &F.td.dev), 0);
-    assert_int_equal(sim_vcpu_set_guest(F.vcpu, fn, &F.res), 0);
-    struct vcpu_boot boot = {.isa = isa, .pc = RAM + 0x1000};
-    assert_int_equal(vcpu_start(F.vm, 0, &boot), 0);
+    unit_vm_start(F.vm, fn, &F.res, isa, RAM + 0x1000);
 }
 
 /* Run the guest to its end (the sim powers it off when its function
@@ -134,9 +130,7 @@ static void run_to_end(void)
 static int teardown(void **state)
 {
     (void)state;
-    if (F.vm)
-        vm_destroy(F.vm);
-    F.vm = NULL;
+    unit_vm_destroy(&F.vm);
     return 0;
 }
 

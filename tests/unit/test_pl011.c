@@ -11,10 +11,11 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "vdev/pl011.h"
 
-#define BASE 0x09000000ull
+#define BASE VIRT_PL011_BASE
 
 /* Offsets and bits written out from the TRM, not taken from pl011.c. */
 #define DR    0x000

@@ -12,14 +12,15 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "arch/sim/sim_guest.h"
 #include "core/exit.h"
 #include "core/vm.h"
 #include "vdev/pl011.h"
 
-#define RAM_IPA  0x40000000ull
-#define UART_IPA 0x09000000ull
+#define RAM_IPA  VIRT_RAM_BASE
+#define UART_IPA VIRT_PL011_BASE
 
 static int teardown(void **state)
 {

@@ -23,12 +23,13 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "arch/sim/sim_guest.h"
 #include "core/stage2.h"
 #include "core/vm.h"
 
-#define RAM_IPA  0x40000000ull
+#define RAM_IPA  VIRT_RAM_BASE
 #define MMIO_IPA 0x09000000ull
 #define SIM_MEM  (64ull << 20)
 

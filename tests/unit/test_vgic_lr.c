@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/launch.h"
@@ -28,8 +29,8 @@
 #include "core/vm.h"
 #include "vdev/pl011.h"
 
-#define D    0x08000000ull /* QEMU virt GICv2 distributor */
-#define RAM  0x40000000ull
+#define D    VIRT_GICD_BASE
+#define RAM  VIRT_RAM_BASE
 #define LOAD (RAM + 0x80000)
 
 /* GICv2 distributor offsets (IHI0048B table 4-1). */

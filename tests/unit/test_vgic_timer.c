@@ -21,13 +21,15 @@
 
 #include <cmocka.h>
 
+#include "core/cntv_ctl.h"
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/hvc.h"
 #include "core/vgic.h"
 #include "core/vm.h"
 
-#define D   0x08000000ull
-#define RAM 0x40000000ull
+#define D   VIRT_GICD_BASE
+#define RAM VIRT_RAM_BASE
 
 #define GICD_CTLR       0x000
 #define GICD_ISENABLER  0x100
@@ -35,9 +37,9 @@
 #define GICD_IPRIORITYR 0x400
 
 /* CNTV_CTL (Arm ARM D13.8): ENABLE, IMASK, ISTATUS. */
-#define CTL_ENABLE  1u
-#define CTL_IMASK   2u
-#define CTL_ISTATUS 4u
+#define CTL_ENABLE  CNTV_CTL_ENABLE
+#define CTL_IMASK   CNTV_CTL_IMASK
+#define CTL_ISTATUS CNTV_CTL_ISTATUS
 
 #define SPURIOUS 1023u
 #define VTIMER   27u

@@ -12,10 +12,11 @@
 
 #include <cmocka.h>
 
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/vm.h"
 
-#define RAM 0x40000000ull
+#define RAM VIRT_RAM_BASE
 #define MiB (1ull << 20)
 
 static int dummy_access(struct mmio_dev *dev, struct mmio_access *acc)

@@ -14,11 +14,13 @@
 
 #include <cmocka.h>
 
+#include "lib/le.h"
+#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/launch.h"
 #include "core/vm_package.h"
 
-#define RAM_BASE   0x40000000ull
+#define RAM_BASE   VIRT_RAM_BASE
 #define RAM_SIZE   (16ull << 20)
 #define KERNEL_IPA (RAM_BASE + 0x80000)
 #define INITRD_IPA (RAM_BASE + (4ull << 20))
@@ -36,21 +38,9 @@ struct spec {
 
 static uint8_t blob[64 * 1024];
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static void reseal(uint8_t *b, size_t len)
 {
-    put64(b + VM_PKG_HDR_CHECKSUM, vm_package_checksum(b, len));
+    put_le64(b + VM_PKG_HDR_CHECKSUM, vm_package_checksum(b, len));
 }
 
 /* CONFIG, KERNEL, then INITRD and DTB when given, each on its own page. */
@@ -65,16 +55,16 @@ static size_t build(const struct spec *s)
     unsigned n = 0;
     uint8_t cfg[VM_PKG_CFG_SIZE] = {0};
     memcpy(cfg + VM_PKG_CFG_NAME, s->name, VM_PKG_NAME_LEN);
-    put64(cfg + VM_PKG_CFG_RAM_BASE, s->ram_base);
-    put64(cfg + VM_PKG_CFG_RAM_SIZE, s->ram_size);
-    put32(cfg + VM_PKG_CFG_NVCPUS, s->nvcpus);
-    put32(cfg + VM_PKG_CFG_ISA, s->isa);
-    put64(cfg + VM_PKG_CFG_KERNEL_IPA, s->kipa);
-    put64(cfg + VM_PKG_CFG_ENTRY, s->entry);
-    put64(cfg + VM_PKG_CFG_INITRD_IPA, s->iipa);
-    put64(cfg + VM_PKG_CFG_DTB_IPA, s->dipa);
-    put32(cfg + VM_PKG_CFG_PROTOCOL, s->proto);
-    put32(cfg + VM_PKG_CFG_RESERVED, s->reserved);
+    put_le64(cfg + VM_PKG_CFG_RAM_BASE, s->ram_base);
+    put_le64(cfg + VM_PKG_CFG_RAM_SIZE, s->ram_size);
+    put_le32(cfg + VM_PKG_CFG_NVCPUS, s->nvcpus);
+    put_le32(cfg + VM_PKG_CFG_ISA, s->isa);
+    put_le64(cfg + VM_PKG_CFG_KERNEL_IPA, s->kipa);
+    put_le64(cfg + VM_PKG_CFG_ENTRY, s->entry);
+    put_le64(cfg + VM_PKG_CFG_INITRD_IPA, s->iipa);
+    put_le64(cfg + VM_PKG_CFG_DTB_IPA, s->dipa);
+    put_le32(cfg + VM_PKG_CFG_PROTOCOL, s->proto);
+    put_le32(cfg + VM_PKG_CFG_RESERVED, s->reserved);
     sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
     sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, s->kernel, s->ksize};
     if (s->initrd)
@@ -85,19 +75,19 @@ static size_t build(const struct spec *s)
     size_t off = VM_PKG_ALIGN;
     for (unsigned i = 0; i < n; i++) {
         uint8_t *e = blob + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
-        put32(e + VM_PKG_SECT_TYPE, sect[i].type);
-        put64(e + VM_PKG_SECT_OFFSET, off);
-        put64(e + VM_PKG_SECT_LEN, sect[i].size);
+        put_le32(e + VM_PKG_SECT_TYPE, sect[i].type);
+        put_le64(e + VM_PKG_SECT_OFFSET, off);
+        put_le64(e + VM_PKG_SECT_LEN, sect[i].size);
         assert_true(off + sect[i].size <= sizeof(blob));
         memcpy(blob + off, sect[i].data, sect[i].size);
         off += (sect[i].size + VM_PKG_ALIGN - 1) / VM_PKG_ALIGN * VM_PKG_ALIGN;
     }
     size_t total = off;
     memcpy(blob, VM_PKG_MAGIC, VM_PKG_MAGIC_LEN);
-    put32(blob + VM_PKG_HDR_VERSION, VM_PKG_VERSION);
-    put32(blob + VM_PKG_HDR_HDRSIZE, VM_PKG_HDR_SIZE);
-    put64(blob + VM_PKG_HDR_TOTAL, total);
-    put32(blob + VM_PKG_HDR_NSECT, n);
+    put_le32(blob + VM_PKG_HDR_VERSION, VM_PKG_VERSION);
+    put_le32(blob + VM_PKG_HDR_HDRSIZE, VM_PKG_HDR_SIZE);
+    put_le64(blob + VM_PKG_HDR_TOTAL, total);
+    put_le32(blob + VM_PKG_HDR_NSECT, n);
     reseal(blob, total);
     return total;
 }
@@ -120,10 +110,10 @@ static void make_inputs(void)
     memset(image, 0, sizeof(image));
     for (size_t i = ARM64_IMAGE_HDR_SIZE; i < sizeof(image); i++)
         image[i] = (uint8_t)(i * 7);
-    put64(image + ARM64_IMAGE_TEXT_OFFSET, 0x80000);
-    put64(image + ARM64_IMAGE_SIZE, 0x10000);
-    put64(image + ARM64_IMAGE_FLAGS, 0xa); /* LE, 4K pages, anywhere */
-    put32(image + ARM64_IMAGE_MAGIC_OFF, ARM64_IMAGE_MAGIC);
+    put_le64(image + ARM64_IMAGE_TEXT_OFFSET, 0x80000);
+    put_le64(image + ARM64_IMAGE_SIZE, 0x10000);
+    put_le64(image + ARM64_IMAGE_FLAGS, 0xa); /* LE, 4K pages, anywhere */
+    put_le32(image + ARM64_IMAGE_MAGIC_OFF, ARM64_IMAGE_MAGIC);
     for (size_t i = 0; i < sizeof(raw_kernel); i++)
         raw_kernel[i] = (uint8_t)(0xa0 + i);
     for (size_t i = 0; i < sizeof(initrd); i++)
@@ -282,8 +272,8 @@ static void test_parse_arm_linux_and_raw(void **state)
     /* An old arm64 Image (image_size 0): text_offset is 0x80000 whatever the
      * field says. */
     s = arm64_linux();
-    put64(image + ARM64_IMAGE_SIZE, 0);
-    put64(image + ARM64_IMAGE_TEXT_OFFSET, 0x1234);
+    put_le64(image + ARM64_IMAGE_SIZE, 0);
+    put_le64(image + ARM64_IMAGE_TEXT_OFFSET, 0x1234);
     assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
     assert_int_equal(p.kernel_footprint, sizeof(image));
 }
@@ -327,7 +317,7 @@ static void test_refuse_blob(void **state)
 #define HDR_CASE(off, val, want)                                                                   \
     do {                                                                                           \
         build(&s);                                                                                 \
-        put32(blob + (off), (val));                                                                \
+        put_le32(blob + (off), (val));                                                                \
         reseal(blob, len);                                                                         \
         refused(len, want);                                                                        \
     } while (0)
@@ -342,13 +332,13 @@ static void test_refuse_blob(void **state)
 
     /* Total size bigger than the buffer: refused before the checksum reads. */
     build(&s);
-    put64(blob + VM_PKG_HDR_TOTAL, ~0ull);
+    put_le64(blob + VM_PKG_HDR_TOTAL, ~0ull);
     refused(len, "truncated");
 
 #define SECT_CASE(i, field, val, want)                                                             \
     do {                                                                                           \
         build(&s);                                                                                 \
-        put64(entry(i) + (field), (val));                                                          \
+        put_le64(entry(i) + (field), (val));                                                          \
         reseal(blob, len);                                                                         \
         refused(len, want);                                                                        \
     } while (0)
@@ -371,14 +361,14 @@ static void test_refuse_blob(void **state)
     HDR_CASE(VM_PKG_HDR_NSECT, 3, "needs a DTB");
     HDR_CASE(VM_PKG_HDR_NSECT, 1, "no KERNEL");
     build(&s);
-    put32(entry(0) + VM_PKG_SECT_TYPE, VM_PKG_INITRD);
-    put32(entry(2) + VM_PKG_SECT_TYPE, VM_PKG_DTB + 10);
+    put_le32(entry(0) + VM_PKG_SECT_TYPE, VM_PKG_INITRD);
+    put_le32(entry(2) + VM_PKG_SECT_TYPE, VM_PKG_DTB + 10);
     reseal(blob, len);
     refused(len, "unknown section type");
     /* A table with no CONFIG. */
     build(&s);
     memmove(entry(0), entry(1), 3 * VM_PKG_SECT_SIZE);
-    put32(blob + VM_PKG_HDR_NSECT, 3);
+    put_le32(blob + VM_PKG_HDR_NSECT, 3);
     memset(entry(3), 0, VM_PKG_SECT_SIZE);
     reseal(blob, len);
     refused(len, "no CONFIG");
@@ -434,14 +424,14 @@ static void test_refuse_config(void **state)
     /* arm64 Image rules. */
     CASE(arm64_linux, image[ARM64_IMAGE_MAGIC_OFF] = 'X', "no arm64 Image magic");
     CASE(arm64_linux, s.ksize = 63, "too small for an arm64 Image");
-    CASE(arm64_linux, put64(image + ARM64_IMAGE_FLAGS, 0xb), "big-endian");
+    CASE(arm64_linux, put_le64(image + ARM64_IMAGE_FLAGS, 0xb), "big-endian");
     CASE(arm64_linux, (s.kipa = s.entry = KERNEL_IPA + 0x1000), "not 2 MiB aligned");
     CASE(arm64_linux, (s.kipa = s.entry = RAM_BASE + 0x1000), "below RAM");
-    CASE(arm64_linux, put64(image + ARM64_IMAGE_TEXT_OFFSET, 0x1000), "not 2 MiB aligned");
+    CASE(arm64_linux, put_le64(image + ARM64_IMAGE_TEXT_OFFSET, 0x1000), "not 2 MiB aligned");
     CASE(arm64_linux, s.entry += 4, "first byte");
     /* image_size claims RAM the initrd uses: 4 MiB - 0x80000 is the limit. */
-    CASE(arm64_linux, put64(image + ARM64_IMAGE_SIZE, 0x380001), "initrd overlaps the kernel");
-    CASE(arm64_linux, put64(image + ARM64_IMAGE_SIZE, 1ull << 40), "kernel does not fit");
+    CASE(arm64_linux, put_le64(image + ARM64_IMAGE_SIZE, 0x380001), "initrd overlaps the kernel");
+    CASE(arm64_linux, put_le64(image + ARM64_IMAGE_SIZE, 1ull << 40), "kernel does not fit");
 
     /* initrd and DTB placement. */
     CASE(arm64_linux, s.iipa += 8, "initrd IPA is not page aligned");
@@ -473,16 +463,16 @@ static void test_refuse_big_dtb(void **state)
     struct spec s = raw();
     size_t len = build(&s); /* CONFIG and KERNEL pages */
     memcpy(big, blob, len);
-    put32(big + VM_PKG_HDR_NSECT, 3);
+    put_le32(big + VM_PKG_HDR_NSECT, 3);
     uint8_t *e = big + VM_PKG_HDR_SIZE + 2 * VM_PKG_SECT_SIZE;
-    put32(e + VM_PKG_SECT_TYPE, VM_PKG_DTB);
-    put64(e + VM_PKG_SECT_OFFSET, len);
-    put64(e + VM_PKG_SECT_LEN, VM_PKG_DTB_MAX + 8);
+    put_le32(e + VM_PKG_SECT_TYPE, VM_PKG_DTB);
+    put_le64(e + VM_PKG_SECT_OFFSET, len);
+    put_le64(e + VM_PKG_SECT_LEN, VM_PKG_DTB_MAX + 8);
     be32_put(big + len, FDT_HDR_MAGIC);
     be32_put(big + len + 4, VM_PKG_DTB_MAX + 8);
-    put64(big + VM_PKG_CFG_DTB_IPA + VM_PKG_ALIGN, DTB_IPA);
+    put_le64(big + VM_PKG_CFG_DTB_IPA + VM_PKG_ALIGN, DTB_IPA);
     size_t total = len + VM_PKG_DTB_MAX + 8;
-    put64(big + VM_PKG_HDR_TOTAL, total);
+    put_le64(big + VM_PKG_HDR_TOTAL, total);
     reseal(big, total);
     struct vm_package p;
     const char *why = NULL;

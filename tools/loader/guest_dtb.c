@@ -25,7 +25,8 @@
 #define PPI_CPU_MASK_SHIFT 8u
 
 /* Architected timer PPIs: secure phys, non-secure phys, virtual, hyp. */
-static const uint32_t timer_ppis[4] = {13, 14, 11, 10};
+static const uint32_t timer_ppis[4] = {VIRT_TIMER_PPI_SEC, VIRT_TIMER_PPI_PHYS,
+                                        VIRT_TIMER_PPI_VIRT, VIRT_TIMER_PPI_HYP};
 
 #define TRY(call)                                                                                  \
     do {                                                                                           \
@@ -91,7 +92,7 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     TRY(fdt_begin_node(fdt, "chosen"));
     if (plan->cmdline)
         TRY(fdt_property_string(fdt, "bootargs", plan->cmdline));
-    snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VIRT_UART);
+    snprintf(name, sizeof(name), "/pl011@%llx", (unsigned long long)VIRT_PL011_BASE);
     TRY(fdt_property_string(fdt, "stdout-path", name));
     if (plan->initrd_size) {
         TRY(fdt_property_u64(fdt, "linux,initrd-start", plan->initrd_ipa));
@@ -139,13 +140,13 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     TRY(fdt_property(fdt, "always-on", NULL, 0));
     TRY(fdt_end_node(fdt));
 
-    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VIRT_GIC_DIST);
+    snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VIRT_GICD_BASE);
     TRY(fdt_begin_node(fdt, name));
     TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
     TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
     TRY(fdt_property_cell(fdt, "#interrupt-cells", 3));
     TRY(fdt_property_cell(fdt, "#address-cells", 0)); /* no interrupt-map children */
-    uint64_t gic[4] = {VIRT_GIC_DIST, VIRT_GIC_SIZE, VIRT_GIC_CPU, VIRT_GIC_SIZE};
+    uint64_t gic[4] = {VIRT_GICD_BASE, VIRT_GICD_SIZE, VIRT_GICC_BASE, VIRT_GICC_SIZE};
     TRY(prop_reg2(fdt, gic, 2));
     TRY(fdt_property_cell(fdt, "phandle", PHANDLE_GIC));
     TRY(fdt_end_node(fdt));
@@ -158,13 +159,13 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     TRY(fdt_property_cell(fdt, "phandle", PHANDLE_CLK));
     TRY(fdt_end_node(fdt));
 
-    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)VIRT_UART);
+    snprintf(name, sizeof(name), "pl011@%llx", (unsigned long long)VIRT_PL011_BASE);
     TRY(fdt_begin_node(fdt, name));
     static const char *const uart_compat[] = {"arm,pl011", "arm,primecell"};
     TRY(prop_strings(fdt, "compatible", uart_compat, 2));
-    uint64_t uart[2] = {VIRT_UART, VIRT_UART_SIZE};
+    uint64_t uart[2] = {VIRT_PL011_BASE, VIRT_PL011_SIZE};
     TRY(prop_reg2(fdt, uart, 1));
-    uint32_t uart_irq[3] = {GIC_SPI, VIRT_UART_SPI, IRQ_LEVEL_HIGH};
+    uint32_t uart_irq[3] = {GIC_SPI, VIRT_PL011_SPI, IRQ_LEVEL_HIGH};
     TRY(prop_cells(fdt, "interrupts", uart_irq, 3));
     uint32_t clocks[2] = {PHANDLE_CLK, PHANDLE_CLK};
     TRY(prop_cells(fdt, "clocks", clocks, 2));

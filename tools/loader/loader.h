@@ -16,19 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/virt_layout.h" /* RAM and the devices the DTB describes */
 #include "core/vm_package.h"
 
-#define LOADER_RAM_BASE    0x40000000ull /* the virt board's RAM */
-#define LOADER_MAX_CMDLINE 2048u         /* arm64 COMMAND_LINE_SIZE */
-
-/* The emulated devices the DTB describes (the QEMU virt addresses). */
-#define VIRT_GIC_DIST    0x08000000ull
-#define VIRT_GIC_CPU     0x08010000ull
-#define VIRT_GIC_SIZE    0x10000ull
-#define VIRT_UART        0x09000000ull
-#define VIRT_UART_SIZE   0x1000ull
-#define VIRT_UART_SPI    1u
-#define VIRT_APB_PCLK_HZ 24000000u
+#define LOADER_MAX_CMDLINE 2048u /* arm64 COMMAND_LINE_SIZE */
 
 enum loader_arch { LOADER_ARM64, LOADER_ARM };
 enum kernel_kind { KERNEL_RAW, KERNEL_ARM64_IMAGE, KERNEL_ZIMAGE };

@@ -20,7 +20,7 @@
 
 #define RAM_DEFAULT_MIB 128u
 /* RAM must end inside the 40-bit IPA space the package allows. */
-#define RAM_MAX_MIB ((VM_PKG_IPA_LIMIT - LOADER_RAM_BASE) >> 20)
+#define RAM_MAX_MIB ((VM_PKG_IPA_LIMIT - VIRT_RAM_BASE) >> 20)
 /* Files we read: nothing a guest image needs is bigger. */
 #define FILE_MAX (1ull << 30)
 
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     };
     const char *arch = NULL, *kernel_path = NULL, *initrd_path = NULL, *out_path = NULL;
     const char *protocol = NULL;
-    struct vm_plan plan = {.name = "guest", .ncpus = 1, .ram_base = LOADER_RAM_BASE};
+    struct vm_plan plan = {.name = "guest", .ncpus = 1, .ram_base = VIRT_RAM_BASE};
     unsigned long long ram_mib = RAM_DEFAULT_MIB, v;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {

@@ -8,19 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/le.h"
 #include "loader.h"
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 static size_t align_up(size_t v)
 {
@@ -31,15 +20,15 @@ static void config(const struct vm_plan *plan, uint8_t *c)
 {
     memset(c, 0, VM_PKG_CFG_SIZE);
     strncpy((char *)c + VM_PKG_CFG_NAME, plan->name, VM_PKG_NAME_LEN - 1);
-    put64(c + VM_PKG_CFG_RAM_BASE, plan->ram_base);
-    put64(c + VM_PKG_CFG_RAM_SIZE, plan->ram_size);
-    put32(c + VM_PKG_CFG_NVCPUS, plan->ncpus);
-    put32(c + VM_PKG_CFG_ISA, plan->isa);
-    put64(c + VM_PKG_CFG_KERNEL_IPA, plan->kernel_ipa);
-    put64(c + VM_PKG_CFG_ENTRY, plan->entry);
-    put64(c + VM_PKG_CFG_INITRD_IPA, plan->initrd_size ? plan->initrd_ipa : 0);
-    put64(c + VM_PKG_CFG_DTB_IPA, plan->dtb_ipa);
-    put32(c + VM_PKG_CFG_PROTOCOL, plan->protocol);
+    put_le64(c + VM_PKG_CFG_RAM_BASE, plan->ram_base);
+    put_le64(c + VM_PKG_CFG_RAM_SIZE, plan->ram_size);
+    put_le32(c + VM_PKG_CFG_NVCPUS, plan->ncpus);
+    put_le32(c + VM_PKG_CFG_ISA, plan->isa);
+    put_le64(c + VM_PKG_CFG_KERNEL_IPA, plan->kernel_ipa);
+    put_le64(c + VM_PKG_CFG_ENTRY, plan->entry);
+    put_le64(c + VM_PKG_CFG_INITRD_IPA, plan->initrd_size ? plan->initrd_ipa : 0);
+    put_le64(c + VM_PKG_CFG_DTB_IPA, plan->dtb_ipa);
+    put_le32(c + VM_PKG_CFG_PROTOCOL, plan->protocol);
 }
 
 int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
@@ -70,18 +59,18 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
     size_t off = VM_PKG_ALIGN;
     for (unsigned i = 0; i < n; i++) {
         uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
-        put32(e + VM_PKG_SECT_TYPE, sect[i].type);
-        put64(e + VM_PKG_SECT_OFFSET, off);
-        put64(e + VM_PKG_SECT_LEN, sect[i].size);
+        put_le32(e + VM_PKG_SECT_TYPE, sect[i].type);
+        put_le64(e + VM_PKG_SECT_OFFSET, off);
+        put_le64(e + VM_PKG_SECT_LEN, sect[i].size);
         memcpy(b + off, sect[i].data, sect[i].size);
         off += align_up(sect[i].size);
     }
     memcpy(b, VM_PKG_MAGIC, VM_PKG_MAGIC_LEN);
-    put32(b + VM_PKG_HDR_VERSION, VM_PKG_VERSION);
-    put32(b + VM_PKG_HDR_HDRSIZE, VM_PKG_HDR_SIZE);
-    put64(b + VM_PKG_HDR_TOTAL, total);
-    put32(b + VM_PKG_HDR_NSECT, n);
-    put64(b + VM_PKG_HDR_CHECKSUM, vm_package_checksum(b, total));
+    put_le32(b + VM_PKG_HDR_VERSION, VM_PKG_VERSION);
+    put_le32(b + VM_PKG_HDR_HDRSIZE, VM_PKG_HDR_SIZE);
+    put_le64(b + VM_PKG_HDR_TOTAL, total);
+    put_le32(b + VM_PKG_HDR_NSECT, n);
+    put_le64(b + VM_PKG_HDR_CHECKSUM, vm_package_checksum(b, total));
 
     struct vm_package check;
     const char *why = NULL;

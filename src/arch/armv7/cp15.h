@@ -11,55 +11,16 @@
 #ifndef ARCH_ARMV7_CP15_H
 #define ARCH_ARMV7_CP15_H
 
-/* ---- CPSR / SPSR (B1.3.3) ------------------------------------------------ */
-#define CPSR_MODE_MASK 0x1fu
-#define CPSR_MODE_USR  0x10u
-#define CPSR_MODE_FIQ  0x11u
-#define CPSR_MODE_IRQ  0x12u
-#define CPSR_MODE_SVC  0x13u
-#define CPSR_MODE_MON  0x16u
-#define CPSR_MODE_ABT  0x17u
-#define CPSR_MODE_HYP  0x1au
-#define CPSR_MODE_UND  0x1bu
-#define CPSR_MODE_SYS  0x1fu
-#define CPSR_T         (1u << 5)  /* Thumb */
-#define CPSR_F         (1u << 6)  /* FIQ mask */
-#define CPSR_I         (1u << 7)  /* IRQ mask */
-#define CPSR_A         (1u << 8)  /* asynchronous abort mask */
-#define CPSR_E         (1u << 9)  /* big-endian data */
-#define CPSR_J         (1u << 24) /* Jazelle */
-/* ITSTATE is split: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10. */
-#define CPSR_IT_LO_SHIFT 25
-#define CPSR_IT_LO_MASK  (0x3u << CPSR_IT_LO_SHIFT)
-#define CPSR_IT_HI_SHIFT 10
-#define CPSR_IT_HI_MASK  (0x3fu << CPSR_IT_HI_SHIFT)
-#define CPSR_IT_MASK     (CPSR_IT_LO_MASK | CPSR_IT_HI_MASK)
+/* CPSR, the AArch32 SCTLR bits of exception entry, TTBCR.EAE, DFSR/IFSR
+ * and the vector offsets: core/aarch32.h (shared with armv8 and sim). */
+#include "core/aarch32.h"
 
 /* ---- SCTLR (B4.1.130): the guest's PL1 system control -------------------- */
 #define SCTLR_M  (1u << 0)
 #define SCTLR_A  (1u << 1)
 #define SCTLR_C  (1u << 2)
-#define SCTLR_V  (1u << 13) /* high exception vectors at 0xFFFF0000 */
-#define SCTLR_EE (1u << 25) /* exception endianness */
-#define SCTLR_TE (1u << 30) /* exceptions taken in Thumb state */
 /* Reset value of the RES1/UNK-SBOP bits on Cortex-A15 with MMU/caches off. */
 #define SCTLR_GUEST_RESET 0x00c50078u
-
-/* ---- TTBCR (B4.1.153) ---------------------------------------------------- */
-#define TTBCR_EAE (1u << 31) /* long-descriptor (LPAE) translation */
-
-/* ---- DFSR / IFSR (B4.1.52, B4.1.96) -------------------------------------- */
-/* Short-descriptor format: FS[4] is bit 10, FS[3:0] bits 3:0, WnR bit 11. */
-#define FSR_SD_EXT_ABORT 0x008u     /* FS 0b01000: synchronous external abort */
-#define FSR_LPAE         (1u << 9)  /* the register uses the long format */
-#define FSR_LD_EXT_ABORT 0x010u     /* STATUS 0b010000: synchronous external abort */
-#define FSR_WNR          (1u << 11) /* DFSR only: the access was a write */
-
-/* Exception vector offsets (B1.8.1) for injection into the guest. */
-#define VECTOR_UNDEF 0x04u
-#define VECTOR_PABT  0x0cu
-#define VECTOR_DABT  0x10u
-#define VECTORS_HIGH 0xffff0000u
 
 /* ---- HSCTLR (B4.1.68) ---------------------------------------------------- */
 #define HSCTLR_M       (1u << 0) /* Hyp stage-1 MMU on */
@@ -157,9 +118,6 @@
 #define CNTHCTL_PL1PCEN     (1u << 1) /* PL1/PL0 may use the physical timer */
 #define CNTHCTL_EVNTEN      (1u << 2) /* event stream on */
 #define CNTHCTL_EVNTI_SHIFT 4
-#define CNT_CTL_ENABLE      (1u << 0)
-#define CNT_CTL_IMASK       (1u << 1)
-#define CNT_CTL_ISTATUS     (1u << 2)
 
 /* ---- PAR (B4.1.113) -------------------------------------------------------- */
 #define PAR_F    (1u << 0)  /* the translation aborted */
@@ -261,22 +219,8 @@
 #define CNTV_CVAL "p15, 3, %Q0, %R0, c14"
 #define CNTVOFF   "p15, 4, %Q0, %R0, c14"
 
-static inline void isb(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-    __asm__ volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-    __asm__ volatile("dsb ishst" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
-}
+/* isb, dsb_ish, dsb_ishst, dsb_sy. */
+#include "arch/barrier.h"
 #endif /* !__ASSEMBLER__ */
 
 #endif

@@ -2,13 +2,11 @@
  * An exception taken in Hyp mode itself (vectors.S stubs): always a
  * hypervisor bug. Print what the CPU reported (HSR, ELR_hyp, SPSR_hyp,
  * HDFAR, HIFAR, HPFAR, the registers) and stop: on this uniprocessor port
- * that means powering the machine off with status ARMV7_HALT_HYP_FAULT.
+ * that means powering the machine off with status HALT_HYP_EXCEPTION.
  */
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "lib/log.h"
-
-#define ARMV7_HALT_HYP_FAULT 3
 
 static const char *const vector_names[] = {
     "reset", "undefined instruction", "HVC in Hyp", "prefetch abort", "data abort",
@@ -36,5 +34,5 @@ void armv7_hyp_fault(unsigned vector, const uint32_t *regs, uint32_t sp)
         av_printf("  r%-2u=0x%08x%s", i, (unsigned)regs[i], (i % 4 == 3) ? "\n" : "");
     av_printf("  lr =0x%08x\n", (unsigned)regs[13]);
     log_err("CPU %u stopped\n", cp_read32(MPIDR) & 0xffu);
-    arch_halt(ARMV7_HALT_HYP_FAULT);
+    arch_halt(HALT_HYP_EXCEPTION);
 }

@@ -44,11 +44,6 @@ void armv7_mem_reserve(uint64_t pa, uint64_t size)
     page_pool_reserve(&pool, first, (size_t)((last - first) >> PAGE_SHIFT));
 }
 
-size_t armv7_pages_free(void)
-{
-    return pool.free;
-}
-
 paddr_t arch_page_alloc(size_t npages)
 {
     paddr_t pa = page_pool_alloc(&pool, npages);
@@ -62,7 +57,7 @@ void arch_page_free(paddr_t pa, size_t npages)
     if (page_pool_free(&pool, pa, npages) != 0) {
         /* A bad free is a hypervisor bug: stop rather than corrupt memory. */
         log_err("bad arch_page_free(0x%llx, %zu)\n", (unsigned long long)pa, npages);
-        arch_halt(4);
+        arch_halt(HALT_BUG);
     }
 }
 
@@ -116,4 +111,14 @@ void arch_tlb_inval_ipa(uint16_t vmid, ipa_t ipa, uint64_t size)
     (void)ipa;
     (void)size;
     arch_tlb_inval_vmid(vmid);
+}
+
+uint64_t armv7_mem_free_bytes(void)
+{
+    return (uint64_t)pool.free << PAGE_SHIFT;
+}
+
+bool armv7_pa_usable(uint64_t pa, uint64_t len)
+{
+    return len && pa >= ram_lo && pa < ram_hi && len <= ram_hi - pa;
 }

@@ -1,8 +1,9 @@
 /*
  * Counter and the guest's virtual timer of the ARMv7 port (Generic Timer:
- * ARMv7-A ARM chapter B8). CPU idle and the vGIC list registers are in
- * gic.c.
+ * ARMv7-A ARM chapter B8). CPU idle and the vGIC list registers are in the
+ * shared host GICv2 driver (arch/gicv2/gicv2.c).
  */
+#include "core/cntv_ctl.h"
 #include "arch/armv7/context.h"
 #include "arch/armv7/cp15.h"
 #include "core/vm.h"
@@ -31,7 +32,7 @@ void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
     struct armv7_cp15 *c = &vcpu->arch->cp15;
-    c->cntv_ctl = t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+    c->cntv_ctl = t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
     c->cntv_cval = t->cval;
     c->cntvoff = t->voff;
 }

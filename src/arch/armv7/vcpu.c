@@ -5,7 +5,7 @@
  * one slot per struct vcpu (the core's vCPUs come from a static pool too,
  * so the slot of a vCPU object is reused when its VM is recreated).
  * arch_vcpu_run restores the guest's cp15 and VFP state, installs HCR and
- * VTTBR and the vCPU's GICH state (gic.c), and enters the guest through
+ * VTTBR and the vCPU's GICH state (arch/gicv2), and enters the guest through
  * vectors.S; on the way out it saves them back and fills struct arch_exit
  * from HSR, HDFAR/HIFAR and HPFAR.
  */
@@ -181,25 +181,25 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 
 static struct armv7_banked *banked_of(struct armv7_gprs *g)
 {
-    switch (g->cpsr & CPSR_MODE_MASK) {
-    case CPSR_MODE_SVC:
+    switch (aa32_bank_of(g->cpsr)) {
+    case AA32_BANK_SVC:
         return &g->svc;
-    case CPSR_MODE_ABT:
+    case AA32_BANK_ABT:
         return &g->abt;
-    case CPSR_MODE_UND:
+    case AA32_BANK_UND:
         return &g->und;
-    case CPSR_MODE_IRQ:
+    case AA32_BANK_IRQ:
         return &g->irq;
-    case CPSR_MODE_FIQ:
+    case AA32_BANK_FIQ:
         return &g->fiq;
-    default: /* usr, sys: SPSR_hyp never holds Hyp or Monitor for a guest */
+    default: /* usr, sys */
         return NULL;
     }
 }
 
 static uint32_t *reg_slot(struct armv7_gprs *g, unsigned n)
 {
-    bool fiq = (g->cpsr & CPSR_MODE_MASK) == CPSR_MODE_FIQ;
+    bool fiq = aa32_bank_of(g->cpsr) == AA32_BANK_FIQ;
     if (n < 8)
         return &g->r[n];
     if (n < 13)
@@ -263,28 +263,12 @@ bool arch_vcpu_data_be(struct vcpu *vcpu)
     return (vcpu->arch->gprs.cpsr & CPSR_E) != 0;
 }
 
-/* ITAdvance() of the ARMv7-A ARM (A2.5.2): at the end of an IT block
- * (ITSTATE[2:0] == 0) ITSTATE clears, else ITSTATE[4:0] shifts left. */
-static uint32_t it_advance(uint32_t cpsr)
-{
-    uint32_t it = ((cpsr & CPSR_IT_LO_MASK) >> CPSR_IT_LO_SHIFT) |
-                  (((cpsr & CPSR_IT_HI_MASK) >> CPSR_IT_HI_SHIFT) << 2);
-    if (it == 0)
-        return cpsr;
-    if ((it & 0x7) == 0)
-        it = 0;
-    else
-        it = (it & 0xe0) | ((it << 1) & 0x1f);
-    cpsr &= ~CPSR_IT_MASK;
-    return cpsr | ((it & 0x3) << CPSR_IT_LO_SHIFT) | ((it >> 2) << CPSR_IT_HI_SHIFT);
-}
-
 void arch_vcpu_skip_insn(struct vcpu *vcpu, unsigned len)
 {
     struct armv7_gprs *g = &vcpu->arch->gprs;
     g->pc += len;
     if (g->cpsr & CPSR_T)
-        g->cpsr = it_advance(g->cpsr);
+        g->cpsr = aa32_it_advance(g->cpsr); /* ITAdvance(), A2.5.2 */
 }
 
 bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
 #include "lib/fdt.h"
 
@@ -114,7 +115,7 @@ void armv8_uart_set_base(uint64_t pa);
 uint64_t armv8_uart_base(void);
 
 /* firmware.c: PSCI calls to the firmware (QEMU) through the DTB's conduit. */
-void armv8_psci_probe(const struct fdt *fdt);
+void armv8_psci_set(enum boot_psci method);
 _Noreturn void armv8_system_off(void);
 
 /* mem.c: RAM and the page pool. */
@@ -131,18 +132,16 @@ int armv8_pa_is_ram(uint64_t pa, uint64_t len);
 bool armv8_cpu_has_aa32_el1(void);
 void armv8_aa32_save(struct armv8_aa32_regs *r);
 void armv8_aa32_restore(const struct armv8_aa32_regs *r);
-/* X index of AArch32 register n (0-14) in the guest's current mode. */
-unsigned armv8_aa32_xidx(const struct arch_vcpu *a, unsigned n);
 /* Advance PC past a trapped T32/A32 instruction, ITSTATE included. */
 void armv8_aa32_skip(struct arch_vcpu *a, unsigned len);
 /* Exception entry into an AArch32 EL1 (undef, data/prefetch abort). */
 void armv8_aa32_inject_undef(struct arch_vcpu *a);
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va);
+/* inject.c: the CPU implements PSTATE.PAN (ID_AA64MMFR1_EL1.PAN != 0). */
+bool armv8_cpu_has_pan(void);
 
-/* gic.c: finds the GICv2 in the DTB and hands its ranges to the shared
- * driver (arch/gicv2/gicv2.h: gicv2_enter/exit around a run; arch_irq_ack
- * for a physical interrupt taken at EL2). */
-void armv8_gic_init(const struct fdt *fdt);
+/* selftest.c: the EL2 map self-tests the bootargs ask for. */
+void armv8_el2_selftests(const char *bootargs);
 
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
 int armv8_two_vms(const void *image, uint64_t size);
@@ -156,7 +155,7 @@ int armv8_mmu_init(void);
 /* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */
 uint64_t armv8_pa_size_field(void);
 
-/* stage2.c: EL2 state that does not depend on the VM (once per CPU). */
+/* stage2_hw.c: EL2 state that does not depend on the VM (once per CPU). */
 void armv8_el2_init(void);
 /* VTCR_EL2 value for a stage-2 format. */
 uint64_t armv8_vtcr(const struct stage2_format *fmt);

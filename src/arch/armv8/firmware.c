@@ -2,7 +2,7 @@
  * Calls from the hypervisor to the firmware below it: PSCI (Arm DEN0022) to
  * power the machine off, so QEMU exits and a test run ends.
  *
- * The conduit is the DTB /psci node's "method": QEMU virt with
+ * The conduit is the DTB /psci node's "method" (arch/boot/dtb_probe.c): QEMU virt with
  * virtualization=on and no EL3 says "smc" (QEMU answers the SMC itself),
  * without virtualization it says "hvc". Before the DTB is read we guess
  * from our EL: at EL2 only SMC reaches anything below us.
@@ -18,28 +18,12 @@ enum conduit { CONDUIT_NONE, CONDUIT_SMC, CONDUIT_HVC };
 static enum conduit conduit = CONDUIT_NONE;
 static bool probed;
 
-static bool str_is(const char *a, const char *b)
+void armv8_psci_set(enum boot_psci method)
 {
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
-void armv8_psci_probe(const struct fdt *fdt)
-{
-    int n = fdt_node_by_compatible(fdt, -1, "arm,psci-0.2");
-    if (n < 0)
-        n = fdt_node_by_compatible(fdt, -1, "arm,psci");
-    const char *method = n >= 0 ? fdt_getprop_str(fdt, n, "method") : NULL;
     probed = true;
-    if (method && str_is(method, "smc"))
-        conduit = CONDUIT_SMC;
-    else if (method && str_is(method, "hvc"))
-        conduit = CONDUIT_HVC;
-    else
-        conduit = CONDUIT_NONE;
+    conduit = method == BOOT_PSCI_SMC ? CONDUIT_SMC
+              : method == BOOT_PSCI_HVC ? CONDUIT_HVC
+                                        : CONDUIT_NONE;
 }
 
 static enum conduit current_conduit(void)

@@ -38,7 +38,7 @@ static uint64_t vector_offset(const struct arch_vcpu *a)
     }
 }
 
-static bool pan_implemented(void)
+bool armv8_cpu_has_pan(void)
 {
     return (read_sysreg(ID_AA64MMFR1_EL1) >> ID_AA64MMFR1_PAN_SHIFT) & ID_AA64MMFR1_PAN_MASK;
 }
@@ -56,7 +56,7 @@ static void take_sync(struct arch_vcpu *a, uint32_t esr, bool set_far, uint64_t 
 
     uint64_t ps = PSR_DAIF | PSR_MODE_EL1h;
     /* PAN: kept, and set when SCTLR_EL1.SPAN is 0 (FEAT_PAN). */
-    if (pan_implemented()) {
+    if (armv8_cpu_has_pan()) {
         ps |= old & PSR_PAN;
         if (!(a->el1.sctlr & SCTLR_EL1_SPAN))
             ps |= PSR_PAN;

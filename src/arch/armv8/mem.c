@@ -147,7 +147,7 @@ void arch_page_free(paddr_t pa, size_t npages)
     if (page_pool_free(&pool, pa, npages) != 0) {
         /* A bad free is a hypervisor bug: stop before memory is corrupted. */
         log_err("bad arch_page_free(0x%llx, %zu)\n", (unsigned long long)pa, npages);
-        arch_halt(3);
+        arch_halt(HALT_BUG);
     }
 }
 

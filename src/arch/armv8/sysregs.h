@@ -141,48 +141,14 @@
 #define PSR_UAO        BIT64(23)
 #define PSR_TCO        BIT64(25)
 
-/* AArch32 CPSR (SPSR_EL2 of an AArch32 guest, Arm ARM G1.9.1 / G8.2.30):
- * mode M[4:0], T, the IT bits, E. */
-#define PSR_AA32_MODE_MASK   0x1full
-#define PSR_AA32_MODE_USR    0x10ull
-#define PSR_AA32_MODE_FIQ    0x11ull
-#define PSR_AA32_MODE_IRQ    0x12ull
-#define PSR_AA32_MODE_SVC    0x13ull
-#define PSR_AA32_MODE_ABT    0x17ull
-#define PSR_AA32_MODE_UND    0x1bull
-#define PSR_AA32_MODE_SYS    0x1full
-#define PSR_AA32_T           BIT64(5)
-#define PSR_AA32_E           BIT64(9)
-#define PSR_AA32_IT_LO_SHIFT 25 /* IT[1:0] in bits 26:25 */
-#define PSR_AA32_IT_LO_MASK  (3ull << 25)
-#define PSR_AA32_IT_HI_SHIFT 10 /* IT[7:2] in bits 15:10 */
-#define PSR_AA32_IT_HI_MASK  (0x3full << 10)
-#define PSR_AA32_J           BIT64(24)
+/* The AArch32 CPSR (SPSR_EL2 of an AArch32 guest), the AArch32 SCTLR bits
+ * of exception entry, TTBCR.EAE, DFSR/IFSR and the vector offsets are
+ * core/aarch32.h's, shared with armv7 and sim. */
+#include "core/aarch32.h"
 
-/* AArch32 SCTLR (= SCTLR_EL1[31:0]) bits used on exception entry. */
-#define SCTLR_AA32_V  BIT64(13) /* high vectors at 0xffff0000 */
-#define SCTLR_AA32_EE BIT64(25)
-#define SCTLR_AA32_TE BIT64(30) /* exceptions taken in T32 */
 /* AArch32 SCTLR at reset on an ARMv8 CPU (Cortex-A57 TRM): MMU and caches
  * off, CP15BEN, nTWI, nTWE and the RES1 bits. */
 #define SCTLR_AA32_RESET 0x00c50838ull
-
-/* TTBCR (= TCR_EL1[31:0]).EAE: long-descriptor (LPAE) fault status format. */
-#define TTBCR_EAE BIT64(31)
-
-/* AArch32 DFSR/IFSR: synchronous external abort, both formats (G8.2.40),
- * WnR bit 11; LPAE bit 9 marks the long-descriptor format. */
-#define AA32_FSR_SHORT_EXT_ABT 0x008u
-#define AA32_FSR_LPAE          (1u << 9)
-#define AA32_FSR_LONG_EXT_ABT  0x010u
-#define AA32_FSR_WNR           (1u << 11)
-
-/* AArch32 vector offsets (G1.11.1) and return-link offsets (as KVM's
- * AArch32 injection: LR = preferred return address + offset, G1.12.3). */
-#define AA32_VECTOR_UND   0x04
-#define AA32_VECTOR_PABT  0x0c
-#define AA32_VECTOR_DABT  0x10
-#define AA32_HIGH_VECTORS 0xffff0000ull
 
 /* HSTR_EL2.T15: trap AArch32 EL1/EL0 accesses to cp15 c15. */
 #define HSTR_EL2_T15 BIT64(15)
@@ -228,22 +194,8 @@
         __asm__ volatile("msr " SYSREG_STR(reg) ", %0" : : "r"(w_) : "memory");                    \
     } while (0)
 
-static inline void isb(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-}
-static inline void dsb_ish(void)
-{
-    __asm__ volatile("dsb ish" ::: "memory");
-}
-static inline void dsb_ishst(void)
-{
-    __asm__ volatile("dsb ishst" ::: "memory");
-}
-static inline void dsb_sy(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
-}
+/* isb, dsb_ish, dsb_ishst, dsb_sy. */
+#include "arch/barrier.h"
 #endif
 
 #endif

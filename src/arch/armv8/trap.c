@@ -2,7 +2,7 @@
  * An exception taken at EL2 itself: a hypervisor bug (or a stray access the
  * EL2 map refuses). Report ESR_EL2, ELR_EL2, FAR_EL2, SPSR_EL2 and the
  * registers, then stop the machine through PSCI SYSTEM_OFF so a test run
- * ends at once (arch_halt prints "armvisor: halt 4" first).
+ * ends at once (arch_halt prints "armvisor: halt 4", HALT_HYP_EXCEPTION, first).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -35,5 +35,5 @@ _Noreturn void armv8_el2_fault(struct armv8_el2_frame *f)
             av_printf("armvisor:   x%-2u 0x%016llx\n", i, (unsigned long long)f->x[i]);
     }
     av_printf("armvisor: CPU %u stopped\n", arch_cpu_id());
-    arch_halt(4);
+    arch_halt(HALT_HYP_EXCEPTION);
 }

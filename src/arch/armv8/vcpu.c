@@ -12,7 +12,7 @@
  *     something kept in them (armv8_el1_fetch), and loaded again on entry
  *     only if the copy in memory was changed (an injected exception) or
  *     another vCPU ran meanwhile (as KVM's vcpu_load/vcpu_put);
- *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): gic.c, around
+ *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): arch/gicv2, around
  *     every run (gicv2_enter/exit);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
  *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
@@ -22,6 +22,7 @@
  * Contexts come from a static pool, one per (VM slot, vCPU), since the
  * hypervisor has no heap.
  */
+#include "core/cntv_ctl.h"
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
@@ -54,7 +55,7 @@ static struct arch_vcpu *ctx(struct vcpu *vcpu)
     if (!vcpu || !vcpu->arch) {
         /* The core calls us only for started vCPUs: this is our bug. */
         log_err("armv8: vCPU without context\n");
-        arch_halt(3);
+        arch_halt(HALT_BUG);
     }
     return vcpu->arch;
 }
@@ -93,9 +94,9 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         /* SVC mode, A/I/F masked, MMU off (ARMv7 boot protocol); a T32
          * entry point may come as an interworking address (bit 0 set). */
         a->g.pc = (uint32_t)boot->pc & ~1u;
-        a->g.pstate = PSR_MODE32 | PSR_AA32_MODE_SVC | PSR_A | PSR_I | PSR_F;
+        a->g.pstate = PSR_MODE32 | CPSR_MODE_SVC | PSR_A | PSR_I | PSR_F;
         if (boot->isa == ISA_T32)
-            a->g.pstate |= PSR_AA32_T;
+            a->g.pstate |= CPSR_T;
         a->el1.sctlr = SCTLR_AA32_RESET;
         a->hcr = GUEST_HCR_A64 & ~HCR_EL2_RW;
     } else {
@@ -385,9 +386,9 @@ uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
     struct arch_vcpu *a = ctx(vcpu);
     if (in_aa32(a)) {
         if (n < 15)
-            return (uint32_t)a->g.x[armv8_aa32_xidx(a, n)];
+            return (uint32_t)a->g.x[aa32_xidx((uint32_t)a->g.pstate, n)];
         if (n == 15)
-            return (uint32_t)(a->g.pc + ((a->g.pstate & PSR_AA32_T) ? 4 : 8));
+            return (uint32_t)(a->g.pc + ((a->g.pstate & CPSR_T) ? 4 : 8));
         return n < 31 ? (uint32_t)a->g.x[n] : 0;
     }
     return n < 31 ? a->g.x[n] : 0; /* 31 is XZR */
@@ -398,9 +399,9 @@ void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
     struct arch_vcpu *a = ctx(vcpu);
     if (in_aa32(a)) {
         if (n < 15)
-            a->g.x[armv8_aa32_xidx(a, n)] = (uint32_t)val;
+            a->g.x[aa32_xidx((uint32_t)a->g.pstate, n)] = (uint32_t)val;
         else if (n == 15)
-            a->g.pc = (uint32_t)val & ((a->g.pstate & PSR_AA32_T) ? ~1u : ~3u);
+            a->g.pc = (uint32_t)val & ((a->g.pstate & CPSR_T) ? ~1u : ~3u);
         else if (n < 31)
             a->g.x[n] = (uint32_t)val;
         return;
@@ -415,7 +416,7 @@ static uint64_t *cur_sp(struct arch_vcpu *a)
 {
     armv8_el1_fetch(a, true); /* callers may write through the pointer */
     if (in_aa32(a))
-        return &a->g.x[armv8_aa32_xidx(a, 13)];
+        return &a->g.x[aa32_xidx((uint32_t)a->g.pstate, 13)];
     bool el1h = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL1h;
     return el1h ? &a->el1.sp_el1 : &a->el1.sp_el0;
 }
@@ -449,14 +450,14 @@ enum vcpu_isa arch_vcpu_isa(struct vcpu *vcpu)
     uint64_t ps = ctx(vcpu)->g.pstate;
     if (!(ps & PSR_MODE32))
         return ISA_A64;
-    return (ps & PSR_AA32_T) ? ISA_T32 : ISA_A32;
+    return (ps & CPSR_T) ? ISA_T32 : ISA_A32;
 }
 
 bool arch_vcpu_data_be(struct vcpu *vcpu)
 {
     struct arch_vcpu *a = ctx(vcpu);
     if (a->g.pstate & PSR_MODE32)
-        return a->g.pstate & (1ull << 9); /* CPSR.E */
+        return (a->g.pstate & CPSR_E) != 0;
     bool el0 = (a->g.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
     uint64_t sctlr = live(a) ? read_sysreg(sctlr_el1) : a->el1.sctlr;
     return sctlr & (el0 ? SCTLR_EL1_E0E : SCTLR_EL1_EE);
@@ -507,7 +508,7 @@ void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
     struct arch_vcpu *a = ctx(vcpu);
     armv8_el1_fetch(a, true);
-    a->cntv_ctl = t->ctl & 0x3; /* ENABLE, IMASK; ISTATUS is read-only */
+    a->cntv_ctl = t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK); /* ISTATUS is read-only */
     a->cntv_cval = t->cval;
     a->cntvoff = t->voff;
 }

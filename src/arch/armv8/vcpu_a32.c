@@ -1,12 +1,9 @@
 /*
- * AArch32 guests on ARMv8 (EL1 in AArch32, HCR_EL2.RW = 0): the banked
- * register view, the registers only AArch32 EL1 has, ITSTATE, and exception
- * entry into Undefined / Abort mode.
- *
- * Register banking follows Arm ARM D1.20.1 "Mapping of the general-purpose
- * registers between the Execution states": the AArch32 registers of every
- * mode live in X0-X30 (R8-R12 of FIQ mode in X24-X28, SP/LR of each mode in
- * X13-X30), so vectors.S saves them with no change.
+ * AArch32 guests on ARMv8 (EL1 in AArch32, HCR_EL2.RW = 0): the registers
+ * only AArch32 EL1 has, and ITSTATE and exception entry applied to the saved
+ * context. Banking, ITSTATE and the entry itself are core/aarch32.c's: the
+ * AArch32 registers of every mode live in X0-X30 (Arm ARM D1.20.1), so
+ * vectors.S saves them with no change.
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -40,122 +37,53 @@ void armv8_aa32_restore(const struct armv8_aa32_regs *r)
     write_sysreg(ifsr32_el2, r->ifsr32);
 }
 
-static uint64_t mode(const struct arch_vcpu *a)
-{
-    return a->g.pstate & PSR_AA32_MODE_MASK;
-}
-
-unsigned armv8_aa32_xidx(const struct arch_vcpu *a, unsigned n)
-{
-    uint64_t m = mode(a);
-    if (n < 8)
-        return n;
-    if (n < 13)
-        return m == PSR_AA32_MODE_FIQ ? 24 + (n - 8) : n;
-    bool sp = n == 13;
-    switch (m) {
-    case PSR_AA32_MODE_FIQ:
-        return sp ? 29 : 30;
-    case PSR_AA32_MODE_IRQ:
-        return sp ? 17 : 16;
-    case PSR_AA32_MODE_SVC:
-        return sp ? 19 : 18;
-    case PSR_AA32_MODE_ABT:
-        return sp ? 21 : 20;
-    case PSR_AA32_MODE_UND:
-        return sp ? 23 : 22;
-    default: /* USR, SYS */
-        return sp ? 13 : 14;
-    }
-}
-
-static unsigned itstate(uint64_t psr)
-{
-    return (unsigned)(((psr & PSR_AA32_IT_HI_MASK) >> PSR_AA32_IT_HI_SHIFT) << 2 |
-                      ((psr & PSR_AA32_IT_LO_MASK) >> PSR_AA32_IT_LO_SHIFT));
-}
-
-static uint64_t with_itstate(uint64_t psr, unsigned it)
-{
-    psr &= ~(PSR_AA32_IT_HI_MASK | PSR_AA32_IT_LO_MASK);
-    psr |= ((uint64_t)(it >> 2) << PSR_AA32_IT_HI_SHIFT) & PSR_AA32_IT_HI_MASK;
-    psr |= ((uint64_t)(it & 3) << PSR_AA32_IT_LO_SHIFT) & PSR_AA32_IT_LO_MASK;
-    return psr;
-}
-
 void armv8_aa32_skip(struct arch_vcpu *a, unsigned len)
 {
     a->g.pc = (uint32_t)(a->g.pc + len);
-    if (a->g.pstate & PSR_AA32_T) {
-        /* ITAdvance() (Arm ARM G1.9.3 / ARMv7-A ARM A2.5.2): the block ends
-         * after the instruction whose IT[2:0] is 0, otherwise IT[4:0]
-         * shifts left. */
-        unsigned it = itstate(a->g.pstate);
-        it = (it & 7) == 0 ? 0 : ((it & 0xe0) | ((it << 1) & 0x1f));
-        a->g.pstate = with_itstate(a->g.pstate, it);
-    }
+    if (a->g.pstate & CPSR_T) /* ITAdvance() (G1.9.3); SPSR_EL2[63:32] is RES0 */
+        a->g.pstate = aa32_it_advance((uint32_t)a->g.pstate);
 }
 
-/* AArch32.EnterMode (Arm ARM G1.12.3): SPSR and LR of the target mode, then
- * CPSR = target mode, I masked (A too for Abort), T from SCTLR.TE, E from
- * SCTLR.EE, IT and J cleared, PAN per SCTLR.SPAN; PC = vector. */
-static void enter_mode(struct arch_vcpu *a, uint64_t target, unsigned lr_offset,
-                       unsigned vect_offset)
+/* Exception entry (AArch32.EnterMode, G1.12.3, in core/aarch32.c) on the
+ * saved context: the banked registers of Undefined / Abort mode live in
+ * X20-X23 and SPSR_und/SPSR_abt. */
+static void enter_mode(struct arch_vcpu *a, enum aa32_exc exc)
 {
-    uint64_t old = a->g.pstate;
-    uint64_t sctlr = a->el1.sctlr;
-    uint32_t ret = (uint32_t)a->g.pc + lr_offset;
+    struct aa32_exc_in in = {.cpsr = (uint32_t)a->g.pstate,
+                             .pc = (uint32_t)a->g.pc,
+                             .sctlr = (uint32_t)a->el1.sctlr,
+                             .vbar = (uint32_t)a->el1.vbar,
+                             .has_pan = armv8_cpu_has_pan()};
+    struct aa32_exc_out o = aa32_enter_exception(exc, &in);
 
-    if (target == PSR_AA32_MODE_UND) {
-        a->aa32.spsr_und = old;
-        a->g.x[22] = ret; /* LR_und */
-    } else {
-        a->aa32.spsr_abt = old;
-        a->g.x[20] = ret; /* LR_abt */
-    }
-
-    uint64_t ps = PSR_MODE32 | target | PSR_I;
-    if (target == PSR_AA32_MODE_ABT)
-        ps |= PSR_A;
+    if (o.mode == CPSR_MODE_UND)
+        a->aa32.spsr_und = o.spsr;
     else
-        ps |= old & PSR_A;
-    ps |= old & PSR_F;
-    if (sctlr & SCTLR_AA32_TE)
-        ps |= PSR_AA32_T;
-    if (sctlr & SCTLR_AA32_EE)
-        ps |= PSR_AA32_E;
-    ps |= old & PSR_PAN;
-    if (!(sctlr & SCTLR_EL1_SPAN) &&
-        ((read_sysreg(ID_AA64MMFR1_EL1) >> ID_AA64MMFR1_PAN_SHIFT) & ID_AA64MMFR1_PAN_MASK))
-        ps |= PSR_PAN;
-    a->g.pstate = ps;
-
-    uint64_t base = (sctlr & SCTLR_AA32_V) ? AA32_HIGH_VECTORS : (a->el1.vbar & ~0x1full);
-    a->g.pc = (uint32_t)(base + vect_offset);
+        a->aa32.spsr_abt = o.spsr;
+    a->g.x[aa32_xidx(o.mode, 14)] = o.lr;
+    a->g.pstate = o.cpsr;
+    a->g.pc = o.pc;
 }
 
 void armv8_aa32_inject_undef(struct arch_vcpu *a)
 {
-    /* AArch32.TakeUndefInstrException: LR = instruction + 4 (A32) / 2 (T32). */
-    enter_mode(a, PSR_AA32_MODE_UND, (a->g.pstate & PSR_AA32_T) ? 2 : 4, AA32_VECTOR_UND);
+    enter_mode(a, AA32_EXC_UNDEF);
 }
 
 void armv8_aa32_inject_abort(struct arch_vcpu *a, bool data, uint64_t va)
 {
     /* Fault status in the format the guest's TTBCR.EAE selects. */
-    uint32_t fsr =
-        (a->el1.tcr & TTBCR_EAE) ? (AA32_FSR_LPAE | AA32_FSR_LONG_EXT_ABT) : AA32_FSR_SHORT_EXT_ABT;
+    bool lpae = (a->el1.tcr & TTBCR_EAE) != 0;
     if (data) {
-        if (((a->last_esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == ESR_EC_DABT_LOW &&
-            (a->last_esr & ESR_ISS_WNR))
-            fsr |= AA32_FSR_WNR;
+        bool write = ((a->last_esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == ESR_EC_DABT_LOW &&
+                     (a->last_esr & ESR_ISS_WNR);
         /* DFSR is ESR_EL1[31:0], DFAR is FAR_EL1[31:0] (IFAR is [63:32]). */
-        a->el1.esr = fsr;
+        a->el1.esr = aa32_ext_abort_fsr(lpae, write);
         a->el1.far = (a->el1.far & 0xffffffff00000000ull) | (uint32_t)va;
-        enter_mode(a, PSR_AA32_MODE_ABT, 8, AA32_VECTOR_DABT);
+        enter_mode(a, AA32_EXC_DABT);
     } else {
-        a->aa32.ifsr32 = fsr;
+        a->aa32.ifsr32 = aa32_ext_abort_fsr(lpae, false);
         a->el1.far = (a->el1.far & 0xffffffffull) | ((uint64_t)(uint32_t)va << 32);
-        enter_mode(a, PSR_AA32_MODE_ABT, 4, AA32_VECTOR_PABT);
+        enter_mode(a, AA32_EXC_PABT);
     }
 }

@@ -30,6 +30,8 @@
  */
 #include "arch/gicv2/gicv2.h"
 #include "arch/arch.h"
+#include "arch/barrier.h"
+#include "core/cntv_ctl.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
@@ -93,11 +95,6 @@
 /* The guest's GICC window: GICC_DIR is at 0x1000, so two pages. */
 #define GICV_MAP_SIZE 0x2000u
 
-/* CNTV_CTL (ARMv7-A ARM B4.1.29; Arm ARM D13.8.x CNTV_CTL_EL0): the same
- * bits on both. */
-#define CNTV_CTL_ENABLE  (1u << 0)
-#define CNTV_CTL_IMASK   (1u << 1)
-
 static struct {
     bool ready;
     uint64_t gicd, gicc, gich, gicv, gicv_size;
@@ -113,12 +110,6 @@ static uint32_t rd(uint64_t base, uint32_t off)
 static void wr(uint64_t base, uint32_t off, uint32_t v)
 {
     *(volatile uint32_t *)(uintptr_t)(base + off) = v;
-}
-
-/* The same mnemonic in A32 and A64. */
-static void dsb(void)
-{
-    __asm__ volatile("dsb sy" ::: "memory");
 }
 
 void gicv2_init(const struct gicv2_ranges *r)
@@ -149,7 +140,7 @@ void gicv2_init(const struct gicv2_ranges *r)
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
-    dsb();
+    dsb_sy();
     gic.ready = true;
     log_info("GICv2: distributor 0x%llx, CPU interface 0x%llx, GICH 0x%llx, GICV 0x%llx; "
              "%u list registers; vGIC on\n",
@@ -306,7 +297,7 @@ static bool vtimer_can_wake(void)
 
 void arch_cpu_idle(void)
 {
-    dsb();
+    dsb_sy();
     if (gic.ready && vtimer_can_wake()) {
         /* A real wait: the live virtual timer (PPI 27) or any other
          * physical interrupt wakes it even with the I bit masked

@@ -212,60 +212,14 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
 
 /* ---- Registers ------------------------------------------------------------- */
 
-static unsigned mode(const struct arch_vcpu *av)
-{
-    return (unsigned)av->psr & CPSR_MODE_MASK;
-}
-
-unsigned sim_a32_xidx(const struct arch_vcpu *av, unsigned n)
-{
-    /* ARMv8-A ARM D1.20.1 "Mapping of the general-purpose registers between
-     * the Execution states": R0-R7 are X0-X7 in every mode; R8-R12 are
-     * X8-X12 except in FIQ mode (X24-X28); SP/LR are banked per mode. */
-    unsigned m = mode(av);
-    if (n < 8)
-        return n;
-    if (n < 13)
-        return m == CPSR_MODE_FIQ ? 24 + (n - 8) : n;
-    bool sp = n == 13;
-    switch (m) {
-    case CPSR_MODE_FIQ:
-        return sp ? 29 : 30;
-    case CPSR_MODE_IRQ:
-        return sp ? 17 : 16;
-    case CPSR_MODE_SVC:
-        return sp ? 19 : 18;
-    case CPSR_MODE_ABT:
-        return sp ? 21 : 20;
-    case CPSR_MODE_UND:
-        return sp ? 23 : 22;
-    default:
-        return sp ? 13 : 14; /* USR, SYS */
-    }
-}
-
 bool sim_vcpu_is_t32(const struct arch_vcpu *av)
 {
     return av->aarch32 && (av->psr & CPSR_T);
 }
 
-static unsigned itstate(const struct arch_vcpu *av)
-{
-    uint32_t p = (uint32_t)av->psr;
-    return ((p & CPSR_IT_HI_MASK) >> CPSR_IT_HI_SHIFT << 2) |
-           ((p & CPSR_IT_LO_MASK) >> CPSR_IT_LO_SHIFT);
-}
-
-static void set_itstate(struct arch_vcpu *av, unsigned it)
-{
-    av->psr &= ~(uint64_t)(CPSR_IT_HI_MASK | CPSR_IT_LO_MASK);
-    av->psr |= ((it >> 2) << CPSR_IT_HI_SHIFT) & CPSR_IT_HI_MASK;
-    av->psr |= ((it & 3) << CPSR_IT_LO_SHIFT) & CPSR_IT_LO_MASK;
-}
-
 unsigned sim_vcpu_cond(const struct arch_vcpu *av)
 {
-    unsigned it = sim_vcpu_is_t32(av) ? itstate(av) : 0;
+    unsigned it = sim_vcpu_is_t32(av) ? aa32_itstate((uint32_t)av->psr) : 0;
     /* In an IT block, IT[7:4] is the condition of the current instruction. */
     if (it & 0xf)
         return it >> 4;
@@ -277,7 +231,7 @@ uint64_t sim_reg_get(const struct arch_vcpu *av, unsigned n)
     if (!av->aarch32)
         return n < 31 ? av->x[n] : 0;
     if (n < 15)
-        return (uint32_t)av->x[sim_a32_xidx(av, n)];
+        return (uint32_t)av->x[aa32_xidx((uint32_t)av->psr, n)];
     if (n == 15)
         return (uint32_t)(av->pc + (sim_vcpu_is_t32(av) ? 4 : 8));
     /* On an ARMv8 CPU the syndrome names AArch32 registers in the AArch64
@@ -295,7 +249,7 @@ void sim_reg_set(struct arch_vcpu *av, unsigned n, uint64_t v)
         return;
     }
     if (n < 15)
-        av->x[sim_a32_xidx(av, n)] = (uint32_t)v;
+        av->x[aa32_xidx((uint32_t)av->psr, n)] = (uint32_t)v;
     else if (n == 15)
         av->pc = (uint32_t)v & (sim_vcpu_is_t32(av) ? ~1u : ~3u);
     else if (sim_profile() == SIM_ARMV8 && n < 31)
@@ -309,16 +263,8 @@ void sim_pc_advance(struct arch_vcpu *av, unsigned len)
         return;
     }
     av->pc = (uint32_t)(av->pc + len);
-    if (sim_vcpu_is_t32(av)) {
-        /* ITAdvance() (ARMv7-A ARM A2.5.2): the block ends after the
-         * instruction whose IT[2:0] is 0; otherwise shift IT[4:0] left. */
-        unsigned it = itstate(av);
-        if ((it & 7) == 0)
-            it = 0;
-        else
-            it = (it & 0xe0) | ((it << 1) & 0x1f);
-        set_itstate(av, it);
-    }
+    if (sim_vcpu_is_t32(av)) /* ITAdvance(), ARMv7-A ARM A2.5.2 */
+        av->psr = aa32_it_advance((uint32_t)av->psr);
 }
 
 uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)

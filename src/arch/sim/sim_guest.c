@@ -242,7 +242,7 @@ static void do_access(struct arch_vcpu *av, const struct sim_access *a, uint8_t 
 static unsigned srt(struct arch_vcpu *av, unsigned rt)
 {
     if (av->aarch32 && sim_profile() == SIM_ARMV8 && rt < 15)
-        return sim_a32_xidx(av, rt);
+        return aa32_xidx((uint32_t)av->psr, rt);
     return rt;
 }
 

@@ -22,24 +22,8 @@ void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size);
 
 /* ---- Simulated guest CPU (sim_cpu.c) ------------------------------------ */
 
-/* AArch32 CPSR fields (ARMv7-A ARM B1.3.3). */
-#define CPSR_MODE_MASK   0x1fu
-#define CPSR_MODE_USR    0x10u
-#define CPSR_MODE_FIQ    0x11u
-#define CPSR_MODE_IRQ    0x12u
-#define CPSR_MODE_SVC    0x13u
-#define CPSR_MODE_ABT    0x17u
-#define CPSR_MODE_UND    0x1bu
-#define CPSR_MODE_SYS    0x1fu
-#define CPSR_T           (1u << 5)
-#define CPSR_F           (1u << 6)
-#define CPSR_I           (1u << 7)
-#define CPSR_A           (1u << 8)
-#define CPSR_E           (1u << 9)
-#define CPSR_IT_HI_SHIFT 10 /* IT[7:2] in CPSR[15:10] */
-#define CPSR_IT_HI_MASK  (0x3fu << CPSR_IT_HI_SHIFT)
-#define CPSR_IT_LO_SHIFT 25 /* IT[1:0] in CPSR[26:25] */
-#define CPSR_IT_LO_MASK  (0x3u << CPSR_IT_LO_SHIFT)
+/* AArch32 CPSR fields, banking and ITSTATE: core/aarch32.h. */
+#include "core/aarch32.h"
 
 /* A64 PSTATE at reset into EL1h with DAIF masked (SPSR_EL2 encoding). */
 #define PSTATE_EL1H 0x5u
@@ -138,7 +122,7 @@ bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when)
 void sim_guest_trap(struct arch_vcpu *av);
 
 /* AArch64-view index of AArch32 register n (0-14) in the current mode. */
-unsigned sim_a32_xidx(const struct arch_vcpu *av, unsigned n);
+
 bool sim_vcpu_is_t32(const struct arch_vcpu *av);
 /* Condition of the current instruction for CV/COND: ITSTATE's in a T32 IT
  * block, else AL (0xE). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch/sim/sim_internal.h"
+#include "core/cntv_ctl.h"
 #include "core/vm.h"
 
 static uint64_t counter;
@@ -15,9 +16,6 @@ static void *idle_ctx;
 static uint64_t idle_calls;
 
 /* CNTV_CTL bits (Arm ARM D13.8 CNTV_CTL_EL0). */
-#define CNTV_ENABLE  (1u << 0)
-#define CNTV_IMASK   (1u << 1)
-#define CNTV_ISTATUS (1u << 2)
 
 /* GICV_IAR.CPUID: the source of an SGI (GICv2 5.3.x). */
 #define IAR_SOURCE_SHIFT 10
@@ -227,7 +225,7 @@ static bool cntv_met(const struct vtimer_state *t, uint64_t now)
 
 bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when)
 {
-    if (!(t->ctl & CNTV_ENABLE) || (t->ctl & CNTV_IMASK) || cntv_met(t, now))
+    if (!(t->ctl & CNTV_CTL_ENABLE) || (t->ctl & CNTV_CTL_IMASK) || cntv_met(t, now))
         return false;
     *when = t->cval + t->voff;
     return *when > now;
@@ -274,9 +272,9 @@ uint64_t g_cntv_read(struct sim_guest *g, enum sim_cntv_reg reg)
     switch (reg) {
     case SIM_CNTV_CTL:
         /* ISTATUS is the CPU's to compute, whatever IMASK says. */
-        if ((t->ctl & CNTV_ENABLE) && cntv_met(t, counter))
-            return (t->ctl & (CNTV_ENABLE | CNTV_IMASK)) | CNTV_ISTATUS;
-        return t->ctl & (CNTV_ENABLE | CNTV_IMASK);
+        if ((t->ctl & CNTV_CTL_ENABLE) && cntv_met(t, counter))
+            return (t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) | CNTV_CTL_ISTATUS;
+        return t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
     case SIM_CNTV_CVAL:
         return t->cval;
     case SIM_CNTV_TVAL:
@@ -290,7 +288,7 @@ void g_cntv_write(struct sim_guest *g, enum sim_cntv_reg reg, uint64_t v)
     struct vtimer_state *t = &guest_av(g)->vtimer;
     switch (reg) {
     case SIM_CNTV_CTL:
-        t->ctl = (uint32_t)v & (CNTV_ENABLE | CNTV_IMASK);
+        t->ctl = (uint32_t)v & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
         return;
     case SIM_CNTV_CVAL:
         t->cval = v;

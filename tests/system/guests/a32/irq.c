@@ -8,6 +8,7 @@
  * deactivated by the guest's EOI); the last rounds spin instead of WFI, so
  * the interrupt arrives mid-run. Afterwards nothing is pending: GICC_IAR
  * reads the spurious ID 1023. */
+#include "core/cntv_ctl.h"
 #include "guest.h"
 
 #define GICD            0x08000000u
@@ -22,9 +23,6 @@
 #define INTID_SPURIOUS  1023u
 
 /* CNTV_CTL (ARMv7-A ARM B4.1.29). */
-#define CNTV_ENABLE  1u
-#define CNTV_IMASK   2u
-#define CNTV_ISTATUS 4u
 
 #define ROUNDS      4
 #define SPIN_ROUNDS 2
@@ -69,7 +67,7 @@ void guest_irq(void)
         ctl_at_irq = cntv_ctl();
         cnt_at_irq = cntvct();
         /* Mask the level-sensitive source before the EOI, as Linux does. */
-        cntv_ctl_write(CNTV_ENABLE | CNTV_IMASK);
+        cntv_ctl_write(CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
         irqs++;
     }
     if ((iar & 0x3ff) < 1020)
@@ -96,7 +94,7 @@ int main(void)
         uint32_t before = irqs;
         uint64_t start = cntvct();
         __asm__ volatile("mcr p15, 0, %0, c14, c3, 0" ::"r"(tval)); /* CNTV_TVAL */
-        cntv_ctl_write(CNTV_ENABLE);
+        cntv_ctl_write(CNTV_CTL_ENABLE);
         __asm__ volatile("cpsie i" ::: "memory");
         /* Bounded: a lost interrupt fails the check instead of hanging. */
         while (irqs == before && cntvct() - start < freq)
@@ -105,7 +103,7 @@ int main(void)
         __asm__ volatile("cpsid i" ::: "memory");
         check("timer irq 27 taken", irqs == before + 1 && (last_iar & 0x3ff) == INTID_VTIMER);
         check("timer condition met when taken",
-              (ctl_at_irq & CNTV_ISTATUS) && cnt_at_irq - start >= tval);
+              (ctl_at_irq & CNTV_CTL_ISTATUS) && cnt_at_irq - start >= tval);
     }
     cntv_ctl_write(0);
     check("nothing pending afterwards: GICC_IAR spurious",

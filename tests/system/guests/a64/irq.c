@@ -7,6 +7,7 @@
  * (on armvisor: the physical PPI 27 deactivated by the guest's EOI); the
  * last rounds spin instead of WFI, so the interrupt arrives mid-run.
  * Afterwards nothing is pending: GICC_IAR reads the spurious ID 1023. */
+#include "core/cntv_ctl.h"
 #include "guest.h"
 
 #define GICD            0x08000000ul
@@ -20,9 +21,6 @@
 #define INTID_VTIMER    27u
 #define INTID_SPURIOUS  1023u
 
-#define CNTV_ENABLE  1u
-#define CNTV_IMASK   2u
-#define CNTV_ISTATUS 4u
 
 #define ROUNDS      4
 #define SPIN_ROUNDS 2
@@ -57,7 +55,7 @@ void guest_irq(void)
         ctl_at_irq = (uint32_t)ctl;
         cnt_at_irq = cntvct();
         /* Mask the level-sensitive source before the EOI, as Linux does. */
-        __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)(CNTV_ENABLE | CNTV_IMASK)));
+        __asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)(CNTV_CTL_ENABLE | CNTV_CTL_IMASK)));
         irqs++;
     }
     if ((iar & 0x3ff) < 1020)
@@ -84,7 +82,7 @@ int main(void)
         uint32_t before = irqs;
         uint64_t start = cntvct();
         __asm__ volatile("msr cntv_tval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(tval),
-                         "r"((uint64_t)CNTV_ENABLE));
+                         "r"((uint64_t)CNTV_CTL_ENABLE));
         __asm__ volatile("msr daifclr, #2" ::: "memory");
         /* Bounded: a lost interrupt fails the check instead of hanging. */
         while (irqs == before && cntvct() - start < freq)
@@ -93,7 +91,7 @@ int main(void)
         __asm__ volatile("msr daifset, #2" ::: "memory");
         check("timer irq 27 taken", irqs == before + 1 && (last_iar & 0x3ff) == INTID_VTIMER);
         check("timer condition met when taken",
-              (ctl_at_irq & CNTV_ISTATUS) && cnt_at_irq - start >= tval);
+              (ctl_at_irq & CNTV_CTL_ISTATUS) && cnt_at_irq - start >= tval);
     }
     __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
     check("nothing pending afterwards: GICC_IAR spurious",

@@ -1,0 +1,74 @@
+# av_system_test: the one way a system test is registered, on every arch.
+#
+# av_system_test(<name> CPU <model> [INITRD <file>] [APPEND <bootargs>]
+#                [SMP <n>] [GIC <version>] [MEMORY <size>] [MACHINE <machine>]
+#                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT]
+#                [EXPECT <regex>...] [REJECT <regex>...] [SEND <after-regex> <text>...]
+#                [LABELS <label>...] [DISABLED <why>])
+#
+# Boots KERNEL (default the hypervisor image, ARMVISOR_BIN) on AV_QEMU
+# (qemu-system-arm or -aarch64, set by the arch's file) as
+#   -M <MACHINE>,gic-version=<GIC> -cpu <CPU> -smp <SMP> -m <MEMORY>
+#   -nographic -nic none [-initrd INITRD] [-append APPEND]
+# (defaults: virt,virtualization=on, GICv2, 1 CPU, 512M) and checks the
+# console with qemu_check.py: every EXPECT in order, then "armvisor: halt
+# <HALT>" (default 0) unless NO_HALT; QEMU must power off by itself. Every
+# test rejects "armvisor: error", ": FAIL" and the arch's fault report
+# (AV_FAULT_REJECT) on any line an EXPECT did not match, plus its own
+# REJECTs. SEND types <text> on the console after <after-regex> appears.
+# DISABLED registers the test disabled; <why> is for the reader (say what
+# QEMU does wrong, so it is re-enabled when that is fixed).
+function(av_system_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT"
+                        "CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;INITRD;APPEND;TIMEOUT;HALT;DISABLED"
+                        "EXPECT;REJECT;SEND;LABELS")
+  if(T_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "av_system_test(${name}): unknown arguments ${T_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT T_CPU)
+    message(FATAL_ERROR "av_system_test(${name}): CPU is required")
+  endif()
+  foreach(opt SMP:1 GIC:2 MEMORY:512M MACHINE:virt,virtualization=on TIMEOUT:60 HALT:0
+              KERNEL:${ARMVISOR_BIN} LABELS:system)
+    string(REPLACE ":" ";" kv ${opt})
+    list(GET kv 0 key)
+    list(GET kv 1 value)
+    if(NOT DEFINED T_${key} OR "${T_${key}}" STREQUAL "")
+      set(T_${key} ${value})
+    endif()
+  endforeach()
+
+  set(check --timeout ${T_TIMEOUT})
+  foreach(rx IN LISTS T_EXPECT)
+    list(APPEND check --expect "${rx}")
+  endforeach()
+  if(NOT T_NO_HALT)
+    list(APPEND check --expect "armvisor: halt ${T_HALT}")
+  endif()
+  foreach(rx IN LISTS AV_FAULT_REJECT T_REJECT ITEMS ": FAIL" "armvisor: error")
+    list(APPEND check --reject "${rx}")
+  endforeach()
+  list(LENGTH T_SEND nsend)
+  math(EXPR odd "${nsend} % 2")
+  if(odd)
+    message(FATAL_ERROR "av_system_test(${name}): SEND takes <after-regex> <text> pairs")
+  endif()
+  while(T_SEND)
+    list(POP_FRONT T_SEND after text)
+    list(APPEND check --send "${after}" "${text}")
+  endwhile()
+
+  set(qemu ${AV_QEMU} -M ${T_MACHINE},gic-version=${T_GIC} -cpu ${T_CPU} -smp ${T_SMP}
+      -m ${T_MEMORY} -nographic -nic none -kernel ${T_KERNEL})
+  if(T_INITRD)
+    list(APPEND qemu -initrd ${T_INITRD})
+  endif()
+  if(T_APPEND)
+    list(APPEND qemu -append ${T_APPEND})
+  endif()
+  add_test(NAME ${name} COMMAND ${QEMU_CHECK} ${check} -- ${qemu})
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
+  if(T_DISABLED)
+    set_tests_properties(${name} PROPERTIES DISABLED TRUE)
+  endif()
+endfunction()
