@@ -33,16 +33,10 @@ enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)
 
     /* SMCCC: the function ID is w0; the upper half of x0 is ignored. */
     uint32_t fid = (uint32_t)arch_vcpu_reg_read(vcpu, 0);
-    uint64_t a1 = arch_vcpu_reg_read(vcpu, 1);
-    uint64_t a2 = arch_vcpu_reg_read(vcpu, 2);
-    uint64_t a3 = arch_vcpu_reg_read(vcpu, 3);
     bool call64 = (fid & SMCCC_64BIT) != 0;
-    if (!call64 || !a64) {
-        /* SMC32 calls pass w1-w3; AArch32 registers are 32 bits anyway. */
-        a1 = (uint32_t)a1;
-        a2 = (uint32_t)a2;
-        a3 = (uint32_t)a3;
-    }
+    /* SMC32 calls pass w1-w3; AArch32 registers are 32 bits anyway. */
+    uint64_t mask = call64 && a64 ? ~0ull : 0xffffffffull;
+    uint64_t a1 = arch_vcpu_reg_read(vcpu, 1) & mask;
 
     int64_t ret = SMCCC_NOT_SUPPORTED;
     enum run_result r = RUN_CONTINUE;
@@ -65,7 +59,8 @@ enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)
         ret = 0;
         r = RUN_STOP;
     } else if (psci_is_call(fid)) {
-        r = psci_call(vcpu, fid, a1, a2, a3, &ret);
+        r = psci_call(vcpu, fid, a1, arch_vcpu_reg_read(vcpu, 2) & mask,
+                      arch_vcpu_reg_read(vcpu, 3) & mask, &ret);
     } else {
         log_unknown(vcpu, smc, fid, imm);
     }

@@ -202,5 +202,11 @@ void vgic_sync_lrs(struct vcpu *vcpu)
             irq->hw = false; /* the guest's EOI deactivated the physical one */
         vgic_irq_changed(vgic, irq);
     }
-    vtimer_sync(vcpu);
+    /* The timer's condition is sampled when its host PPI fires (host_irq.c)
+     * and while its interrupt is in flight (the guest may have silenced it
+     * since); otherwise nothing the guest did without an exit can matter
+     * before the PPI fires. */
+    const struct vgic_irq *t = &cpu->priv[VGIC_PPI_VTIMER];
+    if (t->ap_vcpu >= 0 || t->hw)
+        vtimer_sync(vcpu);
 }

@@ -75,7 +75,10 @@ void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
 {
     struct vgic *vgic = vcpu ? vcpu->vm->vgic : NULL;
     if (!vgic) {
-        arch_irq_deactivate(intid);
+        /* Nowhere to deliver it (a VM without a vGIC): left active, so the
+         * still-firing timer cannot take this CPU out of the guest again
+         * and again. The next VM's vGIC never sees it held: only a host
+         * without list registers runs VMs without a vGIC. */
         return;
     }
     struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];

@@ -153,14 +153,11 @@ void gicv2_enter(struct gicv2_vcpu *g)
     if (!gic.ready)
         return;
     /* Write what this vCPU has, and clear what the last run left valid. */
-    uint32_t valid = 0;
-    for (unsigned i = 0; i < gic.nlrs; i++) {
-        if (g->lr[i] & LR_STATE)
-            valid |= 1u << i;
-        if ((g->lr[i] & LR_STATE) || ((gic.hw_valid >> i) & 1))
+    uint32_t todo = g->valid | gic.hw_valid;
+    for (unsigned i = 0; todo; i++, todo >>= 1)
+        if (todo & 1)
             wr(gic.gich, GICH_LR0 + 4 * i, g->lr[i]);
-    }
-    gic.hw_valid = valid;
+    gic.hw_valid = g->valid;
     wr(gic.gich, GICH_VMCR, g->vmcr);
     wr(gic.gich, GICH_APR, g->apr);
     wr(gic.gich, GICH_HCR, GICH_HCR_EN | g->hcr_maint);
@@ -180,6 +177,7 @@ void gicv2_exit(struct gicv2_vcpu *g)
             g->lr[i] = ((empty >> i) & 1) ? 0 : rd(gic.gich, GICH_LR0 + 4 * i);
         }
         gic.hw_valid &= ~empty;
+        g->valid = gic.hw_valid;
     }
     g->vmcr = rd(gic.gich, GICH_VMCR);
     g->apr = rd(gic.gich, GICH_APR);
@@ -233,6 +231,10 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     if (!lr->hw && lr->eoi_maint)
         v |= LR_EOI;
     g->lr[i] = v;
+    if (v & LR_STATE)
+        g->valid |= 1u << i;
+    else
+        g->valid &= ~(1u << i);
 }
 
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)

@@ -22,6 +22,7 @@ struct gicv2_vcpu {
     uint32_t lr[GICV2_MAX_LRS];
     uint32_t vmcr, apr;
     uint32_t hcr_maint; /* GICH_HCR.UIE / NPIE for this vCPU's runs */
+    uint32_t valid;     /* bit i: lr[i] holds a pending or active interrupt */
 };
 
 /* The DTB node's four ranges (GICD, GICC, GICH, GICV) and GICV's size. */

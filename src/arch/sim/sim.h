@@ -138,7 +138,8 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
  * guest's g_irq_ack / g_irq_eoi when a GICH_MISR condition holds (underflow,
  * no pending, EOI of an LR with its EOI bit), which exits the guest at once.
  * How many such exits this vCPU took. */
-#define SIM_PIRQ_MAINT 25u
+#define SIM_PIRQ_MAINT  25u
+#define SIM_PIRQ_VTIMER 27u
 uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu);
 
 #endif

@@ -109,6 +109,13 @@ void sim_pc_advance(struct arch_vcpu *av, unsigned len);
 /* The guest's stage 1 (identity with the MMU off, or the test's hook). */
 bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
 
+/* The sim CPU's physical interrupts (sim_vgic.c): av's timer is the live
+ * one from its entry on; is its PPI pending (condition met, not active)?
+ * sim_irq_reset clears both interrupts (sim_reset). */
+void sim_set_live_vcpu(struct arch_vcpu *av);
+bool sim_ptimer_pending(void);
+void sim_irq_reset(void);
+
 /* The system counter back to 0 and the idle hook cleared (sim_reset). */
 void sim_counter_reset(void);
 /* arch_cpu_idle: run the test's idle hook; false when none is set. */

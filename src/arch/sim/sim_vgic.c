@@ -64,24 +64,57 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
 }
 
 /* ---- Physical interrupts -------------------------------------------------------
- * The sim's "host GIC" has the one interrupt the VMM's list registers can
- * raise: the maintenance interrupt, pending from the guest's EOI or
- * acknowledge that caused it until the VMM acknowledges it. */
+ * The sim's "host GIC" has the two interrupts a real one gives armvisor:
+ *  - the maintenance interrupt, pending from the guest's EOI or acknowledge
+ *    that caused it until the VMM acknowledges it;
+ *  - the virtual-timer PPI: the timer of the vCPU that ran last stays live,
+ *    as on hardware, and its PPI is pending while that timer's condition
+ *    holds and the PPI is not active; active from acknowledge until
+ *    arch_irq_deactivate or the guest's EOI through an hw list register. */
 
 static bool maint_pending;
+static bool ptimer_active;
+static struct arch_vcpu *live_av; /* whose timer the "CPU" holds */
+
+void sim_set_live_vcpu(struct arch_vcpu *av)
+{
+    live_av = av;
+}
+
+bool sim_ptimer_pending(void)
+{
+    if (!live_av || !live_av->used || ptimer_active)
+        return false;
+    const struct vtimer_state *t = &live_av->vtimer;
+    return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) && counter - t->voff >= t->cval;
+}
+
+void sim_irq_reset(void)
+{
+    maint_pending = false;
+    ptimer_active = false;
+    live_av = NULL;
+}
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
-    if (!maint_pending)
-        return false;
-    maint_pending = false;
-    *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
-    return true;
+    if (maint_pending) {
+        maint_pending = false;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
+        return true;
+    }
+    if (sim_ptimer_pending()) {
+        ptimer_active = true;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
+        return true;
+    }
+    return false;
 }
 
 void arch_irq_deactivate(unsigned intid)
 {
-    (void)intid;
+    if (intid == SIM_PIRQ_VTIMER)
+        ptimer_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
@@ -164,6 +197,7 @@ bool g_irq_eoi(struct sim_guest *g, uint32_t iar)
             /* GICH_LR.HW: the EOI deactivates the physical interrupt too. */
             av->hw_deactivations++;
             av->last_hw_pirq = lr->pirq;
+            arch_irq_deactivate(lr->pirq);
         }
         /* GICH_LR.EOI: a maintenance interrupt once the LR is invalid. */
         maint_check(av, lr->eoi_maint && !lr->pending);
@@ -191,6 +225,7 @@ void sim_counter_advance(uint64_t ticks)
 
 void sim_counter_reset(void)
 {
+    sim_irq_reset();
     counter = 0;
     idle_hook = NULL;
     idle_ctx = NULL;
