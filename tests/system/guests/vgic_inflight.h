@@ -13,8 +13,8 @@
  *    pending interrupt is signalled first). The ones that did not fit come
  *    in through the underflow maintenance interrupt (GICH_HCR.UIE, 5.3.1).
  * 2. The PL011's transmit interrupt (INTID 33, level-sensitive): TXRIS is
- *    set with the transmit FIFO empty (after a byte has left, ARM DDI 0183
- *    2.8.3), so unmasking UARTIMSC.TXIM raises the line and keeps it high.
+ *    set with the transmit FIFO empty (after a byte has left: ARM DDI 0183,
+ *    UARTTXINTR), so unmasking UARTIMSC.TXIM raises the line and keeps it high.
  *    The first handler EOIs without touching the PL011 and the guest spins
  *    again with no exit: the interrupt must be taken a second time by
  *    itself (GICH_LR.EOI and EOI maintenance, 5.3.4 and 5.3.7). The second
