@@ -355,11 +355,11 @@ static void run_measured(struct work_max *m, void (*between)(void *), void *ctx)
         struct vgic_work before = cpu0()->work;
         rr = vcpu_run_once(v);
         const struct vgic_work *w = &cpu0()->work;
-#define MAXOF(f, e)                                                                              \
-    do {                                                                                         \
-        uint64_t d = (e);                                                                        \
-        if (d > m->f)                                                                            \
-            m->f = d;                                                                            \
+#define MAXOF(f, e)                                                                                \
+    do {                                                                                           \
+        uint64_t d = (e);                                                                          \
+        if (d > m->f)                                                                              \
+            m->f = d;                                                                              \
     } while (0)
         MAXOF(steps, w->list_steps - before.list_steps);
         MAXOF(lr_writes, w->lr_writes - before.lr_writes);

@@ -65,7 +65,7 @@ struct model_irq {
 
 struct rnd_rec {
     struct model_irq m[NI];
-    unsigned stack[NI]; /* active ones, most recently acknowledged last */
+    unsigned stack[NI];     /* active ones, most recently acknowledged last */
     uint8_t stack_prio[NI]; /* their priority when acknowledged */
     unsigned nactive;
     uint32_t rng;
