@@ -35,6 +35,7 @@ a32_guest(timer arm timer.c)
 a32_guest(mmu_t32 thumb mmu.c)
 a32_guest(irq arm irq.c)
 a32_guest(irq_t32 thumb irq.c)
+a32_guest(vgic_inflight arm vgic_inflight.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
@@ -192,3 +193,15 @@ endif()
 # (core/sysreg.c), which the kernel reads before it can take an UNDEF.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm CPU cortex-a15 MEMORY 1024M)
+
+# The vGIC's in-flight list (guests/vgic_inflight.h): 8 pending SPIs, more
+# than the list registers, taken in priority order by a guest that makes no
+# exit; a level interrupt still high after its EOI taken again by itself.
+armv7_test(vgic_inflight vgic_inflight
+           EXPECT "8 pending SPIs all taken while spinning: ok"
+           EXPECT "8 pending SPIs taken in priority order: ok"
+           EXPECT "PL011 TXRIS set with its TX FIFO empty: ok"
+           EXPECT "level interrupt still high after EOI taken again: ok"
+           EXPECT "UARTIMSC masked by the second handler: ok"
+           EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
+           EXPECT "guest: all checks passed")

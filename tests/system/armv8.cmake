@@ -27,6 +27,7 @@ function(a64_guest name src)
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
 endfunction()
@@ -46,6 +47,7 @@ a64_guest(undef undef.c)
 a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
 a64_guest(irq irq.c)
+a64_guest(vgic_inflight vgic_inflight.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -89,6 +91,17 @@ armv8_test(irq irq cortex-a57
 armv8_test(irq_max irq max
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
+           EXPECT "guest: all checks passed")
+# The vGIC's in-flight list (guests/vgic_inflight.h): 8 pending SPIs, more
+# than the list registers, taken in priority order by a guest that makes no
+# exit; a level interrupt still high after its EOI taken again by itself.
+armv8_test(vgic_inflight vgic_inflight cortex-a57
+           EXPECT "8 pending SPIs all taken while spinning: ok"
+           EXPECT "8 pending SPIs taken in priority order: ok"
+           EXPECT "PL011 TXRIS set with its TX FIFO empty: ok"
+           EXPECT "level interrupt still high after EOI taken again: ok"
+           EXPECT "UARTIMSC masked by the second handler: ok"
+           EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
            EXPECT "guest: all checks passed")
 armv8_test(wfi wfi cortex-a57
            EXPECT "guest: wfi returned" EXPECT "guest: wfe returned"
@@ -185,6 +198,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(dabt arm dabt.c)
   a32_guest(undef arm undef.c)
   a32_guest(irq arm irq.c)
+  a32_guest(vgic_inflight arm vgic_inflight.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -193,6 +207,10 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   armv8_a32_test(wfi wfi EXPECT "guest: wfi returned" EXPECT "exits.* wfi=3")
   # The virtual timer's PPI 27 through the vGIC into an AArch32 EL1: the
   # IRQ exception is the hardware's (GICV), not an injected one.
+  armv8_a32_test(vgic_inflight vgic_inflight
+                 EXPECT "8 pending SPIs taken in priority order: ok"
+                 EXPECT "level interrupt still high after EOI taken again: ok"
+                 EXPECT "guest: all checks passed")
   armv8_a32_test(irq irq EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"

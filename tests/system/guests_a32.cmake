@@ -27,6 +27,7 @@ function(a32_guest name isa)
     COMMAND ${A32_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
 endfunction()

@@ -279,6 +279,43 @@ static void test_icr_and_tx_interrupt(void **state)
     assert_int_equal(rd(RIS) & INT_TX, INT_TX);
 }
 
+/* TXRIS as the TRM describes UARTTXINTR: it is raised when the transmit
+ * FIFO passes to or below its trigger level as data leaves, not at reset
+ * ("if the interrupt and the UART are enabled before any data is written
+ * to the transmit FIFO the interrupt is not set"); once raised it is a
+ * level that stays while the FIFO stays empty, whatever is read or
+ * unmasked, until UARTICR clears it or more data is written (here the
+ * byte leaves at once, so it is raised again). FIFOs on or off alike. */
+static void test_tx_interrupt_level_per_trm(void **state)
+{
+    (void)state;
+    wr(IMSC, INT_TX);
+    assert_int_equal(rd(RIS) & INT_TX, 0);
+    assert_false(irqs.level);
+    for (unsigned fen = 0; fen < 2; fen++) {
+        wr(LCR_H, fen ? FEN : 0);
+        wr(DR, 'a');
+        assert_int_equal(rd(RIS) & INT_TX, INT_TX);
+        assert_true(irqs.level);
+        /* Still high: reads, an EOI-like pause, unmasking again. */
+        unsigned calls = irqs.calls;
+        assert_true(rd(FR) & FR_TXFE);
+        rd(MIS);
+        rd(DR);
+        wr(IMSC, INT_TX);
+        assert_int_equal(rd(MIS), INT_TX);
+        assert_true(irqs.level);
+        assert_int_equal(irqs.calls, calls); /* no edge on the line */
+        /* Masked and unmasked with the FIFO empty: high again at once. */
+        wr(IMSC, 0);
+        assert_false(irqs.level);
+        wr(IMSC, INT_TX);
+        assert_true(irqs.level);
+        wr(ICR, INT_TX);
+        assert_false(irqs.level);
+    }
+}
+
 static void test_access_sizes(void **state)
 {
     (void)state;
@@ -315,6 +352,7 @@ int main(void)
         cmocka_unit_test_setup(test_fifo_disabled_depth_one, setup),
         cmocka_unit_test_setup(test_rx_interrupts, setup),
         cmocka_unit_test_setup(test_icr_and_tx_interrupt, setup),
+        cmocka_unit_test_setup(test_tx_interrupt_level_per_trm, setup),
         cmocka_unit_test_setup(test_access_sizes, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
