@@ -15,11 +15,13 @@ set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding 
     -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,--no-warn-rwx-segments
     -Wl,-T,${A64_DIR}/guest.ld)
 
-# a64_guest(<name> <source>): guests/a64/<name>.bin
+# a64_guest(<name> <source>): guests/a64/<name>.bin, behind an arm64 Image
+# header (image_head.S: armvisor runs a bare initrd only if it is a
+# recognisable kernel image).
 function(a64_guest name src)
   set(elf ${A64_OUT}/${name}.elf)
   set(bin ${A64_OUT}/${name}.bin)
-  set(common ${A64_DIR}/start.S ${A64_DIR}/guest.c)
+  set(common ${A64_DIR}/image_head.S ${A64_DIR}/start.S ${A64_DIR}/guest.c)
   add_custom_command(
     OUTPUT ${bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
@@ -164,7 +166,7 @@ av_system_test(armv8_el2_text_readonly CPU cortex-a57 APPEND armvisor.el2_wx_tes
 
 # AArch32 guests at EL1 under the AArch64 hypervisor (HCR_EL2.RW = 0): the
 # ARMv7 port's test guests (tests/system/guests/a32), built here with the
-# bare-metal ARM compiler and started with -append armvisor.guest=a32.
+# bare-metal ARM compiler; their zImage header says AArch32.
 find_program(ARMV8_A32_CC arm-none-eabi-gcc)
 find_program(ARMV8_A32_OBJCOPY arm-none-eabi-objcopy)
 if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
@@ -173,7 +175,6 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   include(${CMAKE_CURRENT_SOURCE_DIR}/guests_a32.cmake)
   function(armv8_a32_test name guest)
     av_system_test(armv8_a32_${name} CPU cortex-a57 INITRD ${A32_OUT}/${guest}.bin
-                   APPEND armvisor.guest=a32
                    EXPECT "vm guest0: starting at 0x40000000 \\(A32" ${ARGN})
   endfunction()
   a32_guest(hello arm hello.c)
@@ -267,11 +268,23 @@ if(AV_HOST_LOADER)
   # A guest that can only fault at one place: zeros are UDF #0 in A64, the
   # UNDEF goes to VBAR_EL1 = 0, an IPA with nothing there, whose fetch
   # abort goes to the same vector again. armvisor must see the livelock,
-  # stop the VM as crashed and halt with its distinct code (76).
+  # stop the VM as crashed and halt with its distinct code (76). The zeros
+  # go in a package that says raw: bare, they are refused as unknown.
   av_zeros(${pkg_dir}/zeros64.bin 4096)
-  av_system_test(armv8_livelock_stopped CPU cortex-a57 INITRD ${pkg_dir}/zeros64.bin HALT 76
+  av_package(${pkg_dir}/zeros64.pkg ${pkg_dir}/zeros64.bin --arch arm64 --protocol raw
+             --name guest0)
+  av_system_test(armv8_livelock_stopped CPU cortex-a57 INITRD ${pkg_dir}/zeros64.pkg HALT 76
     EXPECT "livelock: the same refused exit \\(ec 0x20 [^)]*\\) at pc 0x200 4096 times in a row with no other progress: VM stopped as crashed"
            "vcpu 0: [0-9]+ exits.*refused:.*iabt=4096")
+  # An initrd that is neither a package nor an arm64 Image / zImage, or an
+  # Image whose header is cut short, is refused, not run.
+  av_system_test(armv8_unknown_image_refused CPU cortex-a57 INITRD ${pkg_dir}/zeros64.bin HALT 2
+    EXPECT "the guest image is refused: neither a VM package nor an arm64 Image or zImage"
+    REJECT "starting at")
+  av_truncated(${pkg_dir}/hello64_cut.bin ${A64_OUT}/hello.bin 62)
+  av_system_test(armv8_truncated_image_refused CPU cortex-a57 INITRD ${pkg_dir}/hello64_cut.bin
+    HALT 2 EXPECT "the guest image is refused: an arm64 Image header cut short"
+    REJECT "starting at")
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
