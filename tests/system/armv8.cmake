@@ -48,6 +48,7 @@ a64_guest(undef undef.c)
 a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
 a64_guest(irq irq.c)
+a64_guest(watch watch.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -138,6 +139,23 @@ function(armv8_two_vms_test name cpu)
 endfunction()
 armv8_two_vms_test(two_vms cortex-a57)
 armv8_two_vms_test(two_vms_max max)
+
+# Debug registers belong to their VM (debug.c switches them with the EL1
+# registers): one VM arms a watchpoint and hits it; two VMs interleaved arm
+# watchpoints on different words and each hits only its own.
+armv8_test(debug_watch watch cortex-a57
+           EXPECT "watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                  "each store to this VM's watched word hit: ok"
+                  "DBGBVR0_EL1/DBGWVR0_EL1 kept across exits: ok"
+                  "guest: all checks passed")
+foreach(cpu cortex-a57 max)
+  string(REPLACE "-" "_" tag ${cpu})
+  armv8_test(two_vms_debug_${tag} watch ${cpu} APPEND armvisor.selftest=two_vms
+             EXPECT "vm0\\| watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                    "vm1\\| watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                    "two_vms: vm0 exit code 0" "two_vms: vm1 exit code 0"
+                    "two_vms: both VMs passed")
+endforeach()
 
 # Boot checks that need no guest.
 av_system_test(armv8_boot_no_guest CPU cortex-a57 HALT 1
