@@ -22,3 +22,30 @@ bool bootargs_has(const char *args, const char *word)
             a++;
     }
 }
+
+const char *bootargs_value(const char *args, const char *key, size_t *len)
+{
+    const char *a = args;
+    if (!a || !*key)
+        return NULL;
+    for (;;) {
+        while (*a == ' ')
+            a++;
+        if (!*a)
+            return NULL;
+        const char *k = key;
+        while (*k && *a == *k) {
+            a++;
+            k++;
+        }
+        if (!*k && *a == '=') {
+            const char *v = ++a;
+            while (*a && *a != ' ')
+                a++;
+            *len = (size_t)(a - v);
+            return v;
+        }
+        while (*a && *a != ' ')
+            a++;
+    }
+}

@@ -182,10 +182,23 @@ if(AV_HOST_LOADER)
   # A32, so it runs off the end of its RAM; the prefetch abort goes to VBAR
   # = 0, an IPA with nothing there, whose fetch abort goes to the same
   # vector again. armvisor must see the livelock, stop the VM as crashed
-  # and halt with its distinct code (76).
+  # and halt with its distinct code (76). The zeros go in a package that
+  # says raw: bare, they are refused as unknown.
   av_zeros(${pkg_dir}/zeros32.bin 4096)
-  av_system_test(armv7_livelock_stopped CPU cortex-a15 INITRD ${pkg_dir}/zeros32.bin HALT 76
+  av_package(${pkg_dir}/zeros32.pkg ${pkg_dir}/zeros32.bin --arch arm --protocol raw
+             --name guest0)
+  av_system_test(armv7_livelock_stopped CPU cortex-a15 INITRD ${pkg_dir}/zeros32.pkg HALT 76
     EXPECT "livelock: the same refused exit \\([^)]*\\) at pc 0xc 4096 times in a row with no other progress: VM stopped as crashed")
+  # An initrd that is neither a package nor an arm64 Image / zImage, or a
+  # zImage whose header is cut short, is refused, not run.
+  av_system_test(armv7_unknown_image_refused CPU cortex-a15 INITRD ${pkg_dir}/zeros32.bin
+    TIMEOUT 30 HALT 2
+    EXPECT "the guest image is refused: neither a VM package nor an arm64 Image or zImage"
+    REJECT "starting at")
+  av_truncated(${pkg_dir}/hello32_cut.bin ${A32_OUT}/hello.bin 44)
+  av_system_test(armv7_truncated_image_refused CPU cortex-a15 INITRD ${pkg_dir}/hello32_cut.bin
+    TIMEOUT 30 HALT 2 EXPECT "the guest image is refused: a zImage header cut short"
+    REJECT "starting at")
 endif()
 
 # Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a

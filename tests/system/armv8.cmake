@@ -15,11 +15,13 @@ set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding 
     -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,--no-warn-rwx-segments
     -Wl,-T,${A64_DIR}/guest.ld)
 
-# a64_guest(<name> <source>): guests/a64/<name>.bin
+# a64_guest(<name> <source>): guests/a64/<name>.bin, behind an arm64 Image
+# header (image_head.S: armvisor runs a bare initrd only if it is a
+# recognisable kernel image).
 function(a64_guest name src)
   set(elf ${A64_OUT}/${name}.elf)
   set(bin ${A64_OUT}/${name}.bin)
-  set(common ${A64_DIR}/start.S ${A64_DIR}/guest.c)
+  set(common ${A64_DIR}/image_head.S ${A64_DIR}/start.S ${A64_DIR}/guest.c)
   add_custom_command(
     OUTPUT ${bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
@@ -48,6 +50,7 @@ a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
 a64_guest(irq irq.c)
 a64_guest(vgic_inflight vgic_inflight.c)
+a64_guest(watch watch.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -150,12 +153,30 @@ endfunction()
 armv8_two_vms_test(two_vms cortex-a57)
 armv8_two_vms_test(two_vms_max max)
 
+# Debug registers belong to their VM (debug.c switches them with the EL1
+# registers): one VM arms a watchpoint and hits it; two VMs interleaved arm
+# watchpoints on different words and each hits only its own.
+armv8_test(debug_watch watch cortex-a57
+           EXPECT "watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                  "each store to this VM's watched word hit: ok"
+                  "DBGBVR0_EL1/DBGWVR0_EL1 kept across exits: ok"
+                  "guest: all checks passed")
+foreach(cpu cortex-a57 max)
+  string(REPLACE "-" "_" tag ${cpu})
+  armv8_test(two_vms_debug_${tag} watch ${cpu} APPEND armvisor.selftest=two_vms
+             EXPECT "vm0\\| watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                    "vm1\\| watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
+                    "two_vms: vm0 exit code 0" "two_vms: vm1 exit code 0"
+                    "two_vms: both VMs passed")
+endforeach()
+
 # Boot checks that need no guest.
 av_system_test(armv8_boot_no_guest CPU cortex-a57 HALT 1
                EXPECT "armvisor: armv8 at EL2" "armvisor: EL2 MMU on" "no guest image")
 # Started at EL1 (no virtualization): refused with a message on the UART,
-# then powered off through QEMU's PSCI (HVC conduit, from the DTB).
-av_system_test(armv8_boot_wrong_el CPU cortex-a57 MACHINE virt HALT 2
+# then powered off through QEMU's PSCI (HVC conduit, from the DTB); no
+# verdict line, since that happens before the bootargs are read.
+av_system_test(armv8_boot_wrong_el CPU cortex-a57 MACHINE virt HALT 2 NO_VERDICT
                EXPECT "entered at EL1, but armvisor runs at EL2")
 # A fault taken at EL2 itself (provoked through the bootargs): reported with
 # ESR/ELR/FAR, then the machine powers off (status 4, HALT_HYP_EXCEPTION)
@@ -177,7 +198,7 @@ av_system_test(armv8_el2_text_readonly CPU cortex-a57 APPEND armvisor.el2_wx_tes
 
 # AArch32 guests at EL1 under the AArch64 hypervisor (HCR_EL2.RW = 0): the
 # ARMv7 port's test guests (tests/system/guests/a32), built here with the
-# bare-metal ARM compiler and started with -append armvisor.guest=a32.
+# bare-metal ARM compiler; their zImage header says AArch32.
 find_program(ARMV8_A32_CC arm-none-eabi-gcc)
 find_program(ARMV8_A32_OBJCOPY arm-none-eabi-objcopy)
 if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
@@ -186,7 +207,6 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   include(${CMAKE_CURRENT_SOURCE_DIR}/guests_a32.cmake)
   function(armv8_a32_test name guest)
     av_system_test(armv8_a32_${name} CPU cortex-a57 INITRD ${A32_OUT}/${guest}.bin
-                   APPEND armvisor.guest=a32
                    EXPECT "vm guest0: starting at 0x40000000 \\(A32" ${ARGN})
   endfunction()
   a32_guest(hello arm hello.c)
@@ -285,11 +305,23 @@ if(AV_HOST_LOADER)
   # A guest that can only fault at one place: zeros are UDF #0 in A64, the
   # UNDEF goes to VBAR_EL1 = 0, an IPA with nothing there, whose fetch
   # abort goes to the same vector again. armvisor must see the livelock,
-  # stop the VM as crashed and halt with its distinct code (76).
+  # stop the VM as crashed and halt with its distinct code (76). The zeros
+  # go in a package that says raw: bare, they are refused as unknown.
   av_zeros(${pkg_dir}/zeros64.bin 4096)
-  av_system_test(armv8_livelock_stopped CPU cortex-a57 INITRD ${pkg_dir}/zeros64.bin HALT 76
+  av_package(${pkg_dir}/zeros64.pkg ${pkg_dir}/zeros64.bin --arch arm64 --protocol raw
+             --name guest0)
+  av_system_test(armv8_livelock_stopped CPU cortex-a57 INITRD ${pkg_dir}/zeros64.pkg HALT 76
     EXPECT "livelock: the same refused exit \\(ec 0x20 [^)]*\\) at pc 0x200 4096 times in a row with no other progress: VM stopped as crashed"
            "vcpu 0: [0-9]+ exits.*refused:.*iabt=4096")
+  # An initrd that is neither a package nor an arm64 Image / zImage, or an
+  # Image whose header is cut short, is refused, not run.
+  av_system_test(armv8_unknown_image_refused CPU cortex-a57 INITRD ${pkg_dir}/zeros64.bin HALT 2
+    EXPECT "the guest image is refused: neither a VM package nor an arm64 Image or zImage"
+    REJECT "starting at")
+  av_truncated(${pkg_dir}/hello64_cut.bin ${A64_OUT}/hello.bin 62)
+  av_system_test(armv8_truncated_image_refused CPU cortex-a57 INITRD ${pkg_dir}/hello64_cut.bin
+    HALT 2 EXPECT "the guest image is refused: an arm64 Image header cut short"
+    REJECT "starting at")
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)

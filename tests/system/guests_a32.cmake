@@ -14,11 +14,12 @@ set(A32_CFLAGS -mcpu=cortex-a15 -mfloat-abi=soft -mno-unaligned-access -ffreesta
     -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,-T,${A32_DIR}/guest.ld)
 
 # a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin, the
-# sources after start.S and guest.c.
+# sources after image_head.S (a zImage header: armvisor runs a bare initrd
+# only if it is a recognisable kernel image), start.S and guest.c.
 function(a32_guest name isa)
   set(elf ${A32_OUT}/${name}.elf)
   set(bin ${A32_OUT}/${name}.bin)
-  set(common ${A32_DIR}/start.S ${A32_DIR}/guest.c)
+  set(common ${A32_DIR}/image_head.S ${A32_DIR}/start.S ${A32_DIR}/guest.c)
   list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
   add_custom_command(
     OUTPUT ${bin}

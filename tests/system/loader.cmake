@@ -51,6 +51,21 @@ function(av_zeros out bytes)
   add_custom_target(image_${name} ALL DEPENDS ${out})
 endfunction()
 
+# av_truncated(<out> <in> <bytes>): the first <bytes> of <in> (a kernel
+# image whose header is cut short).
+function(av_truncated out in bytes)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${Python3_EXECUTABLE} -c
+            "import sys; open(sys.argv[2],'wb').write(open(sys.argv[1],'rb').read()[:int(sys.argv[3])])"
+            ${in} ${out} ${bytes}
+    DEPENDS ${in}
+    COMMENT "truncated image ${out}"
+    VERBATIM)
+  get_filename_component(name ${out} NAME_WE)
+  add_custom_target(image_${name} ALL DEPENDS ${out})
+endfunction()
+
 # av_corrupt(<out> <in>): a copy of a package with one kernel byte flipped
 # (the checksum no longer matches), for the refusal tests.
 function(av_corrupt out in)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Run a QEMU command line, capture its console, and check it.
 
-usage: qemu_check.py [--timeout S] [--exit-status N] [--expect REGEX]...
-                     [--reject REGEX]... [--send AFTER_REGEX TEXT]... -- CMD...
+usage: qemu_check.py [--timeout S] [--exit-status N] [--verdict STATUS]
+                     [--expect REGEX]... [--reject REGEX]...
+                     [--send AFTER_REGEX TEXT]... -- CMD...
 
 Every --expect must match the output, in the order given. No --reject may
 match a line of the output other than the lines an --expect matched (so a
@@ -13,11 +14,18 @@ and \\r allowed) on QEMU's standard input, which -nographic / -serial stdio
 connect to the guest's console, once AFTER_REGEX has matched the output
 after the previous --send's match; without --send QEMU's stdin is
 /dev/null. Prints the console so a failing ctest shows what the guest
-said."""
+said.
+
+--verdict STATUS: armvisor's own verdict, which no guest can forge. A fresh
+random token goes into the hypervisor's bootargs (added to -append, or a
+new -append), which only armvisor reads (lib/verdict.h); the output must
+then hold exactly one "armvisor: verdict <token> halt STATUS" line, and no
+verdict line with any other token (a guest trying its luck)."""
 import argparse
 import codecs
 import os
 import re
+import secrets
 import selectors
 import subprocess
 import sys
@@ -71,10 +79,41 @@ def run(cmd, timeout, sends):
     return buf.decode("utf-8", "replace"), status
 
 
+VERDICT_ARG = "armvisor.verdict"
+VERDICT_RX = re.compile(r"armvisor: verdict (\S+) halt (-?\d+)")
+
+
+def add_verdict_token(cmd, token):
+    """cmd with armvisor.verdict=<token> added to its -append (or a new one)."""
+    cmd = list(cmd)
+    word = f"{VERDICT_ARG}={token}"
+    if "-append" in cmd:
+        i = cmd.index("-append") + 1
+        cmd[i] = f"{cmd[i]} {word}".strip()
+    else:
+        cmd += ["-append", word]
+    return cmd
+
+
+def check_verdict(out, token, status):
+    """Error message, or None when out holds armvisor's verdict for status."""
+    found = [(m.group(1), int(m.group(2))) for m in VERDICT_RX.finditer(out)]
+    forged = [t for t, _ in found if t != token]
+    if forged:
+        return f"verdict line with a token that is not armvisor's: {forged[0]!r}"
+    mine = [s for t, s in found if t == token]
+    if len(mine) != 1:
+        return f"{len(mine)} verdict lines from armvisor, expected 1"
+    if mine[0] != status:
+        return f"armvisor's verdict is halt {mine[0]}, expected halt {status}"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--exit-status", type=int, default=0)
+    ap.add_argument("--verdict", type=int, default=None, metavar="STATUS")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--reject", action="append", default=[])
     ap.add_argument("--send", nargs=2, action="append", default=[],
@@ -85,9 +124,17 @@ def main():
     if not cmd:
         ap.error("no command")
     sends = [(rx, codecs.decode(text, "unicode_escape")) for rx, text in a.send]
+    token = secrets.token_hex(16) if a.verdict is not None else None
+    if token:
+        cmd = add_verdict_token(cmd, token)
     out, status = run(cmd, a.timeout, sends)
     sys.stdout.write(out)
     ok = True
+    if token:
+        why = check_verdict(out, token, a.verdict)
+        if why:
+            print(f"\nqemu_check: FAIL: {why}")
+            ok = False
     if status is None:
         print(f"\nqemu_check: FAIL: no exit within {a.timeout}s")
         ok = False

@@ -2,7 +2,7 @@
 #
 # av_system_test(<name> CPU <model> [INITRD <file>] [APPEND <bootargs>]
 #                [SMP <n>] [GIC <version>] [MEMORY <size>] [MACHINE <machine>]
-#                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT]
+#                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT] [NO_VERDICT]
 #                [EXPECT <regex>...] [REJECT <regex>...] [SEND <after-regex> <text>...]
 #                [LABELS <label>...] [DISABLED <why>])
 #
@@ -12,14 +12,17 @@
 #   -nographic -nic none [-initrd INITRD] [-append APPEND]
 # (defaults: virt,virtualization=on, GICv2, 1 CPU, 512M) and checks the
 # console with qemu_check.py: every EXPECT in order, then "armvisor: halt
-# <HALT>" (default 0) unless NO_HALT; QEMU must power off by itself. Every
+# <HALT>" (default 0) unless NO_HALT; QEMU must power off by itself. Unless
+# NO_HALT or NO_VERDICT, armvisor's unforgeable verdict must say <HALT> too
+# (qemu_check.py --verdict: a random token in the bootargs, lib/verdict.h);
+# NO_VERDICT is for a halt before armvisor has read its DTB. Every
 # test rejects "armvisor: error", ": FAIL" and the arch's fault report
 # (AV_FAULT_REJECT) on any line an EXPECT did not match, plus its own
 # REJECTs. SEND types <text> on the console after <after-regex> appears.
 # DISABLED registers the test disabled; <why> is for the reader (say what
 # QEMU does wrong, so it is re-enabled when that is fixed).
 function(av_system_test name)
-  cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT"
+  cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT;NO_VERDICT"
                         "CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;INITRD;APPEND;TIMEOUT;HALT;DISABLED"
                         "EXPECT;REJECT;SEND;LABELS")
   if(T_UNPARSED_ARGUMENTS)
@@ -44,6 +47,9 @@ function(av_system_test name)
   endforeach()
   if(NOT T_NO_HALT)
     list(APPEND check --expect "armvisor: halt ${T_HALT}")
+    if(NOT T_NO_VERDICT)
+      list(APPEND check --verdict ${T_HALT})
+    endif()
   endif()
   foreach(rx IN LISTS AV_FAULT_REJECT T_REJECT ITEMS ": FAIL" "armvisor: error")
     list(APPEND check --reject "${rx}")

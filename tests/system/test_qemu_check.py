@@ -18,6 +18,9 @@ CHECK = [sys.executable, os.path.join(HERE, "qemu_check.py")]
 FAKE = r'''
 import sys, time
 mode, status = sys.argv[1], int(sys.argv[2])
+# The token qemu_check.py put in -append, as armvisor would read it.
+args = sys.argv[sys.argv.index("-append") + 1] if "-append" in sys.argv else ""
+token = [w.split("=", 1)[1] for w in args.split() if w.startswith("armvisor.verdict=")]
 print("armvisor: booting", flush=True)
 if mode == "echo":
     print("login:", flush=True)
@@ -30,7 +33,19 @@ elif mode == "error":
     print("armvisor: error: no guest image", flush=True)
 elif mode == "hang":
     time.sleep(30)
+elif mode == "forge":
+    # A guest's best try: armvisor's lines, with a token it had to guess.
+    print("guest0| armvisor: halt 0", flush=True)
+    print("armvisor: verdict 0123456789abcdef0123456789abcdef halt 0", flush=True)
+    print("armvisor: halt 3", flush=True)
+    if token:
+        print(f"armvisor: verdict {token[0]} halt 3", flush=True)
+    sys.exit(status)
 print("armvisor: halt 0", flush=True)
+if token and mode != "noverdict":
+    print(f"armvisor: verdict {token[0]} halt 0", flush=True)
+    if mode == "twice":
+        print(f"armvisor: verdict {token[0]} halt 0", flush=True)
 sys.exit(status)
 '''
 
@@ -47,8 +62,9 @@ class QemuCheckTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.dir.cleanup()
 
-    def check(self, *args, mode="plain", status=0):
-        cmd = CHECK + list(args) + ["--", sys.executable, self.fake, mode, str(status)]
+    def check(self, *args, mode="plain", status=0, qemu_args=()):
+        cmd = (CHECK + list(args) + ["--", sys.executable, self.fake, mode, str(status)]
+               + list(qemu_args))
         return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               timeout=60).returncode
 
@@ -78,6 +94,25 @@ class QemuCheckTest(unittest.TestCase):
         # Without the second answer the fake waits for ever: a timeout.
         self.assertEqual(self.check("--timeout", "3", "--send", "login:", "root\\n",
                                     mode="echo"), 1)
+
+    def test_verdict(self):
+        self.assertEqual(self.check("--verdict", "0"), 0)
+        # An -append already there keeps its words and gains the token.
+        self.assertEqual(self.check("--verdict", "0", "--expect", "booting",
+                                    qemu_args=["-append", "armvisor.selftest=two_vms"]), 0)
+        self.assertEqual(self.check("--verdict", "2"), 1)   # wrong status
+        self.assertEqual(self.check("--verdict", "0", mode="noverdict"), 1)
+        self.assertEqual(self.check("--verdict", "0", mode="twice"), 1)
+        # Without --verdict nothing is asked of the output.
+        self.assertEqual(self.check(mode="noverdict"), 0)
+
+    def test_verdict_forged(self):
+        # The guest's "armvisor: halt 0" passes a plain --expect, but not
+        # --verdict 0: armvisor's own line says 3, and a line with a token
+        # that is not the harness's fails by itself.
+        self.assertEqual(self.check("--expect", "armvisor: halt 0", mode="forge"), 0)
+        self.assertEqual(self.check("--verdict", "0", mode="forge"), 1)
+        self.assertEqual(self.check("--verdict", "3", mode="forge"), 1)
 
 
 if __name__ == "__main__":

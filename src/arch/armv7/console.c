@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 #include "arch/armv7/armv7.h"
 #include "lib/log.h"
+#include "lib/verdict.h"
 
 #define UART_DR        0x00
 #define UART_FR        0x18
@@ -52,6 +53,7 @@ const char *arch_name(void)
 _Noreturn void arch_halt(int status)
 {
     av_printf("armvisor: halt %d\n", status);
+    verdict_print(status);
     if (psci_smc) {
         register uint32_t r0 __asm__("r0") = PSCI_SYSTEM_OFF;
         __asm__ volatile(".arch_extension sec\n\tsmc #0" : "+r"(r0) : : "r1", "r2", "r3", "memory");

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/armv8/debug.h"
 #include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
 #include "lib/fdt.h"
@@ -71,6 +72,7 @@ struct armv8_aa32_regs {
 struct arch_vcpu {
     struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
     struct armv8_el1_regs el1;
+    struct armv8_debug_regs dbg; /* switched with el1 (debug.c) */
     struct armv8_fpsimd fp;
     struct armv8_aa32_regs aa32;
     bool aarch32; /* EL1 runs AArch32 (HCR_EL2.RW = 0) */

@@ -11,6 +11,7 @@
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
 #include "lib/log.h"
+#include "lib/verdict.h"
 
 #define PSCI_0_2_SYSTEM_OFF 0x84000008u
 
@@ -73,5 +74,6 @@ _Noreturn void armv8_system_off(void)
 _Noreturn void arch_halt(int status)
 {
     av_printf("armvisor: halt %d\n", status);
+    verdict_print(status);
     armv8_system_off();
 }

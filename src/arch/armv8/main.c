@@ -7,9 +7,9 @@
  *  2. The DTB the loader passed in x0: console PL011 and PSCI conduit
  *     first, then RAM, the GIC and the CPUs, the initrd.
  *  3. Page pool, EL2 MMU and caches, EL2 controls.
- *  4. The guest in the initrd (boot_run_guest); a raw image is A64 unless
- *     -append armvisor.guest=a32 says AArch32. armvisor.selftest=two_vms
- *     runs it as two interleaved VMs (two_vms.c).
+ *  4. The guest in the initrd (boot_run_guest): a VM package, or a bare
+ *     arm64 Image (A64) or zImage (AArch32). armvisor.selftest=two_vms
+ *     runs a bare image as two interleaved VMs (two_vms.c).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"

@@ -116,10 +116,23 @@
 #define CNTHCTL_EVNTEN      BIT64(2) /* event stream on */
 #define CNTHCTL_EVNTI_SHIFT 4
 
-/* MDCR_EL2 (D13.3.x): trap the PMU (not context-switched) to EL2. */
+/* MDCR_EL2 (D13.3.x): trap the PMU (not context-switched) to EL2. TDA,
+ * TDOSA and TDRA stay clear: the self-hosted debug registers are the
+ * guest's, switched per vCPU (debug.c). TDE stays clear so debug
+ * exceptions target EL1; from EL2 they are then never generated (Arm ARM
+ * D2, "Routing debug exceptions": none is taken to a lower EL). */
 #define MDCR_EL2_HPMN_MASK 0x1full
 #define MDCR_EL2_TPMCR     BIT64(5)
 #define MDCR_EL2_TPM       BIT64(6)
+
+/* ID_AA64DFR0_EL1 (D13.2.59): breakpoints and watchpoints, each field the
+ * number implemented minus one. */
+#define ID_AA64DFR0_BRPS_SHIFT 12
+#define ID_AA64DFR0_WRPS_SHIFT 20
+#define ID_AA64DFR0_NUM_MASK   0xfull
+/* OSLSR_EL1.OSLK / OSLAR_EL1.OSLK (D13.3.x): the OS Lock, set at reset. */
+#define OSLSR_EL1_OSLK BIT64(1)
+#define OSLAR_EL1_OSLK BIT64(0)
 
 /* SPSR_ELx / PSTATE for AArch64 (C5.2.18). */
 #define PSR_MODE_MASK  0xfull

@@ -5,7 +5,9 @@
  * What is switched where:
  *   - X0-X30, PC (ELR_EL2), PSTATE (SPSR_EL2): vectors.S, every entry/exit;
  *   - EL1/EL0 system registers (struct armv8_el1_regs), the virtual timer,
- *     HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here, lazily. They stay live
+ *     the self-hosted debug registers (debug.c: breakpoints, watchpoints,
+ *     OS Lock, claim tags), HCR_EL2, VTTBR_EL2, VTCR_EL2, VMPIDR_EL2: here,
+ *     lazily. They stay live
  *     in the CPU after an exit (the hypervisor runs at EL2 and uses none of
  *     them), so a vCPU that exits and is entered again pays nothing for them.
  *     They are saved when another vCPU is loaded or when the core asks for
@@ -109,6 +111,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     }
     /* MPIDR_EL1 as the guest reads it: bit 31 RES1, Aff0 = vCPU index. */
     a->vmpidr = (1ull << 31) | (vcpu->id & 0xff);
+    armv8_debug_reset(&a->dbg);
     /* The guest's virtual counter starts near zero. */
     a->cntvoff = arch_counter_read();
     a->owner = vcpu;
@@ -209,6 +212,7 @@ static void load_context(struct arch_vcpu *a)
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));
     write_sysreg(vmpidr_el2, a->vmpidr);
     el1_restore(&a->el1);
+    armv8_debug_restore(&a->dbg, has_aa32);
     if (has_aa32) {
         armv8_aa32_restore(&a->aa32);
         /* HSTR_EL2.T15: AArch32 c15 (IMPLEMENTATION DEFINED) accesses trap,
@@ -225,6 +229,7 @@ static void load_context(struct arch_vcpu *a)
 static void save_context(struct arch_vcpu *a)
 {
     el1_save(&a->el1);
+    armv8_debug_save(&a->dbg, has_aa32);
     if (has_aa32)
         armv8_aa32_save(&a->aa32);
     a->cntv_ctl = read_sysreg(cntv_ctl_el0);

@@ -3,7 +3,7 @@
  * to a running guest: open the host DTB, read what the hypervisor needs
  * from it (dtb_probe.c), set the host GICv2 up, and launch the guest the
  * boot loader put in the initrd (guest.c): a VM package (docs/vm-package.md)
- * or a raw image. Each port's main.c runs these steps in its own order and
+ * or a bare arm64 Image or zImage. Each port's main.c runs these steps in its own order and
  * supplies only what differs (struct boot_arch). Not part of the arch
  * interface: only arch code includes this header.
  */
@@ -51,23 +51,23 @@ void boot_gic_init(const struct boot_info *bi, uint64_t pa_limit);
 
 /* What the launch needs from the port. */
 struct boot_arch {
-    bool a64; /* the CPU runs A64 guests (else raw images are A32 and A64
-                 packages are refused) */
+    bool a64; /* the CPU runs A64 guests (else A64 images and packages are
+                 refused) */
     /* The hypervisor can read [pa, pa+len) through its own map. */
     bool (*pa_usable)(uint64_t pa, uint64_t len);
     /* Bytes the page pool has free now (guest RAM and its stage-2 tables
      * come from it; the core keeps VM_HOST_RAM_SLACK of it for tables). */
     uint64_t (*host_ram_free)(void);
-    /* Optional: run a raw guest another way (armv8's two-VM self-test);
+    /* Optional: run a bare image another way (armv8's two-VM self-test);
      * returns true and *code when it did. */
     bool (*run_raw)(const struct boot_info *bi, const struct guest_desc *g, int *code);
 };
 
 /* Launch the guest in the initrd and halt with its exit code: halts with
- * HALT_NO_GUEST without one, HALT_REFUSED when it cannot be run. A raw
- * image is A64 on a CPU that runs A64 unless the bootargs say
- * armvisor.guest=a32, at 0x40000000 with 128 MiB of RAM (less if the pool
- * has less). */
+ * HALT_NO_GUEST without one, HALT_REFUSED when it cannot be run (an
+ * initrd that is neither a package nor an arm64 Image or zImage included).
+ * A bare Image runs in A64 at 0x40000000 + text_offset, a zImage in A32 at
+ * 0x40000000, with 128 MiB of RAM (less if the pool has less). */
 _Noreturn void boot_run_guest(const struct boot_info *bi, const struct boot_arch *arch);
 
 #endif

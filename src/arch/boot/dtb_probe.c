@@ -5,6 +5,7 @@
  */
 #include "arch/boot/boot.h"
 #include "lib/log.h"
+#include "lib/verdict.h"
 
 /* /chosen stdout-path if it is an enabled PL011, else the first enabled
  * "arm,pl011"; 0 when there is none. */
@@ -91,6 +92,7 @@ bool boot_dtb_open(struct boot_info *bi, uint64_t dtb_pa, uint64_t avail)
     uint64_t mpidr[8];
     bi->ncpus = fdt_cpus(fdt, mpidr, 8);
     bi->bootargs = fdt_chosen_bootargs(fdt);
+    verdict_set_token(bi->bootargs);
     return true;
 }
 

@@ -1,17 +1,18 @@
 /*
  * Launching the guest the boot loader put in the initrd (boot.h): a VM
  * package from tools/loader is checked whole and launched as it says
- * (vm_launch_package); anything else is a raw image for vm_launch.
+ * (vm_launch_package); an arm64 Image or a zImage is run bare by
+ * vm_launch (core/guest_image.h says which); anything else is refused,
+ * since nothing says what it is (a raw image goes in a package that says
+ * "raw": docs/vm-package.md).
  */
 #include "arch/boot/boot.h"
+#include "core/guest_image.h"
 #include "core/launch.h"
 #include "core/vm_package.h"
-#include "lib/bootargs.h"
 #include "lib/log.h"
 
 #define GUEST_RAM_SIZE (128ull << 20)
-/* The bootargs word that starts a raw image in AArch32 (A32, SVC). */
-#define GUEST_A32_ARG "armvisor.guest=a32"
 
 static _Noreturn void finish(int code)
 {
@@ -60,11 +61,19 @@ _Noreturn void boot_run_guest(const struct boot_info *bi, const struct boot_arch
     if (vm_package_is_package(image, len))
         run_package(image, len, arch);
 
-    /* A raw image carries no header to tell its instruction set: A64 where
-     * the CPU runs it, unless the bootargs say AArch32, which gets the
-     * Linux ARM boot registers r0 = 0, r1 = ~0 (DT only), r2 = DTB (none
-     * given yet). */
-    bool a32 = !arch->a64 || bootargs_has(bi->bootargs, GUEST_A32_ARG);
+    /* A bare image: its header says the instruction set. A zImage gets
+     * the Linux ARM boot registers r0 = 0, r1 = ~0 (DT only), r2 = DTB
+     * (none given). */
+    struct guest_image gi = guest_image_identify(image, len);
+    if (gi.kind == GUEST_IMAGE_BAD || gi.kind == GUEST_IMAGE_UNKNOWN) {
+        log_err("the guest image is refused: %s\n", gi.why);
+        arch_halt(HALT_REFUSED);
+    }
+    bool a32 = gi.kind == GUEST_IMAGE_ZIMAGE;
+    if (!a32 && !arch->a64) {
+        log_err("the guest image is an arm64 Image; this CPU runs A32/T32 only\n");
+        arch_halt(HALT_REFUSED);
+    }
     uint64_t ram = GUEST_RAM_SIZE, free = arch->host_ram_free();
     uint64_t avail = free > VM_HOST_RAM_SLACK ? free - VM_HOST_RAM_SLACK : 0;
     if (avail < ram)
@@ -75,9 +84,9 @@ _Noreturn void boot_run_guest(const struct boot_info *bi, const struct boot_arch
         .image_size = len,
         .ram_base = VIRT_RAM_BASE,
         .ram_size = ram,
-        .load_ipa = VIRT_RAM_BASE,
+        .load_ipa = VIRT_RAM_BASE + gi.load_offset,
         .boot = {.isa = a32 ? ISA_A32 : ISA_A64,
-                 .pc = VIRT_RAM_BASE,
+                 .pc = VIRT_RAM_BASE + gi.load_offset,
                  .regs = {0, a32 ? 0xffffffffu : 0, 0, 0}},
         .nvcpus = 1,
     };

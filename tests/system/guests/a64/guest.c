@@ -101,6 +101,9 @@ uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far)
         put_hex(far);
         put_str("\n");
         return elr + 4;
+    case EC_BKPT_CUR:
+    case EC_WATCH_CUR:
+        return guest_debug(esr, elr, far);
     default:
         put_str("guest: unexpected exception ESR_EL1=");
         put_hex(esr);
@@ -126,6 +129,19 @@ void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr)
     put_str("\n");
     check("expected vector", 0);
     guest_exit_ok();
+}
+
+/* A debug exception in a guest that armed nothing (watch.c has its own). */
+__attribute__((weak)) uint64_t guest_debug(uint64_t esr, uint64_t elr, uint64_t far)
+{
+    put_str("guest: unexpected debug exception ESR_EL1=");
+    put_hex(esr);
+    put_str(" FAR_EL1=");
+    put_hex(far);
+    put_str("\n");
+    check("expected debug exception", 0);
+    guest_exit_ok();
+    return elr;
 }
 
 /* An IRQ in a guest that did not ask for one (irq.c has its own). */

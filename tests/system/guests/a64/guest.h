@@ -28,6 +28,8 @@
 #define EC_UNKNOWN    0x00
 #define EC_IABT_CUR   0x21
 #define EC_DABT_CUR   0x25
+#define EC_BKPT_CUR   0x31 /* breakpoint, taken without a change of EL */
+#define EC_WATCH_CUR  0x35 /* watchpoint, taken without a change of EL */
 #define ESR_DFSC(esr) ((esr)&0x3f)
 #define ESR_WNR       (1u << 6)
 #define FSC_SYNC_EXT  0x10
@@ -67,6 +69,10 @@ static inline uint64_t read_currentel(void)
 extern uint64_t boot_x0;
 
 int main(void);
+
+/* A breakpoint or watchpoint exception (guest_sync); returns the address
+ * to resume at. Guests that arm them define it; the default fails. */
+uint64_t guest_debug(uint64_t esr, uint64_t elr, uint64_t far);
 
 /* The IRQ vector's handler (start.S); guests that take IRQs define it. */
 void guest_irq(void);
