@@ -76,6 +76,8 @@ struct arch_vcpu {
     uint32_t hcr;          /* HCR while this vCPU runs */
     uint32_t last_hsr;     /* syndrome of the last trap (WnR for injected aborts) */
     int started;           /* caches made coherent for the guest's first entry */
+    bool in_mem;           /* cp15 and vfp in memory match the CPU's */
+    bool reload;           /* the memory copy was changed: load it on entry */
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct vcpu *owner;
 };
@@ -92,6 +94,15 @@ _Static_assert(offsetof(struct armv7_gprs, irq) == CTX_IRQ, "ctx irq");
 _Static_assert(offsetof(struct armv7_gprs, r_fiq) == CTX_FIQ, "ctx fiq");
 _Static_assert(sizeof(struct armv7_gprs) == CTX_GPRS_SIZE, "ctx size");
 _Static_assert(GUEST_EXIT_TRAP == ARCH_EXIT_TRAP && GUEST_EXIT_IRQ == ARCH_EXIT_IRQ, "kinds");
+
+/* vcpu.c: make c's cp15/VFP state in memory current before reading it; with
+ * for_write, the memory copy goes back into the CPU on the next entry. Every
+ * reader or writer of c->cp15 / c->vfp outside the world switch calls this
+ * first: the state stays live in the CPU across exits while the same vCPU
+ * runs again. */
+void armv7_ctx_fetch(struct arch_vcpu *c, bool for_write);
+/* Whether c's cp15 state is live in the CPU and newer than its copy. */
+bool armv7_ctx_live(const struct arch_vcpu *c);
 
 /* vectors.S: load ctx, ERET to the guest; returns GUEST_EXIT_* when it traps. */
 int armv7_guest_enter(struct armv7_gprs *ctx);

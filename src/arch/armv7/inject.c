@@ -29,12 +29,14 @@ static void take_exception(struct arch_vcpu *c, enum aa32_exc exc)
 
 void arch_vcpu_inject_undef(struct vcpu *vcpu)
 {
+    armv7_ctx_fetch(vcpu->arch, true); /* the exception writes cp15 state */
     take_exception(vcpu->arch, AA32_EXC_UNDEF);
 }
 
 void arch_vcpu_inject_dabt(struct vcpu *vcpu, uint64_t va)
 {
     struct arch_vcpu *c = vcpu->arch;
+    armv7_ctx_fetch(c, true);
     unsigned ec = (c->last_hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
     bool write = ec == HSR_EC_DABT_GUEST && (c->last_hsr & HSR_ISS_WNR);
     c->cp15.dfsr = aa32_ext_abort_fsr((c->cp15.ttbcr & TTBCR_EAE) != 0, write);
@@ -45,6 +47,7 @@ void arch_vcpu_inject_dabt(struct vcpu *vcpu, uint64_t va)
 void arch_vcpu_inject_iabt(struct vcpu *vcpu, uint64_t va)
 {
     struct arch_vcpu *c = vcpu->arch;
+    armv7_ctx_fetch(c, true);
     c->cp15.ifsr = aa32_ext_abort_fsr((c->cp15.ttbcr & TTBCR_EAE) != 0, false);
     c->cp15.ifar = (uint32_t)va;
     take_exception(c, AA32_EXC_PABT);

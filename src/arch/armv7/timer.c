@@ -19,18 +19,20 @@ uint64_t arch_counter_freq(void)
     return cp_read32(CNTFRQ);
 }
 
-/* The saved copy is the truth: it goes to the CPU on the next entry. */
+/* Read on every exit that samples the timer: from the CPU while the vCPU's
+ * state is live there (no full save for it), else from the saved copy. */
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t)
 {
     const struct armv7_cp15 *c = &vcpu->arch->cp15;
-    t->ctl = c->cntv_ctl;
-    t->cval = c->cntv_cval;
+    t->live = armv7_ctx_live(vcpu->arch);
+    t->ctl = t->live ? cp_read32(CNTV_CTL) : c->cntv_ctl;
+    t->cval = t->live ? cp_read64(CNTV_CVAL) : c->cntv_cval;
     t->voff = c->cntvoff;
-    t->live = false; /* the copy saved at the exit */
 }
 
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 {
+    armv7_ctx_fetch(vcpu->arch, true);
     struct armv7_cp15 *c = &vcpu->arch->cp15;
     c->cntv_ctl = t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
     c->cntv_cval = t->cval;

@@ -4,10 +4,17 @@
  * A vCPU's state lives in a struct arch_vcpu (context.h) from a static pool,
  * one slot per struct vcpu (the core's vCPUs come from a static pool too,
  * so the slot of a vCPU object is reused when its VM is recreated).
- * arch_vcpu_run restores the guest's cp15 and VFP state, installs HCR and
- * VTTBR and the vCPU's GICH state (arch/gicv2), and enters the guest through
- * vectors.S; on the way out it saves them back and fills struct arch_exit
- * from HSR, HDFAR/HIFAR and HPFAR.
+ * arch_vcpu_run installs the vCPU's GICH state (arch/gicv2) and enters the
+ * guest through vectors.S, which switches the general registers; on the way
+ * out it fills struct arch_exit from HSR, HDFAR/HIFAR and HPFAR.
+ *
+ * The guest's cp15 and VFP state, HCR and VTTBR are switched lazily: Hyp mode
+ * uses none of them (armvisor is built soft-float), so they stay live in the
+ * CPU after an exit and a vCPU entered again pays nothing for them. They are
+ * saved when another vCPU is loaded or when the core needs something kept in
+ * them (armv7_ctx_fetch: an injected exception, the timer), and loaded again
+ * on entry only if the copy in memory changed or another vCPU ran (as KVM's
+ * vcpu_load/vcpu_put).
  */
 #include <string.h>
 
@@ -42,6 +49,44 @@
 #define GUEST_CPSR_RESET (CPSR_MODE_SVC | CPSR_A | CPSR_I | CPSR_F)
 
 static struct arch_vcpu pool[VM_MAX * VM_MAX_VCPUS];
+
+/* The vCPU whose cp15/VFP state, HCR and VTTBR the CPU holds (NULL: none). */
+static struct arch_vcpu *hw_loaded;
+
+bool armv7_ctx_live(const struct arch_vcpu *c)
+{
+    return hw_loaded == c && !c->in_mem;
+}
+
+static void ctx_save(struct arch_vcpu *c)
+{
+    armv7_vfp_save(&c->vfp);
+    armv7_cp15_save(&c->cp15);
+    c->in_mem = true;
+}
+
+void armv7_ctx_fetch(struct arch_vcpu *c, bool for_write)
+{
+    if (armv7_ctx_live(c))
+        ctx_save(c);
+    if (for_write && hw_loaded == c)
+        c->reload = true;
+}
+
+/* Put c's state into the CPU, unless it is there already. */
+static void vcpu_load(struct arch_vcpu *c, struct vcpu *vcpu)
+{
+    if (hw_loaded == c && !c->reload)
+        return;
+    if (hw_loaded && hw_loaded != c && armv7_ctx_live(hw_loaded))
+        ctx_save(hw_loaded);
+    armv7_cp15_restore(&c->cp15);
+    armv7_vfp_restore(&c->vfp);
+    cp_write32(HCR, c->hcr);
+    cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    hw_loaded = c;
+    c->reload = false;
+}
 
 void armv7_cpu_init(void)
 {
@@ -82,6 +127,8 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         log_err("vCPU %u: no free context slot\n", vcpu->id);
         return -1;
     }
+    if (hw_loaded == c)
+        hw_loaded = NULL; /* its state is reset below: load it on entry */
     memset(c, 0, sizeof(*c));
     c->owner = vcpu;
     vcpu->arch = c;
@@ -106,8 +153,11 @@ void arch_vcpu_release(struct vcpu *vcpu)
     /* Only a slot this vCPU owns; wiping it frees it (owner NULL) and
      * leaves no register of the old guest for the next one to read. */
     struct arch_vcpu *c = vcpu->arch;
-    if (c >= pool && c < pool + sizeof(pool) / sizeof(pool[0]) && c->owner == vcpu)
+    if (c >= pool && c < pool + sizeof(pool) / sizeof(pool[0]) && c->owner == vcpu) {
+        if (hw_loaded == c)
+            hw_loaded = NULL;
         memset(c, 0, sizeof(*c));
+    }
     vcpu->arch = NULL;
 }
 
@@ -132,18 +182,14 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         armv7_cache_flush_all();
         c->started = 1;
     }
-    armv7_cp15_restore(&c->cp15);
-    armv7_vfp_restore(&c->vfp);
-    cp_write32(HCR, c->hcr);
-    cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    vcpu_load(c, vcpu);
     gicv2_enter(&c->gic);
     isb();
 
+    c->in_mem = false; /* the guest changes its cp15/VFP state as it runs */
     int kind = armv7_guest_enter(&c->gprs);
 
     gicv2_exit(&c->gic);
-    armv7_vfp_save(&c->vfp);
-    armv7_cp15_save(&c->cp15);
 
     memset(exit, 0, sizeof(*exit));
     exit->fmt = SYNDROME_V7_HSR;
@@ -276,16 +322,16 @@ bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)
     struct arch_vcpu *c = vcpu->arch;
     if (va >> 32)
         return false;
-    /* ATS1CPR walks the guest's stage 1 with the PL1 registers now in the
-     * CPU, its table reads going through this VM's stage 2; PAR is guest
-     * state, restored from the context on the next entry. */
-    armv7_cp15_restore(&c->cp15);
-    cp_write32(HCR, c->hcr);
-    cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
+    /* ATS1CPR walks the guest's stage 1 with the PL1 registers in the CPU,
+     * its table reads going through this VM's stage 2; PAR is guest state,
+     * put back afterwards. */
+    vcpu_load(c, vcpu);
     isb();
+    uint64_t guest_par = cp_read64(PAR64);
     cp_write32(ATS1CPR, (uint32_t)va);
     isb();
     uint64_t par = cp_read64(PAR64);
+    cp_write64(PAR64, guest_par);
     if (par & PAR_F)
         return false;
     if (par & PAR_LPAE) /* 64-bit format: PA[39:12] in bits 39:12 */
