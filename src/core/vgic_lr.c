@@ -20,6 +20,8 @@
  */
 #include "core/vgic.h"
 
+#include "core/ptimer.h"
+
 #include "lib/log.h"
 
 static unsigned lr_count(void)
@@ -203,4 +205,5 @@ void vgic_sync_lrs(struct vcpu *vcpu)
         vgic_irq_changed(vgic, irq);
     }
     vtimer_sync(vcpu);
+    ptimer_sync(vcpu);
 }

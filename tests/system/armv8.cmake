@@ -46,6 +46,7 @@ a64_guest(undef undef.c)
 a64_guest(mmio_ldst mmio_ldst.c)
 a64_guest(context context.c)
 a64_guest(irq irq.c)
+a64_guest(ptimer ptimer.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -90,14 +91,29 @@ armv8_test(irq_max irq max
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "guest: all checks passed")
+# The EL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
+# programmed time in WFI and while running, the earlier of the two timers'
+# deadlines first.
+armv8_test(ptimer ptimer cortex-a57
+           EXPECT "CNTP_CVAL_EL0 written and read back: ok"
+           EXPECT "CNTP_CTL_EL0: enabled, condition not met: ok"
+           EXPECT "CNTP_TVAL_EL0 counts down from CVAL: ok"
+           EXPECT "CNTP_CTL_EL0.ISTATUS once CVAL has passed: ok"
+           EXPECT "no physical timer access refused: ok"
+           EXPECT "physical timer irq 30 taken in WFI: ok"
+           EXPECT "not before the programmed time, condition met: ok"
+           EXPECT "physical timer irq 30 taken while running: ok"
+           EXPECT "both armed: the earlier \\(physical\\) deadline first: ok"
+           EXPECT "then the virtual timer's: ok"
+           EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
+           EXPECT "guest: all checks passed" EXPECT "ptimer=[1-9]")
 armv8_test(wfi wfi cortex-a57
            EXPECT "guest: wfi returned" EXPECT "guest: wfe returned"
            EXPECT "exits.* wfi=3")
 armv8_test(undef undef cortex-a57
+           EXPECT "CNTP_CTL_EL0 / CNTP_CVAL_EL0 emulated, not refused: ok"
            EXPECT "refused \\(sysreg\\)"
            EXPECT "guest: undef at 0x[0-9a-f]+ ESR_EL1=0x0000000002000000"
-           EXPECT "CNTP_CTL_EL0 read refused with undef: ok"
-           EXPECT "CNTP_CVAL_EL0 write refused with undef: ok"
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMCCNTR_EL0 reads as zero: ok"
@@ -108,7 +124,7 @@ armv8_test(undef undef cortex-a57
            EXPECT "virtual timer usable without traps: ok"
            EXPECT "pmu raz/wi=7")
 armv8_test(undef_max undef max
-           EXPECT "CNTP_CTL_EL0 read refused with undef: ok"
+           EXPECT "CNTP_CTL_EL0 / CNTP_CVAL_EL0 emulated, not refused: ok"
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMUSERENR_EL0/PMCNTENSET_EL0 writes complete: ok")
@@ -185,6 +201,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(dabt arm dabt.c)
   a32_guest(undef arm undef.c)
   a32_guest(irq arm irq.c)
+  a32_guest(ptimer arm ptimer.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -198,6 +215,9 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
                  EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
                  EXPECT "guest: all checks passed")
+  # The EL1 physical timer (CNTP through cp15, trapped by EL1PCEN) emulated
+  # for an AArch32 EL1 too.
+  armv8_a32_test(ptimer ptimer ${A32_PTIMER_EXPECT})
   armv8_a32_test(mmio_ldst_a32 mmio_ldst_a32 EXPECT "strd/ldrd round trip: ok"
                  EXPECT "post-indexed strb writeback: ok")
   armv8_a32_test(mmio_ldst_t32 mmio_ldst_t32 EXPECT "strd/ldrd round trip: ok"

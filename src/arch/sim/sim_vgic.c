@@ -64,14 +64,45 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
 }
 
 /* ---- Physical interrupts -------------------------------------------------------
- * The sim's "host GIC" has the one interrupt the VMM's list registers can
- * raise: the maintenance interrupt, pending from the guest's EOI or
- * acknowledge that caused it until the VMM acknowledges it. */
+ * The sim's "host GIC" has two interrupts: the maintenance interrupt the
+ * VMM's list registers can raise, pending from the guest's EOI or
+ * acknowledge that caused it until the VMM acknowledges it, and the
+ * hypervisor's timer (arch_hyp_timer_set), a level pending while it is on
+ * and the counter has reached its compare value. */
 
 static bool maint_pending;
+static struct {
+    bool on;
+    uint64_t cval;
+    uint64_t sets, fired;
+} htimer;
+
+void arch_hyp_timer_set(bool on, uint64_t cval)
+{
+    htimer.on = on;
+    htimer.cval = on ? cval : 0;
+    htimer.sets++;
+}
+
+bool sim_hyp_timer(uint64_t *cval)
+{
+    if (cval)
+        *cval = htimer.cval;
+    return htimer.on;
+}
+
+uint64_t sim_hyp_timer_fired(void)
+{
+    return htimer.fired;
+}
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
+    if (htimer.on && counter >= htimer.cval) {
+        htimer.fired++;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_HTIMER, .intid = SIM_PIRQ_HTIMER};
+        return true;
+    }
     if (!maint_pending)
         return false;
     maint_pending = false;
@@ -192,6 +223,7 @@ void sim_counter_advance(uint64_t ticks)
 void sim_counter_reset(void)
 {
     counter = 0;
+    memset(&htimer, 0, sizeof(htimer));
     idle_hook = NULL;
     idle_ctx = NULL;
     idle_calls = 0;
