@@ -234,6 +234,7 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags);
  * core decides what happens. */
 enum arch_irq_kind {
     ARCH_IRQ_VTIMER,     /* the EL1 virtual timer's PPI (a guest's CNTV_*) */
+    ARCH_IRQ_HTIMER,     /* the hypervisor's own timer (arch_hyp_timer_set) */
     ARCH_IRQ_VGIC_MAINT, /* the GIC's maintenance interrupt */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
@@ -274,6 +275,17 @@ struct vtimer_state {
 };
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t);
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t);
+
+/* The hypervisor's own timer on this CPU (the EL2 / Hyp physical timer,
+ * CNTHP_CTL / CNTHP_CVAL: Arm ARM D11.2.4 "The EL2 physical timer", ARMv7-A
+ * ARM B8.1.1): with on, raise its PPI once the physical counter reaches
+ * counter (at once if it already has); with !on, stop it and drop its
+ * output. The PPI ends a guest's run (ARCH_EXIT_IRQ) or an arch_cpu_idle and
+ * arch_irq_ack reports it as ARCH_IRQ_HTIMER. The core uses it for the
+ * deadlines of what it emulates in software (the guest's EL1 physical timer,
+ * core/ptimer.c). Per-CPU state, called on the CPU whose timer it is with no
+ * vCPU running; no lock (SMP: each CPU programs only its own). */
+void arch_hyp_timer_set(bool on, uint64_t counter);
 
 /* Wait on this CPU until a physical interrupt (left pending for
  * arch_irq_ack) or an event may have arrived; may return early (a spurious

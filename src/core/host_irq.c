@@ -4,6 +4,9 @@
  *
  *  - the host's virtual-timer PPI: a guest's timer fired; vtimer.c keeps it
  *    active and links it to the guest's PPI 27;
+ *  - the hypervisor's own timer: a deadline of the guest's emulated physical
+ *    timer (ptimer.c) passed; stopped and deactivated, the samples after the
+ *    exit raise the guest's PPI 30;
  *  - the GIC's maintenance interrupt: the list registers need a refill
  *    (underflow, no pending, or an EOI of a level interrupt); the exit it
  *    caused is the point, the run loop's sync and flush do the refill. It is
@@ -26,6 +29,13 @@ void host_irq_handle(struct vcpu *vcpu)
         switch (irq.kind) {
         case ARCH_IRQ_VTIMER:
             vtimer_host_irq(vcpu, irq.intid);
+            break;
+        case ARCH_IRQ_HTIMER:
+            /* A deadline of ours (ptimer_load): the exit or wake-up was the
+             * point, the samples after it raise what fired. Stopped before
+             * the deactivation, or its level output fires again. */
+            arch_hyp_timer_set(false, 0);
+            arch_irq_deactivate(irq.intid);
             break;
         case ARCH_IRQ_VGIC_MAINT:
             if (vcpu && vcpu->vm->vgic)

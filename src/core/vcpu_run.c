@@ -15,6 +15,7 @@
 #include "core/mmio_emulate.h"
 #include "core/psci.h"
 #include "core/sysreg.h"
+#include "core/ptimer.h"
 #include "core/vgic.h"
 #include "lib/log.h"
 
@@ -214,6 +215,7 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
      * and what the guest did with them comes back on the way out (no-ops
      * for a VM without a vGIC). */
     vgic_flush_lrs(vcpu);
+    ptimer_load(vcpu); /* its deadline ends the run (ptimer.c) */
     arch_vcpu_run(vcpu, &raw);
     vgic_sync_lrs(vcpu);
     if (raw.kind == ARCH_EXIT_IRQ)
@@ -309,6 +311,8 @@ void vm_print_stats(const struct vm *vm)
             av_printf("; cond-failed=%llu", (unsigned long long)s->cond_failed);
         if (s->pmu_raz_wi)
             av_printf("; pmu raz/wi=%llu", (unsigned long long)s->pmu_raz_wi);
+        if (s->ptimer_accesses)
+            av_printf("; ptimer=%llu", (unsigned long long)s->ptimer_accesses);
         bool any = false;
         for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
             if (!s->refused[r])

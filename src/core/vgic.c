@@ -6,6 +6,8 @@
  */
 #include "core/vgic.h"
 
+#include "core/ptimer.h"
+
 #include <string.h>
 
 #include "lib/log.h"
@@ -166,6 +168,8 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
         uint64_t when;
         if (i == VGIC_PPI_VTIMER && !vtimer_deadline(vcpu, &when))
             continue;
+        if (i == VGIC_PPI_PTIMER && !ptimer_deadline(vcpu, &when))
+            continue;
         return true;
     }
     /* An enabled SPI could come at any time: one routed to this vCPU, or
@@ -190,6 +194,7 @@ void vgic_wait(struct vcpu *vcpu)
     if (!vgic)
         return;
     vtimer_sync(vcpu);
+    ptimer_sync(vcpu);
     if (vgic_vcpu_has_pending(vcpu))
         return; /* WFI completes at once: an interrupt is there to take */
 
@@ -207,18 +212,27 @@ void vgic_wait(struct vcpu *vcpu)
         return;
     }
 
-    /* Idle until an interrupt is pending or the timer's deadline passes.
-     * The loop also ends when an idle period left the counter where it
-     * was (nothing can happen in zero time), so a CPU whose idle returns
-     * at once cannot spin here: the guest sees a spurious wake-up. */
-    uint64_t deadline = 0;
+    /* Idle until an interrupt is pending or the earlier of the two timers'
+     * deadlines passes. The virtual timer's registers are live in the CPU
+     * and its PPI wakes the idle; the physical timer is ours, and the
+     * hypervisor's timer set to its deadline (ptimer_load) wakes it. The
+     * loop also ends when an idle period left the counter where it was
+     * (nothing can happen in zero time), so a CPU whose idle returns at
+     * once cannot spin here: the guest sees a spurious wake-up. */
+    uint64_t deadline = 0, pdeadline;
     bool armed = vtimer_deadline(vcpu, &deadline);
+    if (ptimer_deadline(vcpu, &pdeadline) && (!armed || pdeadline < deadline)) {
+        deadline = pdeadline;
+        armed = true;
+    }
+    ptimer_load(vcpu);
     for (;;) {
         uint64_t before = arch_counter_read();
         vgic->cpu[vcpu->id].idles++;
         arch_cpu_idle();
         host_irq_handle(vcpu);
         vtimer_sync(vcpu);
+        ptimer_sync(vcpu);
         if (vgic_vcpu_has_pending(vcpu))
             return;
         uint64_t now = arch_counter_read();

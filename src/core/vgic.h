@@ -11,6 +11,7 @@
  *   vgic_v2_dist.c  the GICv2 distributor's register map (IHI0048B 4.3)
  *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
  *                   hardware link to the host's timer PPI
+ *   ptimer.c        the EL1 physical timer, emulated, a level-sensitive PPI 30
  *   host_irq.c      physical interrupts armvisor takes (timer, maintenance)
  *
  * Cost follows the interrupts in flight: an interrupt that is pending or

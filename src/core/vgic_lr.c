@@ -20,6 +20,8 @@
  */
 #include "core/vgic.h"
 
+#include "core/ptimer.h"
+
 #include "lib/log.h"
 
 static unsigned lr_count(void)
@@ -209,4 +211,5 @@ void vgic_sync_lrs(struct vcpu *vcpu)
     const struct vgic_irq *t = &cpu->priv[VGIC_PPI_VTIMER];
     if (t->ap_vcpu >= 0 || t->hw)
         vtimer_sync(vcpu);
+    ptimer_sync(vcpu); /* emulated: nothing fires it but us */
 }

@@ -322,6 +322,10 @@ int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot)
         log_err("vm %s: vcpu %u: the CPU cannot start it (isa %d)\n", vm->name, id, boot->isa);
         return -1;
     }
+    /* The EL1 physical timer starts disabled (its ENABLE resets to an
+     * UNKNOWN value: off is one), the guest's physical count the host's:
+     * the guest reads CNTPCT directly (CNTHCTL EL1PCTEN / PL1PCTEN). */
+    vcpu->ptimer = (struct ptimer_state){0};
     vcpu->state = VCPU_RUNNING;
     if (vm->state == VM_CREATED)
         vm->state = VM_RUNNING;

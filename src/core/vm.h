@@ -47,6 +47,7 @@ struct vcpu_stats {
     uint64_t cond_failed; /* AArch32 traps that failed their condition:
                              skipped, not emulated (vcpu_run.c) */
     uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
+    uint64_t ptimer_accesses; /* EL1 physical timer accesses emulated (ptimer.c) */
 };
 
 enum vcpu_state {
@@ -71,6 +72,15 @@ struct vcpu_repeat {
 #define VCPU_LIVELOCK_REPEATS 4096u
 #define VM_EXIT_LIVELOCK      76 /* 'L' */
 
+/* The guest's EL1 physical timer (core/ptimer.c), emulated in software:
+ * CNTP_CTL's ENABLE and IMASK, CNTP_CVAL, and the offset of the guest's
+ * physical count from the host's (guest CNTPCT = host CNTPCT - poff). */
+struct ptimer_state {
+    uint32_t ctl;
+    uint64_t cval;
+    uint64_t poff;
+};
+
 struct vcpu {
     struct vm *vm;
     unsigned id;
@@ -78,6 +88,7 @@ struct vcpu {
     struct arch_vcpu *arch; /* the arch's saved context */
     struct vcpu_stats stats;
     struct vcpu_repeat repeat;
+    struct ptimer_state ptimer;
 };
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };

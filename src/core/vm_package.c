@@ -174,16 +174,26 @@ static int parse_name(const uint8_t *c, char out[VM_PKG_NAME_LEN], const char **
     return 0;
 }
 
-/* The arm64 Image rules (booting.rst): magic, little-endian, placed
- * text_offset bytes above a 2 MiB aligned base in RAM, entered at its
- * first byte; it claims image_size bytes of RAM. */
+/* A kernel whose bytes carry the arm64 Image magic ("ARM\x64" at 56). */
+static bool has_arm64_magic(const struct vm_pkg_image *k)
+{
+    return k->size >= ARM64_IMAGE_MAGIC_OFF + 4 &&
+           get_le32(k->data + ARM64_IMAGE_MAGIC_OFF) == ARM64_IMAGE_MAGIC;
+}
+
+/* The arm64 Image rules (booting.rst), for a Linux arm64 boot of a kernel
+ * with the Image magic: whole header, little-endian, placed text_offset
+ * bytes above a 2 MiB aligned base in RAM, entered at its first byte; it
+ * claims image_size bytes of RAM. A kernel without the magic is a raw image
+ * given the Linux registers (what QEMU's -kernel does with one): only the
+ * entry rule of check_entry applies to it. */
 static int check_arm64_image(const struct vm_package *p, uint64_t *footprint, const char **why)
 {
     const uint8_t *k = p->kernel.data;
+    if (!has_arm64_magic(&p->kernel))
+        return 0;
     if (p->kernel.size < ARM64_IMAGE_HDR_SIZE)
         REFUSE("kernel too small for an arm64 Image header");
-    if (get_le32(k + ARM64_IMAGE_MAGIC_OFF) != ARM64_IMAGE_MAGIC)
-        REFUSE("kernel has no arm64 Image magic (ARM\\x64 at 56)");
     if (get_le64(k + ARM64_IMAGE_FLAGS) & 1)
         REFUSE("big-endian arm64 Image");
     uint64_t image_size = get_le64(k + ARM64_IMAGE_SIZE);
@@ -255,21 +265,20 @@ static int check_entry(const struct vm_package *p, const char **why)
     unsigned align = p->isa == VM_PKG_ISA_T32 ? 2 : 4;
     if (p->entry % align)
         REFUSE("entry point misaligned for its instruction set");
+    /* Every protocol enters somewhere inside the kernel's bytes (an arm64
+     * Image, further, at its first byte: check_arm64_image). */
+    if (!inside(p->kernel.ipa, p->kernel.size, p->entry, align))
+        REFUSE("entry point outside the kernel image");
     switch (p->protocol) {
     case VM_PKG_BOOT_RAW:
-        if (!inside(p->kernel.ipa, p->kernel.size, p->entry, align))
-            REFUSE("entry point outside the kernel image");
+    case VM_PKG_BOOT_LINUX_ARM64:
         return 0;
     case VM_PKG_BOOT_LINUX_ARM:
-        if (p->entry != p->kernel.ipa)
-            REFUSE("Linux arm entry is not the kernel's first byte");
         /* The zImage decompressor takes RAM to start at its own address
          * rounded down to 128 MiB (arm booting.rst). */
         if (p->kernel.ipa - p->ram_base >= ZIMAGE_RAM_WINDOW)
             REFUSE("Linux arm kernel not in the first 128 MiB of RAM");
         return 0;
-    case VM_PKG_BOOT_LINUX_ARM64:
-        return 0; /* check_arm64_image */
     }
     REFUSE("unknown boot protocol");
 }

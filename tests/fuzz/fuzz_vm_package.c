@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/le.h"
 #include "core/vm_package.h"
 #include "fuzz_check.h"
 
@@ -77,18 +78,23 @@ static void check_accepted(const uint8_t *b, size_t len, const struct vm_package
     CHECK(apart(p->kernel.ipa, p->kernel_footprint, p->dtb.ipa, p->dtb.size));
     CHECK(apart(p->initrd.ipa, p->initrd.size, p->dtb.ipa, p->dtb.size));
     CHECK(in_ram(p, p->entry, 2));
+    /* Every protocol enters inside the kernel's bytes. */
+    CHECK(p->entry >= p->kernel.ipa && p->entry < p->kernel.ipa + p->kernel.size);
     switch (p->protocol) {
     case VM_PKG_BOOT_RAW:
-        CHECK(p->entry >= p->kernel.ipa && p->entry < p->kernel.ipa + p->kernel.size);
         CHECK((p->regs[0] | p->regs[1] | p->regs[2] | p->regs[3]) == 0);
         break;
     case VM_PKG_BOOT_LINUX_ARM64:
-        CHECK(p->isa == VM_PKG_ISA_A64 && p->entry == p->kernel.ipa);
+        CHECK(p->isa == VM_PKG_ISA_A64);
         CHECK(p->regs[0] == p->dtb.ipa && (p->regs[1] | p->regs[2] | p->regs[3]) == 0);
-        CHECK(p->kernel.size >= ARM64_IMAGE_HDR_SIZE);
+        /* With the Image magic, a whole header entered at its first byte
+         * (without it, a raw image given the Linux registers). */
+        if (p->kernel.size >= ARM64_IMAGE_MAGIC_OFF + 4 &&
+            get_le32(p->kernel.data + ARM64_IMAGE_MAGIC_OFF) == ARM64_IMAGE_MAGIC)
+            CHECK(p->kernel.size >= ARM64_IMAGE_HDR_SIZE && p->entry == p->kernel.ipa);
         break;
     case VM_PKG_BOOT_LINUX_ARM:
-        CHECK(p->isa == VM_PKG_ISA_A32 && p->entry == p->kernel.ipa);
+        CHECK(p->isa == VM_PKG_ISA_A32);
         CHECK(p->regs[0] == 0 && p->regs[1] == 0xffffffffu && p->regs[2] == p->dtb.ipa);
         break;
     default:

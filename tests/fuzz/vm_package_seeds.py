@@ -125,6 +125,12 @@ seed("ok_a64_linux", A64)
 seed("ok_a64_linux_checksum", mut(A64, lambda p: setattr(p, "checksum", "right")))
 seed("ok_a32_linux", A32)
 seed("ok_raw_initrd", RAW)
+# The protocol is independent of the format: a raw A64 image (no Image magic)
+# with the Linux arm64 registers, and a Linux arm kernel entered past its
+# first byte (an ELF's entry point).
+seed("ok_a64_linux_raw_image",
+     mut(A64, lambda p: setattr(p, "kernel", Pkg.arm64_header(0, PAGE, magic=0))))
+seed("ok_a32_linux_entry_inside", mut(A32, lambda p: p.cfg.update(entry=RAM + 4)))
 
 
 def setf(d, **kw):
@@ -215,7 +221,8 @@ refusals = {
     "linux_needs_dtb": (A64, both(drop(3), cfg(dtb_ipa=0))),
     "kernel_below_ram": (A64, cfg(kernel_ipa=RAM - PAGE, entry=RAM - PAGE)),
     "image_small": (A64, sect(1, size=63)),
-    "image_magic": (A64, attr(kernel=Pkg.arm64_header(0, PAGE, magic=0))),
+    "raw_linux_entry": (A64, both(attr(kernel=Pkg.arm64_header(0, PAGE, magic=0)),
+                                  cfg(entry=RAM + 64))),
     "image_be": (A64, attr(kernel=Pkg.arm64_header(0, PAGE, flags=1))),
     "image_base_below": (A64, attr(kernel=Pkg.arm64_header(2 * MIB, PAGE))),
     "image_base_unaligned": (A64, cfg(kernel_ipa=RAM + PAGE, entry=RAM + PAGE)),
@@ -234,7 +241,7 @@ refusals = {
                                               kernel_ipa=1 << 32, entry=1 << 32)),
     "entry_misaligned": (RAW, cfg(entry=RAM + 2)),
     "entry_outside": (RAW, cfg(entry=RAM + 64)),
-    "arm_entry": (A32, cfg(entry=RAM + 4)),
+    "arm_entry": (A32, cfg(entry=RAM + 64)),
     "arm_beyond_128m": (A32, cfg(ram_size=256 * MIB, kernel_ipa=RAM + 128 * MIB,
                                  entry=RAM + 128 * MIB)),
 }

@@ -1,6 +1,6 @@
 /*
  * armvisor-loader end to end: write small kernels (an arm64 Image header,
- * a zImage header, raw bytes) to files, run the real program on them, and
+ * a zImage header, raw bytes, ELF files good and malformed) to files, run the real program on them, and
  * read what it wrote back with the hypervisor's own vm_package_parse and
  * with libfdt: placement, boot registers, and every node of the guest DTB.
  * Bad inputs must fail with a clear line on stderr and no output file.
@@ -441,24 +441,66 @@ static void test_raw_kernels(void **state)
 {
     (void)state;
     make_raw("raw", 3000);
-    const char *a64[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@out.pkg", NULL};
     struct vm_package p;
+    /* QEMU's -kernel defaults: a raw arm64 image at RAM base + 0x80000, Linux
+     * registers (x0 = DTB). */
+    const char *a64[] = {"--arch", "arm64", "--kernel", "@raw", "-o", "@out.pkg", NULL};
     build_ok(a64, &p);
-    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
-    assert_int_equal(p.kernel.ipa, RAM_BASE);
-    assert_int_equal(p.entry, RAM_BASE);
-    assert_int_equal(p.regs[0] | p.regs[1] | p.regs[2] | p.regs[3], 0);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.isa, VM_PKG_ISA_A64);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x80000);
+    assert_int_equal(p.entry, RAM_BASE + 0x80000);
+    assert_int_equal(p.regs[0], p.dtb.ipa);
+    assert_int_equal(p.regs[1] | p.regs[2] | p.regs[3], 0);
     assert_int_equal(memcmp(p.kernel.data, "0123456", 7), 0);
-    dtb_of(&p); /* built anyway, at its usual place */
+    dtb_of(&p);
 
-    /* An uncompressed arm kernel has no header: --protocol linux on arm is
-     * how to say it is one (r2 = DTB). */
-    const char *a32[] = {"--arch", "arm", "--kernel", "@raw", "--protocol",
-                         "linux",  "-o",  "@out.pkg", NULL};
+    /* ... and a raw arm image at RAM base + 0x10000, r0 = 0, r1 = ~0, r2 = DTB. */
+    const char *a32[] = {"--arch", "arm", "--kernel", "@raw", "-o", "@out.pkg", NULL};
     build_ok(a32, &p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM);
-    assert_int_equal(p.kernel.ipa, RAM_BASE);
+    assert_int_equal(p.isa, VM_PKG_ISA_A32);
+    assert_int_equal(p.kernel.ipa, RAM_BASE + 0x10000);
+    assert_int_equal(p.entry, RAM_BASE + 0x10000);
+    assert_int_equal(p.regs[0], 0);
+    assert_int_equal(p.regs[1], 0xffffffffu);
     assert_int_equal(p.regs[2], p.dtb.ipa);
+
+    /* --load-addr, --entry, --protocol raw: registers zero, entered inside. */
+    const char *a64_raw[] = {"--arch",   "arm64",      "--kernel",   "@raw",
+                             "--protocol", "raw",      "--load-addr", "0x40200000",
+                             "--entry",  "0x40200040", "-o",          "@out.pkg",
+                             NULL};
+    build_ok(a64_raw, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.kernel.ipa, 0x40200000);
+    assert_int_equal(p.entry, 0x40200040);
+    assert_int_equal(p.regs[0] | p.regs[1] | p.regs[2] | p.regs[3], 0);
+    dtb_of(&p); /* built anyway, at its usual place */
+
+    /* The same with the Linux registers, and decimal addresses. */
+    const char *a64_lin[] = {"--arch",   "arm64",      "--kernel",   "@raw",
+                             "--protocol", "linux",    "--load-addr", "1075838976",
+                             "--entry",  "1075839040", "-o",          "@out.pkg",
+                             NULL};
+    build_ok(a64_lin, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.kernel.ipa, 0x40200000);
+    assert_int_equal(p.entry, 0x40200040);
+    assert_int_equal(p.regs[0], p.dtb.ipa);
+
+    /* arm: a raw image at the RAM base, raw protocol; a Thumb entry. */
+    const char *a32_raw[] = {"--arch",    "arm",        "--kernel", "@raw", "--protocol", "raw",
+                             "--load-addr", "0x40000000", "-o",     "@out.pkg", NULL};
+    build_ok(a32_raw, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.kernel.ipa, RAM_BASE);
+    assert_int_equal(p.isa, VM_PKG_ISA_A32);
+    const char *t32[] = {"--arch",   "arm",  "--kernel", "@raw",     "--protocol", "raw",
+                         "--entry", "0x40010102", "-o",  "@out.pkg", NULL};
+    build_ok(t32, &p);
+    assert_int_equal(p.isa, VM_PKG_ISA_T32);
+    assert_int_equal(p.entry, 0x40010102);
 
     /* --protocol raw on an Image: where the Image goes, registers zero. */
     make_image("Image", 4096, 0x80000, 0x10000, 0);
@@ -468,6 +510,232 @@ static void test_raw_kernels(void **state)
     assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
     assert_int_equal(p.kernel.ipa, RAM_BASE + 0x80000);
     assert_int_equal(p.regs[0], 0);
+}
+
+/* ---- ELF kernels ------------------------------------------------------------ */
+
+struct seg {
+    uint32_t type;
+    uint64_t offset, vaddr, paddr, filesz, memsz;
+};
+
+/* An ELF file: class 32 or 64, machine, entry, segments; the file data of
+ * each segment is filled with its index + 1 (so the flattened image shows
+ * where each went). Fields overridable by the callers that break them. */
+struct elf_spec {
+    unsigned cls, machine, type, data, version;
+    uint32_t flags;
+    uint64_t entry;
+    uint64_t phoff; /* 0: right after the header */
+    unsigned phentsize, phnum_override;
+    unsigned nseg;
+    struct seg seg[4];
+    size_t size; /* file size; 0: enough for everything */
+};
+
+static struct elf_spec elf64(void)
+{
+    return (struct elf_spec){
+        .cls = 2, .machine = 183, .type = 2, .data = 1, .version = 1,
+        .entry = 0x40100010, .nseg = 2,
+        .seg = {{1, 0x1000, 0x40100000, 0x40100000, 0x100, 0x100},
+                {1, 0x2000, 0x40102000, 0x40102000, 0x80, 0x1000}},
+    };
+}
+
+static struct elf_spec elf32(void)
+{
+    struct elf_spec e = elf64();
+    e.cls = 1;
+    e.machine = 40;
+    return e;
+}
+
+static void make_elf(const char *name, const struct elf_spec *e)
+{
+    bool is64 = e->cls == 2;
+    unsigned ehsize = is64 ? 64 : 52, phent = e->phentsize ? e->phentsize : (is64 ? 56 : 32);
+    uint64_t phoff = e->phoff ? e->phoff : ehsize;
+    size_t size = e->size ? e->size : 0x4000;
+    uint8_t *f = calloc(1, size > 0x4000 ? size : 0x4000);
+    assert_non_null(f);
+    memcpy(f, "\177ELF", 4);
+    f[4] = (uint8_t)e->cls;
+    f[5] = (uint8_t)e->data;
+    f[6] = (uint8_t)e->version;
+    f[16] = (uint8_t)e->type;
+    f[18] = (uint8_t)e->machine;
+    f[19] = (uint8_t)(e->machine >> 8);
+    put_le32(f + 20, e->version);
+    unsigned phnum = e->phnum_override ? e->phnum_override : e->nseg;
+    if (is64) {
+        put_le64(f + 24, e->entry);
+        put_le64(f + 32, phoff);
+        put_le32(f + 48, e->flags);
+        f[52] = (uint8_t)ehsize;
+        f[54] = (uint8_t)phent;
+        f[56] = (uint8_t)phnum;
+        f[57] = (uint8_t)(phnum >> 8);
+    } else {
+        put_le32(f + 24, (uint32_t)e->entry);
+        put_le32(f + 28, (uint32_t)phoff);
+        put_le32(f + 36, e->flags);
+        f[40] = (uint8_t)ehsize;
+        f[42] = (uint8_t)phent;
+        f[44] = (uint8_t)phnum;
+        f[45] = (uint8_t)(phnum >> 8);
+    }
+    for (unsigned i = 0; i < e->nseg && phoff < 0x1000 && phoff + (i + 1) * phent <= 0x1000; i++) {
+        uint8_t *ph = f + phoff + i * phent;
+        const struct seg *s = &e->seg[i];
+        put_le32(ph, s->type);
+        if (is64) {
+            put_le64(ph + 8, s->offset);
+            put_le64(ph + 16, s->vaddr);
+            put_le64(ph + 24, s->paddr);
+            put_le64(ph + 32, s->filesz);
+            put_le64(ph + 40, s->memsz);
+        } else {
+            put_le32(ph + 4, (uint32_t)s->offset);
+            put_le32(ph + 8, (uint32_t)s->vaddr);
+            put_le32(ph + 12, (uint32_t)s->paddr);
+            put_le32(ph + 16, (uint32_t)s->filesz);
+            put_le32(ph + 20, (uint32_t)s->memsz);
+        }
+        if (s->offset < 0x4000 && s->filesz <= 0x4000 - s->offset)
+            memset(f + s->offset, i + 1, s->filesz);
+    }
+    write_bytes(name, f, size);
+    free(f);
+}
+
+/* The flattened image: segment 0's bytes, a zero gap, segment 1's file
+ * bytes, then zeros to its memsz. */
+static void check_flat(const struct vm_package *p)
+{
+    assert_int_equal(p->kernel.ipa, 0x40100000);
+    assert_int_equal(p->kernel.size, 0x3000);
+    const uint8_t *k = p->kernel.data;
+    assert_true(k[0] == 1 && k[0xff] == 1 && k[0x100] == 0 && k[0x1fff] == 0);
+    assert_true(k[0x2000] == 2 && k[0x207f] == 2 && k[0x2080] == 0 && k[0x2fff] == 0);
+}
+
+static void test_elf_kernels(void **state)
+{
+    (void)state;
+    struct vm_package p;
+    struct elf_spec e = elf64();
+    make_elf("k64.elf", &e);
+    /* QEMU's default for an ELF: at its program headers, registers zero. */
+    const char *a64[] = {"--arch", "arm64", "--kernel", "@k64.elf", "-o", "@out.pkg", NULL};
+    build_ok(a64, &p);
+    check_flat(&p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.isa, VM_PKG_ISA_A64);
+    assert_int_equal(p.entry, 0x40100010);
+    assert_int_equal(p.regs[0] | p.regs[1] | p.regs[2] | p.regs[3], 0);
+    assert_true(p.dtb.ipa >= 0x40103000);
+    /* --protocol linux: x0 = DTB. */
+    const char *a64l[] = {"--arch", "arm64", "--kernel", "@k64.elf", "--protocol", "linux",
+                          "-o", "@out.pkg", NULL};
+    build_ok(a64l, &p);
+    check_flat(&p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.regs[0], p.dtb.ipa);
+
+    /* The entry is virtual: in a segment linked with vaddr != paddr it moves
+     * with the segment; non-PT_LOAD headers and empty segments are skipped. */
+    e.seg[0].vaddr = 0xffff000000100000ull;
+    e.entry = 0xffff000000100020ull;
+    e.nseg = 4;
+    e.seg[2] = (struct seg){4, 0x3000, 0, 0, 0x10, 0x10}; /* PT_NOTE */
+    e.seg[3] = (struct seg){1, 0x3000, 0x50000000, 0x50000000, 0, 0};
+    make_elf("k64.elf", &e);
+    build_ok(a64, &p);
+    check_flat(&p);
+    assert_int_equal(p.entry, 0x40100020);
+
+    /* AArch32: the same, with the Linux arm registers on request; bit 0 of
+     * the entry selects Thumb. */
+    e = elf32();
+    make_elf("k32.elf", &e);
+    const char *a32[] = {"--arch", "arm", "--kernel", "@k32.elf", "-o", "@out.pkg", NULL};
+    build_ok(a32, &p);
+    check_flat(&p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
+    assert_int_equal(p.isa, VM_PKG_ISA_A32);
+    const char *a32l[] = {"--arch", "arm", "--kernel", "@k32.elf", "--protocol", "linux",
+                          "-o", "@out.pkg", NULL};
+    build_ok(a32l, &p);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM);
+    assert_int_equal(p.entry, 0x40100010);
+    assert_int_equal(p.regs[1], 0xffffffffu);
+    assert_int_equal(p.regs[2], p.dtb.ipa);
+    e.entry = 0x40100011;
+    make_elf("k32.elf", &e);
+    build_ok(a32, &p);
+    assert_int_equal(p.isa, VM_PKG_ISA_T32);
+    assert_int_equal(p.entry, 0x40100010);
+    build_fails(a32l, "Thumb");
+}
+
+/* Malformed ELF files: each breaks one thing and must be refused with a
+ * sentence naming it, never crash the loader or write a package. */
+static void test_bad_elf(void **state)
+{
+    (void)state;
+#define BAD(base, arch, stmt, want)                                                                \
+    do {                                                                                           \
+        struct elf_spec e = base();                                                                \
+        stmt;                                                                                      \
+        make_elf("bad.elf", &e);                                                                   \
+        const char *a_[] = {"--arch", arch, "--kernel", "@bad.elf", "-o", "@out.pkg", NULL};       \
+        build_fails(a_, want);                                                                     \
+    } while (0)
+    BAD(elf64, "arm64", e.size = 12, "truncated");
+    BAD(elf64, "arm64", e.size = 40, "truncated");
+    BAD(elf32, "arm", e.size = 50, "truncated");
+    BAD(elf64, "arm64", e.cls = 3, "unknown class");
+    BAD(elf64, "arm64", e.data = 2, "little-endian");
+    BAD(elf64, "arm64", e.version = 0, "ELF version");
+    BAD(elf64, "arm64", e.machine = 40, "AArch64");
+    BAD(elf32, "arm64", (void)0, "AArch64");
+    BAD(elf64, "arm", (void)0, "ARM executable");
+    BAD(elf32, "arm", e.machine = 183, "ARM executable");
+    BAD(elf32, "arm", e.flags = 0x00800000, "BE-8");
+    BAD(elf64, "arm64", e.type = 3, "not an executable");
+    BAD(elf64, "arm64", e.nseg = 0, "program headers");
+    BAD(elf64, "arm64", e.phnum_override = 0xffff, "program headers");
+    BAD(elf64, "arm64", e.phnum_override = 300, "program headers");
+    BAD(elf64, "arm64", e.phentsize = 40, "e_phentsize");
+    BAD(elf64, "arm64", e.phoff = 0x3ff0, "outside the file");
+    BAD(elf64, "arm64", e.phoff = ~0ull - 8, "outside the file");
+    BAD(elf32, "arm", e.phoff = 0xfffffff0u, "outside the file");
+    BAD(elf64, "arm64", e.seg[1].filesz = 0x2000, "more file bytes");
+    BAD(elf64, "arm64", e.seg[1].offset = 0x3fc0, "outside the file");
+    BAD(elf64, "arm64", e.seg[1].offset = ~0ull, "outside the file");
+    BAD(elf64, "arm64", (e.seg[1].filesz = ~0ull, e.seg[1].memsz = ~0ull), "outside the file");
+    BAD(elf64, "arm64", e.seg[1].paddr = 0x3ff00000, "not inside guest RAM");
+    BAD(elf64, "arm64", e.seg[1].paddr = 0x48000000, "not inside guest RAM");
+    BAD(elf64, "arm64", e.seg[1].memsz = ~0ull - 0x40000000, "not inside guest RAM");
+    BAD(elf32, "arm", e.seg[1].memsz = 0xffffffffu, "not inside guest RAM");
+    BAD(elf64, "arm64", e.seg[1].paddr = 0x40100080, "overlaps");
+    BAD(elf64, "arm64", (e.seg[0].type = 6, e.seg[1].type = 6), "nothing to load");
+    BAD(elf64, "arm64", (e.seg[1].memsz = e.seg[1].filesz = 0, e.entry = 0x40102000),
+        "outside its segments");
+    BAD(elf64, "arm64", e.entry = 0x40103000, "outside its segments");
+    BAD(elf64, "arm64", e.entry = 0x40000000, "outside its segments");
+#undef BAD
+    /* --load-addr / --entry are for raw images. */
+    struct elf_spec e = elf64();
+    make_elf("k.elf", &e);
+    const char *la[] = {"--arch", "arm64", "--kernel", "@k.elf", "--load-addr", "0x40000000",
+                        "-o", "@out.pkg", NULL};
+    build_fails(la, "raw images");
+    make_image("Image", 4096, 0x80000, 0x10000, 0);
+    const char *ie[] = {"--arch", "arm64", "--kernel", "@Image", "--entry", "0x40080000",
+                        "-o", "@out.pkg", NULL};
+    build_fails(ie, "raw images");
 }
 
 static void test_bad_inputs(void **state)
@@ -491,8 +759,29 @@ static void test_bad_inputs(void **state)
           "@out.pkg");
     FAILS("use --arch arm", "--arch", "arm64", "--kernel", "@zImage", "-o", "@out.pkg");
     FAILS("use --arch arm64", "--arch", "arm", "--kernel", "@Image", "-o", "@out.pkg");
-    FAILS("needs an arm64 Image", "--arch", "arm64", "--kernel", "@raw", "--protocol", "linux",
+    FAILS("--load-addr 0x3ff00000", "--arch", "arm64", "--kernel", "@raw", "--load-addr",
+          "0x3ff00000", "-o", "@out.pkg");
+    FAILS("--load-addr 0x40000002", "--arch", "arm64", "--kernel", "@raw", "--load-addr",
+          "0x40000002", "-o", "@out.pkg");
+    FAILS("--load-addr 0x48000000", "--arch", "arm64", "--kernel", "@raw", "--load-addr",
+          "0x48000000", "-o", "@out.pkg");
+    FAILS("--load-addr 12z", "--arch", "arm64", "--kernel", "@raw", "--load-addr", "12z", "-o",
+          "@out.pkg");
+    FAILS("--load-addr 0x1ffffffffffffffff", "--arch", "arm64", "--kernel", "@raw",
+          "--load-addr", "0x1ffffffffffffffff", "-o", "@out.pkg");
+    FAILS("--entry -4", "--arch", "arm64", "--kernel", "@raw", "--entry", "-4", "-o",
+          "@out.pkg");
+    FAILS("--entry 0x40000000", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40000000",
           "-o", "@out.pkg");
+    FAILS("--entry 0x40080bb8", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40080bb8",
+          "-o", "@out.pkg");
+    FAILS("--entry 0x40080002", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40080002",
+          "-o", "@out.pkg");
+    FAILS("--entry 0x40010001", "--arch", "arm", "--kernel", "@raw", "--entry", "0x40010001",
+          "-o", "@out.pkg");
+    /* A raw image past the first 128 MiB cannot take the Linux arm protocol. */
+    FAILS("first 128 MiB", "--arch", "arm", "--kernel", "@raw", "--ram", "256", "--load-addr",
+          "0x48000000", "-o", "@out.pkg");
     FAILS("want raw or linux", "--arch", "arm64", "--kernel", "@raw", "--protocol", "efi", "-o",
           "@out.pkg");
     FAILS("want arm64 or arm", "--arch", "x86", "--kernel", "@raw", "-o", "@out.pkg");
@@ -619,6 +908,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_arm64_small_ram_and_old_image),
         cmocka_unit_test(test_arm_zimage),
         cmocka_unit_test(test_raw_kernels),
+        cmocka_unit_test(test_elf_kernels),
+        cmocka_unit_test(test_bad_elf),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_output_replaced_atomically),
     };

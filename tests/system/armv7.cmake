@@ -34,6 +34,7 @@ a32_guest(mmu arm mmu.c)
 a32_guest(timer arm timer.c)
 a32_guest(mmu_t32 thumb mmu.c)
 a32_guest(irq arm irq.c)
+a32_guest(ptimer arm ptimer.c)
 a32_guest(irq_t32 thumb irq.c)
 a32_guest(vgic_inflight arm vgic_inflight.c)
 
@@ -109,11 +110,14 @@ armv7_test(mmio_guest_mmu mmu
 armv7_test(mmio_guest_mmu_t32 mmu_t32
            EXPECT "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
            EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
+# The PL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
+# programmed time in WFI and while running.
+armv7_test(ptimer ptimer ${A32_PTIMER_EXPECT})
 armv7_test(timer timer
            EXPECT "virtual counter advances: ok"
            EXPECT "virtual counter is offset below the physical one: ok"
            EXPECT "CNTV_CVAL preserved: ok" EXPECT "CNTV_CTL preserved: ok"
-           EXPECT "physical timer access refused with undef: ok")
+           EXPECT "physical timer access emulated, not refused: ok")
 
 # The same image on other CPUs with the Virtualization Extensions: the
 # Cortex-A7, and QEMU's "max" (an ARMv8 core in AArch32 at EL2).
@@ -146,15 +150,16 @@ av_system_test(armv7_boot_refuses_svc CPU cortex-a15 MACHINE virt TIMEOUT 20 NO_
                EXPECT "entered in CPU mode 0x00000013, not Hyp")
 
 # VM packages (tools/loader, docs/vm-package.md): the dtb guest packaged
-# with the Linux arm protocol (an uncompressed arm kernel has no header, so
-# --protocol linux says it); armvisor must put the DTB in guest RAM and
-# pass r0 = 0, r1 = ~0, r2 = DTB. A corrupted package must be refused.
+# as a raw image at the RAM base with the Linux arm protocol; armvisor must
+# put the DTB in guest RAM and pass r0 = 0, r1 = ~0, r2 = DTB. The other
+# kernel formats and protocols: a32_package_formats. A corrupted package
+# must be refused.
 include(${CMAKE_CURRENT_SOURCE_DIR}/loader.cmake)
 if(AV_HOST_LOADER)
   a32_dtb_guest()
   set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
   av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
-             --ram 64 --cmdline "console=ttyAMA0 armvisor-package-test")
+             --load-addr 0x40000000 --ram 64 --cmdline "console=ttyAMA0 armvisor-package-test")
   av_corrupt(${pkg_dir}/dtb32_bad.pkg ${pkg_dir}/dtb32.pkg)
 
   av_system_test(armv7_package_linux_dtb CPU cortex-a15 INITRD ${pkg_dir}/dtb32.pkg
@@ -167,6 +172,7 @@ if(AV_HOST_LOADER)
            "dtb: the DTB lies inside /memory: ok"
            "dtb: root is linux,dummy-virt: ok"
            "guest: all checks passed")
+  a32_package_formats(armv7 cortex-a15 ${pkg_dir})
   av_system_test(armv7_package_refused CPU cortex-a15 INITRD ${pkg_dir}/dtb32_bad.pkg
     TIMEOUT 30 HALT 2
     EXPECT "the guest package is refused: checksum mismatch" REJECT "starting at")

@@ -51,6 +51,7 @@ a64_guest(context context.c)
 a64_guest(irq irq.c)
 a64_guest(vgic_inflight vgic_inflight.c)
 a64_guest(watch watch.c)
+a64_guest(ptimer ptimer.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -106,14 +107,29 @@ armv8_test(vgic_inflight vgic_inflight cortex-a57
            EXPECT "UARTIMSC masked by the second handler: ok"
            EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
            EXPECT "guest: all checks passed")
+# The EL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
+# programmed time in WFI and while running, the earlier of the two timers'
+# deadlines first.
+armv8_test(ptimer ptimer cortex-a57
+           EXPECT "CNTP_CVAL_EL0 written and read back: ok"
+           EXPECT "CNTP_CTL_EL0: enabled, condition not met: ok"
+           EXPECT "CNTP_TVAL_EL0 counts down from CVAL: ok"
+           EXPECT "CNTP_CTL_EL0.ISTATUS once CVAL has passed: ok"
+           EXPECT "no physical timer access refused: ok"
+           EXPECT "physical timer irq 30 taken in WFI: ok"
+           EXPECT "not before the programmed time, condition met: ok"
+           EXPECT "physical timer irq 30 taken while running: ok"
+           EXPECT "both armed: the earlier \\(physical\\) deadline first: ok"
+           EXPECT "then the virtual timer's: ok"
+           EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
+           EXPECT "guest: all checks passed" EXPECT "ptimer=[1-9]")
 armv8_test(wfi wfi cortex-a57
            EXPECT "guest: wfi returned" EXPECT "guest: wfe returned"
            EXPECT "exits.* wfi=3")
 armv8_test(undef undef cortex-a57
+           EXPECT "CNTP_CTL_EL0 / CNTP_CVAL_EL0 emulated, not refused: ok"
            EXPECT "refused \\(sysreg\\)"
            EXPECT "guest: undef at 0x[0-9a-f]+ ESR_EL1=0x0000000002000000"
-           EXPECT "CNTP_CTL_EL0 read refused with undef: ok"
-           EXPECT "CNTP_CVAL_EL0 write refused with undef: ok"
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMCCNTR_EL0 reads as zero: ok"
@@ -124,7 +140,7 @@ armv8_test(undef undef cortex-a57
            EXPECT "virtual timer usable without traps: ok"
            EXPECT "pmu raz/wi=7")
 armv8_test(undef_max undef max
-           EXPECT "CNTP_CTL_EL0 read refused with undef: ok"
+           EXPECT "CNTP_CTL_EL0 / CNTP_CVAL_EL0 emulated, not refused: ok"
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMUSERENR_EL0/PMCNTENSET_EL0 writes complete: ok")
@@ -219,6 +235,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(undef arm undef.c)
   a32_guest(irq arm irq.c)
   a32_guest(vgic_inflight arm vgic_inflight.c)
+  a32_guest(ptimer arm ptimer.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -227,15 +244,19 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   armv8_a32_test(wfi wfi EXPECT "guest: wfi returned" EXPECT "exits.* wfi=3")
   # The virtual timer's PPI 27 through the vGIC into an AArch32 EL1: the
   # IRQ exception is the hardware's (GICV), not an injected one.
-  armv8_a32_test(vgic_inflight vgic_inflight
-                 EXPECT "8 pending SPIs taken in priority order: ok"
-                 EXPECT "level interrupt still high after EOI taken again: ok"
-                 EXPECT "guest: all checks passed")
   armv8_a32_test(irq irq EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
                  EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
                  EXPECT "guest: all checks passed")
+  # The vGIC's in-flight list into an AArch32 EL1 (guests/vgic_inflight.h).
+  armv8_a32_test(vgic_inflight vgic_inflight
+                 EXPECT "8 pending SPIs taken in priority order: ok"
+                 EXPECT "level interrupt still high after EOI taken again: ok"
+                 EXPECT "guest: all checks passed")
+  # The EL1 physical timer (CNTP through cp15, trapped by EL1PCEN) emulated
+  # for an AArch32 EL1 too.
+  armv8_a32_test(ptimer ptimer ${A32_PTIMER_EXPECT})
   armv8_a32_test(mmio_ldst_a32 mmio_ldst_a32 EXPECT "strd/ldrd round trip: ok"
                  EXPECT "post-indexed strb writeback: ok")
   armv8_a32_test(mmio_ldst_t32 mmio_ldst_t32 EXPECT "strd/ldrd round trip: ok"
@@ -258,6 +279,68 @@ else()
   message(STATUS "arm-none-eabi-gcc not found: no AArch32 guests on armv8")
 endif()
 
+# a64_dtb_guest(<name> <base> [ELF_ENTRY <symbol>] [DEFS <-D...>...]):
+# guests/a64/<name>.bin and <name>.elf, the dtb guest linked at <base>
+# without the Image magic (image_head.S -DRAW_IMAGE): a raw image, or as an
+# ELF file a bare-metal program. ELF_ENTRY sets e_entry; DEFS go to dtb.c.
+function(a64_dtb_guest name base)
+  cmake_parse_arguments(PARSE_ARGV 2 G "" "ELF_ENTRY" "DEFS")
+  set(ld -Wl,--defsym=GUEST_BASE=${base})
+  if(G_ELF_ENTRY)
+    list(APPEND ld -Wl,-e,${G_ELF_ENTRY})
+  endif()
+  set(srcs ${A64_DIR}/image_head.S ${A64_DIR}/start.S ${A64_DIR}/guest.c ${A64_DIR}/dtb.c)
+  add_custom_command(
+    OUTPUT ${A64_OUT}/${name}.bin ${A64_OUT}/${name}.elf
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
+    COMMAND ${CMAKE_C_COMPILER} ${ld} ${A64_CFLAGS} -DRAW_IMAGE ${G_DEFS} -o ${A64_OUT}/${name}.elf
+            ${srcs} -lgcc
+    COMMAND ${CMAKE_OBJCOPY} -O binary ${A64_OUT}/${name}.elf ${A64_OUT}/${name}.bin
+    DEPENDS ${srcs} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/dtb_walk.h
+    COMMENT "a64 guest ${name} (VM package entry)")
+  add_custom_target(guest_a64_${name} ALL DEPENDS ${A64_OUT}/${name}.bin)
+endfunction()
+
+# a64_package_formats(<pkg_dir>): the kernel formats and boot protocols
+# tools/loader offers for an AArch64 guest besides the Image
+# (docs/vm-package.md, "Kernel formats"), each packaged and booted, the
+# guest checking its registers, where it runs and where it was entered:
+#   raw image, defaults: RAM base + 0x80000, x0 = DTB (QEMU's -kernel);
+#   raw image, --load-addr, --entry past its head, --protocol raw: all zero;
+#   ELF, defaults: at its program headers, e_entry, registers zero;
+#   ELF, --protocol linux: x0 = DTB.
+function(a64_package_formats pkg_dir)
+  a64_dtb_guest(dtb_raw 0x40080000)
+  av_package(${pkg_dir}/a64_raw.pkg ${A64_OUT}/dtb_raw.bin --arch arm64 --name a64raw
+             --cmdline armvisor-format-test)
+  a64_dtb_guest(dtb_rawregs 0x40200000 DEFS -DBOOT_RAW_REGS)
+  av_package(${pkg_dir}/a64_rawregs.pkg ${A64_OUT}/dtb_rawregs.bin --arch arm64
+             --name a64rawregs --protocol raw --load-addr 0x40200000 --entry 0x40200040)
+  a64_dtb_guest(dtb_elf 0x40300000 ELF_ENTRY _entry_past_header DEFS -DBOOT_RAW_REGS)
+  av_package(${pkg_dir}/a64_elf.pkg ${A64_OUT}/dtb_elf.elf --arch arm64 --name a64elf)
+  a64_dtb_guest(dtb_elf_linux 0x40300000 ELF_ENTRY _entry_past_header)
+  av_package(${pkg_dir}/a64_elf_linux.pkg ${A64_OUT}/dtb_elf_linux.elf --arch arm64
+             --name a64elflinux --cmdline armvisor-format-test --protocol linux)
+  set(linux_ok "x1-x3 are zero at entry: ok"
+      "x0 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"
+      "dtb: bootargs \"armvisor-format-test\"" "guest: all checks passed")
+  set(raw_ok "x1-x3 are zero at entry: ok" "x0 is zero at entry \\(raw protocol\\): ok"
+      "guest: all checks passed")
+  av_system_test(armv8_package_a64_raw_default CPU cortex-a57 INITRD ${pkg_dir}/a64_raw.pkg
+    EXPECT "vm a64raw: package: A64 kernel [0-9]+ bytes at 0x40080000, linux-arm64 boot"
+           "dtb: image at 0x0000000040080000, entered at offset 0x0000000000000000" ${linux_ok})
+  av_system_test(armv8_package_a64_raw_entry CPU cortex-a57 INITRD ${pkg_dir}/a64_rawregs.pkg
+    EXPECT "vm a64rawregs: package: A64 kernel [0-9]+ bytes at 0x40200000, raw boot"
+           "dtb: image at 0x0000000040200000, entered at offset 0x0000000000000040" ${raw_ok})
+  av_system_test(armv8_package_a64_elf CPU cortex-a57 INITRD ${pkg_dir}/a64_elf.pkg
+    EXPECT "vm a64elf: package: A64 kernel [0-9]+ bytes at 0x40300000, raw boot"
+           "dtb: image at 0x0000000040300000, entered at offset 0x0000000000000040" ${raw_ok})
+  av_system_test(armv8_package_a64_elf_linux CPU cortex-a57 INITRD ${pkg_dir}/a64_elf_linux.pkg
+    EXPECT "vm a64elflinux: package: A64 kernel [0-9]+ bytes at 0x40300000, linux-arm64 boot"
+           "dtb: image at 0x0000000040300000, entered at offset 0x0000000000000040" ${linux_ok})
+endfunction()
+
 # VM packages (tools/loader, docs/vm-package.md): the dtb guest behind an
 # arm64 Image header, packaged with the Linux arm64 protocol; armvisor must
 # find the package in the initrd, put the DTB in guest RAM and pass it in
@@ -278,6 +361,7 @@ if(AV_HOST_LOADER)
   add_custom_target(guest_a64_dtb ALL DEPENDS ${dtb_bin})
 
   set(pkg_dir ${CMAKE_CURRENT_BINARY_DIR}/packages)
+  a64_package_formats(${pkg_dir})
   av_package(${pkg_dir}/dtb64.pkg ${dtb_bin} --arch arm64 --protocol linux --name pkg64
              --cpus 2 --cmdline "console=ttyAMA0 armvisor-package-test")
   av_corrupt(${pkg_dir}/dtb64_bad.pkg ${pkg_dir}/dtb64.pkg)
@@ -327,7 +411,8 @@ if(AV_HOST_LOADER)
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
     a32_dtb_guest()
     av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
-               --cmdline "armvisor-package-test a32")
+               --load-addr 0x40000000 --cmdline "armvisor-package-test a32")
+    a32_package_formats(armv8 cortex-a57 ${pkg_dir})
     av_system_test(armv8_package_a32_linux_dtb CPU cortex-a57 INITRD ${pkg_dir}/dtb32.pkg
       EXPECT "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot"
              "r0 is zero at entry: ok" "r1 is ~0 \\(DT only\\) at entry: ok"

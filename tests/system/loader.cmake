@@ -14,7 +14,7 @@ endif()
 
 set(AV_HOST_LOADER ${CMAKE_BINARY_DIR}/host/armvisor-loader)
 set(loader_dir ${PROJECT_SOURCE_DIR}/tools/loader)
-set(loader_srcs ${loader_dir}/main.c ${loader_dir}/kernel.c ${loader_dir}/layout.c
+set(loader_srcs ${loader_dir}/main.c ${loader_dir}/kernel.c ${loader_dir}/elf.c ${loader_dir}/layout.c
     ${loader_dir}/guest_dtb.c ${loader_dir}/package.c ${PROJECT_SOURCE_DIR}/src/core/vm_package.c)
 add_custom_command(
   OUTPUT ${AV_HOST_LOADER}

@@ -276,6 +276,24 @@ static void test_parse_arm_linux_and_raw(void **state)
     put_le64(image + ARM64_IMAGE_TEXT_OFFSET, 0x1234);
     assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
     assert_int_equal(p.kernel_footprint, sizeof(image));
+
+    /* The protocol is independent of the format (QEMU's -kernel): a raw
+     * image without the Image magic booted with the Linux arm64 registers,
+     * entered anywhere inside it; a Linux arm kernel entered past its first
+     * byte (an ELF's entry point). */
+    s = arm64_linux();
+    image[ARM64_IMAGE_MAGIC_OFF] = 'X';
+    s.entry = KERNEL_IPA + 0x40;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.entry, KERNEL_IPA + 0x40);
+    assert_int_equal(p.regs[0], DTB_IPA);
+    assert_int_equal(p.kernel_footprint, sizeof(image)); /* no image_size without the header */
+    s = arm_linux();
+    s.entry += 4;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    assert_int_equal(p.entry, RAM_BASE + 0x8004);
+    assert_int_equal(p.regs[2], DTB_IPA);
 }
 
 /* ---- Blob-level corruption ------------------------------------------------- */
@@ -413,7 +431,9 @@ static void test_refuse_config(void **state)
     CASE(raw, s.entry = RAM_BASE + sizeof(raw_kernel), "outside the kernel");
     CASE(raw, s.entry = RAM_BASE + 2, "misaligned");
     CASE(raw, (s.isa = VM_PKG_ISA_T32, s.entry = RAM_BASE + 1), "misaligned");
-    CASE(arm_linux, s.entry += 4, "first byte");
+    CASE(arm_linux, s.entry = s.kipa + s.ksize, "outside the kernel");
+    CASE(arm64_linux, (image[ARM64_IMAGE_MAGIC_OFF] = 'X', s.entry = s.kipa + s.ksize),
+         "outside the kernel");
     CASE(arm_linux, (s.ram_size = 256ull << 20, s.kipa = s.entry = RAM_BASE + (128ull << 20)),
          "first 128 MiB");
     CASE(arm_linux,
@@ -422,7 +442,6 @@ static void test_refuse_config(void **state)
          "above 4 GiB");
 
     /* arm64 Image rules. */
-    CASE(arm64_linux, image[ARM64_IMAGE_MAGIC_OFF] = 'X', "no arm64 Image magic");
     CASE(arm64_linux, s.ksize = 63, "too small for an arm64 Image");
     CASE(arm64_linux, put_le64(image + ARM64_IMAGE_FLAGS, 0xb), "big-endian");
     CASE(arm64_linux, (s.kipa = s.entry = KERNEL_IPA + 0x1000), "not 2 MiB aligned");

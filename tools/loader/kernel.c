@@ -1,16 +1,25 @@
 /*
- * What kind of kernel the file is, and where it goes:
+ * What kind of kernel the file is, where it goes and which protocol boots
+ * it, as QEMU's -kernel (hw/arm/boot.c) does with each kind:
+ *  - ELF ("\177ELF"): flattened at its program headers' physical addresses
+ *    (elf.c), entered at e_entry; not a Linux kernel, so registers zero.
  *  - arm64 Image ("ARM\x64" at 56): at RAM base + text_offset (RAM base is
  *    2 MiB aligned), it claims image_size bytes; Linux arm64 protocol.
  *  - zImage (0x016f2818 at 0x24): at RAM base + 0x8000, inside the first
  *    128 MiB as arm booting.rst asks; Linux arm protocol.
- *  - anything else: a raw image at RAM base, entered at its first byte.
+ *  - anything else, a raw image: at RAM base + 0x80000 (arm64) or + 0x10000
+ *    (arm), entered at its first byte, with the Linux registers (QEMU takes
+ *    a raw image to be a Linux kernel).
+ * --protocol overrides the protocol of any kind; --load-addr and --entry
+ * place a raw image (the other kinds say where they go themselves).
  */
 #include <string.h>
 
 #include "loader.h"
 
-#define ZIMAGE_LOAD_OFFSET 0x8000u
+#define ZIMAGE_LOAD_OFFSET    0x8000u
+#define RAW_A64_LOAD_OFFSET   0x80000u /* QEMU KERNEL64_LOAD_ADDR */
+#define RAW_A32_LOAD_OFFSET   0x10000u /* QEMU KERNEL_LOAD_ADDR */
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -79,7 +88,41 @@ static int plan_zimage(struct vm_plan *plan, const struct file_buf *k)
     return 0;
 }
 
-int kernel_plan(struct vm_plan *plan, const struct file_buf *k, bool want_linux, bool want_raw)
+/* --load-addr / --entry for a raw image: inside RAM (layout_plan checks the
+ * whole image fits), the entry inside the image and aligned. */
+static int plan_raw(struct vm_plan *plan, const struct file_buf *k, const struct kernel_opts *o)
+{
+    uint64_t ram_end = plan->ram_base + plan->ram_size;
+    if (o->has_load_addr) {
+        if (o->load_addr < plan->ram_base || o->load_addr >= ram_end || o->load_addr % 4) {
+            loader_error("--load-addr 0x%llx: want a 4-byte aligned address in guest RAM "
+                         "(0x%llx-0x%llx)",
+                         (unsigned long long)o->load_addr, (unsigned long long)plan->ram_base,
+                         (unsigned long long)(ram_end - 1));
+            return -1;
+        }
+        plan->kernel_ipa = o->load_addr;
+    }
+    plan->entry = plan->kernel_ipa;
+    if (o->has_entry) {
+        unsigned align = plan->arch == LOADER_ARM64 ? 4 : 2;
+        if (o->entry < plan->kernel_ipa || o->entry - plan->kernel_ipa >= k->size ||
+            o->entry % align) {
+            loader_error("--entry 0x%llx: want an address inside the image (0x%llx, %zu bytes), "
+                         "%u-byte aligned",
+                         (unsigned long long)o->entry, (unsigned long long)plan->kernel_ipa,
+                         k->size, align);
+            return -1;
+        }
+        plan->entry = o->entry;
+        /* An A32 entry that is only 2-byte aligned can only be Thumb. */
+        if (plan->arch == LOADER_ARM && o->entry % 4)
+            plan->isa = VM_PKG_ISA_T32;
+    }
+    return 0;
+}
+
+int kernel_plan(struct vm_plan *plan, struct file_buf *k, const struct kernel_opts *o)
 {
     if (k->size == 0) {
         loader_error("the kernel file is empty");
@@ -87,7 +130,8 @@ int kernel_plan(struct vm_plan *plan, const struct file_buf *k, bool want_linux,
     }
     plan->isa = plan->arch == LOADER_ARM64 ? VM_PKG_ISA_A64 : VM_PKG_ISA_A32;
     plan->kind = KERNEL_RAW;
-    plan->kernel_ipa = plan->ram_base;
+    plan->kernel_ipa = plan->ram_base +
+                       (plan->arch == LOADER_ARM64 ? RAW_A64_LOAD_OFFSET : RAW_A32_LOAD_OFFSET);
     plan->kernel_footprint = k->size;
 
     /* A magic number with the header cut short is a truncated kernel, not a
@@ -112,26 +156,37 @@ int kernel_plan(struct vm_plan *plan, const struct file_buf *k, bool want_linux,
         loader_error("the kernel is an arm64 Image: use --arch arm64");
         return -1;
     }
-    if (plan->arch == LOADER_ARM64 && is_arm64_image(k) && plan_arm64_image(plan, k) != 0)
+    bool elf = elf_is_elf(k);
+    bool raw = !elf && !(plan->arch == LOADER_ARM64 && is_arm64_image(k)) &&
+               !(plan->arch == LOADER_ARM && is_zimage(k));
+    if (!raw && (o->has_load_addr || o->has_entry)) {
+        loader_error("--load-addr and --entry are for raw images; this kernel is %s, which says "
+                     "where it goes itself",
+                     elf ? "an ELF file" : "a Linux image");
         return -1;
-    if (plan->arch == LOADER_ARM && is_zimage(k) && plan_zimage(plan, k) != 0)
-        return -1;
-    plan->entry = plan->kernel_ipa;
-
-    if (want_raw) {
-        plan->protocol = VM_PKG_BOOT_RAW;
-    } else if (plan->arch == LOADER_ARM64) {
-        if (want_linux && plan->kind != KERNEL_ARM64_IMAGE) {
-            loader_error("--protocol linux on arm64 needs an arm64 Image (no \"ARM\\x64\" magic "
-                         "at offset 56 of the kernel)");
-            return -1;
-        }
-        plan->protocol =
-            plan->kind == KERNEL_ARM64_IMAGE ? VM_PKG_BOOT_LINUX_ARM64 : VM_PKG_BOOT_RAW;
-    } else {
-        /* An uncompressed arm Image has no header: --protocol linux says so. */
-        plan->protocol =
-            (want_linux || plan->kind == KERNEL_ZIMAGE) ? VM_PKG_BOOT_LINUX_ARM : VM_PKG_BOOT_RAW;
     }
+    if (elf) {
+        if (elf_plan(plan, k) != 0)
+            return -1;
+    } else if (!raw) {
+        if (plan->arch == LOADER_ARM64 ? plan_arm64_image(plan, k) : plan_zimage(plan, k))
+            return -1;
+        plan->entry = plan->kernel_ipa;
+    } else if (plan_raw(plan, k, o) != 0) {
+        return -1;
+    }
+
+    /* QEMU's defaults: an ELF file is not a Linux kernel, everything else is. */
+    bool linux_regs = o->protocol == KERNEL_PROTO_DEFAULT ? !elf
+                                                          : o->protocol == KERNEL_PROTO_LINUX;
+    if (!linux_regs)
+        plan->protocol = VM_PKG_BOOT_RAW;
+    else if (plan->arch == LOADER_ARM64)
+        plan->protocol = VM_PKG_BOOT_LINUX_ARM64;
+    else if (plan->isa != VM_PKG_ISA_A32) {
+        loader_error("the Linux arm protocol enters in A32, and this kernel's entry is Thumb");
+        return -1;
+    } else
+        plan->protocol = VM_PKG_BOOT_LINUX_ARM;
     return 0;
 }

@@ -4,6 +4,7 @@
  * passes it as the initrd. Host program: libc and libfdt.
  *
  * kernel.c   what the kernel file is, where it goes, which protocol boots it
+ * elf.c      ELF kernels: program headers flattened into one image
  * layout.c   where the initrd and the DTB go in guest RAM (QEMU's rules)
  * guest_dtb.c the guest's device tree (libfdt), a QEMU-virt-like machine
  * package.c  the package blob itself
@@ -22,7 +23,15 @@
 #define LOADER_MAX_CMDLINE 2048u /* arm64 COMMAND_LINE_SIZE */
 
 enum loader_arch { LOADER_ARM64, LOADER_ARM };
-enum kernel_kind { KERNEL_RAW, KERNEL_ARM64_IMAGE, KERNEL_ZIMAGE };
+enum kernel_kind { KERNEL_RAW, KERNEL_ARM64_IMAGE, KERNEL_ZIMAGE, KERNEL_ELF };
+enum kernel_proto { KERNEL_PROTO_DEFAULT, KERNEL_PROTO_LINUX, KERNEL_PROTO_RAW };
+
+/* What the command line says about the kernel. */
+struct kernel_opts {
+    enum kernel_proto protocol;
+    bool has_load_addr, has_entry; /* raw images only */
+    uint64_t load_addr, entry;
+};
 
 struct file_buf {
     uint8_t *data;
@@ -47,11 +56,19 @@ struct vm_plan {
 /* Errors go to stderr as "armvisor-loader: ..." lines. */
 void loader_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Recognise the kernel (arm64 Image, zImage, else raw) and fill kind,
- * isa, kernel_ipa, kernel_footprint and entry; want_linux / want_raw force
- * the protocol (neither: linux for a recognised kernel, else raw). */
-int kernel_plan(struct vm_plan *plan, const struct file_buf *kernel, bool want_linux,
-                bool want_raw);
+/* Recognise the kernel (ELF, arm64 Image, zImage, else raw) and fill kind,
+ * isa, kernel_ipa, kernel_footprint, entry and protocol (the defaults of
+ * QEMU's -kernel unless o says otherwise: docs/vm-package.md). An ELF
+ * kernel is replaced in *kernel by its flattened image. */
+int kernel_plan(struct vm_plan *plan, struct file_buf *kernel, const struct kernel_opts *o);
+
+/* True when the file starts with the ELF magic. */
+bool elf_is_elf(const struct file_buf *kernel);
+
+/* An ELF kernel: checks it (user input: every field), flattens its PT_LOAD
+ * segments into one zero-filled image from the lowest p_paddr (replacing
+ * kernel->data), and fills kind, isa, kernel_ipa, kernel_footprint, entry. */
+int elf_plan(struct vm_plan *plan, struct file_buf *kernel);
 
 /* initrd_ipa and dtb_ipa from the kernel's footprint; checks the kernel
  * and initrd fit in RAM. */

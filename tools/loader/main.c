@@ -1,7 +1,7 @@
 /*
  * armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]
  *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
- *                 [--name NAME] -o OUT
+ *                 [--load-addr ADDR] [--entry ADDR] [--name NAME] -o OUT
  *
  * Reads the kernel (and initrd), decides where everything goes, builds the
  * guest DTB and writes the VM package. Every bad input stops it with one
@@ -38,16 +38,19 @@ static void usage(FILE *f)
 {
     fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
-          "                       [--name NAME] -o OUT\n"
+          "                       [--load-addr ADDR] [--entry ADDR] [--name NAME] -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
-          "  --kernel    arm64 Image, ARM zImage, or a raw image loaded at the RAM base\n"
+          "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
+          "              raw image (at RAM base + 0x80000 on arm64, + 0x10000 on arm)\n"
           "  --initrd    initial ramdisk, described in /chosen\n"
           "  --ram       guest RAM in MiB at 0x40000000 (default 128)\n"
           "  --cpus      vCPUs in the DTB, 1-8 (default 1; armvisor runs vCPU 0 only today)\n"
           "  --cmdline   /chosen bootargs\n"
           "  --protocol  linux: x0 / r2 = DTB address; raw: registers zero\n"
-          "              (default: linux for an Image or zImage, raw otherwise)\n"
+          "              (default: raw for an ELF file, linux for anything else)\n"
+          "  --load-addr where a raw image goes (guest physical address, 0x... or decimal)\n"
+          "  --entry     where a raw image is entered (default: its first byte)\n"
           "  --name      VM name, 1-31 printable characters (default: guest)\n",
           f);
 }
@@ -170,6 +173,20 @@ static bool parse_uint(const char *s, unsigned long long min, unsigned long long
     return true;
 }
 
+/* A whole number (0x hexadecimal or decimal) that fits 64 bits. */
+static bool parse_addr(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
 static bool name_ok(const char *n)
 {
     size_t len = strlen(n);
@@ -192,6 +209,8 @@ int main(int argc, char **argv)
         {"cmdline", required_argument, NULL, 'l'},
         {"protocol", required_argument, NULL, 'p'},
         {"name", required_argument, NULL, 'n'},
+        {"load-addr", required_argument, NULL, 'L'},
+        {"entry", required_argument, NULL, 'e'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -199,6 +218,7 @@ int main(int argc, char **argv)
     const char *arch = NULL, *kernel_path = NULL, *initrd_path = NULL, *out_path = NULL;
     const char *protocol = NULL;
     struct vm_plan plan = {.name = "guest", .ncpus = 1, .ram_base = VIRT_RAM_BASE};
+    struct kernel_opts kopts = {.protocol = KERNEL_PROTO_DEFAULT};
     unsigned long long ram_mib = RAM_DEFAULT_MIB, v;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -238,6 +258,20 @@ int main(int argc, char **argv)
         case 'o':
             out_path = optarg;
             break;
+        case 'L':
+            if (!parse_addr(optarg, &kopts.load_addr)) {
+                loader_error("--load-addr %s: want an address (0x... or decimal)", optarg);
+                return 2;
+            }
+            kopts.has_load_addr = true;
+            break;
+        case 'e':
+            if (!parse_addr(optarg, &kopts.entry)) {
+                loader_error("--entry %s: want an address (0x... or decimal)", optarg);
+                return 2;
+            }
+            kopts.has_entry = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -263,10 +297,10 @@ int main(int argc, char **argv)
         loader_error("--arch %s: want arm64 or arm", arch);
         return 2;
     }
-    bool want_linux = false, want_raw = false;
     if (protocol) {
-        want_linux = strcmp(protocol, "linux") == 0;
-        want_raw = strcmp(protocol, "raw") == 0;
+        bool want_linux = strcmp(protocol, "linux") == 0;
+        bool want_raw = strcmp(protocol, "raw") == 0;
+        kopts.protocol = want_linux ? KERNEL_PROTO_LINUX : KERNEL_PROTO_RAW;
         if (!want_linux && !want_raw) {
             loader_error("--protocol %s: want raw or linux", protocol);
             return 2;
@@ -289,7 +323,7 @@ int main(int argc, char **argv)
     if (initrd_path && read_file(initrd_path, "initrd", &initrd) != 0)
         goto out;
     plan.initrd_size = initrd.size;
-    if (kernel_plan(&plan, &kernel, want_linux, want_raw) != 0 || layout_plan(&plan) != 0 ||
+    if (kernel_plan(&plan, &kernel, &kopts) != 0 || layout_plan(&plan) != 0 ||
         guest_dtb_build(&plan, &dtb) != 0)
         goto out;
     if (plan.dtb_ipa + dtb.size > plan.ram_base + plan.ram_size) {
@@ -302,6 +336,7 @@ int main(int argc, char **argv)
     printf("%s: %s %s kernel at 0x%llx, entry 0x%llx, %s boot", out_path,
            plan.kind == KERNEL_ARM64_IMAGE ? "arm64 Image"
            : plan.kind == KERNEL_ZIMAGE    ? "zImage"
+           : plan.kind == KERNEL_ELF       ? "ELF"
                                            : "raw",
            vm_package_isa_name(plan.isa), (unsigned long long)plan.kernel_ipa,
            (unsigned long long)plan.entry, vm_package_protocol_name(plan.protocol));

@@ -206,6 +206,7 @@
 #define HVBAR      "p15, 4, %0, c12, c0, 0"
 #define HTPIDR     "p15, 4, %0, c13, c0, 2"
 #define CNTHCTL    "p15, 4, %0, c14, c1, 0"
+#define CNTHP_CTL  "p15, 4, %0, c14, c2, 1" /* B4.1.22: Hyp physical timer control */
 #define FPEXC_REG  "p10, 7, %0, c8, c0, 0" /* VMRS/VMSR FPEXC as an MRC/MCR */
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
@@ -218,6 +219,7 @@
 #define CNTVCT    "p15, 1, %Q0, %R0, c14"
 #define CNTV_CVAL "p15, 3, %Q0, %R0, c14"
 #define CNTVOFF   "p15, 4, %Q0, %R0, c14"
+#define CNTHP_CVAL "p15, 6, %Q0, %R0, c14" /* B4.1.23: Hyp physical timer compare value */
 
 /* isb, dsb_ish, dsb_ishst, dsb_sy. */
 #include "arch/barrier.h"

@@ -112,12 +112,14 @@ void armv8_el2_init(void)
      * vcpu.c); SVE always (not context-switched); trace registers too. */
     write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TTA);
     /* EL1 may read the physical counter but not program the physical
-     * timer (it is not switched per VM; guests use the virtual timer): a
-     * CNTP_* access traps here and is refused with an UNDEF. The event
+     * timer (EL1PCEN clear): a CNTP_* access traps here and the core
+     * emulates the timer per vCPU (core/ptimer.c). The hypervisor's own
+     * timer (CNTHP, hyp_timer.c) starts off: its reset state is UNKNOWN. The event
      * stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5 MHz) bounds a WFE in
      * arch_cpu_idle on hardware. */
     write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | (15ull << CNTHCTL_EVNTI_SHIFT));
     write_sysreg(cntvoff_el2, 0);
+    arch_hyp_timer_set(false, 0);
     /* PMU accesses trap to EL2 (PMU state is not switched) and are
      * refused. HPMN keeps its reset value, PMCR_EL0.N: 0 would be
      * CONSTRAINED UNPREDICTABLE without FEAT_HPMN0. */

@@ -15,9 +15,10 @@
  *     is live in the CPU; the core keeps it active and links it to the
  *     guest's PPI 27 through a list register with HW=1, IHI0048B 5.3.7) and
  *     the maintenance interrupt, PPI 25 (5.3.4 GICH_MISR), which the core
- *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit. Both are the
- *     numbers of the Arm Base System Architecture's PPI map, which QEMU virt
- *     follows.
+ *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit, and the
+ *     hypervisor's own timer (CNTHP), PPI 26, which the core sets for the
+ *     deadlines it emulates (arch_hyp_timer_set). All are the numbers of the
+ *     Arm Base System Architecture's PPI map, which QEMU virt follows.
  *
  * The guest's side: the core emulates the distributor; the guest drives the
  * virtual CPU interface GICV directly, mapped at its GICC address
@@ -87,6 +88,8 @@
  * map; QEMU virt's DTB /timer and GIC node say the same). */
 #define PPI_VTIMER 27u
 #define PPI_MAINT  25u
+/* The EL2 / Hyp physical timer's PPI (CNTHP: arch_hyp_timer_set). */
+#define PPI_HTIMER 26u
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
 #define GIC_PMR_ALL 0xf0u
@@ -136,7 +139,8 @@ void gicv2_init(const struct gicv2_ranges *r)
     wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_PRIO;
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_MAINT) = PPI_PRIO;
-    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT));
+    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_HTIMER) = PPI_PRIO;
+    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HTIMER));
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
@@ -266,9 +270,10 @@ bool arch_irq_ack(struct arch_irq *irq)
         return false;
     wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
     irq->intid = id;
-    irq->kind = id == PPI_VTIMER  ? ARCH_IRQ_VTIMER
-                : id == PPI_MAINT ? ARCH_IRQ_VGIC_MAINT
-                                  : ARCH_IRQ_OTHER;
+    irq->kind = id == PPI_VTIMER   ? ARCH_IRQ_VTIMER
+                : id == PPI_HTIMER ? ARCH_IRQ_HTIMER
+                : id == PPI_MAINT  ? ARCH_IRQ_VGIC_MAINT
+                                   : ARCH_IRQ_OTHER;
     return true;
 }
 
@@ -300,8 +305,9 @@ static bool vtimer_can_wake(void)
 void arch_cpu_idle(void)
 {
     dsb_sy();
-    if (gic.ready && vtimer_can_wake()) {
-        /* A real wait: the live virtual timer (PPI 27) or any other
+    if (gic.ready && (vtimer_can_wake() || (gicv2_arch_cnthp_ctl() & CNTV_CTL_ENABLE))) {
+        /* A real wait: the live virtual timer (PPI 27), the hypervisor's
+         * own timer (PPI 26, set for a deadline: arch_hyp_timer_set) or any other
          * physical interrupt wakes it even with the I bit masked
          * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
          * stays pending for the core's arch_irq_ack. */

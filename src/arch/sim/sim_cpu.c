@@ -46,7 +46,7 @@ void arch_cpu_idle(void)
     /* The one host thread "waits": a test's idle hook decides what happens
      * meanwhile (a device receives a byte...); without one, time passes up
      * to the next event the sim knows of, the earliest armed virtual timer
-     * of any vCPU, as if the host's timer woke the CPU then. With nothing
+     * of any vCPU or the hypervisor's own timer, as if that woke the CPU. With nothing
      * armed, return at once. */
     if (sim_idle_run_hook())
         return;
@@ -59,6 +59,11 @@ void arch_cpu_idle(void)
             next = when;
             any = true;
         }
+    }
+    uint64_t hyp;
+    if (sim_hyp_timer(&hyp) && (!any || hyp < next)) {
+        next = hyp > now ? hyp : now;
+        any = true;
     }
     if (any)
         sim_counter_advance(next - now);

@@ -113,7 +113,7 @@ bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
  * one from its entry on; is its PPI pending (condition met, not active)?
  * sim_irq_reset clears both interrupts (sim_reset). */
 void sim_set_live_vcpu(struct arch_vcpu *av);
-bool sim_ptimer_pending(void);
+bool sim_vtimer_ppi_pending(void);
 void sim_irq_reset(void);
 
 /* The system counter back to 0 and the idle hook cleared (sim_reset). */

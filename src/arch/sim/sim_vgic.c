@@ -64,26 +64,33 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
 }
 
 /* ---- Physical interrupts -------------------------------------------------------
- * The sim's "host GIC" has the two interrupts a real one gives armvisor:
+ * The sim's "host GIC" has the three interrupts a real one gives armvisor:
  *  - the maintenance interrupt, pending from the guest's EOI or acknowledge
  *    that caused it until the VMM acknowledges it;
  *  - the virtual-timer PPI: the timer of the vCPU that ran last stays live,
  *    as on hardware, and its PPI is pending while that timer's condition
  *    holds and the PPI is not active; active from acknowledge until
- *    arch_irq_deactivate or the guest's EOI through an hw list register. */
+ *    arch_irq_deactivate or the guest's EOI through an hw list register;
+ *  - the hypervisor's timer (arch_hyp_timer_set), a level pending while it
+ *    is on and the counter has reached its compare value. */
 
 static bool maint_pending;
-static bool ptimer_active;
-static struct arch_vcpu *live_av; /* whose timer the "CPU" holds */
+static bool vtimer_ppi_active;
+static struct arch_vcpu *live_av; /* whose virtual timer the "CPU" holds */
+static struct {
+    bool on;
+    uint64_t cval;
+    uint64_t sets, fired;
+} htimer;
 
 void sim_set_live_vcpu(struct arch_vcpu *av)
 {
     live_av = av;
 }
 
-bool sim_ptimer_pending(void)
+bool sim_vtimer_ppi_pending(void)
 {
-    if (!live_av || !live_av->used || ptimer_active)
+    if (!live_av || !live_av->used || vtimer_ppi_active)
         return false;
     const struct vtimer_state *t = &live_av->vtimer;
     return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) && counter - t->voff >= t->cval;
@@ -92,19 +99,44 @@ bool sim_ptimer_pending(void)
 void sim_irq_reset(void)
 {
     maint_pending = false;
-    ptimer_active = false;
+    vtimer_ppi_active = false;
     live_av = NULL;
+    memset(&htimer, 0, sizeof(htimer));
+}
+
+void arch_hyp_timer_set(bool on, uint64_t cval)
+{
+    htimer.on = on;
+    htimer.cval = on ? cval : 0;
+    htimer.sets++;
+}
+
+bool sim_hyp_timer(uint64_t *cval)
+{
+    if (cval)
+        *cval = htimer.cval;
+    return htimer.on;
+}
+
+uint64_t sim_hyp_timer_fired(void)
+{
+    return htimer.fired;
 }
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
+    if (htimer.on && counter >= htimer.cval) {
+        htimer.fired++;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_HTIMER, .intid = SIM_PIRQ_HTIMER};
+        return true;
+    }
     if (maint_pending) {
         maint_pending = false;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
         return true;
     }
-    if (sim_ptimer_pending()) {
-        ptimer_active = true;
+    if (sim_vtimer_ppi_pending()) {
+        vtimer_ppi_active = true;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
         return true;
     }
@@ -114,7 +146,7 @@ bool arch_irq_ack(struct arch_irq *irq)
 void arch_irq_deactivate(unsigned intid)
 {
     if (intid == SIM_PIRQ_VTIMER)
-        ptimer_active = false;
+        vtimer_ppi_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
