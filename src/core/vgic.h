@@ -11,7 +11,8 @@
  *   vgic_v2_dist.c  the GICv2 distributor's register map (IHI0048B 4.3)
  *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
  *                   hardware link to the host's timer PPI
- *   host_irq.c      physical interrupts armvisor takes (timer, maintenance)
+ *   host_irq.c      physical interrupts armvisor takes (timer, maintenance,
+ *                   console input: console_in.c)
  *
  * Cost follows the interrupts in flight: an interrupt that is pending or
  * active for a vCPU sits on that vCPU's in-flight list (KVM's ap_list), and

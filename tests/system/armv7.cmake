@@ -192,3 +192,9 @@ endif()
 # (core/sysreg.c), which the kernel reads before it can take an UNDEF.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm CPU cortex-a15 MEMORY 1024M)
+# Console input (label console): the busybox shell of scripts/run gets a
+# command typed on the console and answers; poweroff typed ends it.
+av_linux_test(linux32_console armhf "vmlinuz-*-armmp-lpae" arm INIT guests/linux/init-shell
+              CPU cortex-a15 MEMORY 1024M LABELS console
+              EXPECT "armvisor-linux: shell on the console" "^42"
+              SEND "armvisor-linux# " "echo $((6*7))\\r" "^42" "poweroff\\r")

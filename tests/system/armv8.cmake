@@ -292,3 +292,9 @@ endif()
 # armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M)
+# Console input (label console): the busybox shell of scripts/run gets a
+# command typed on the console and answers; poweroff typed ends it.
+av_linux_test(linux64_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell
+              CPU cortex-a57 MEMORY 1024M LABELS console
+              EXPECT "armvisor-linux: shell on the console" "^42"
+              SEND "armvisor-linux# " "echo $((6*7))\\r" "^42" "poweroff\\r")

@@ -64,24 +64,35 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
 }
 
 /* ---- Physical interrupts -------------------------------------------------------
- * The sim's "host GIC" has the one interrupt the VMM's list registers can
- * raise: the maintenance interrupt, pending from the guest's EOI or
- * acknowledge that caused it until the VMM acknowledges it. */
+ * The sim's "host GIC" has two interrupts: the maintenance interrupt the
+ * VMM's list registers can raise, pending from the guest's EOI or
+ * acknowledge that caused it until the VMM acknowledges it; and the console
+ * UART's receive interrupt, level-sensitive like a PL011's: pending while
+ * sim_console_input left bytes unread, unless acknowledged and not yet
+ * deactivated. */
 
 static bool maint_pending;
+static bool console_active;
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
-    if (!maint_pending)
-        return false;
-    maint_pending = false;
-    *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
-    return true;
+    if (maint_pending) {
+        maint_pending = false;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
+        return true;
+    }
+    if (!console_active && sim_console_has_input()) {
+        console_active = true;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_CONSOLE, .intid = SIM_PIRQ_CONSOLE};
+        return true;
+    }
+    return false;
 }
 
 void arch_irq_deactivate(unsigned intid)
 {
-    (void)intid;
+    if (intid == SIM_PIRQ_CONSOLE)
+        console_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
@@ -192,6 +203,8 @@ void sim_counter_advance(uint64_t ticks)
 void sim_counter_reset(void)
 {
     counter = 0;
+    console_active = false;
+    sim_console_input_clear();
     idle_hook = NULL;
     idle_ctx = NULL;
     idle_calls = 0;
