@@ -38,7 +38,7 @@ static void usage(FILE *f)
 {
     fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
-          "                       [--name NAME] -o OUT\n"
+          "                       [--name NAME] [--console pl011|virtio] -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    arm64 Image, ARM zImage, or a raw image loaded at the RAM base\n"
@@ -48,7 +48,9 @@ static void usage(FILE *f)
           "  --cmdline   /chosen bootargs\n"
           "  --protocol  linux: x0 / r2 = DTB address; raw: registers zero\n"
           "              (default: linux for an Image or zImage, raw otherwise)\n"
-          "  --name      VM name, 1-31 printable characters (default: guest)\n",
+          "  --name      VM name, 1-31 printable characters (default: guest)\n"
+          "  --console   the device typed input goes to: pl011 (ttyAMA0, default) or\n"
+          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n",
           f);
 }
 
@@ -192,6 +194,7 @@ int main(int argc, char **argv)
         {"cmdline", required_argument, NULL, 'l'},
         {"protocol", required_argument, NULL, 'p'},
         {"name", required_argument, NULL, 'n'},
+        {"console", required_argument, NULL, 'C'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -234,6 +237,16 @@ int main(int argc, char **argv)
             break;
         case 'n':
             plan.name = optarg;
+            break;
+        case 'C':
+            if (strcmp(optarg, "pl011") == 0) {
+                plan.console = VM_PKG_CONSOLE_PL011;
+            } else if (strcmp(optarg, "virtio") == 0) {
+                plan.console = VM_PKG_CONSOLE_VIRTIO;
+            } else {
+                loader_error("--console %s: want pl011 or virtio", optarg);
+                return 2;
+            }
             break;
         case 'o':
             out_path = optarg;
