@@ -54,7 +54,9 @@ _Noreturn void arch_halt(int status);
 /* Write one byte to the hypervisor's own console (the physical UART). */
 void arch_console_putc(char c);
 
-/* Read one byte from the console without blocking; -1 when none is waiting. */
+/* Read one byte from the console without blocking; -1 when none is waiting.
+ * Where the arch can, the UART's receive interrupt is enabled and reported
+ * as ARCH_IRQ_CONSOLE, so nobody needs to poll this. */
 int arch_console_getc(void);
 
 /* ---- Physical memory --------------------------------------------------- */
@@ -236,6 +238,9 @@ enum arch_irq_kind {
     ARCH_IRQ_VTIMER,     /* the EL1 virtual timer's PPI (a guest's CNTV_*) */
     ARCH_IRQ_HTIMER,     /* the hypervisor's own timer (arch_hyp_timer_set) */
     ARCH_IRQ_VGIC_MAINT, /* the GIC's maintenance interrupt */
+    ARCH_IRQ_CONSOLE,    /* the console UART received something: read it with
+                            arch_console_getc until -1 (level-sensitive: it
+                            stays high while the UART holds input) */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
 struct arch_irq {
@@ -291,7 +296,8 @@ void arch_hyp_timer_set(bool on, uint64_t counter);
  * arch_irq_ack) or an event may have arrived; may return early (a spurious
  * wake-up). A real WFI only when something armvisor enabled can end it; else
  * WFE, which the event stream ends. sim runs the test's idle hook or moves the
- * counter. Called with no vCPU running. */
+ * counter. Called with no vCPU running. Input on the console UART
+ * (ARCH_IRQ_CONSOLE) ends the wait where the arch takes its interrupt. */
 void arch_cpu_idle(void);
 
 #endif

@@ -12,9 +12,13 @@
  *    caused is the point, the run loop's sync and flush do the refill. It is
  *    level-sensitive and already low (the arch disabled the virtual CPU
  *    interface on exit), so it is deactivated at once;
+ *  - the console UART's receive interrupt: what was typed goes to the VM
+ *    that has the console (console_in.c); the UART's interrupt is level
+ *    and low once drained, so it is deactivated at once;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
+#include "core/console_in.h"
 #include "core/vgic.h"
 
 #include "lib/log.h"
@@ -40,6 +44,10 @@ void host_irq_handle(struct vcpu *vcpu)
         case ARCH_IRQ_VGIC_MAINT:
             if (vcpu && vcpu->vm->vgic)
                 vcpu->vm->vgic->cpu[vcpu->id].work.maint_irqs++;
+            arch_irq_deactivate(irq.intid);
+            break;
+        case ARCH_IRQ_CONSOLE:
+            console_in_host_irq();
             arch_irq_deactivate(irq.intid);
             break;
         case ARCH_IRQ_OTHER:

@@ -86,6 +86,7 @@ int vm_launch(const struct guest_desc *desc)
         return -1; /* vm_create said why */
 
     int code = -1;
+    vm->console = desc->console;
     if (vm_add_ram(vm, ram_base, ram_size, S2_RWX) != 0)
         goto out; /* vm_add_ram said why */
     if (!vm_copy_to_guest(vm, desc->load_ipa, desc->image, desc->image_size)) {

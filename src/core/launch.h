@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "core/virt_layout.h"
+#include "core/vm.h"
 
 /* A further image copied into guest RAM before the vCPU starts (an initrd,
  * a DTB). size 0: unused. */
@@ -29,6 +30,7 @@ struct guest_desc {
     unsigned nvcpus;                           /* 0 means 1 */
     struct guest_extra extra[GUEST_EXTRA_MAX]; /* inside RAM, apart from each other
                                                   and from the image */
+    enum vm_console console;                   /* console input device (PL011 default) */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

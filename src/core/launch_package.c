@@ -52,6 +52,7 @@ int vm_launch_package(const struct vm_package *pkg)
                  .pc = pkg->entry,
                  .regs = {pkg->regs[0], pkg->regs[1], pkg->regs[2], pkg->regs[3]}},
         .nvcpus = pkg->nvcpus,
+        .console = pkg->console == VM_PKG_CONSOLE_VIRTIO ? VM_CONSOLE_VIRTIO : VM_CONSOLE_PL011,
     };
     unsigned n = 0;
     if (pkg->initrd.data)
@@ -68,6 +69,8 @@ int vm_launch_package(const struct vm_package *pkg)
     if (pkg->dtb.data)
         av_printf(", DTB %llu bytes at 0x%llx", (unsigned long long)pkg->dtb.size,
                   (unsigned long long)pkg->dtb.ipa);
+    if (pkg->console == VM_PKG_CONSOLE_VIRTIO)
+        av_printf(", console input on virtio-console");
     av_printf("\n");
     if (pkg->nvcpus > 1)
         log_warn("vm %s: %u vCPUs described; only vCPU 0 runs (no SMP yet)\n", pkg->name,

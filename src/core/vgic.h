@@ -12,7 +12,8 @@
  *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
  *                   hardware link to the host's timer PPI
  *   ptimer.c        the EL1 physical timer, emulated, a level-sensitive PPI 30
- *   host_irq.c      physical interrupts armvisor takes (timer, maintenance)
+ *   host_irq.c      physical interrupts armvisor takes (timers, maintenance,
+ *                   console input: console_in.c)
  *
  * Cost follows the interrupts in flight: an interrupt that is pending or
  * active for a vCPU sits on that vCPU's in-flight list (KVM's ap_list), and

@@ -6,6 +6,7 @@
  */
 #include "core/vm.h"
 
+#include "core/console_in.h"
 #include "core/vgic.h"
 
 #include <string.h>
@@ -82,6 +83,7 @@ void vm_destroy(struct vm *vm)
     for (unsigned i = 0; i < vm->nvcpus && i < VM_MAX_VCPUS; i++)
         arch_vcpu_release(&vm->vcpus[i]);
     vgic_detach(vm);
+    console_in_detach(vm); /* its receiver is about to go */
     /* Tables first (nothing can walk them afterwards), then the TLB entries
      * tagged with this VMID, which the next VM in this slot will reuse. */
     stage2_destroy(&vm->stage2);

@@ -93,6 +93,9 @@ struct vcpu {
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };
 
+/* Which device of the VM takes what is typed on armvisor's console. */
+enum vm_console { VM_CONSOLE_PL011 = 0, VM_CONSOLE_VIRTIO = 1 };
+
 struct vm {
     unsigned id;
     const char *name;
@@ -106,6 +109,7 @@ struct vm {
     struct vcpu vcpus[VM_MAX_VCPUS];
     unsigned nvcpus;
     struct vm_log_limit log; /* guest-triggered console lines (core/vm_log.h) */
+    enum vm_console console; /* for board_add_devices */
 };
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).

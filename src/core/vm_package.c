@@ -313,8 +313,10 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     p.initrd.ipa = get_le64(c + VM_PKG_CFG_INITRD_IPA);
     p.dtb.ipa = get_le64(c + VM_PKG_CFG_DTB_IPA);
 
-    if (get_le32(c + VM_PKG_CFG_RESERVED) != 0)
-        REFUSE("reserved CONFIG field is not zero");
+    uint32_t console = get_le32(c + VM_PKG_CFG_CONSOLE);
+    if (console > VM_PKG_CONSOLE_VIRTIO)
+        REFUSE("unknown console device");
+    p.console = (enum vm_pkg_console)console;
     if (p.ram_base % PKG_PAGE || p.ram_size % PKG_PAGE)
         REFUSE("RAM base or size is not page aligned");
     if (p.ram_size == 0)

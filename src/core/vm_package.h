@@ -70,7 +70,12 @@ enum vm_pkg_section {
 #define VM_PKG_CFG_INITRD_IPA 72u /* u64 (0 without an INITRD section) */
 #define VM_PKG_CFG_DTB_IPA    80u /* u64 (0 without a DTB section) */
 #define VM_PKG_CFG_PROTOCOL   88u /* u32 enum vm_pkg_protocol */
-#define VM_PKG_CFG_RESERVED   92u /* u32, must be 0 */
+#define VM_PKG_CFG_CONSOLE    92u /* u32 enum vm_pkg_console (was reserved, 0) */
+
+/* The device that carries the guest's console input (what is typed on
+ * armvisor's console): its PL011, or a virtio-console (hvc0) at the first
+ * virtio-mmio slot. The PL011 is there either way. */
+enum vm_pkg_console { VM_PKG_CONSOLE_PL011 = 0, VM_PKG_CONSOLE_VIRTIO = 1 };
 
 enum vm_pkg_isa { VM_PKG_ISA_A64 = 0, VM_PKG_ISA_A32 = 1, VM_PKG_ISA_T32 = 2 };
 
@@ -115,6 +120,7 @@ struct vm_package {
     unsigned nvcpus;
     enum vm_pkg_isa isa;
     enum vm_pkg_protocol protocol;
+    enum vm_pkg_console console;
     struct vm_pkg_image kernel, initrd, dtb;
     /* Guest RAM the kernel claims: its section, or the arm64 Image header's
      * image_size when that is larger (bss, page tables). */

@@ -52,6 +52,10 @@
 
 #define LCR_H_FEN (1u << 4)
 
+/* UARTCR (TRM 3.3.8). */
+#define CR_UARTEN (1u << 0)
+#define CR_RXE    (1u << 9)
+
 /* UARTCR reset value: TXE and RXE set, UARTEN clear (TRM 3.3.8). */
 #define CR_RESET   0x300u
 #define IFLS_RESET 0x12u /* both FIFO levels at 1/2 (TRM 3.3.9) */
@@ -153,6 +157,11 @@ bool pl011_rx_push(struct pl011 *u, uint8_t c)
     rx_update(u);
     irq_update(u, before);
     return ok;
+}
+
+bool pl011_rx_ready(const struct pl011 *u)
+{
+    return (u->cr & CR_UARTEN) && (u->cr & CR_RXE) && u->rx_count < fifo_depth(u);
 }
 
 static uint32_t dr_read(struct pl011 *u)
@@ -319,5 +328,11 @@ static int pl011_access(struct mmio_dev *dev, struct mmio_access *acc)
             (v >> (lane * 8)) & (acc->size == 4 ? 0xffffffffu : (1u << (acc->size * 8)) - 1);
     }
     irq_update(u, before);
+    /* Room may have appeared: a character was read, or the UART, its
+     * receiver or its FIFO was switched on. Whoever waits to send is told
+     * (it pushes through pl011_rx_push, which raises the interrupt). */
+    bool room = acc->write ? (reg == UARTCR || reg == UARTLCR_H) : reg == UARTDR;
+    if (room && u->rx_room && pl011_rx_ready(u))
+        u->rx_room(u->rx_ctx);
     return MMIO_OK;
 }

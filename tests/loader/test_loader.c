@@ -403,6 +403,35 @@ static void test_arm64_small_ram_and_old_image(void **state)
     assert_int_equal(p.dtb.ipa, RAM_BASE + 42 * MiB);
 }
 
+/* --console virtio: the package says so and the DTB gains the first
+ * virtio-mmio transport (QEMU virt's address, SPI 16); without it, no such
+ * node. Anything else is refused. */
+static void test_console_virtio(void **state)
+{
+    (void)state;
+    make_image("Image", 4096, 0x80000, 0, 0);
+    const char *args[] = {"--arch", "arm64", "--kernel", "@Image", "--console",
+                          "virtio", "-o",    "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_int_equal(p.console, VM_PKG_CONSOLE_VIRTIO);
+    const void *fdt = dtb_of(&p);
+    int vio = node(fdt, "/virtio_mmio@a000000");
+    assert_int_equal(fdt_node_check_compatible(fdt, vio, "virtio,mmio"), 0);
+    assert_int_equal(cells64(fdt, vio, "reg", 0), 0x0a000000);
+    assert_int_equal(cells64(fdt, vio, "reg", 1), 0x200);
+    assert_int_equal(cell(fdt, vio, "interrupts", 0), 0); /* SPI 16: INTID 48 */
+    assert_int_equal(cell(fdt, vio, "interrupts", 1), 16);
+    assert_int_equal(cell(fdt, vio, "interrupts", 2), 4);
+    /* The PL011 stays, for the kernel's early messages. */
+    node(fdt, "/pl011@9000000");
+
+    const char *plain[] = {"--arch", "arm64", "--kernel", "@Image", "-o", "@out.pkg", NULL};
+    build_ok(plain, &p);
+    assert_int_equal(p.console, VM_PKG_CONSOLE_PL011);
+    assert_true(fdt_path_offset(dtb_of(&p), "/virtio_mmio@a000000") < 0);
+}
+
 static void test_arm_zimage(void **state)
 {
     (void)state;
@@ -795,6 +824,8 @@ static void test_bad_inputs(void **state)
     FAILS("--name", "--arch", "arm64", "--kernel", "@raw", "--name",
           "a-name-that-is-longer-than-31-chars", "-o", "@out.pkg");
     FAILS("--name", "--arch", "arm64", "--kernel", "@raw", "--name", "", "-o", "@out.pkg");
+    FAILS("--console", "--arch", "arm64", "--kernel", "@raw", "--console", "ttyS0", "-o",
+          "@out.pkg");
     FAILS("required", "--arch", "arm64", "--kernel", "@raw");
     FAILS("usage", "--arch", "arm64", "--kernel", "@raw", "--bogus", "-o", "@out.pkg");
     FAILS("unexpected argument", "--arch", "arm64", "--kernel", "@raw", "-o", "@out.pkg", "extra");
@@ -907,6 +938,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_arm64_image_with_initrd),
         cmocka_unit_test(test_arm64_small_ram_and_old_image),
         cmocka_unit_test(test_arm_zimage),
+        cmocka_unit_test(test_console_virtio),
         cmocka_unit_test(test_raw_kernels),
         cmocka_unit_test(test_elf_kernels),
         cmocka_unit_test(test_bad_elf),

@@ -224,3 +224,19 @@ armv7_test(vgic_inflight vgic_inflight
            EXPECT "UARTIMSC masked by the second handler: ok"
            EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
            EXPECT "guest: all checks passed")
+# Console input (label console): the busybox shell of scripts/run gets a
+# command typed on the console and answers; poweroff typed ends it.
+av_linux_test(linux32_console armhf "vmlinuz-*-armmp-lpae" arm INIT guests/linux/init-shell
+              CPU cortex-a15 MEMORY 1024M LABELS console
+              EXPECT "armvisor-linux: shell on the console" "\\| /dev/ttyAMA0" "\\| 42"
+              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
+# The same through a virtio-console (labels console and virtio): the loader's
+# --console virtio, Debian's virtio_mmio and virtio_console modules loaded by
+# /init, the shell on hvc0; typed input goes into the receiveq, the answer
+# comes back on the transmitq.
+av_linux_test(linux32_virtio_console armhf "vmlinuz-*-armmp-lpae" arm INIT guests/linux/init-shell
+              CONSOLE virtio MODULES drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko
+              CPU cortex-a15 MEMORY 1024M LABELS console virtio
+              EXPECT "armvisor-linux: virtio console hvc0" "armvisor-linux: shell on the console"
+                     "\\| /dev/hvc0" "\\| 42"
+              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")

@@ -427,3 +427,19 @@ endif()
 # armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M)
+# Console input (label console): the busybox shell of scripts/run gets a
+# command typed on the console and answers; poweroff typed ends it.
+av_linux_test(linux64_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell
+              CPU cortex-a57 MEMORY 1024M LABELS console
+              EXPECT "armvisor-linux: shell on the console" "\\| /dev/ttyAMA0" "\\| 42"
+              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
+# The same through a virtio-console (labels console and virtio): the loader's
+# --console virtio, Debian's virtio_mmio and virtio_console modules loaded by
+# /init, the shell on hvc0; typed input goes into the receiveq, the answer
+# comes back on the transmitq.
+av_linux_test(linux64_virtio_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell
+              CONSOLE virtio MODULES drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko
+              CPU cortex-a57 MEMORY 1024M LABELS console virtio
+              EXPECT "armvisor-linux: virtio console hvc0" "armvisor-linux: shell on the console"
+                     "\\| /dev/hvc0" "\\| 42"
+              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")

@@ -1,39 +1,91 @@
 # Debian's Linux under armvisor (label linux): the kernel and busybox come from
 # scripts/fetch-guests (guests/, not in git), so a test exists only when they
 # do. A busybox initramfs whose /init (guests/linux/init) checks that timer
-# interrupts arrived through the vGIC and powers off, packed with the loader.
+# interrupts arrived through the vGIC and powers off, packed with the loader;
+# or, with INIT guests/linux/init-shell, one that then gives a shell on the
+# console (what scripts/run boots; the console tests type into it).
 # Needs loader.cmake (av_package, AV_HOST_LOADER) included first.
 find_program(AV_CPIO cpio)
 
-# av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> <av_system_test options>...)
-# The package is the initrd.
+# av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> [INIT <file>]
+#               [CONSOLE pl011|virtio] [MODULES <path>...]
+#               [EXPECT <regex>...] [LABELS <label>...] <av_system_test options>...)
+# The package is the initrd. INIT: the /init (default guests/linux/init).
+# CONSOLE: the loader's --console. MODULES: kernel modules (paths under the
+# Debian kernel's lib/modules/<version>/kernel/) put in /lib/modules of the
+# initramfs, for the /init to load; without them the test is not registered.
+# EXPECT: further lines, after the timer check and before the power-down.
+# LABELS: besides system and linux.
 function(av_linux_test name debarch kglob larch)
+  # Every av_system_test keyword is named here too, so that a multi-value
+  # one of ours (EXPECT, LABELS) ends where the next keyword starts; they
+  # are passed on as given.
+  cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
+                        "INIT;CONSOLE;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
+                        "EXPECT;LABELS;REJECT;SEND;MODULES")
+  set(pass)
+  foreach(key CPU SMP GIC MEMORY MACHINE KERNEL HALT DISABLED)
+    if(DEFINED L_${key})
+      list(APPEND pass ${key} "${L_${key}}")
+    endif()
+  endforeach()
+  if(L_NO_HALT)
+    list(APPEND pass NO_HALT)
+  endif()
+  if(NOT L_TIMEOUT)
+    set(L_TIMEOUT 300)
+  endif()
+  if(L_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "av_linux_test(${name}): unknown arguments ${L_UNPARSED_ARGUMENTS}")
+  endif()
   file(GLOB kernel ${PROJECT_SOURCE_DIR}/guests/${debarch}/boot/${kglob})
   set(busybox ${PROJECT_SOURCE_DIR}/guests/${debarch}/bin/busybox)
   if(NOT AV_HOST_LOADER OR NOT kernel OR NOT EXISTS ${busybox} OR NOT AV_CPIO)
     return()
   endif()
   list(GET kernel 0 kernel)
+  set(kos)
+  foreach(m IN LISTS L_MODULES)
+    file(GLOB ko ${PROJECT_SOURCE_DIR}/guests/${debarch}/lib/modules/*/kernel/${m})
+    if(NOT ko)
+      return()
+    endif()
+    list(APPEND kos ${ko})
+  endforeach()
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  set(copy_kos)
+  foreach(ko IN LISTS kos)
+    list(APPEND copy_kos COMMAND ${CMAKE_COMMAND} -E copy ${ko} ${dir}/root/lib/modules/)
+  endforeach()
+  set(console_arg)
+  if(L_CONSOLE)
+    set(console_arg --console ${L_CONSOLE})
+  endif()
   set(init ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/init)
+  if(L_INIT)
+    set(init ${CMAKE_CURRENT_SOURCE_DIR}/${L_INIT})
+  endif()
   add_custom_command(
     OUTPUT ${dir}/initrd.cpio
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${dir}/root
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}/root/bin ${dir}/root/proc
+            ${dir}/root/lib/modules
+    ${copy_kos}
     COMMAND ${CMAKE_COMMAND} -E copy ${busybox} ${dir}/root/bin/busybox
     COMMAND ${CMAKE_COMMAND} -E copy ${init} ${dir}/root/init
     COMMAND sh -c "cd root && find . | ${AV_CPIO} -o -H newc --quiet > ../initrd.cpio"
     WORKING_DIRECTORY ${dir}
-    DEPENDS ${busybox} ${init}
+    DEPENDS ${busybox} ${init} ${kos}
     COMMENT "busybox initramfs for ${name}"
     VERBATIM)
   add_custom_target(${name}_initrd ALL DEPENDS ${dir}/initrd.cpio)
   av_package(${dir}/${name}.pkg ${kernel} --arch ${larch} --initrd ${dir}/initrd.cpio --ram 256
-             --name ${name} --cmdline "console=ttyAMA0 rdinit=/init")
+             --name ${name} --cmdline "console=ttyAMA0 rdinit=/init" ${console_arg})
   add_dependencies(package_${name} ${name}_initrd)
-  av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT 300 LABELS system linux
+  av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT ${L_TIMEOUT} ${pass}
+                 LABELS system linux ${L_LABELS}
                  EXPECT "Booting Linux on physical CPU" "Run /init as init process"
                         "armvisor-linux: init running" "armvisor-linux: timer interrupts: ok"
-                        "reboot: Power down"
-                 ${ARGN})
+                        ${L_EXPECT} "reboot: Power down"
+                 REJECT ${L_REJECT} SEND ${L_SEND})
 endfunction()

@@ -26,12 +26,27 @@ add_custom_command(
   COMMENT "armvisor-loader (host tool)")
 add_custom_target(host_loader ALL DEPENDS ${AV_HOST_LOADER})
 
-# av_package(<out> <kernel> <loader args>...): run the loader at build time.
+# av_package(<out> <kernel> <loader args>...): run the loader at build time;
+# the package is rebuilt when the kernel, the loader or a file named after
+# --initrd / --dtb changes.
 function(av_package out kernel)
+  # The files the loader reads besides the kernel (after --initrd / --dtb)
+  # are dependencies too: a new initramfs makes a new package.
+  set(inputs)
+  set(next_is_file FALSE)
+  foreach(arg IN LISTS ARGN)
+    if(next_is_file)
+      list(APPEND inputs ${arg})
+    endif()
+    set(next_is_file FALSE)
+    if(arg STREQUAL "--initrd" OR arg STREQUAL "--dtb")
+      set(next_is_file TRUE)
+    endif()
+  endforeach()
   add_custom_command(
     OUTPUT ${out}
     COMMAND ${AV_HOST_LOADER} --kernel ${kernel} ${ARGN} -o ${out}
-    DEPENDS ${AV_HOST_LOADER} ${kernel}
+    DEPENDS ${AV_HOST_LOADER} ${kernel} ${inputs}
     COMMENT "VM package ${out}"
     VERBATIM)
   get_filename_component(name ${out} NAME_WE)

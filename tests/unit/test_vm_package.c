@@ -33,7 +33,7 @@ struct spec {
     uint64_t ksize, isize, dsize;
     char name[VM_PKG_NAME_LEN];
     uint64_t ram_base, ram_size, kipa, entry, iipa, dipa;
-    uint32_t nvcpus, isa, proto, reserved;
+    uint32_t nvcpus, isa, proto, console;
 };
 
 static uint8_t blob[64 * 1024];
@@ -64,7 +64,7 @@ static size_t build(const struct spec *s)
     put_le64(cfg + VM_PKG_CFG_INITRD_IPA, s->iipa);
     put_le64(cfg + VM_PKG_CFG_DTB_IPA, s->dipa);
     put_le32(cfg + VM_PKG_CFG_PROTOCOL, s->proto);
-    put_le32(cfg + VM_PKG_CFG_RESERVED, s->reserved);
+    put_le32(cfg + VM_PKG_CFG_CONSOLE, s->console);
     sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
     sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, s->kernel, s->ksize};
     if (s->initrd)
@@ -221,6 +221,7 @@ static void test_parse_arm64_linux(void **state)
     assert_int_equal(p.nvcpus, 2);
     assert_int_equal(p.isa, VM_PKG_ISA_A64);
     assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
+    assert_int_equal(p.console, VM_PKG_CONSOLE_PL011);
     assert_int_equal(p.kernel.ipa, KERNEL_IPA);
     assert_int_equal(p.kernel.size, sizeof(image));
     assert_memory_equal(p.kernel.data, image, sizeof(image));
@@ -237,6 +238,18 @@ static void test_parse_arm64_linux(void **state)
     assert_ptr_equal(p.dtb.data, blob + 4 * VM_PKG_ALIGN);
     /* A longer buffer (padding after the blob) is fine. */
     assert_int_equal(vm_package_parse(blob, len + 100, &p, NULL), 0);
+}
+
+/* CONFIG's console field: 1 puts console input on a virtio-console. */
+static void test_parse_console_virtio(void **state)
+{
+    (void)state;
+    struct spec s = arm64_linux();
+    s.console = VM_PKG_CONSOLE_VIRTIO;
+    size_t len = build(&s);
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, len, &p, NULL), 0);
+    assert_int_equal(p.console, VM_PKG_CONSOLE_VIRTIO);
 }
 
 static void test_parse_arm_linux_and_raw(void **state)
@@ -335,7 +348,7 @@ static void test_refuse_blob(void **state)
 #define HDR_CASE(off, val, want)                                                                   \
     do {                                                                                           \
         build(&s);                                                                                 \
-        put_le32(blob + (off), (val));                                                                \
+        put_le32(blob + (off), (val));                                                             \
         reseal(blob, len);                                                                         \
         refused(len, want);                                                                        \
     } while (0)
@@ -356,7 +369,7 @@ static void test_refuse_blob(void **state)
 #define SECT_CASE(i, field, val, want)                                                             \
     do {                                                                                           \
         build(&s);                                                                                 \
-        put_le64(entry(i) + (field), (val));                                                          \
+        put_le64(entry(i) + (field), (val));                                                       \
         reseal(blob, len);                                                                         \
         refused(len, want);                                                                        \
     } while (0)
@@ -409,7 +422,7 @@ static void test_refuse_config(void **state)
     CASE(arm64_linux, memset(s.name, 'a', sizeof(s.name)), "not NUL-terminated");
     CASE(arm64_linux, s.name[2] = '\n', "non-printable");
     CASE(arm64_linux, s.name[2] = (char)0x80, "non-printable");
-    CASE(arm64_linux, s.reserved = 1, "reserved CONFIG");
+    CASE(arm64_linux, s.console = 2, "unknown console");
     CASE(arm64_linux, s.ram_base += 0x800, "page aligned");
     CASE(arm64_linux, s.ram_size += 1, "page aligned");
     CASE(arm64_linux, s.ram_size = 0, "no guest RAM");
@@ -646,6 +659,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_arm64_linux),
+        cmocka_unit_test(test_parse_console_virtio),
         cmocka_unit_test(test_parse_arm_linux_and_raw),
         cmocka_unit_test(test_refuse_blob),
         cmocka_unit_test(test_refuse_config),

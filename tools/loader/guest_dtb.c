@@ -3,7 +3,8 @@
  * describes the machine armvisor emulates in the terms of QEMU's virt board
  * (hw/arm/virt.c), so a kernel that boots on "-M virt" finds the same
  * nodes: RAM, the CPUs with PSCI (HVC conduit: armvisor answers it), the
- * architected timer, a GICv2, the PL011 with its APB clock, /chosen.
+ * architected timer, a GICv2, the PL011 with its APB clock, /chosen; with
+ * --console virtio also the first virtio-mmio transport (the virtio-console).
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -172,6 +173,20 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     static const char *const clock_names[] = {"uartclk", "apb_pclk"};
     TRY(prop_strings(fdt, "clock-names", clock_names, 2));
     TRY(fdt_end_node(fdt));
+
+    if (plan->console == VM_PKG_CONSOLE_VIRTIO) {
+        /* The first virtio-mmio slot, as QEMU virt describes its
+         * transports (Linux's virtio,mmio binding): the virtio-console. */
+        snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)VIRT_VIRTIO_BASE);
+        TRY(fdt_begin_node(fdt, name));
+        TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        uint64_t vio[2] = {VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE};
+        TRY(prop_reg2(fdt, vio, 1));
+        uint32_t vio_irq[3] = {GIC_SPI, VIRT_VIRTIO_SPI, IRQ_LEVEL_HIGH};
+        TRY(prop_cells(fdt, "interrupts", vio_irq, 3));
+        TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
+        TRY(fdt_end_node(fdt));
+    }
 
     TRY(fdt_end_node(fdt)); /* root */
     TRY(fdt_finish(fdt));

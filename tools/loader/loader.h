@@ -51,6 +51,7 @@ struct vm_plan {
     uint64_t kernel_ipa, kernel_footprint, entry;
     uint64_t initrd_ipa, initrd_size; /* size 0: no initrd */
     uint64_t dtb_ipa;
+    enum vm_pkg_console console; /* PL011 (default) or a virtio-console for input */
 };
 
 /* Errors go to stderr as "armvisor-loader: ..." lines. */

@@ -38,7 +38,8 @@ static void usage(FILE *f)
 {
     fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
-          "                       [--load-addr ADDR] [--entry ADDR] [--name NAME] -o OUT\n"
+          "                       [--load-addr ADDR] [--entry ADDR] [--name NAME]\n"
+          "                       [--console pl011|virtio] -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
@@ -51,7 +52,9 @@ static void usage(FILE *f)
           "              (default: raw for an ELF file, linux for anything else)\n"
           "  --load-addr where a raw image goes (guest physical address, 0x... or decimal)\n"
           "  --entry     where a raw image is entered (default: its first byte)\n"
-          "  --name      VM name, 1-31 printable characters (default: guest)\n",
+          "  --name      VM name, 1-31 printable characters (default: guest)\n"
+          "  --console   the device typed input goes to: pl011 (ttyAMA0, default) or\n"
+          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n",
           f);
 }
 
@@ -211,6 +214,7 @@ int main(int argc, char **argv)
         {"name", required_argument, NULL, 'n'},
         {"load-addr", required_argument, NULL, 'L'},
         {"entry", required_argument, NULL, 'e'},
+        {"console", required_argument, NULL, 'C'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -254,6 +258,16 @@ int main(int argc, char **argv)
             break;
         case 'n':
             plan.name = optarg;
+            break;
+        case 'C':
+            if (strcmp(optarg, "pl011") == 0) {
+                plan.console = VM_PKG_CONSOLE_PL011;
+            } else if (strcmp(optarg, "virtio") == 0) {
+                plan.console = VM_PKG_CONSOLE_VIRTIO;
+            } else {
+                loader_error("--console %s: want pl011 or virtio", optarg);
+                return 2;
+            }
             break;
         case 'o':
             out_path = optarg;

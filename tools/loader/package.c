@@ -29,6 +29,7 @@ static void config(const struct vm_plan *plan, uint8_t *c)
     put_le64(c + VM_PKG_CFG_INITRD_IPA, plan->initrd_size ? plan->initrd_ipa : 0);
     put_le64(c + VM_PKG_CFG_DTB_IPA, plan->dtb_ipa);
     put_le32(c + VM_PKG_CFG_PROTOCOL, plan->protocol);
+    put_le32(c + VM_PKG_CFG_CONSOLE, plan->console);
 }
 
 int package_build(const struct vm_plan *plan, const struct file_buf *kernel,

@@ -1,10 +1,12 @@
 /*
  * The hypervisor's console on the physical PL011 (PL011 TRM, ARM DDI 0183:
- * UARTDR at 0x00, UARTFR at 0x18) and power off through PSCI SYSTEM_OFF
+ * UARTDR at 0x00, UARTFR at 0x18; output polled, input by the receive
+ * interrupts boot_uart_rx_irq_on unmasks) and power off through PSCI SYSTEM_OFF
  * (Arm DEN0022) to the firmware, with the conduit the DTB names.
  */
 #include "arch/arch.h"
 #include "arch/armv7/armv7.h"
+#include "arch/boot/boot.h"
 #include "lib/log.h"
 #include "lib/verdict.h"
 
@@ -12,6 +14,12 @@
 #define UART_FR        0x18
 #define UART_FR_RXFE   (1u << 4)
 #define UART_FR_TXFF   (1u << 5)
+#define UART_CR        0x30
+#define UART_IMSC      0x38
+#define UART_ICR       0x44
+#define UART_CR_EN     ((1u << 0) | (1u << 8) | (1u << 9)) /* UARTEN, TXE, RXE */
+#define UART_RXIM      (1u << 4)                           /* receive */
+#define UART_RTIM      (1u << 6)                           /* receive timeout */
 #define QEMU_VIRT_UART 0x09000000u
 
 #define PSCI_SYSTEM_OFF 0x84000008u
@@ -43,6 +51,17 @@ int arch_console_getc(void)
     if (uart[UART_FR / 4] & UART_FR_RXFE)
         return -1;
     return (int)(uart[UART_DR / 4] & 0xff);
+}
+
+void boot_uart_rx_irq_on(void)
+{
+    /* A receiver the firmware left off is switched on (UARTCR, TRM 3.3.8);
+     * then stale receive interrupts cleared and RX and RT unmasked (TRM
+     * 3.3.10-3.3.13). Both clear once the FIFO is read empty. */
+    if ((uart[UART_CR / 4] & UART_CR_EN) != UART_CR_EN)
+        uart[UART_CR / 4] |= UART_CR_EN;
+    uart[UART_ICR / 4] = UART_RXIM | UART_RTIM;
+    uart[UART_IMSC / 4] |= UART_RXIM | UART_RTIM;
 }
 
 const char *arch_name(void)

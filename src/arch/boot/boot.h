@@ -33,6 +33,7 @@ struct boot_info {
     uint64_t initrd_start, initrd_end; /* the guest image */
     enum boot_psci psci;
     uint64_t uart_base;  /* the console PL011 (stdout-path or first enabled), 0: none */
+    unsigned uart_intid; /* its interrupt at the GIC (its "interrupts"), 0: none */
     unsigned gic_ranges; /* how many of GICD, GICC, GICH, GICV the GICv2 node gives */
     struct gicv2_ranges gic;
     int ncpus;           /* CPU nodes (negative: an FDT error) */
@@ -46,8 +47,14 @@ struct boot_info {
 bool boot_dtb_open(struct boot_info *bi, uint64_t dtb_pa, uint64_t avail);
 
 /* Log the GIC and CPUs found; set the host GICv2 up when the DTB gives all
- * four ranges below pa_limit (else guests get no interrupts). */
+ * four ranges below pa_limit (else guests get no interrupts), with the
+ * console UART's receive interrupt on when the DTB names its line. */
 void boot_gic_init(const struct boot_info *bi, uint64_t pa_limit);
+
+/* Per-port glue (its UART code): unmask the console PL011's receive and
+ * receive-timeout interrupts (UARTIMSC.RXIM, RTIM; PL011 TRM 3.3.10), so
+ * typed input raises ARCH_IRQ_CONSOLE. */
+void boot_uart_rx_irq_on(void);
 
 /* What the launch needs from the port. */
 struct boot_arch {

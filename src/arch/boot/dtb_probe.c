@@ -7,9 +7,26 @@
 #include "lib/log.h"
 #include "lib/verdict.h"
 
+/* The INTID of a node's first interrupt in the GIC binding's three cells
+ * (Linux arm,gic.yaml: type 0 SPI / 1 PPI, number, flags); 0 when it has
+ * none or one in another form. */
+static unsigned gic_intid(const struct fdt *fdt, int node)
+{
+    uint32_t len;
+    const uint8_t *p = fdt_getprop(fdt, node, "interrupts", &len);
+    if (!p || len < 12)
+        return 0;
+    uint64_t type = fdt_read_cells(p, 1), num = fdt_read_cells(p + 4, 1);
+    if (type == 0 && num < 988) /* SPIs are INTIDs 32-1019 */
+        return (unsigned)num + 32;
+    if (type == 1 && num < 16) /* PPIs are INTIDs 16-31 */
+        return (unsigned)num + 16;
+    return 0;
+}
+
 /* /chosen stdout-path if it is an enabled PL011, else the first enabled
- * "arm,pl011"; 0 when there is none. */
-static uint64_t find_uart(const struct fdt *fdt)
+ * "arm,pl011"; 0 when there is none. Its interrupt into *intid (0: none). */
+static uint64_t find_uart(const struct fdt *fdt, unsigned *intid)
 {
     int n = fdt_chosen_stdout(fdt);
     if (n < 0 || !fdt_is_compatible(fdt, n, "arm,pl011") || !fdt_node_enabled(fdt, n)) {
@@ -19,8 +36,10 @@ static uint64_t find_uart(const struct fdt *fdt)
                 break;
     }
     uint64_t base;
-    if (n >= 0 && fdt_reg(fdt, n, 0, &base, NULL) == 0)
+    if (n >= 0 && fdt_reg(fdt, n, 0, &base, NULL) == 0) {
+        *intid = gic_intid(fdt, n);
         return base;
+    }
     return 0;
 }
 
@@ -87,7 +106,7 @@ bool boot_dtb_open(struct boot_info *bi, uint64_t dtb_pa, uint64_t avail)
     bi->initrd_bad = rc == FDT_EBADVALUE;
     bi->initrd = rc == 0 && bi->initrd_end > bi->initrd_start;
     bi->psci = find_psci(fdt);
-    bi->uart_base = find_uart(fdt);
+    bi->uart_base = find_uart(fdt, &bi->uart_intid);
     find_gic(fdt, bi);
     uint64_t mpidr[8];
     bi->ncpus = fdt_cpus(fdt, mpidr, 8);
@@ -121,4 +140,8 @@ void boot_gic_init(const struct boot_info *bi, uint64_t pa_limit)
         return;
     }
     gicv2_init(r);
+    /* Console input by interrupt: the UART's line at the GIC, then the
+     * UART's own receive interrupts (each port's UART code). */
+    if (bi->uart_base && bi->uart_intid && gicv2_console_irq(bi->uart_intid))
+        boot_uart_rx_irq_on();
 }

@@ -18,7 +18,9 @@
  *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit, and the
  *     hypervisor's own timer (CNTHP), PPI 26, which the core sets for the
  *     deadlines it emulates (arch_hyp_timer_set). All are the numbers of the
- *     Arm Base System Architecture's PPI map, which QEMU virt follows.
+ *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
+ *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
+ *     typed input wakes the hypervisor.
  *
  * The guest's side: the core emulates the distributor; the guest drives the
  * virtual CPU interface GICV directly, mapped at its GICC address
@@ -43,6 +45,8 @@
 #define GICD_ICPENDR    0x280u
 #define GICD_ICACTIVER  0x380u
 #define GICD_IPRIORITYR 0x400u
+#define GICD_ITARGETSR  0x800u
+#define GICD_ICFGR      0xc00u
 #define GICD_CTLR_EN    (1u << 0)
 
 /* CPU interface (4.4). */
@@ -102,7 +106,8 @@ static struct {
     bool ready;
     uint64_t gicd, gicc, gich, gicv, gicv_size;
     unsigned nlrs;
-    uint32_t hw_valid; /* list registers valid in the hardware now */
+    uint32_t hw_valid;      /* list registers valid in the hardware now */
+    unsigned console_intid; /* the console UART's line, 0: not enabled */
 } gic;
 
 static uint32_t rd(uint64_t base, uint32_t off)
@@ -150,6 +155,34 @@ void gicv2_init(const struct gicv2_ranges *r)
              "%u list registers; vGIC on\n",
              (unsigned long long)gic.gicd, (unsigned long long)gic.gicc,
              (unsigned long long)gic.gich, (unsigned long long)gic.gicv, gic.nlrs);
+}
+
+bool gicv2_console_irq(unsigned intid)
+{
+    if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || intid == PPI_VTIMER ||
+        intid == PPI_MAINT)
+        return false;
+    uint32_t bit = 1u << (intid % 32), word = 4 * (intid / 32);
+    wr(gic.gicd, GICD_ICENABLER + word, bit);
+    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + intid) = PPI_PRIO;
+    if (intid >= 32) {
+        /* Level-sensitive (GICD_ICFGR Int_config[1] clear, IHI0048B
+         * 4.3.13), as a PL011's UARTINTR is. */
+        uint32_t off = GICD_ICFGR + 4 * (intid / 16), shift = 2 * (intid % 16) + 1;
+        wr(gic.gicd, off, rd(gic.gicd, off) & ~(1u << shift));
+        /* To this CPU: ITARGETSR0-7 read as this CPU's own bit (4.3.12);
+         * a uniprocessor GIC has them RAZ/WI, and routes everything to
+         * its one CPU anyway. */
+        uint8_t self = *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_ITARGETSR);
+        if (self)
+            *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_ITARGETSR + intid) = self;
+    }
+    wr(gic.gicd, GICD_ICPENDR + word, bit);
+    wr(gic.gicd, GICD_ISENABLER + word, bit);
+    dsb_sy();
+    gic.console_intid = intid;
+    log_info("console input by interrupt: INTID %u\n", intid);
+    return true;
 }
 
 void gicv2_enter(struct gicv2_vcpu *g)
@@ -270,10 +303,11 @@ bool arch_irq_ack(struct arch_irq *irq)
         return false;
     wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
     irq->intid = id;
-    irq->kind = id == PPI_VTIMER   ? ARCH_IRQ_VTIMER
-                : id == PPI_HTIMER ? ARCH_IRQ_HTIMER
-                : id == PPI_MAINT  ? ARCH_IRQ_VGIC_MAINT
-                                   : ARCH_IRQ_OTHER;
+    irq->kind = id == PPI_VTIMER                                 ? ARCH_IRQ_VTIMER
+                : id == PPI_HTIMER                               ? ARCH_IRQ_HTIMER
+                : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT
+                : (gic.console_intid && id == gic.console_intid) ? ARCH_IRQ_CONSOLE
+                                                                 : ARCH_IRQ_OTHER;
     return true;
 }
 
@@ -305,19 +339,21 @@ static bool vtimer_can_wake(void)
 void arch_cpu_idle(void)
 {
     dsb_sy();
-    if (gic.ready && (vtimer_can_wake() || (gicv2_arch_cnthp_ctl() & CNTV_CTL_ENABLE))) {
+    if (gic.ready &&
+        (gic.console_intid || vtimer_can_wake() || (gicv2_arch_cnthp_ctl() & CNTV_CTL_ENABLE))) {
         /* A real wait: the live virtual timer (PPI 27), the hypervisor's
-         * own timer (PPI 26, set for a deadline: arch_hyp_timer_set) or any other
-         * physical interrupt wakes it even with the I bit masked
+         * own timer (PPI 26, set for a deadline: arch_hyp_timer_set),
+         * console input (the UART's SPI, deactivated as soon as it is
+         * handled) or any other physical interrupt wakes it even with the I
+         * bit masked
          * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
          * stays pending for the core's arch_irq_ack. */
         __asm__ volatile("wfi" ::: "memory");
         return;
     }
-    /* No GIC, or nothing we enabled could end a WFI (the core idles for
-     * device interrupts too, and no physical device interrupt is routed to
-     * us yet): WFE, which the event stream (CNTHCTL.EVNTEN /
-     * CNTHCTL_EL2.EVNTEN) ends within about a millisecond on hardware, and
-     * which QEMU treats as a yield. */
+    /* No GIC, or nothing we enabled could end a WFI (no console interrupt
+     * in the DTB, the timer not armed): WFE, which the event stream
+     * (CNTHCTL.EVNTEN / CNTHCTL_EL2.EVNTEN) ends within about a millisecond
+     * on hardware, and which QEMU treats as a yield. */
     __asm__ volatile("wfe" ::: "memory");
 }

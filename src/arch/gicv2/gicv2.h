@@ -33,6 +33,11 @@ struct gicv2_ranges {
 /* Check the ranges and set the GIC up (distributor, CPU interface with
  * EOImode=1, PPIs 25, 26 and 27 enabled); a GIC it refuses leaves the vGIC off. */
 void gicv2_init(const struct gicv2_ranges *r);
+/* Enable SPI or PPI intid, the console UART's line, level-sensitive and
+ * routed to this CPU; arch_irq_ack reports it as ARCH_IRQ_CONSOLE and
+ * arch_cpu_idle can then wait with WFI. False (nothing changed) when the
+ * GIC is not set up or intid is no SPI/PPI. */
+bool gicv2_console_irq(unsigned intid);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
 void gicv2_exit(struct gicv2_vcpu *g);

@@ -42,7 +42,11 @@ void sim_console_echo(bool echo);
 const char *sim_console_text(void); /* NUL-terminated, since the last clear */
 void sim_console_clear(void);
 
-/* Console input: bytes arch_console_getc will return, in order. */
+/* Console input: bytes arch_console_getc will return, in order. While any
+ * is unread, the console's receive interrupt (SIM_PIRQ_CONSOLE, INTID 33 as
+ * QEMU virt's PL011) is pending for arch_irq_ack (ARCH_IRQ_CONSOLE) until
+ * acknowledged, and again after arch_irq_deactivate if input remains. */
+#define SIM_PIRQ_CONSOLE 33u
 void sim_console_input(const char *bytes, size_t len);
 
 /* ---- Guests (see sim_guest.h) -------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/sim/sim.h"
+#include "arch/sim/sim_internal.h"
 
 static char *text;
 static size_t len, cap;
@@ -66,4 +67,14 @@ int arch_console_getc(void)
     if (in_pos >= in_len)
         return -1;
     return (unsigned char)input[in_pos++];
+}
+
+bool sim_console_has_input(void)
+{
+    return in_pos < in_len;
+}
+
+void sim_console_input_clear(void)
+{
+    in_pos = in_len = 0;
 }

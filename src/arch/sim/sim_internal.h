@@ -118,6 +118,10 @@ void sim_irq_reset(void);
 
 /* The system counter back to 0 and the idle hook cleared (sim_reset). */
 void sim_counter_reset(void);
+/* Console input not read yet (the console interrupt's level), and all of
+ * it dropped (sim_reset). */
+bool sim_console_has_input(void);
+void sim_console_input_clear(void);
 /* arch_cpu_idle: run the test's idle hook; false when none is set. */
 bool sim_idle_run_hook(void);
 /* The counter value after now at which timer t's condition starts to hold

@@ -72,10 +72,14 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
  *    holds and the PPI is not active; active from acknowledge until
  *    arch_irq_deactivate or the guest's EOI through an hw list register;
  *  - the hypervisor's timer (arch_hyp_timer_set), a level pending while it
- *    is on and the counter has reached its compare value. */
+ *    is on and the counter has reached its compare value;
+ *  - the console UART's receive interrupt, level-sensitive like a PL011's:
+ *    pending while sim_console_input left bytes unread, unless acknowledged
+ *    and not yet deactivated. */
 
 static bool maint_pending;
 static bool vtimer_ppi_active;
+static bool console_active;
 static struct arch_vcpu *live_av; /* whose virtual timer the "CPU" holds */
 static struct {
     bool on;
@@ -100,6 +104,7 @@ void sim_irq_reset(void)
 {
     maint_pending = false;
     vtimer_ppi_active = false;
+    console_active = false;
     live_av = NULL;
     memset(&htimer, 0, sizeof(htimer));
 }
@@ -135,6 +140,11 @@ bool arch_irq_ack(struct arch_irq *irq)
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
         return true;
     }
+    if (!console_active && sim_console_has_input()) {
+        console_active = true;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_CONSOLE, .intid = SIM_PIRQ_CONSOLE};
+        return true;
+    }
     if (sim_vtimer_ppi_pending()) {
         vtimer_ppi_active = true;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
@@ -147,6 +157,8 @@ void arch_irq_deactivate(unsigned intid)
 {
     if (intid == SIM_PIRQ_VTIMER)
         vtimer_ppi_active = false;
+    if (intid == SIM_PIRQ_CONSOLE)
+        console_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
@@ -259,6 +271,7 @@ void sim_counter_reset(void)
 {
     sim_irq_reset();
     counter = 0;
+    sim_console_input_clear();
     idle_hook = NULL;
     idle_ctx = NULL;
     idle_calls = 0;
