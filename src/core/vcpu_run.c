@@ -79,12 +79,16 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
     /* The guest sees the exception its access would have raised on a
      * machine where nothing answers: an external abort for loads/stores
      * and fetches, an undefined instruction for everything else. */
-    if (info && info->reason == EXIT_DABT)
+    if (info && info->reason == EXIT_DABT) {
+        ++vcpu->stats.injected_dabt;
         arch_vcpu_inject_dabt(vcpu, info->far);
-    else if (info && info->reason == EXIT_IABT)
+    } else if (info && info->reason == EXIT_IABT) {
+        ++vcpu->stats.injected_iabt;
         arch_vcpu_inject_iabt(vcpu, info->far);
-    else
+    } else {
+        ++vcpu->stats.injected_undef;
         arch_vcpu_inject_undef(vcpu);
+    }
 }
 
 /* ---- Exit handlers ------------------------------------------------------ */
@@ -317,6 +321,12 @@ void vm_print_stats(const struct vm *vm)
                       (unsigned long long)s->refused[r]);
             any = true;
         }
+        /* The same refusals by what the guest was sent: a guest that counts
+         * its own exceptions can compare (tests/system: *_hostile). */
+        if (any)
+            av_printf("; injected: dabt=%llu iabt=%llu undef=%llu",
+                      (unsigned long long)s->injected_dabt, (unsigned long long)s->injected_iabt,
+                      (unsigned long long)s->injected_undef);
         av_printf("\n");
     }
     if (vm->log.suppressed)

@@ -47,6 +47,9 @@ struct vcpu_stats {
     uint64_t cond_failed; /* AArch32 traps that failed their condition:
                              skipped, not emulated (vcpu_run.c) */
     uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
+    /* Exceptions vcpu_refuse injected, by kind: what the guest's own
+     * handlers must have seen (a hostile guest counts them too). */
+    uint64_t injected_dabt, injected_iabt, injected_undef;
 };
 
 enum vcpu_state {

@@ -300,7 +300,7 @@ static void test_refusal_log_rate_limited(void **state)
     vm_print_stats(F.vm);
     log = sim_console_text();
     assert_non_null(strstr(log, "armvisor: vm run: vcpu 0: 22 exits"));
-    assert_non_null(strstr(log, "refused: no-device=20"));
+    assert_non_null(strstr(log, "refused: no-device=20; injected: dabt=20 iabt=0 undef=0"));
     assert_non_null(strstr(log, exit_reason_name(EXIT_DABT)));
     assert_non_null(strstr(log, exit_reason_name(EXIT_WFI)));
 }
