@@ -497,13 +497,14 @@ static int phase_wfi(int have_gicd)
     __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb"
                      :
                      : "r"(deadline), "r"(1ull));
-    unsigned rounds = 0;
-    while (cntvct() < deadline && rounds < 100000) {
+    /* Until ISTATUS says the deadline passed: QEMU sets it when its own
+     * timer event runs, which may be a little after CNTVCT passes CVAL.
+     * A second past the deadline is the bound (a hang ends the test). */
+    uint64_t ctl = 0;
+    while (!(ctl & 4) && cntvct() < deadline + freq) {
         __asm__ volatile("wfi" ::: "memory");
-        rounds++;
+        __asm__ volatile("mrs %0, cntv_ctl_el0" : "=r"(ctl));
     }
-    uint64_t ctl;
-    __asm__ volatile("mrs %0, cntv_ctl_el0" : "=r"(ctl));
     __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
     wr32(GICD + 0x180, ~0u); /* GICD_ICENABLER0 */
     wr32(GICD + 0x280, ~0u); /* GICD_ICPENDR0 */
