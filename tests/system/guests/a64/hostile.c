@@ -520,7 +520,7 @@ static void pattern_vm(uint64_t k)
     fill(PAT_BASE, PAT_VM1, key);
     uint64_t bad = 0;
     unsigned rounds;
-    for (rounds = 0; rounds < 48; rounds++) {
+    for (rounds = 0; rounds < 32; rounds++) {
         for (unsigned i = 0; i < 2048; i++)
             hvc_call(AV_HVC_PING, i); /* one exit: vm0 runs one */
         bad += verify(PAT_BASE, PAT_VM1, key);
