@@ -49,15 +49,31 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
         why = REFUSE_UNKNOWN_EC;
     ++vcpu->stats.refused[why];
 
-    /* The same refusal at the same PC (and address) as the last exit? */
+    /* The same refusal at the same PC (and address) as one of the last few
+     * in this run of refusals? */
     struct vcpu_repeat *rp = &vcpu->repeat;
-    uint64_t pc = arch_vcpu_pc(vcpu), far = info ? info->far : 0;
-    uint32_t syn = info ? (uint32_t)info->ec << 25 | (uint32_t)info->iss : (uint32_t)why;
-    if (rp->count && rp->pc == pc && rp->far == far && rp->syndrome == syn) {
-        rp->count++;
-    } else {
-        *rp = (struct vcpu_repeat){.pc = pc, .far = far, .syndrome = syn, .count = 1};
+    struct vcpu_refusal now = {
+        .pc = arch_vcpu_pc(vcpu),
+        .far = info ? info->far : 0,
+        .syndrome = info ? (uint32_t)info->ec << 25 | (uint32_t)info->iss : (uint32_t)why,
+    };
+    if (rp->count == 0)
+        rp->filled = 0; /* progress since: the older ones do not count */
+    bool seen = false;
+    for (unsigned i = 0; i < rp->filled; i++) {
+        unsigned at = (rp->next + VCPU_LIVELOCK_PERIOD - 1 - i) % VCPU_LIVELOCK_PERIOD;
+        const struct vcpu_refusal *o = &rp->last[at];
+        if (o->pc == now.pc && o->far == now.far && o->syndrome == now.syndrome)
+            seen = true;
     }
+    /* A repeat adds to the run; a new one starts it again. */
+    rp->count = seen ? rp->count + 1 : 1;
+    rp->last[rp->next] = now;
+    rp->next = (rp->next + 1) % VCPU_LIVELOCK_PERIOD;
+    if (rp->filled < VCPU_LIVELOCK_PERIOD)
+        rp->filled++;
+    rp->pc = now.pc;
+    rp->far = now.far;
     rp->refused = true;
 
     /* A guest that faults in a loop must not flood the console. */
@@ -80,12 +96,16 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
     /* The guest sees the exception its access would have raised on a
      * machine where nothing answers: an external abort for loads/stores
      * and fetches, an undefined instruction for everything else. */
-    if (info && info->reason == EXIT_DABT)
+    if (info && info->reason == EXIT_DABT) {
+        ++vcpu->stats.injected_dabt;
         arch_vcpu_inject_dabt(vcpu, info->far);
-    else if (info && info->reason == EXIT_IABT)
+    } else if (info && info->reason == EXIT_IABT) {
+        ++vcpu->stats.injected_iabt;
         arch_vcpu_inject_iabt(vcpu, info->far);
-    else
+    } else {
+        ++vcpu->stats.injected_undef;
         arch_vcpu_inject_undef(vcpu);
+    }
 }
 
 /* ---- Exit handlers ------------------------------------------------------ */
@@ -321,6 +341,12 @@ void vm_print_stats(const struct vm *vm)
                       (unsigned long long)s->refused[r]);
             any = true;
         }
+        /* The same refusals by what the guest was sent: a guest that counts
+         * its own exceptions can compare (tests/system: *_hostile). */
+        if (any)
+            av_printf("; injected: dabt=%llu iabt=%llu undef=%llu",
+                      (unsigned long long)s->injected_dabt, (unsigned long long)s->injected_iabt,
+                      (unsigned long long)s->injected_undef);
         av_printf("\n");
     }
     if (vm->log.suppressed)

@@ -48,6 +48,9 @@ struct vcpu_stats {
                              skipped, not emulated (vcpu_run.c) */
     uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
     uint64_t ptimer_accesses; /* EL1 physical timer accesses emulated (ptimer.c) */
+    /* Exceptions vcpu_refuse injected, by kind: what the guest's own
+     * handlers must have seen (a hostile guest counts them too). */
+    uint64_t injected_dabt, injected_iabt, injected_undef;
 };
 
 enum vcpu_state {
@@ -57,18 +60,26 @@ enum vcpu_state {
     VCPU_STOPPED, /* VM powered off or crashed */
 };
 
-/* The last refused exit and how many times in a row it came back with no
- * other exit between (vcpu_run.c: livelock detection). */
-struct vcpu_repeat {
+/* The last few refused exits and how many refusals in a row repeated one
+ * of them, with no other exit between (vcpu_run.c: livelock detection). A
+ * loop of up to VCPU_LIVELOCK_PERIOD refused accesses (a load and a store
+ * that both abort, retried forever) repeats as surely as a single one. */
+#define VCPU_LIVELOCK_PERIOD 4u
+struct vcpu_refusal {
     uint64_t pc, far;
     uint32_t syndrome; /* ec << 25 | iss of the exit, or the refusal reason */
+};
+struct vcpu_repeat {
+    struct vcpu_refusal last[VCPU_LIVELOCK_PERIOD]; /* a ring, newest at next - 1 */
+    unsigned next, filled; /* where the next goes; how many are since progress */
+    uint64_t pc, far;      /* the newest one's, for the message */
     uint32_t count;
     bool refused; /* the current exit was refused */
 };
 
-/* A guest that takes the same refused exit at the same PC this many times
- * in a row, with no other exit between, is livelocked: its VM is stopped
- * as crashed with exit code VM_EXIT_LIVELOCK. */
+/* A guest that takes the same refused exit(s) at the same PC(s) this many
+ * times in a row, with no other exit between, is livelocked: its VM is
+ * stopped as crashed with exit code VM_EXIT_LIVELOCK. */
 #define VCPU_LIVELOCK_REPEATS 4096u
 #define VM_EXIT_LIVELOCK      76 /* 'L' */
 

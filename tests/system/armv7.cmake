@@ -37,6 +37,7 @@ a32_guest(irq arm irq.c)
 a32_guest(ptimer arm ptimer.c)
 a32_guest(irq_t32 thumb irq.c)
 a32_guest(vgic_inflight arm vgic_inflight.c)
+a32_guest(hostile arm hostile.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
@@ -118,6 +119,21 @@ armv7_test(timer timer
            EXPECT "virtual counter is offset below the physical one: ok"
            EXPECT "CNTV_CVAL preserved: ok" EXPECT "CNTV_CTL preserved: ok"
            EXPECT "physical timer access emulated, not refused: ok")
+
+# A hostile guest (guests/a32/hostile.c): the distributor and PL011 swept
+# with every access size and form, unbacked addresses through 4 GiB and past
+# the end of RAM, random HVC/SMC IDs, trapped coprocessor and debug
+# registers, CPU_ON loops, masked WFI/WFE, stores to the GICV frame. The
+# exceptions it counts must be the ones armvisor says it injected (SAME),
+# and its untouched memory intact (one VM on ARMv7: no second VM to check).
+armv7_test(hostile hostile TIMEOUT 30 SAME dabt iabt undef
+           EXPECT "hostile: distributor and PL011 swept"
+                  "hostile: vGIC yes, RAM ends at 0x48000000"
+                  "every unbacked address aborted: ok"
+                  "own memory outside what was touched intact: ok"
+                  "^guest0\\| hostile: got dabt=(?P<dabt>[0-9]+) iabt=(?P<iabt>[0-9]+) undef=(?P<undef>[0-9]+)"
+                  "guest: all checks passed"
+                  "^armvisor: vm guest0: vcpu 0: .*injected: dabt=(?P<dabt>[0-9]+) iabt=(?P<iabt>[0-9]+) undef=(?P<undef>[0-9]+)")
 
 # The same image on other CPUs with the Virtualization Extensions: the
 # Cortex-A7, and QEMU's "max" (an ARMv8 core in AArch32 at EL2).

@@ -52,6 +52,7 @@ a64_guest(irq irq.c)
 a64_guest(vgic_inflight vgic_inflight.c)
 a64_guest(watch watch.c)
 a64_guest(ptimer ptimer.c)
+a64_guest(hostile hostile.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -184,6 +185,39 @@ foreach(cpu cortex-a57 max)
                     "vm1\\| watch: hits on own word 0x0000000000000008, on the other's 0x0000000000000000"
                     "two_vms: vm0 exit code 0" "two_vms: vm1 exit code 0"
                     "two_vms: both VMs passed")
+endforeach()
+
+# A hostile guest (guests/a64/hostile.c): the distributor and PL011 swept
+# with every access size and form, unbacked IPAs through the whole physical
+# address range and past the end of RAM, random HVC/SMC IDs, trapped and
+# debug system registers, CPU_ON loops, masked WFI/WFE, stores to the GICV
+# frame. The exceptions the guest counts must be the ones armvisor says it
+# injected (SAME: qemu_check.py --same), and the guest's memory it did not
+# touch intact; under two_vms a second VM's memory pattern too.
+set(hostile_got "hostile: got dabt=(?P<dabt>[0-9]+) iabt=(?P<iabt>[0-9]+) undef=(?P<undef>[0-9]+)")
+set(hostile_inj "injected: dabt=(?P<dabt>[0-9]+) iabt=(?P<iabt>[0-9]+) undef=(?P<undef>[0-9]+)")
+foreach(cpu cortex-a57 max)
+  string(REPLACE "cortex-a57" "" tag ${cpu})
+  if(tag)
+    set(tag _${tag})
+  endif()
+  armv8_test(hostile${tag} hostile ${cpu} TIMEOUT 30 SAME dabt iabt undef
+             EXPECT "hostile: distributor and PL011 swept"
+                    "hostile: vGIC yes, RAM ends at 0x0000000048000000"
+                    "every unbacked IPA aborted: ok"
+                    "own memory outside what was touched intact: ok"
+                    "^guest0\\| ${hostile_got}"
+                    "guest: all checks passed"
+                    "^armvisor: vm guest0: vcpu 0: .*${hostile_inj}")
+  armv8_test(hostile_two_vms${tag} hostile ${cpu} APPEND armvisor.selftest=two_vms TIMEOUT 30
+             SAME dabt iabt undef
+             EXPECT "two_vms: running vm0 \\(VMID 1\\) and vm1 \\(VMID 2\\)"
+                    "vm0\\| hostile: vGIC no, RAM ends at 0x0000000042000000"
+                    "^vm0\\| ${hostile_got}"
+                    "vm1\\| this VM's memory pattern intact while the other VM was hostile: ok"
+                    "two_vms: vm0 exit code 0"
+                    "^armvisor: vm vm0: vcpu 0: .*${hostile_inj}"
+                    "two_vms: vm1 exit code 0" "two_vms: both VMs passed")
 endforeach()
 
 # Boot checks that need no guest.

@@ -2,7 +2,7 @@
 """Run a QEMU command line, capture its console, and check it.
 
 usage: qemu_check.py [--timeout S] [--exit-status N] [--verdict STATUS]
-                     [--expect REGEX]... [--reject REGEX]...
+                     [--expect REGEX]... [--reject REGEX]... [--same GROUP]...
                      [--send AFTER_REGEX TEXT]... -- CMD...
 
 Every --expect must match the output, in the order given. No --reject may
@@ -15,6 +15,10 @@ connect to the guest's console, once AFTER_REGEX has matched the output
 after the previous --send's match; without --send QEMU's stdin is
 /dev/null. Prints the console so a failing ctest shows what the guest
 said.
+
+--same GROUP: the named group (?P<GROUP>...) must be captured by at least
+two of the --expect matches, all with the same text: a count a guest
+prints against the one armvisor prints, say.
 
 --verdict STATUS: armvisor's own verdict, which no guest can forge. A fresh
 random token goes into the hypervisor's bootargs (added to -append, or a
@@ -116,6 +120,7 @@ def main():
     ap.add_argument("--verdict", type=int, default=None, metavar="STATUS")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--reject", action="append", default=[])
+    ap.add_argument("--same", action="append", default=[], metavar="GROUP")
     ap.add_argument("--send", nargs=2, action="append", default=[],
                     metavar=("AFTER_REGEX", "TEXT"))
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
@@ -143,6 +148,7 @@ def main():
         ok = False
     pos = 0
     expected_lines = set()
+    captured = {}
     for rx in a.expect:
         m = re.compile(rx, re.M).search(out, pos)
         if not m:
@@ -152,7 +158,19 @@ def main():
         first = out.count("\n", 0, m.start())
         last = out.count("\n", 0, max(m.end() - 1, m.start()))
         expected_lines.update(range(first, last + 1))
+        for name, value in m.groupdict().items():
+            if value is not None:
+                captured.setdefault(name, []).append(value)
         pos = m.end()
+    for name in a.same:
+        values = captured.get(name, [])
+        if len(values) < 2:
+            print(f"\nqemu_check: FAIL: --same {name}: captured {len(values)} time(s), "
+                  "expected at least 2")
+            ok = False
+        elif len(set(values)) != 1:
+            print(f"\nqemu_check: FAIL: --same {name}: values differ: {values}")
+            ok = False
     lines = out.split("\n")
     for rx in a.reject:
         r = re.compile(rx)

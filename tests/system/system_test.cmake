@@ -3,7 +3,8 @@
 # av_system_test(<name> CPU <model> [INITRD <file>] [APPEND <bootargs>]
 #                [SMP <n>] [GIC <version>] [MEMORY <size>] [MACHINE <machine>]
 #                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT] [NO_VERDICT]
-#                [EXPECT <regex>...] [REJECT <regex>...] [SEND <after-regex> <text>...]
+#                [EXPECT <regex>...] [REJECT <regex>...] [SAME <group>...]
+#                [SEND <after-regex> <text>...]
 #                [LABELS <label>...] [DISABLED <why>])
 #
 # Boots KERNEL (default the hypervisor image, ARMVISOR_BIN) on AV_QEMU
@@ -18,13 +19,16 @@
 # NO_VERDICT is for a halt before armvisor has read its DTB. Every
 # test rejects "armvisor: error", ": FAIL" and the arch's fault report
 # (AV_FAULT_REJECT) on any line an EXPECT did not match, plus its own
-# REJECTs. SEND types <text> on the console after <after-regex> appears.
+# REJECTs. SAME <group>: the named group (?P<group>...) must be captured
+# by two or more EXPECTs, all with the same text (qemu_check.py --same: a
+# count the guest prints against armvisor's). SEND types <text> on the
+# console after <after-regex> appears.
 # DISABLED registers the test disabled; <why> is for the reader (say what
 # QEMU does wrong, so it is re-enabled when that is fixed).
 function(av_system_test name)
   cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT;NO_VERDICT"
                         "CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;INITRD;APPEND;TIMEOUT;HALT;DISABLED"
-                        "EXPECT;REJECT;SEND;LABELS")
+                        "EXPECT;REJECT;SAME;SEND;LABELS")
   if(T_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "av_system_test(${name}): unknown arguments ${T_UNPARSED_ARGUMENTS}")
   endif()
@@ -51,6 +55,9 @@ function(av_system_test name)
       list(APPEND check --verdict ${T_HALT})
     endif()
   endif()
+  foreach(group IN LISTS T_SAME)
+    list(APPEND check --same ${group})
+  endforeach()
   foreach(rx IN LISTS AV_FAULT_REJECT T_REJECT ITEMS ": FAIL" "armvisor: error")
     list(APPEND check --reject "${rx}")
   endforeach()

@@ -31,6 +31,12 @@ if mode == "echo":
     print("guest got: " + line.strip(), flush=True)
 elif mode == "error":
     print("armvisor: error: no guest image", flush=True)
+elif mode in ("counts", "counts_differ"):
+    # A guest's own count, then armvisor's: equal, or one off.
+    print("guest0| hostile: got dabt=12 undef=3", flush=True)
+    n = 12 if mode == "counts" else 13
+    print(f"armvisor: vm guest0: vcpu 0: 40 exits; injected: dabt={n} iabt=0 undef=3",
+          flush=True)
 elif mode == "hang":
     time.sleep(30)
 elif mode == "forge":
@@ -113,6 +119,18 @@ class QemuCheckTest(unittest.TestCase):
         self.assertEqual(self.check("--expect", "armvisor: halt 0", mode="forge"), 0)
         self.assertEqual(self.check("--verdict", "0", mode="forge"), 1)
         self.assertEqual(self.check("--verdict", "3", mode="forge"), 1)
+
+    def test_same(self):
+        guest = r"^guest0\| hostile: got dabt=(?P<dabt>\d+) undef=(?P<undef>\d+)"
+        hyp = r"^armvisor: vm guest0: .*injected: dabt=(?P<dabt>\d+) iabt=\d+ undef=(?P<undef>\d+)"
+        both = ["--expect", guest, "--expect", hyp]
+        self.assertEqual(self.check(*both, "--same", "dabt", "--same", "undef", mode="counts"), 0)
+        # armvisor counted one abort more than the guest got.
+        self.assertEqual(self.check(*both, "--same", "dabt", mode="counts_differ"), 1)
+        self.assertEqual(self.check(*both, "--same", "undef", mode="counts_differ"), 0)
+        # A group captured once (or never) compares nothing: a failure.
+        self.assertEqual(self.check("--expect", guest, "--same", "dabt", mode="counts"), 1)
+        self.assertEqual(self.check(*both, "--same", "iabt", mode="counts"), 1)
 
 
 if __name__ == "__main__":

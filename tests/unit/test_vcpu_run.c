@@ -300,7 +300,7 @@ static void test_refusal_log_rate_limited(void **state)
     vm_print_stats(F.vm);
     log = sim_console_text();
     assert_non_null(strstr(log, "armvisor: vm run: vcpu 0: 22 exits"));
-    assert_non_null(strstr(log, "refused: no-device=20"));
+    assert_non_null(strstr(log, "refused: no-device=20; injected: dabt=20 iabt=0 undef=0"));
     assert_non_null(strstr(log, exit_reason_name(EXIT_DABT)));
     assert_non_null(strstr(log, exit_reason_name(EXIT_WFI)));
 }
@@ -492,6 +492,33 @@ static void test_livelock_stops_vm(void **state)
                                 "other progress: VM stopped as crashed"));
 }
 
+/* Livelock with a period: a refused load and a refused store, retried in
+ * turn for ever (a loop whose post-indexed store aborts, so its base never
+ * moves on). No single exit repeats back to back, but the pair does. */
+static void guest_livelock_pair(struct sim_guest *g)
+{
+    struct res *r = RES(g);
+    uint64_t pc = g_pc(g);
+    for (unsigned i = 0; i < 2 * VCPU_LIVELOCK_REPEATS; i++) {
+        g_set_pc(g, pc);
+        g_ldr(g, 1, NOTHING, 4);
+        g_set_pc(g, pc + 16);
+        g_str(g, 1, NOTHING + 64, 4);
+        r->v[0]++;
+    }
+}
+
+static void test_livelock_pair_stops_vm(void **state)
+{
+    (void)state;
+    build(SIM_ARMV8, ISA_A64, guest_livelock_pair);
+    assert_int_equal(vcpu_run(F.vcpu), VM_EXIT_LIVELOCK);
+    assert_int_equal(F.vm->state, VM_CRASHED);
+    /* The first of the pair starts the run, each one after repeats. */
+    assert_int_equal(F.vcpu->stats.refused[REFUSE_NO_DEVICE], VCPU_LIVELOCK_REPEATS + 1);
+    assert_non_null(strstr(sim_console_text(), "livelock: the same refused exit"));
+}
+
 /* Not a livelock: the same refused load at the same PC with a hypercall
  * between (progress), or at a new address each time (a sweep). */
 static void guest_busy_not_stuck(struct sim_guest *g)
@@ -540,6 +567,7 @@ int main(void)
         cmocka_unit_test_teardown(test_cond_failed_wfi, teardown),
         cmocka_unit_test_teardown(test_a64_never_conditional, teardown),
         cmocka_unit_test_teardown(test_livelock_stops_vm, teardown),
+        cmocka_unit_test_teardown(test_livelock_pair_stops_vm, teardown),
         cmocka_unit_test_teardown(test_progress_is_not_livelock, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

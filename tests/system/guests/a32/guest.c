@@ -3,6 +3,7 @@
 
 unsigned failures;
 volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
+volatile uint32_t sync_quiet, dabt_not_ext;
 
 uint32_t guest_undef(uint32_t spsr, uint32_t lr);
 uint32_t guest_dabt(uint32_t spsr, uint32_t lr);
@@ -130,6 +131,8 @@ uint32_t guest_undef(uint32_t spsr, uint32_t lr)
 {
     uint32_t insn = lr - ((spsr & SPSR_T) ? 2 : 4);
     undef_count++;
+    if (sync_quiet)
+        return insn + insn_len(spsr, insn);
     put_str("guest: undef at ");
     put_hex(insn);
     put_str((spsr & SPSR_T) ? " (thumb)\n" : " (arm)\n");
@@ -142,6 +145,13 @@ uint32_t guest_dabt(uint32_t spsr, uint32_t lr)
     last_dfsr = read_dfsr();
     last_dfar = read_dfar();
     dabt_count++;
+    /* Synchronous external abort: FS 0b01000 in the short format, STATUS
+     * 0x10 in the LPAE one (DFSR.LPAE, bit 9; ARMv7-A ARM B4.1.52). */
+    int lpae = (last_dfsr >> 9) & 1;
+    if (lpae ? (last_dfsr & 0x3f) != 0x10 : (last_dfsr & 0x40f) != 0x8)
+        dabt_not_ext++;
+    if (sync_quiet)
+        return insn + insn_len(spsr, insn);
     put_str("guest: data abort at ");
     put_hex(insn);
     put_str(" DFSR=");

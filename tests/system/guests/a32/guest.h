@@ -45,6 +45,11 @@ void guest_exit_ok(void);
  * ones print and stop the guest; a test may record what it expects. */
 extern volatile int pabt_return_to_caller;
 extern volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
+/* Set by a guest that provokes thousands of exceptions (hostile.c): the
+ * handlers count UNDEFs and data aborts without printing each.
+ * dabt_not_ext counts data aborts that are not synchronous external aborts
+ * (what armvisor injects): those came from the guest's own CPU. */
+extern volatile uint32_t sync_quiet, dabt_not_ext;
 
 /* The IRQ vector's handler (start.S); guests that take IRQs define it. */
 void guest_irq(void);

@@ -5,6 +5,7 @@ unsigned failures;
 uint64_t boot_x0;
 volatile uint64_t last_esr, last_far, last_elr;
 volatile unsigned undef_count, dabt_count, iabt_count;
+volatile unsigned sync_quiet, dabt_not_ext;
 
 uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far);
 void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr);
@@ -84,6 +85,8 @@ uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far)
     switch (ESR_EC(esr)) {
     case EC_UNKNOWN:
         undef_count++;
+        if (sync_quiet)
+            return elr + 4;
         put_str("guest: undef at ");
         put_hex(elr);
         put_str(" ESR_EL1=");
@@ -93,6 +96,10 @@ uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far)
     case EC_DABT_CUR:
         dabt_count++;
         last_far = far;
+        if (ESR_DFSC(esr) != FSC_SYNC_EXT)
+            dabt_not_ext++;
+        if (sync_quiet)
+            return elr + 4;
         put_str("guest: data abort at ");
         put_hex(elr);
         put_str(" ESR_EL1=");

@@ -57,6 +57,11 @@ void guest_exit_ok(void);
  * guest_sync): counts per class, and ESR/FAR/ELR of the last one. */
 extern volatile uint64_t last_esr, last_far, last_elr;
 extern volatile unsigned undef_count, dabt_count, iabt_count;
+/* Set by a guest that provokes thousands of exceptions (hostile.c):
+ * guest_sync counts them without printing each. dabt_not_ext counts data
+ * aborts whose DFSC is not a synchronous external abort (what armvisor
+ * injects): those came from the guest's own translation, not armvisor. */
+extern volatile unsigned sync_quiet, dabt_not_ext;
 
 static inline uint64_t read_currentel(void)
 {
