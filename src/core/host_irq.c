@@ -9,9 +9,13 @@
  *    caused is the point, the run loop's sync and flush do the refill. It is
  *    level-sensitive and already low (the arch disabled the virtual CPU
  *    interface on exit), so it is deactivated at once;
+ *  - the hypervisor timer's PPI: one of its users' deadlines (a time slice,
+ *    a blocked vCPU's timer) passed; htimer.c calls them back;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
+#include "core/htimer.h"
+#include "core/pcpu.h"
 #include "core/vgic.h"
 
 #include "lib/log.h"
@@ -26,6 +30,9 @@ void host_irq_handle(struct vcpu *vcpu)
         switch (irq.kind) {
         case ARCH_IRQ_VTIMER:
             vtimer_host_irq(vcpu, irq.intid);
+            break;
+        case ARCH_IRQ_HYP_TIMER:
+            htimer_irq(pcpu_this(), irq.intid);
             break;
         case ARCH_IRQ_VGIC_MAINT:
             if (vcpu && vcpu->vm->vgic)

@@ -69,8 +69,5 @@ int vm_launch_package(const struct vm_package *pkg)
         av_printf(", DTB %llu bytes at 0x%llx", (unsigned long long)pkg->dtb.size,
                   (unsigned long long)pkg->dtb.ipa);
     av_printf("\n");
-    if (pkg->nvcpus > 1)
-        log_warn("vm %s: %u vCPUs described; only vCPU 0 runs (no SMP yet)\n", pkg->name,
-                 pkg->nvcpus);
     return vm_launch(&d);
 }

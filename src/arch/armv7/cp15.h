@@ -206,6 +206,7 @@
 #define HVBAR      "p15, 4, %0, c12, c0, 0"
 #define HTPIDR     "p15, 4, %0, c13, c0, 2"
 #define CNTHCTL    "p15, 4, %0, c14, c1, 0"
+#define CNTHP_CTL  "p15, 4, %0, c14, c2, 1"
 #define FPEXC_REG  "p10, 7, %0, c8, c0, 0" /* VMRS/VMSR FPEXC as an MRC/MCR */
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
@@ -213,6 +214,7 @@
 #define TTBR1     "p15, 1, %Q0, %R0, c2"
 #define PAR64     "p15, 0, %Q0, %R0, c7"
 #define HTTBR     "p15, 4, %Q0, %R0, c2"
+#define CNTHP_CVAL "p15, 6, %Q0, %R0, c14"
 #define VTTBR     "p15, 6, %Q0, %R0, c2"
 #define CNTPCT    "p15, 0, %Q0, %R0, c14"
 #define CNTVCT    "p15, 1, %Q0, %R0, c14"

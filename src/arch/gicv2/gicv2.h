@@ -31,7 +31,7 @@ struct gicv2_ranges {
 };
 
 /* Check the ranges and set the GIC up (distributor, CPU interface with
- * EOImode=1, PPIs 25 and 27 enabled); a GIC it refuses leaves the vGIC off. */
+ * EOImode=1, PPIs 25, 26 and 27 enabled); a GIC it refuses leaves the vGIC off. */
 void gicv2_init(const struct gicv2_ranges *r);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
@@ -40,6 +40,8 @@ void gicv2_exit(struct gicv2_vcpu *g);
 /* ---- Per-arch glue, defined by each port's gic.c ---- */
 /* CNTV_CTL: the PL1/EL1 virtual timer's control register, as live in the CPU. */
 uint32_t gicv2_arch_cntv_ctl(void);
+/* The hypervisor timer (CNTHP) is enabled and not masked. */
+bool gicv2_arch_hyp_timer_armed(void);
 /* The vCPU's GICH save area (NULL for no vCPU). */
 struct gicv2_vcpu *gicv2_vcpu_state(struct vcpu *vcpu);
 

@@ -140,6 +140,10 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
  * How many such exits this vCPU took. */
 #define SIM_PIRQ_MAINT  25u
 #define SIM_PIRQ_VTIMER 27u
+#define SIM_PIRQ_HYPTIMER 26u /* the EL2 physical timer (CNTHP), as on QEMU virt */
+
+/* Times the core armed the hypervisor timer (arch_hyp_timer_arm). */
+uint64_t sim_hyp_timer_arms(void);
 uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu);
 
 #endif

@@ -46,12 +46,14 @@ void arch_cpu_idle(void)
     /* The one host thread "waits": a test's idle hook decides what happens
      * meanwhile (a device receives a byte...); without one, time passes up
      * to the next event the sim knows of, the earliest armed virtual timer
-     * of any vCPU, as if the host's timer woke the CPU then. With nothing
+     * of any vCPU or the hypervisor timer, as if that woke the CPU then. With nothing
      * armed, return at once. */
     if (sim_idle_run_hook())
         return;
     uint64_t now = arch_counter_read(), next = 0;
-    bool any = false;
+    bool any = sim_hyp_timer_next(&next);
+    if (any && next <= now)
+        return; /* its interrupt is pending already */
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++) {
         uint64_t when;
         if (slots[i].used && sim_vtimer_next(&slots[i].vtimer, now, &when) &&

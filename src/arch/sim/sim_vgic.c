@@ -89,8 +89,57 @@ bool sim_ptimer_pending(void)
     return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) && counter - t->voff >= t->cval;
 }
 
+/* The hypervisor timer (CNTHP_*): armed for hyp_cval; its PPI is pending
+ * while armed and the counter has reached it, until acknowledged. */
+static bool hyp_armed, hyp_active;
+static uint64_t hyp_cval, hyp_arms;
+
+void arch_hyp_timer_arm(uint64_t when)
+{
+    hyp_armed = true;
+    hyp_cval = when;
+    hyp_arms++;
+}
+
+void arch_hyp_timer_disarm(void)
+{
+    hyp_armed = false;
+}
+
+bool sim_hyp_timer_next(uint64_t *when)
+{
+    if (!hyp_armed || hyp_active)
+        return false;
+    *when = hyp_cval;
+    return true;
+}
+
+uint64_t sim_hyp_timer_arms(void)
+{
+    return hyp_arms;
+}
+
+bool sim_hyp_timer_pending(void)
+{
+    return hyp_armed && !hyp_active && counter >= hyp_cval;
+}
+
+void g_spin(struct sim_guest *g, uint64_t ticks)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(g->vcpu);
+    counter += ticks;
+    /* Instructions that do not trap; a physical interrupt that became
+     * pending meanwhile takes the guest out (HCR.IMO), the PC after them. */
+    if (av && (sim_hyp_timer_pending() || sim_ptimer_pending())) {
+        av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
+        sim_guest_trap(av);
+    }
+}
+
 void sim_irq_reset(void)
 {
+    hyp_armed = hyp_active = false;
+    hyp_cval = hyp_arms = 0;
     maint_pending = false;
     ptimer_active = false;
     live_av = NULL;
@@ -108,6 +157,11 @@ bool arch_irq_ack(struct arch_irq *irq)
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
         return true;
     }
+    if (sim_hyp_timer_pending()) {
+        hyp_active = true;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_HYP_TIMER, .intid = SIM_PIRQ_HYPTIMER};
+        return true;
+    }
     return false;
 }
 
@@ -115,6 +169,8 @@ void arch_irq_deactivate(unsigned intid)
 {
     if (intid == SIM_PIRQ_VTIMER)
         ptimer_active = false;
+    if (intid == SIM_PIRQ_HYPTIMER)
+        hyp_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
