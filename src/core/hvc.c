@@ -58,11 +58,11 @@ enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)
         vm_stop(vcpu->vm, VM_OFF, code);
         ret = 0;
         r = RUN_STOP;
-    } else if (smccc_arch_call(fid, a1, &ret)) {
-        /* answered */
     } else if (psci_is_call(fid)) {
         r = psci_call(vcpu, fid, a1, arch_vcpu_reg_read(vcpu, 2) & mask,
                       arch_vcpu_reg_read(vcpu, 3) & mask, &ret);
+    } else if (smccc_arch_call(fid, a1, &ret)) {
+        /* SMCCC_VERSION, SMCCC_ARCH_FEATURES (smccc_arch.c) */
     } else {
         log_unknown(vcpu, smc, fid, imm);
     }
