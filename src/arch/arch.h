@@ -5,9 +5,11 @@
  * src/core includes this header and no other arch header. An arch may include
  * core headers (it fills core objects), never the other way round.
  *
- * Locking: until SMP lands, every function here is called by the one physical
- * CPU that runs the vCPU concerned. Functions taking a vcpu act on the state of
- * that vCPU, whether it is loaded on the CPU or saved in memory.
+ * Locking: until physical secondary CPUs are brought up, every function here
+ * is called by the one physical CPU that runs the vCPU concerned, and never
+ * with a core lock (core/pcpu.h) held unless it says so. Functions taking a
+ * vcpu act on the state of that vCPU, whether it is loaded on the CPU or
+ * saved in memory; the vCPU is not running on another CPU meanwhile.
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -236,11 +238,11 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags);
  * core decides what happens. */
 enum arch_irq_kind {
     ARCH_IRQ_VTIMER,     /* the EL1 virtual timer's PPI (a guest's CNTV_*) */
-    ARCH_IRQ_HTIMER,     /* the hypervisor's own timer (arch_hyp_timer_set) */
     ARCH_IRQ_VGIC_MAINT, /* the GIC's maintenance interrupt */
     ARCH_IRQ_CONSOLE,    /* the console UART received something: read it with
                             arch_console_getc until -1 (level-sensitive: it
                             stays high while the UART holds input) */
+    ARCH_IRQ_HYP_TIMER,  /* the EL2 / Hyp physical timer's PPI (CNTHP_*) */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
 struct arch_irq {
@@ -281,16 +283,15 @@ struct vtimer_state {
 void arch_vtimer_read(struct vcpu *vcpu, struct vtimer_state *t);
 void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t);
 
-/* The hypervisor's own timer on this CPU (the EL2 / Hyp physical timer,
- * CNTHP_CTL / CNTHP_CVAL: Arm ARM D11.2.4 "The EL2 physical timer", ARMv7-A
- * ARM B8.1.1): with on, raise its PPI once the physical counter reaches
- * counter (at once if it already has); with !on, stop it and drop its
- * output. The PPI ends a guest's run (ARCH_EXIT_IRQ) or an arch_cpu_idle and
- * arch_irq_ack reports it as ARCH_IRQ_HTIMER. The core uses it for the
- * deadlines of what it emulates in software (the guest's EL1 physical timer,
- * core/ptimer.c). Per-CPU state, called on the CPU whose timer it is with no
- * vCPU running; no lock (SMP: each CPU programs only its own). */
-void arch_hyp_timer_set(bool on, uint64_t counter);
+/* The hypervisor's own timer on this CPU (EL2 / Hyp physical timer:
+ * CNTHP_CTL, CNTHP_CVAL; Arm ARM D11.2, ARMv7-A B8.1): arm makes its PPI
+ * (ARCH_IRQ_HYP_TIMER) pending once the physical counter reaches counter,
+ * and keeps it pending until disarmed or armed for a later value; disarm
+ * stops it. The core arms it for the earliest of its deadlines (htimer.c)
+ * and disarms it before deactivating its interrupt. Called on the CPU whose
+ * timer it is, with no vCPU running. */
+void arch_hyp_timer_arm(uint64_t counter);
+void arch_hyp_timer_disarm(void);
 
 /* Wait on this CPU until a physical interrupt (left pending for
  * arch_irq_ack) or an event may have arrived; may return early (a spurious

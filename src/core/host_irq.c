@@ -15,10 +15,15 @@
  *  - the console UART's receive interrupt: what was typed goes to the VM
  *    that has the console (console_in.c); the UART's interrupt is level
  *    and low once drained, so it is deactivated at once;
+ *  - the hypervisor timer's PPI: one of its users' deadlines (a time slice,
+ *    a blocked vCPU's timer, a guest's EL1 physical timer) passed; htimer.c
+ *    calls them back;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
 #include "core/console_in.h"
+#include "core/htimer.h"
+#include "core/pcpu.h"
 #include "core/vgic.h"
 
 #include "lib/log.h"
@@ -34,12 +39,8 @@ void host_irq_handle(struct vcpu *vcpu)
         case ARCH_IRQ_VTIMER:
             vtimer_host_irq(vcpu, irq.intid);
             break;
-        case ARCH_IRQ_HTIMER:
-            /* A deadline of ours (ptimer_load): the exit or wake-up was the
-             * point, the samples after it raise what fired. Stopped before
-             * the deactivation, or its level output fires again. */
-            arch_hyp_timer_set(false, 0);
-            arch_irq_deactivate(irq.intid);
+        case ARCH_IRQ_HYP_TIMER:
+            htimer_irq(pcpu_this(), irq.intid);
             break;
         case ARCH_IRQ_VGIC_MAINT:
             if (vcpu && vcpu->vm->vgic)

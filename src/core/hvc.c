@@ -61,6 +61,8 @@ enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)
     } else if (psci_is_call(fid)) {
         r = psci_call(vcpu, fid, a1, arch_vcpu_reg_read(vcpu, 2) & mask,
                       arch_vcpu_reg_read(vcpu, 3) & mask, &ret);
+    } else if (smccc_arch_call(fid, a1, &ret)) {
+        /* SMCCC_VERSION, SMCCC_ARCH_FEATURES (smccc_arch.c) */
     } else {
         log_unknown(vcpu, smc, fid, imm);
     }

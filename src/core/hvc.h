@@ -18,6 +18,20 @@
 #define SMCCC_OWNER_STD        4 /* standard secure services: PSCI */
 #define SMCCC_OWNER_VENDOR_HYP 6 /* vendor-specific hypervisor calls: ours */
 
+/* Arm architecture calls (owner 0, DEN0028 section 7). */
+#define SMCCC_VERSION           0x80000000u
+#define SMCCC_ARCH_FEATURES     0x80000001u
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000u
+#define SMCCC_ARCH_WORKAROUND_2 0x80007fffu
+#define SMCCC_ARCH_WORKAROUND_3 0x80003fffu
+#define SMCCC_VERSION_1_1       0x10001
+#define SMCCC_SUCCESS           0
+#define SMCCC_NOT_REQUIRED      (-2)
+
+/* Answer an Arm architecture call (owner 0): true when fid is one, with
+ * *ret set. */
+bool smccc_arch_call(uint32_t fid, uint64_t a1, int64_t *ret);
+
 /* armvisor's own calls, for tests and simple guests (owner 6, fast, SMC32). */
 #define AV_HVC_PING  0x86000000u /* x1 -> x0 = AV_HVC_MAGIC, x1 = ~x1 */
 #define AV_HVC_PUTC  0x86000001u /* x1: byte to the hypervisor console */

@@ -50,7 +50,9 @@ static bool extras_fit(const struct guest_desc *d, ipa_t ram_base, uint64_t ram_
     return true;
 }
 
-int vm_launch(const struct guest_desc *desc)
+/* Build the VM, run it to the end, tear it down; *reset: it asked for a
+ * PSCI SYSTEM_RESET. */
+static int launch_once(const struct guest_desc *desc, bool *reset)
 {
     if (!desc || !desc->name || !desc->image) {
         log_err("vm_launch: no guest description, name or image\n");
@@ -84,6 +86,7 @@ int vm_launch(const struct guest_desc *desc)
     struct vm *vm = vm_create(name, nvcpus, 0);
     if (!vm)
         return -1; /* vm_create said why */
+    vm->can_reset = true; /* desc stays ours until vm_launch returns */
 
     int code = -1;
     vm->console = desc->console;
@@ -118,20 +121,37 @@ int vm_launch(const struct guest_desc *desc)
     if (board_add_devices(vm) != 0)
         goto out;
 
+    /* vCPU 0 starts; the others are OFF until the guest's PSCI CPU_ON. */
     if (vcpu_start(vm, 0, &desc->boot) != 0) {
         log_err("vm %s: cannot start vcpu 0\n", name);
         goto out;
     }
-    log_info("vm %s: starting at 0x%llx (%s, %llu MiB RAM at 0x%llx)\n", name,
+    log_info("vm %s: starting at 0x%llx (%s, %llu MiB RAM at 0x%llx", name,
              (unsigned long long)desc->boot.pc,
              desc->boot.isa == ISA_A64   ? "A64"
              : desc->boot.isa == ISA_A32 ? "A32"
                                          : "T32",
              (unsigned long long)(ram_size >> 20), (unsigned long long)ram_base);
+    if (nvcpus > 1)
+        av_printf(", %u vCPUs", nvcpus);
+    av_printf(")\n");
     code = vcpu_run(&vm->vcpus[0]);
     log_info("vm %s: stopped, exit code %d\n", name, code);
     vm_print_stats(vm);
+    *reset = vm->reset_requested;
 out:
     vm_destroy(vm);
     return code;
+}
+
+int vm_launch(const struct guest_desc *desc)
+{
+    /* SYSTEM_RESET: the same image again, in fresh memory, from vCPU 0. */
+    for (unsigned run = 1;; run++) {
+        bool reset = false;
+        int code = launch_once(desc, &reset);
+        if (!reset)
+            return code;
+        log_info("vm %s: reset: run %u starts\n", desc->name, run + 1);
+    }
 }

@@ -72,8 +72,5 @@ int vm_launch_package(const struct vm_package *pkg)
     if (pkg->console == VM_PKG_CONSOLE_VIRTIO)
         av_printf(", console input on virtio-console");
     av_printf("\n");
-    if (pkg->nvcpus > 1)
-        log_warn("vm %s: %u vCPUs described; only vCPU 0 runs (no SMP yet)\n", pkg->name,
-                 pkg->nvcpus);
     return vm_launch(&d);
 }

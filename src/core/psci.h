@@ -1,6 +1,6 @@
 /*
  * PSCI, the Power State Coordination Interface (Arm DEN0022), as the VMM
- * offers it to guests over SMCCC: version 1.1, uniprocessor for now.
+ * offers it to guests over SMCCC: version 1.1, for VMs of 1-8 vCPUs.
  */
 #ifndef CORE_PSCI_H
 #define CORE_PSCI_H
@@ -25,6 +25,8 @@
 #define PSCI_CPU_SUSPEND64     PSCI_0_2_FN64(1)
 #define PSCI_CPU_ON64          PSCI_0_2_FN64(3)
 #define PSCI_AFFINITY_INFO64   PSCI_0_2_FN64(4)
+#define PSCI_SYSTEM_RESET2     PSCI_0_2_FN(0x12)
+#define PSCI_SYSTEM_RESET2_64  PSCI_0_2_FN64(0x12)
 
 /* Return codes (DEN0022D 5.2.2). */
 #define PSCI_SUCCESS            0
@@ -32,6 +34,9 @@
 #define PSCI_INVALID_PARAMETERS (-2)
 #define PSCI_DENIED             (-3)
 #define PSCI_ALREADY_ON         (-4)
+#define PSCI_ON_PENDING         (-5)
+#define PSCI_INTERNAL_FAILURE   (-6)
+#define PSCI_INVALID_ADDRESS    (-9)
 
 #define PSCI_VERSION_1_1 0x10001u
 
@@ -41,9 +46,14 @@
 /* AFFINITY_INFO results. */
 #define PSCI_AFF_ON  0
 #define PSCI_AFF_OFF 1
+#define PSCI_AFF_ON_PENDING 2
 
-/* VM exit code after SYSTEM_RESET: the VM stops (we do not reboot guests
- * yet), and the caller can tell a reset from a power-off (0). */
+/* CPU_SUSPEND power_state, original format (DEN0022D 5.4.2.1): StateType. */
+#define PSCI_POWER_STATE_POWERDOWN (1u << 16)
+
+/* VM exit code after SYSTEM_RESET: the VM stops and, when vm_launch built
+ * it (vm->can_reset), starts again from its image; otherwise it stays
+ * stopped and the caller can tell a reset from a power-off (0). */
 #define PSCI_EXIT_RESET 0x52 /* 'R' */
 
 /* Stop every vCPU of vm and mark it state (VM_OFF or VM_CRASHED) with exit

@@ -23,7 +23,7 @@
  * output). It is sampled after every exit and idle (ptimer_sync). A
  * deadline in the future needs an exit at that time: before a vCPU runs or
  * waits, ptimer_load sets the hypervisor's own timer (CNTHP, through
- * arch_hyp_timer_set) to it, whose interrupt ends the run or the idle; the
+ * arch_hyp_timer_arm through core/htimer.c) to it, whose interrupt ends the run or the idle; the
  * sample after that exit raises the line.
  *
  * Concurrency: the state is the vCPU's, touched only by the CPU running it
@@ -33,6 +33,8 @@
 
 #include "arch/arch.h"
 #include "core/cntv_ctl.h" /* CNTP_CTL has CNTV_CTL's layout */
+#include "core/htimer.h"
+#include "core/pcpu.h"
 #include "core/vgic.h"
 
 /* A64 encodings: op0 3, op1 3, CRn 14 (Arm ARM D13.8). */
@@ -108,22 +110,21 @@ void ptimer_sync(struct vcpu *vcpu)
     vgic_irq_set_line(vgic, irq, ptimer_fires(t, arch_counter_read()));
 }
 
-/* Whether this CPU's hypervisor timer is set: only then does stopping it
- * cost a register write. One CPU today; per CPU with SMP. */
-static bool host_timer_on;
-
 void ptimer_load(struct vcpu *vcpu)
 {
     uint64_t when;
     /* A deadline already passed has raised the line (ptimer_sync); the
      * hypervisor's timer would only fire again and again. */
-    if (vcpu->vm->vgic && ptimer_deadline(vcpu, &when) && arch_counter_read() < when) {
-        arch_hyp_timer_set(true, when);
-        host_timer_on = true;
-    } else if (host_timer_on) {
-        arch_hyp_timer_set(false, 0);
-        host_timer_on = false;
-    }
+    if (vcpu->vm->vgic && ptimer_deadline(vcpu, &when) && arch_counter_read() < when)
+        htimer_set(pcpu_this(), HTIMER_PTIMER, when);
+    else
+        htimer_cancel(pcpu_this(), HTIMER_PTIMER);
+}
+
+void ptimer_expired(struct pcpu *p)
+{
+    if (p->loaded)
+        ptimer_sync(p->loaded); /* raises PPI 30; the flush delivers it */
 }
 
 static uint64_t read_reg(struct vcpu *vcpu, enum ptimer_reg r)

@@ -14,6 +14,7 @@
 #include "core/hvc.h"
 #include "core/mmio_emulate.h"
 #include "core/psci.h"
+#include "core/sched.h"
 #include "core/sysreg.h"
 #include "core/ptimer.h"
 #include "core/vgic.h"
@@ -127,10 +128,11 @@ static enum run_result handle_wfi(struct vcpu *vcpu, const struct exit_info *inf
 
 static enum run_result handle_wfe(struct vcpu *vcpu, const struct exit_info *info)
 {
-    /* WFE is a hint that may complete at once (ARM ARM D1.16.2 / B1.8.13);
-     * with one vCPU there is no event to wait for. */
+    /* WFE is a hint that may complete at once (ARM ARM D1.16.2 / B1.8.13),
+     * and it does; but a guest executes it in a spin loop, waiting for
+     * another vCPU, so the scheduler lets the others run first. */
     arch_vcpu_skip_insn(vcpu, info->il);
-    return RUN_CONTINUE;
+    return RUN_YIELD;
 }
 
 static enum run_result handle_fp(struct vcpu *vcpu, const struct exit_info *info)
@@ -275,38 +277,7 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
 
 int vcpu_run(struct vcpu *vcpu)
 {
-    struct vm *vm = vcpu->vm;
-    for (;;) {
-        enum run_result r = vcpu_run_once(vcpu);
-        if (r == RUN_STOP)
-            break;
-        if (r == RUN_IDLE && vm->vgic) {
-            /* Wait for a virtual interrupt (or the virtual timer's
-             * deadline); vgic_wait returns at once when nothing enabled
-             * could ever wake the vCPU. */
-            vcpu->state = VCPU_WFI;
-            vgic_wait(vcpu);
-            if (vcpu->state == VCPU_WFI)
-                vcpu->state = VCPU_RUNNING;
-        } else if (r == RUN_IDLE) {
-            /* The guest waits for an interrupt, but a VM without a vGIC
-             * (vgic_attach; not on CPUs without list registers) can never
-             * be sent one, so a real wait would hang this vCPU for good.
-             * Idle the physical CPU once (arch_cpu_idle) and resume the
-             * guest, as if a spurious wake-up happened (which WFI
-             * allows). */
-            if (vm_log_ok(vm, VM_LOG_WFI_NO_SOURCE))
-                log_info("vm %s: vcpu %u: WFI with no interrupt source to wake it: resuming "
-                         "at once (no vGIC)\n",
-                         vm->name, vcpu->id);
-            vcpu->state = VCPU_WFI;
-            arch_cpu_idle();
-            host_irq_handle(vcpu);
-            if (vcpu->state == VCPU_WFI)
-                vcpu->state = VCPU_RUNNING;
-        }
-    }
-    return vm->exit_code;
+    return sched_run(vcpu->vm);
 }
 
 /* ---- Statistics ---------------------------------------------------------- */

@@ -1,8 +1,7 @@
 /*
  * The vGIC's front door (GICv2, ARM IHI 0048B): one struct vgic per VM from a
  * static pool, SGIs and PPIs banked per vCPU, SPIs shared. Devices drive
- * input lines (vgic_inject, vgic_line); vCPUs send SGIs; a vCPU in WFI waits
- * here (vgic_wait). What each change means for one interrupt is vgic_irq.c's.
+ * input lines (vgic_inject, vgic_line); vCPUs send SGIs. What each change means for one interrupt is vgic_irq.c's.
  */
 #include "core/vgic.h"
 
@@ -183,60 +182,4 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
             return true;
     }
     return false;
-}
-
-/* ---- WFI ------------------------------------------------------------------ */
-
-void vgic_wait(struct vcpu *vcpu)
-{
-    struct vm *vm = vcpu->vm;
-    struct vgic *vgic = vm->vgic;
-    if (!vgic)
-        return;
-    vtimer_sync(vcpu);
-    ptimer_sync(vcpu);
-    if (vgic_vcpu_has_pending(vcpu))
-        return; /* WFI completes at once: an interrupt is there to take */
-
-    /* Nothing enabled could ever become pending for this vCPU (no device
-     * interrupt enabled, timer not armed): a real wait would never end, so
-     * WFI completes at once, as a spurious wake-up (which the architecture
-     * allows); the guest's loop around WFI decides. Said once per VM. */
-    if (!vgic_vcpu_can_wake(vcpu)) {
-        if (!vgic->wfi_logged) {
-            vgic->wfi_logged = true;
-            log_info("vm %s: vcpu %u: WFI with no enabled interrupt that could wake it: "
-                     "resuming at once (logged once)\n",
-                     vm->name, vcpu->id);
-        }
-        return;
-    }
-
-    /* Idle until an interrupt is pending or the earlier of the two timers'
-     * deadlines passes. The virtual timer's registers are live in the CPU
-     * and its PPI wakes the idle; the physical timer is ours, and the
-     * hypervisor's timer set to its deadline (ptimer_load) wakes it. The
-     * loop also ends when an idle period left the counter where it was
-     * (nothing can happen in zero time), so a CPU whose idle returns at
-     * once cannot spin here: the guest sees a spurious wake-up. */
-    uint64_t deadline = 0, pdeadline;
-    bool armed = vtimer_deadline(vcpu, &deadline);
-    if (ptimer_deadline(vcpu, &pdeadline) && (!armed || pdeadline < deadline)) {
-        deadline = pdeadline;
-        armed = true;
-    }
-    ptimer_load(vcpu);
-    for (;;) {
-        uint64_t before = arch_counter_read();
-        vgic->cpu[vcpu->id].idles++;
-        arch_cpu_idle();
-        host_irq_handle(vcpu);
-        vtimer_sync(vcpu);
-        ptimer_sync(vcpu);
-        if (vgic_vcpu_has_pending(vcpu))
-            return;
-        uint64_t now = arch_counter_read();
-        if (!armed || now == before || now >= deadline)
-            return;
-    }
 }

@@ -234,6 +234,10 @@ void vgic_v2_dist_init(struct vgic *vgic, ipa_t base);
  * vGIC. */
 void vgic_flush_lrs(struct vcpu *vcpu);
 void vgic_sync_lrs(struct vcpu *vcpu);
+/* The arch has just emptied vcpu's list registers (arch_vcpu_init): forget
+ * what they held; the model keeps every interrupt's state, and the next
+ * flush writes them again. */
+void vgic_lrs_lost(struct vcpu *vcpu);
 
 /* The virtual timer (vtimer.c). Sample the guest's CNTV_* against the
  * counter and drive PPI 27 with the result; release the host's timer PPI
@@ -249,15 +253,14 @@ bool vtimer_fires(const struct vtimer_state *t, uint64_t counter);
 /* Physical counter value at which the armed timer fires; false when it is
  * disabled or masked. */
 bool vtimer_deadline(struct vcpu *vcpu, uint64_t *counter);
+/* vcpu leaves the CPU (another vCPU runs next, or it is reset): if its PPI
+ * 27 holds the host's timer PPI active, deactivate the host's and unlink
+ * them; the virtual interrupt stays as its line says. */
+void vtimer_release(struct vcpu *vcpu);
 
 /* Physical interrupts taken by armvisor (host_irq.c): acknowledge and handle
  * every pending one; vcpu is the vCPU this CPU ran or waits for (NULL:
  * none). */
 void host_irq_handle(struct vcpu *vcpu);
-
-/* The vCPU executed WFI and the VM has a vGIC: return at once if an
- * interrupt is pending; otherwise idle the CPU until one is (or the timer
- * deadline passes); see vgic.c for what happens when nothing can wake it. */
-void vgic_wait(struct vcpu *vcpu);
 
 #endif

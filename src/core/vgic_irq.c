@@ -9,6 +9,7 @@
  * registers stale. Taking an interrupt off a list is lazy: the list's owner
  * prunes it at its next flush (vgic_aplist.c), so a setter never walks a list.
  */
+#include "core/sched.h"
 #include "core/vgic.h"
 
 bool vgic_irq_pending(const struct vgic_irq *irq)
@@ -72,13 +73,20 @@ void vgic_irq_changed(struct vgic *vgic, struct vgic_irq *irq)
     int target = vgic_irq_target(vgic, irq);
     /* The vCPU that has it listed rewrites its LRs, and prunes it at its
      * next flush if it concerns nobody now; if it concerns another vCPU, it
-     * moves there at once, so that vCPU sees it pending (vgic_wait). */
+     * moves there at once, so that vCPU sees it pending. */
     mark(vgic, irq->ap_vcpu);
     if (target >= 0 && irq->ap_vcpu >= 0 && irq->ap_vcpu != target)
         vgic_ap_remove(vgic, irq);
     if (target >= 0 && irq->ap_vcpu < 0)
         vgic_ap_add(vgic, (unsigned)target, irq);
     mark(vgic, target);
+    /* A vCPU blocked in WFI that now has something to take runs again
+     * (whoever made it pending: a device, another vCPU's SGI, its timer). */
+    if (target >= 0) {
+        struct vcpu *v = &vgic->vm->vcpus[target];
+        if (v->state == VCPU_WFI && vgic_irq_signalled(vgic, irq))
+            sched_kick(v);
+    }
 }
 
 void vgic_irq_set_enabled(struct vgic *vgic, struct vgic_irq *irq, bool on)

@@ -213,3 +213,16 @@ void vgic_sync_lrs(struct vcpu *vcpu)
         vtimer_sync(vcpu);
     ptimer_sync(vcpu); /* emulated: nothing fires it but us */
 }
+
+void vgic_lrs_lost(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return;
+    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
+        cpu->lr[i].used = false;
+    cpu->maint = 0;
+    cpu->dirty = true;
+    cpu->ap_unsorted = true;
+}

@@ -7,6 +7,7 @@
 #include "core/vm.h"
 
 #include "core/console_in.h"
+#include "core/sched.h"
 #include "core/vgic.h"
 
 #include <string.h>
@@ -65,6 +66,7 @@ struct vm *vm_create(const char *name, unsigned nvcpus, unsigned ipa_bits)
     }
     mmio_bus_init(&vm->mmio);
     vm->nvcpus = nvcpus;
+    vm_set_slice_us(vm, SCHED_SLICE_US_DEFAULT);
     for (unsigned i = 0; i < nvcpus; i++) {
         vm->vcpus[i].vm = vm;
         vm->vcpus[i].id = i;
@@ -80,8 +82,10 @@ void vm_destroy(struct vm *vm)
         return;
     /* The arch's per-vCPU contexts go back to its pool (and, in the sim,
      * the guest threads stop) before the vCPU objects are wiped. */
-    for (unsigned i = 0; i < vm->nvcpus && i < VM_MAX_VCPUS; i++)
+    for (unsigned i = 0; i < vm->nvcpus && i < VM_MAX_VCPUS; i++) {
+        sched_forget(&vm->vcpus[i]);
         arch_vcpu_release(&vm->vcpus[i]);
+    }
     vgic_detach(vm);
     console_in_detach(vm); /* its receiver is about to go */
     /* Tables first (nothing can walk them afterwards), then the TLB entries
@@ -313,23 +317,52 @@ int vm_map_device_passthrough(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t siz
     return 0;
 }
 
-int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot)
+/* arch_vcpu_init and what the core keeps around it: the VM's one CNTVOFF
+ * and list registers the arch has just emptied. */
+static int vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
-    if (!vm_valid(vm) || !boot || id >= vm->nvcpus)
-        return -1;
-    struct vcpu *vcpu = &vm->vcpus[id];
-    if (vcpu->state != VCPU_OFF)
-        return -1;
+    struct vm *vm = vcpu->vm;
+    vtimer_release(vcpu); /* a held host PPI goes with the old state */
     if (arch_vcpu_init(vcpu, boot) != 0) {
-        log_err("vm %s: vcpu %u: the CPU cannot start it (isa %d)\n", vm->name, id, boot->isa);
+        log_err("vm %s: vcpu %u: the CPU cannot start it (isa %d)\n", vm->name, vcpu->id,
+                boot->isa);
         return -1;
+    }
+    struct vtimer_state t;
+    arch_vtimer_read(vcpu, &t);
+    if (vm->cntvoff_set) {
+        t.voff = vm->cntvoff;
+        t.live = false;
+        arch_vtimer_write(vcpu, &t);
+    } else {
+        vm->cntvoff = t.voff;
+        vm->cntvoff_set = true;
     }
     /* The EL1 physical timer starts disabled (its ENABLE resets to an
      * UNKNOWN value: off is one), the guest's physical count the host's:
      * the guest reads CNTPCT directly (CNTHCTL EL1PCTEN / PL1PCTEN). */
     vcpu->ptimer = (struct ptimer_state){0};
+    vgic_lrs_lost(vcpu);
+    return 0;
+}
+
+int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot)
+{
+    if (!vm_valid(vm) || !boot || id >= vm->nvcpus)
+        return -1;
+    struct vcpu *vcpu = &vm->vcpus[id];
+    if (vcpu->state != VCPU_OFF || vcpu_init(vcpu, boot) != 0)
+        return -1;
     vcpu->state = VCPU_RUNNING;
     if (vm->state == VM_CREATED)
         vm->state = VM_RUNNING;
+    sched_start(vcpu);
     return 0;
+}
+
+int vcpu_reset(struct vcpu *vcpu, const struct vcpu_boot *boot)
+{
+    if (!vcpu || !vm_valid(vcpu->vm) || !boot || vcpu->state == VCPU_OFF)
+        return -1;
+    return vcpu_init(vcpu, boot);
 }

@@ -10,6 +10,7 @@
 #include "core/mmio.h"
 #include "core/stage2.h"
 #include "core/vm_log.h"
+#include "lib/spinlock.h"
 
 #define VM_MAX          8
 #define VM_MAX_VCPUS    8
@@ -55,8 +56,9 @@ struct vcpu_stats {
 
 enum vcpu_state {
     VCPU_OFF,     /* not started (PSCI CPU_ON later) */
-    VCPU_RUNNING,
-    VCPU_WFI,     /* waiting for an interrupt */
+    VCPU_RUNNING, /* runnable: running, or on its CPU's run queue */
+    VCPU_WFI,     /* blocked waiting for an interrupt, on its CPU's blocked
+                     list (sched.c) */
     VCPU_STOPPED, /* VM powered off or crashed */
 };
 
@@ -100,6 +102,14 @@ struct vcpu {
     struct vcpu_stats stats;
     struct vcpu_repeat repeat;
     struct ptimer_state ptimer;
+
+    /* Scheduling (sched.c), under the home CPU's pcpu->lock. */
+    struct vcpu *sched_next; /* link on the run queue or blocked list */
+    unsigned home;           /* the physical CPU whose lists hold it */
+    bool queued;             /* on the run queue */
+    /* PSCI (psci.c), under vm->lock: CPU_ON accepted and the vCPU has not
+     * run yet (AFFINITY_INFO and CPU_ON report ON_PENDING). */
+    bool on_pending;
 };
 
 enum vm_state { VM_FREE, VM_CREATED, VM_RUNNING, VM_OFF, VM_CRASHED };
@@ -121,6 +131,18 @@ struct vm {
     unsigned nvcpus;
     struct vm_log_limit log; /* guest-triggered console lines (core/vm_log.h) */
     enum vm_console console; /* for board_add_devices */
+
+    /* Taken before any pcpu->lock (core/pcpu.h). Protects the power state
+     * of the VM's vCPUs: vcpu->state leaving or entering VCPU_OFF and
+     * vcpu->on_pending, so that two CPU_ON calls for one target cannot
+     * both start it. */
+    struct spinlock lock;
+    uint64_t slice_ticks; /* time slice in counter ticks (vm_set_slice_us) */
+    uint64_t cntvoff;     /* CNTVOFF every vCPU gets, so all see one virtual
+                             count (taken from the first vCPU started) */
+    bool cntvoff_set;
+    bool can_reset;       /* vm_launch can rebuild it from its image */
+    bool reset_requested; /* PSCI SYSTEM_RESET: vm_launch restarts it */
 };
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).
@@ -150,20 +172,27 @@ int vm_add_device(struct vm *vm, struct mmio_dev *dev);
  * VM's to free. */
 int vm_map_device_passthrough(struct vm *vm, ipa_t ipa, paddr_t pa, uint64_t size);
 
-/* Start vCPU id at boot->pc. */
+/* Power on vCPU id (it must be VCPU_OFF) at boot->pc: fresh CPU state,
+ * the VM's CNTVOFF, runnable on this CPU. */
 int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot);
+
+/* Put a powered-on vCPU back to reset state at boot->pc (PSCI power-down
+ * resume). Its interrupts stay as the vGIC has them. */
+int vcpu_reset(struct vcpu *vcpu, const struct vcpu_boot *boot);
 
 /* What one call of vcpu_run_once decided. */
 enum run_result {
     RUN_CONTINUE, /* resume the guest */
     RUN_IDLE,     /* the vCPU waits for an interrupt (WFI) */
+    RUN_YIELD,    /* the vCPU waits for another vCPU (WFE): others may run */
     RUN_STOP,     /* the VM stopped (powered off or killed) */
 };
 
 /* Enter the guest once and handle the exit it comes back with. */
 enum run_result vcpu_run_once(struct vcpu *vcpu);
 
-/* Run until the VM stops; returns the VM's exit code. */
+/* Run the VM's vCPUs (the scheduler, sched.c) until the VM stops; returns
+ * the VM's exit code. */
 int vcpu_run(struct vcpu *vcpu);
 
 /* Count a refusal, log it, and inject the matching abort/undef. */

@@ -24,7 +24,7 @@ enum vm_log_kind {
     VM_LOG_REFUSE_FIRST = 0,
     VM_LOG_REFUSE_LAST = VM_LOG_REFUSE_FIRST + 8,
     VM_LOG_HVC_UNKNOWN,   /* HVC/SMC function IDs nobody serves */
-    VM_LOG_PSCI_CPU_ON,   /* CPU_ON refused (no secondary vCPUs yet) */
+    VM_LOG_PSCI_CPU_ON,   /* CPU_ON refused: bad target or entry point */
     VM_LOG_WFI_NO_SOURCE, /* WFI that nothing could wake, without a vGIC: once */
     VM_LOG_KIND_COUNT
 };

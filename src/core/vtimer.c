@@ -20,11 +20,12 @@
  * timer interrupt costs one exit, not three. If the guest silences its timer
  * without an EOI (masks, disables or reprograms it), vtimer_sync finds the
  * virtual interrupt neither pending nor active and deactivates the physical
- * one. Which vCPU holds the physical interrupt is this CPU's business: with
- * one CPU and one loaded timer it is the vCPU that ran last; SMP makes this a
- * per-CPU record released when a vCPU is put.
+ * one. Which vCPU holds the physical interrupt is this CPU's business
+ * (pcpu->timer_owner): the scheduler releases it (vtimer_release) before
+ * another vCPU's timer is loaded, or the next timer could not fire.
  */
 #include "core/cntv_ctl.h"
+#include "core/pcpu.h"
 #include "core/vgic.h"
 
 
@@ -84,6 +85,23 @@ void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
     struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];
     irq->hw = true;
     irq->pirq = (uint16_t)intid;
+    pcpu_this()->timer_owner = vcpu;
     vgic_irq_changed(vgic, irq);
     vtimer_sync(vcpu); /* which releases it again if the timer is not firing */
+}
+
+void vtimer_release(struct vcpu *vcpu)
+{
+    struct pcpu *p = pcpu_this();
+    if (p->timer_owner == vcpu)
+        p->timer_owner = NULL;
+    struct vgic *vgic = vcpu->vm ? vcpu->vm->vgic : NULL;
+    if (!vgic)
+        return;
+    struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];
+    if (!irq->hw)
+        return;
+    irq->hw = false;
+    arch_irq_deactivate(irq->pirq);
+    vgic_irq_changed(vgic, irq);
 }

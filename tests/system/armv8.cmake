@@ -402,7 +402,7 @@ if(AV_HOST_LOADER)
 
   av_system_test(armv8_package_linux_dtb CPU cortex-a57 INITRD ${pkg_dir}/dtb64.pkg
     EXPECT "vm pkg64: package: A64 kernel [0-9]+ bytes at 0x40000000, linux-arm64 boot, DTB [0-9]+ bytes at 0x44000000"
-           "2 vCPUs described\\x3b only vCPU 0 runs" # \x3b: ";" splits CMake lists
+           "starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 2 vCPUs\\)"
            "x1-x3 are zero at entry: ok"
            "dtb: x0 = 0x0000000044000000"
            "x0 points to a DTB \\(0xd00dfeed, 8-byte aligned\\): ok"

@@ -19,12 +19,6 @@ uint32_t gicv2_arch_cntv_ctl(void)
     return cp_read32(CNTV_CTL);
 }
 
-/* CNTHP_CTL (B4.1.22), through cp15. */
-uint32_t gicv2_arch_cnthp_ctl(void)
-{
-    return cp_read32(CNTHP_CTL);
-}
-
 struct gicv2_vcpu *gicv2_vcpu_state(struct vcpu *vcpu)
 {
     struct arch_vcpu *a = vcpu->arch;

@@ -39,21 +39,6 @@ void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
     c->cntvoff = t->voff;
 }
 
-/* The Hyp physical timer (B8.1.1, CNTHP_CTL B4.1.22, CNTHP_CVAL B4.1.23):
- * the compare value first, then ENABLE with IMASK clear; off: CTL 0, which
- * drops its output. */
-void arch_hyp_timer_set(bool on, uint64_t counter)
-{
-    if (on) {
-        cp_write64(CNTHP_CVAL, counter);
-        isb();
-        cp_write32(CNTHP_CTL, CNTV_CTL_ENABLE);
-    } else {
-        cp_write32(CNTHP_CTL, 0);
-    }
-    isb();
-}
-
 unsigned arch_cpu_id(void)
 {
     return cp_read32(MPIDR) & 0xffu;

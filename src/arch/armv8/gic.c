@@ -16,12 +16,6 @@ uint32_t gicv2_arch_cntv_ctl(void)
     return (uint32_t)read_sysreg(cntv_ctl_el0);
 }
 
-/* CNTHP_CTL_EL2 (Arm ARM D13.8.x): bits [2:0] as CNTV_CTL's. */
-uint32_t gicv2_arch_cnthp_ctl(void)
-{
-    return (uint32_t)read_sysreg(cnthp_ctl_el2);
-}
-
 struct gicv2_vcpu *gicv2_vcpu_state(struct vcpu *vcpu)
 {
     struct arch_vcpu *a = vcpu->arch;

@@ -1,23 +1,30 @@
 /*
- * The hypervisor's own timer on the ARMv8 port: the EL2 physical timer
- * (Arm ARM D11.2.4 "The EL2 physical timer"; CNTHP_CTL_EL2 and
- * CNTHP_CVAL_EL2 in D13.8), whose PPI 26 the GIC driver enables
- * (arch/gicv2/gicv2.c). Host state only: nothing of a vCPU's is here.
+ * The EL2 physical timer (CNTHP_CTL_EL2, CNTHP_CVAL_EL2; Arm ARM D11.2.3,
+ * D13.8): armvisor's own timer, behind arch_hyp_timer_arm / disarm. Its
+ * PPI is INTID 26 (the Base System Architecture's number, which QEMU virt
+ * uses), enabled by the GICv2 driver.
  */
 #include "arch/arch.h"
 #include "arch/armv8/sysregs.h"
-#include "core/cntv_ctl.h" /* CNTHP_CTL has CNTV_CTL's layout */
+#include "arch/gicv2/gicv2.h"
 
-/* The compare value first, then ENABLE with IMASK clear; off: CTL 0, which
- * drops its output. */
-void arch_hyp_timer_set(bool on, uint64_t counter)
+#define CNTHP_CTL_ENABLE (1u << 0)
+#define CNTHP_CTL_IMASK  (1u << 1)
+
+void arch_hyp_timer_arm(uint64_t counter)
 {
-    if (on) {
-        write_sysreg(cnthp_cval_el2, counter);
-        isb();
-        write_sysreg(cnthp_ctl_el2, (uint64_t)CNTV_CTL_ENABLE);
-    } else {
-        write_sysreg(cnthp_ctl_el2, 0ull);
-    }
+    write_sysreg(cnthp_cval_el2, counter);
+    write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
     isb();
+}
+
+void arch_hyp_timer_disarm(void)
+{
+    write_sysreg(cnthp_ctl_el2, 0);
+    isb();
+}
+
+bool gicv2_arch_hyp_timer_armed(void)
+{
+    return (read_sysreg(cnthp_ctl_el2) & (CNTHP_CTL_ENABLE | CNTHP_CTL_IMASK)) == CNTHP_CTL_ENABLE;
 }

@@ -119,7 +119,7 @@ void armv8_el2_init(void)
      * arch_cpu_idle on hardware. */
     write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | (15ull << CNTHCTL_EVNTI_SHIFT));
     write_sysreg(cntvoff_el2, 0);
-    arch_hyp_timer_set(false, 0);
+    arch_hyp_timer_disarm();
     /* PMU accesses trap to EL2 (PMU state is not switched) and are
      * refused. HPMN keeps its reset value, PMCR_EL0.N: 0 would be
      * CONSTRAINED UNPREDICTABLE without FEAT_HPMN0. */

@@ -11,13 +11,14 @@
  *     each port's vcpu.c) and taken with the I bit masked: the guest exits
  *     (ARCH_EXIT_IRQ) or a WFI in the hypervisor wakes (arch_cpu_idle), and
  *     the core acknowledges them (arch_irq_ack) and decides what they mean.
- *   - Enabled: the EL1 virtual timer's PPI 27 (fires while a guest's CNTV_*
+ *   - Enabled: the hypervisor's own timer, PPI 26 (CNTHP, the core's time
+ *     slices and wake-up deadlines); the EL1 virtual timer's PPI 27 (fires while a guest's CNTV_*
  *     is live in the CPU; the core keeps it active and links it to the
  *     guest's PPI 27 through a list register with HW=1, IHI0048B 5.3.7) and
  *     the maintenance interrupt, PPI 25 (5.3.4 GICH_MISR), which the core
  *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit, and the
  *     hypervisor's own timer (CNTHP), PPI 26, which the core sets for the
- *     deadlines it emulates (arch_hyp_timer_set). All are the numbers of the
+ *     deadlines it keeps (arch_hyp_timer_arm, core/htimer.c). All are the numbers of the
  *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
  *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
  *     typed input wakes the hypervisor.
@@ -92,8 +93,7 @@
  * map; QEMU virt's DTB /timer and GIC node say the same). */
 #define PPI_VTIMER 27u
 #define PPI_MAINT  25u
-/* The EL2 / Hyp physical timer's PPI (CNTHP: arch_hyp_timer_set). */
-#define PPI_HTIMER 26u
+#define PPI_HYPTIMER 26u /* the EL2 / Hyp physical timer, CNTHP */
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
 #define GIC_PMR_ALL 0xf0u
@@ -144,8 +144,8 @@ void gicv2_init(const struct gicv2_ranges *r)
     wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_PRIO;
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_MAINT) = PPI_PRIO;
-    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_HTIMER) = PPI_PRIO;
-    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HTIMER));
+    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_HYPTIMER) = PPI_PRIO;
+    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HYPTIMER));
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
@@ -304,7 +304,7 @@ bool arch_irq_ack(struct arch_irq *irq)
     wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
     irq->intid = id;
     irq->kind = id == PPI_VTIMER                                 ? ARCH_IRQ_VTIMER
-                : id == PPI_HTIMER                               ? ARCH_IRQ_HTIMER
+                : id == PPI_HYPTIMER                             ? ARCH_IRQ_HYP_TIMER
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT
                 : (gic.console_intid && id == gic.console_intid) ? ARCH_IRQ_CONSOLE
                                                                  : ARCH_IRQ_OTHER;
@@ -339,13 +339,11 @@ static bool vtimer_can_wake(void)
 void arch_cpu_idle(void)
 {
     dsb_sy();
-    if (gic.ready &&
-        (gic.console_intid || vtimer_can_wake() || (gicv2_arch_cnthp_ctl() & CNTV_CTL_ENABLE))) {
+    if (gic.ready && (gic.console_intid || vtimer_can_wake() || gicv2_arch_hyp_timer_armed())) {
         /* A real wait: the live virtual timer (PPI 27), the hypervisor's
-         * own timer (PPI 26, set for a deadline: arch_hyp_timer_set),
-         * console input (the UART's SPI, deactivated as soon as it is
-         * handled) or any other physical interrupt wakes it even with the I
-         * bit masked
+         * own timer (PPI 26, armed for a deadline: core/htimer.c), console
+         * input (the UART's SPI, deactivated as soon as it is handled) or any
+         * other physical interrupt wakes it even with the I bit masked
          * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
          * stays pending for the core's arch_irq_ack. */
         __asm__ volatile("wfi" ::: "memory");

@@ -45,8 +45,8 @@ void gicv2_exit(struct gicv2_vcpu *g);
 /* ---- Per-arch glue, defined by each port's gic.c ---- */
 /* CNTV_CTL: the PL1/EL1 virtual timer's control register, as live in the CPU. */
 uint32_t gicv2_arch_cntv_ctl(void);
-/* CNTHP_CTL: the hypervisor's own timer (arch_hyp_timer_set), as live. */
-uint32_t gicv2_arch_cnthp_ctl(void);
+/* The hypervisor timer (CNTHP) is enabled and not masked. */
+bool gicv2_arch_hyp_timer_armed(void);
 /* The vCPU's GICH save area (NULL for no vCPU). */
 struct gicv2_vcpu *gicv2_vcpu_state(struct vcpu *vcpu);
 

@@ -144,12 +144,13 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
  * How many such exits this vCPU took. */
 #define SIM_PIRQ_MAINT  25u
 #define SIM_PIRQ_VTIMER 27u
+#define SIM_PIRQ_HYPTIMER 26u /* the EL2 physical timer (CNTHP), as on QEMU virt */
 
-/* The hypervisor's own timer (arch_hyp_timer_set; PPI 26, as CNTHP on QEMU
- * virt): whether it is on and its compare value; how many times it fired
- * (acknowledged by the VMM). arch_cpu_idle's default advances the counter
- * to it too. */
-#define SIM_PIRQ_HTIMER 26u
+/* Times the core armed the hypervisor timer (arch_hyp_timer_arm). */
+uint64_t sim_hyp_timer_arms(void);
+
+/* The hypervisor timer's state: armed, and its compare value; how many times
+ * the VMM acknowledged it. */
 bool sim_hyp_timer(uint64_t *cval);
 uint64_t sim_hyp_timer_fired(void);
 uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu);

@@ -51,7 +51,9 @@ void arch_cpu_idle(void)
     if (sim_idle_run_hook())
         return;
     uint64_t now = arch_counter_read(), next = 0;
-    bool any = false;
+    bool any = sim_hyp_timer_next(&next);
+    if (any && next <= now)
+        return; /* its interrupt is pending already */
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++) {
         uint64_t when;
         if (slots[i].used && sim_vtimer_next(&slots[i].vtimer, now, &when) &&

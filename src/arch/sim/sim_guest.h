@@ -174,6 +174,12 @@ uint32_t g_irq_ack(struct sim_guest *g);
  * active. */
 bool g_irq_eoi(struct sim_guest *g, uint32_t iar);
 
+/* Instructions that do not trap and take ticks of the system counter (a
+ * busy loop's body). A physical interrupt pending afterwards (the
+ * hypervisor's timer: a time slice ended) exits to the VMM with
+ * ARCH_EXIT_IRQ before the next instruction, as on hardware. */
+void g_spin(struct sim_guest *g, uint64_t ticks);
+
 /* CNTVCT: the virtual count (counter - CNTVOFF). No exit. */
 uint64_t g_cntvct(struct sim_guest *g);
 

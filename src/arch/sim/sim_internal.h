@@ -115,6 +115,11 @@ bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
 void sim_set_live_vcpu(struct arch_vcpu *av);
 bool sim_vtimer_ppi_pending(void);
 void sim_irq_reset(void);
+/* When the armed hypervisor timer fires (false: not armed, or its PPI is
+ * active). */
+bool sim_hyp_timer_next(uint64_t *when);
+/* Is the hypervisor timer's PPI pending (armed, due, not active)? */
+bool sim_hyp_timer_pending(void);
 
 /* The system counter back to 0 and the idle hook cleared (sim_reset). */
 void sim_counter_reset(void);

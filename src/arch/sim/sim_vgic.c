@@ -71,8 +71,8 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
  *    as on hardware, and its PPI is pending while that timer's condition
  *    holds and the PPI is not active; active from acknowledge until
  *    arch_irq_deactivate or the guest's EOI through an hw list register;
- *  - the hypervisor's timer (arch_hyp_timer_set), a level pending while it
- *    is on and the counter has reached its compare value;
+ *  - the hypervisor's timer (arch_hyp_timer_arm), pending while armed and
+ *    the counter has reached its compare value, until acknowledged;
  *  - the console UART's receive interrupt, level-sensitive like a PL011's:
  *    pending while sim_console_input left bytes unread, unless acknowledged
  *    and not yet deactivated. */
@@ -81,11 +81,6 @@ static bool maint_pending;
 static bool vtimer_ppi_active;
 static bool console_active;
 static struct arch_vcpu *live_av; /* whose virtual timer the "CPU" holds */
-static struct {
-    bool on;
-    uint64_t cval;
-    uint64_t sets, fired;
-} htimer;
 
 void sim_set_live_vcpu(struct arch_vcpu *av)
 {
@@ -100,41 +95,77 @@ bool sim_vtimer_ppi_pending(void)
     return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) && counter - t->voff >= t->cval;
 }
 
-void sim_irq_reset(void)
+/* The hypervisor timer (CNTHP_*): armed for hyp_cval; its PPI is pending
+ * while armed and the counter has reached it, until acknowledged. */
+static bool hyp_armed, hyp_active;
+static uint64_t hyp_cval, hyp_arms, hyp_fired;
+
+void arch_hyp_timer_arm(uint64_t when)
 {
-    maint_pending = false;
-    vtimer_ppi_active = false;
-    console_active = false;
-    live_av = NULL;
-    memset(&htimer, 0, sizeof(htimer));
+    hyp_armed = true;
+    hyp_cval = when;
+    hyp_arms++;
 }
 
-void arch_hyp_timer_set(bool on, uint64_t cval)
+void arch_hyp_timer_disarm(void)
 {
-    htimer.on = on;
-    htimer.cval = on ? cval : 0;
-    htimer.sets++;
+    hyp_armed = false;
+}
+
+bool sim_hyp_timer_next(uint64_t *when)
+{
+    if (!hyp_armed || hyp_active)
+        return false;
+    *when = hyp_cval;
+    return true;
+}
+
+uint64_t sim_hyp_timer_arms(void)
+{
+    return hyp_arms;
 }
 
 bool sim_hyp_timer(uint64_t *cval)
 {
     if (cval)
-        *cval = htimer.cval;
-    return htimer.on;
+        *cval = hyp_armed ? hyp_cval : 0;
+    return hyp_armed;
 }
 
 uint64_t sim_hyp_timer_fired(void)
 {
-    return htimer.fired;
+    return hyp_fired;
+}
+
+bool sim_hyp_timer_pending(void)
+{
+    return hyp_armed && !hyp_active && counter >= hyp_cval;
+}
+
+void g_spin(struct sim_guest *g, uint64_t ticks)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(g->vcpu);
+    counter += ticks;
+    /* Instructions that do not trap; a physical interrupt that became
+     * pending meanwhile takes the guest out (HCR.IMO), the PC after them. */
+    if (av && (sim_hyp_timer_pending() || sim_vtimer_ppi_pending())) {
+        av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
+        sim_guest_trap(av);
+    }
+}
+
+void sim_irq_reset(void)
+{
+    hyp_armed = hyp_active = false;
+    hyp_cval = hyp_arms = hyp_fired = 0;
+    maint_pending = false;
+    vtimer_ppi_active = false;
+    console_active = false;
+    live_av = NULL;
 }
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
-    if (htimer.on && counter >= htimer.cval) {
-        htimer.fired++;
-        *irq = (struct arch_irq){.kind = ARCH_IRQ_HTIMER, .intid = SIM_PIRQ_HTIMER};
-        return true;
-    }
     if (maint_pending) {
         maint_pending = false;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
@@ -150,6 +181,12 @@ bool arch_irq_ack(struct arch_irq *irq)
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
         return true;
     }
+    if (sim_hyp_timer_pending()) {
+        hyp_active = true;
+        hyp_fired++;
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_HYP_TIMER, .intid = SIM_PIRQ_HYPTIMER};
+        return true;
+    }
     return false;
 }
 
@@ -159,6 +196,8 @@ void arch_irq_deactivate(unsigned intid)
         vtimer_ppi_active = false;
     if (intid == SIM_PIRQ_CONSOLE)
         console_active = false;
+    if (intid == SIM_PIRQ_HYPTIMER)
+        hyp_active = false;
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
