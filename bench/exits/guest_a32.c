@@ -16,6 +16,7 @@
  * happen is a FAIL, so a broken path is not reported as a fast one.
  */
 #include "guest.h"
+#include "gic_bench.h"
 #include "report.h"
 
 #ifndef BENCH_ARCH
@@ -173,6 +174,68 @@ static void write_vbar(uint32_t v)
 }
 #endif
 
+/* LDR of GICD_IIDR: a distributor register armvisor answers (ISV = 1). */
+static void loop_gicd_iidr(uint32_t n)
+{
+    uint32_t v;
+    __asm__ volatile("1:\tldr %[v], [%[g], #8]\n\tsubs %[n], %[n], #1\n\tbne 1b"
+                     : [n] "+r"(n), [v] "=&r"(v)
+                     : [g] "r"(BG_GICD)
+                     : "cc", "memory");
+    last_val = v;
+}
+
+/* The interrupt handler (start.S's IRQ vector): acknowledge, note, EOI;
+ * both through the hardware's GICV, no exit. */
+static volatile uint32_t irqs, irq_last;
+static volatile uint64_t irq_cnt;
+
+void guest_irq(void)
+{
+    uint32_t iar = bg_rd(BG_GICC + BG_GICC_IAR);
+    if ((iar & 0x3ff) == BG_VTIMER_INTID) {
+        irq_cnt = read_cntvct();
+        /* CNTV_CTL = 0: the source off (B4.1.29). */
+        __asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" : : "r"(0u) : "memory");
+    }
+    irq_last = iar & 0x3ff;
+    irqs++;
+    if ((iar & 0x3ff) < 1020)
+        bg_wr(BG_GICC + BG_GICC_EOIR, iar);
+}
+
+/* An SGI to itself through GICD_SGIR (an exit that makes it pending),
+ * taken on the way back in, acknowledged and EOIed. */
+static void loop_sgi_self(uint32_t n)
+{
+    __asm__ volatile("cpsie i" ::: "memory");
+    for (; n; n--)
+        bg_wr(BG_GICD + BG_GICD_SGIR, BG_SGIR_SELF | BG_SGI);
+    __asm__ volatile("cpsid i" ::: "memory");
+}
+
+/* The virtual timer armed BG_TIMER_AHEAD ticks ahead while the guest spins
+ * with interrupts on: ticks from its deadline to the handler, summed over
+ * BENCH_ITERS rounds. */
+static uint64_t timer_latency(void)
+{
+    uint64_t sum = 0;
+    __asm__ volatile("cpsie i" ::: "memory");
+    for (unsigned i = 0; i < BENCH_WARMUP + BENCH_ITERS; i++) {
+        uint32_t before = irqs;
+        uint64_t cval = read_cntvct() + BG_TIMER_AHEAD;
+        /* CNTV_CVAL (MCRR p15, 3, c14; B4.1.30), then CNTV_CTL.ENABLE. */
+        __asm__ volatile("mcrr p15, 3, %Q0, %R0, c14\n\tmcr p15, 0, %1, c14, c3, 1\n\tisb"
+                         : : "r"(cval), "r"(1u) : "memory");
+        while (irqs == before)
+            ;
+        if (i >= BENCH_WARMUP)
+            sum += irq_cnt - cval;
+    }
+    __asm__ volatile("cpsid i" ::: "memory");
+    return sum;
+}
+
 /* Any exception but the timed data aborts while bench_vectors is VBAR. */
 void bench_bad_vector(void)
 {
@@ -216,6 +279,22 @@ int main(void)
         check("bench mmio-ldrd-isv0 read IBRD and FBRD", 0);
 
     bench_line(arch, "wfi", timed(loop_wfi), base, frq, 0);
+
+    bench_line(arch, "gicd-iidr-read", timed(loop_gicd_iidr), base, frq, 0);
+    if (last_val != BG_IIDR_VALUE)
+        check("bench gicd-iidr-read read armvisor's GICD_IIDR", 0);
+
+    bg_gic_on();
+    irqs = 0;
+    bench_line(arch, "sgi-self-ack-eoi", timed(loop_sgi_self), base, frq, 0);
+    if (irqs != BENCH_WARMUP + BENCH_ITERS || irq_last != BG_SGI)
+        check("bench sgi-self-ack-eoi took one SGI per write", 0);
+
+    irqs = 0;
+    bench_line(arch, "timer-latency", timer_latency(), 0, frq,
+               "(virtual timer deadline to the guest's handler)");
+    if (irqs != BENCH_WARMUP + BENCH_ITERS)
+        check("bench timer-latency took one timer interrupt per round", 0);
 
 #ifdef BENCH_NO_REFUSED
     bench_skip(arch, "refused-load", BENCH_NO_REFUSED);

@@ -13,6 +13,7 @@
  * A result that shows the path did not happen (wrong HVC answer, no abort
  * taken) is a FAIL, so a broken path is not reported as a fast one.
  */
+#include "gic_bench.h"
 #include "guest.h"
 #include "report.h"
 
@@ -154,6 +155,66 @@ static void loop_refused(uint64_t n)
     (void)v;
 }
 
+/* LDR of GICD_IIDR: a distributor register armvisor answers (ISV = 1). */
+static void loop_gicd_iidr(uint64_t n)
+{
+    uint32_t v;
+    __asm__ volatile("1:\tldr %w[v], [%[g], #8]\n\tsubs %[n], %[n], #1\n\tb.ne 1b"
+                     : [n] "+r"(n), [v] "=&r"(v)
+                     : [g] "r"((uint64_t)BG_GICD)
+                     : "cc", "memory");
+    last_val = v;
+}
+
+/* The interrupt handler (start.S's IRQ vector): acknowledge, note, EOI;
+ * both through the hardware's GICV, no exit. */
+static volatile uint64_t irqs, irq_cnt;
+static volatile uint32_t irq_last;
+
+void guest_irq(void)
+{
+    uint32_t iar = bg_rd(BG_GICC + BG_GICC_IAR);
+    if ((iar & 0x3ff) == BG_VTIMER_INTID) {
+        irq_cnt = read_cntvct();
+        __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory"); /* source off */
+    }
+    irq_last = iar & 0x3ff;
+    irqs++;
+    if ((iar & 0x3ff) < 1020)
+        bg_wr(BG_GICC + BG_GICC_EOIR, iar);
+}
+
+/* An SGI to itself through GICD_SGIR (an exit that makes it pending: the
+ * flush puts it in a list register), taken at once on the way back in,
+ * acknowledged and EOIed: what one virtual interrupt costs end to end. */
+static void loop_sgi_self(uint64_t n)
+{
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    for (; n; n--)
+        bg_wr(BG_GICD + BG_GICD_SGIR, BG_SGIR_SELF | BG_SGI);
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+}
+
+/* The virtual timer armed BG_TIMER_AHEAD ticks ahead while the guest spins
+ * with interrupts on: the ticks from its deadline to the handler's first
+ * counter read, summed over BENCH_ITERS rounds. */
+static uint64_t timer_latency(void)
+{
+    uint64_t sum = 0;
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+    for (unsigned i = 0; i < BENCH_WARMUP + BENCH_ITERS; i++) {
+        uint64_t before = irqs, cval = read_cntvct() + BG_TIMER_AHEAD;
+        __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb"
+                         : : "r"(cval), "r"(1ull) : "memory");
+        while (irqs == before)
+            ;
+        if (i >= BENCH_WARMUP)
+            sum += irq_cnt - cval;
+    }
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+    return sum;
+}
+
 static uint64_t read_vbar(void)
 {
     uint64_t v;
@@ -202,6 +263,22 @@ int main(void)
         check("bench mmio-ldp-isv0 read IBRD and FBRD", 0);
 
     bench_line(arch, "wfi", timed(loop_wfi), base, frq, 0);
+
+    bench_line(arch, "gicd-iidr-read", timed(loop_gicd_iidr), base, frq, 0);
+    if (last_val != BG_IIDR_VALUE)
+        check("bench gicd-iidr-read read armvisor's GICD_IIDR", 0);
+
+    bg_gic_on();
+    irqs = 0;
+    bench_line(arch, "sgi-self-ack-eoi", timed(loop_sgi_self), base, frq, 0);
+    if (irqs != BENCH_WARMUP + BENCH_ITERS || irq_last != BG_SGI)
+        check("bench sgi-self-ack-eoi took one SGI per write", 0);
+
+    irqs = 0;
+    bench_line(arch, "timer-latency", timer_latency(), 0, frq,
+               "(virtual timer deadline to the guest's handler)");
+    if (irqs != BENCH_WARMUP + BENCH_ITERS)
+        check("bench timer-latency took one timer interrupt per round", 0);
 
     uint64_t vbar = read_vbar();
     write_vbar((uint64_t)bench_vectors);
