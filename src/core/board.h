@@ -13,4 +13,9 @@ struct vm;
  * success, -1 (logged) otherwise. */
 int board_add_devices(struct vm *vm);
 
+/* A byte vm sends to the console other than through its devices
+ * (armvisor's own putc call, hvc.c): out on the console marked as vm's, like
+ * its devices' output, so it cannot pass for armvisor's own lines. */
+void board_console_putc(struct vm *vm, char c);
+
 #endif

@@ -7,6 +7,7 @@
  */
 #include "core/hvc.h"
 
+#include "core/board.h"
 #include "core/psci.h"
 #include "core/vm_log.h"
 #include "lib/log.h"
@@ -50,7 +51,7 @@ enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)
         ret = AV_HVC_MAGIC;
         arch_vcpu_reg_write(vcpu, 1, a64 ? ~a1 : (uint32_t)~a1);
     } else if (fid == AV_HVC_PUTC) {
-        arch_console_putc((char)(a1 & 0xff));
+        board_console_putc(vcpu->vm, (char)(a1 & 0xff));
         ret = 0;
     } else if (fid == AV_HVC_EXIT) {
         int code = (int)(int32_t)(uint32_t)a1;

@@ -9,12 +9,6 @@
 #include "core/vm.h"
 #include "lib/log.h"
 
-/* vgic.h keeps its own names for the distributor and CPU interface: they
- * must be the board's. */
-_Static_assert(VGIC_DIST_BASE == VIRT_GICD_BASE, "vGIC distributor at QEMU virt's GICD");
-_Static_assert(VGIC_CPU_BASE == VIRT_GICC_BASE, "guest GICC at QEMU virt's address");
-_Static_assert(VGIC_SPI_UART == VIRT_PL011_INTID, "PL011 interrupt");
-
 static bool inside(uint64_t base, uint64_t size, uint64_t a, uint64_t len)
 {
     return a >= base && len <= size && a - base <= size - len;

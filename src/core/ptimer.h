@@ -12,9 +12,6 @@
 #include "core/exit.h"
 #include "core/vm.h"
 
-/* The EL1 physical timer's PPI on the virt machine (the Arm BSA PPI map;
- * QEMU virt's /timer node lists it second: PPI 14, INTID 30). */
-#define VGIC_PPI_PTIMER 30u
 
 /* A trapped CNTP_CTL / CNTP_CVAL / CNTP_TVAL (or CNTPCT) access, A64 or
  * AArch32: emulated and the instruction skipped (true), or not one of them

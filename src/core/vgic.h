@@ -42,6 +42,7 @@
 
 #include "arch/arch.h"
 #include "core/mmio.h"
+#include "core/virt_layout.h"
 #include "core/vm.h"
 
 /* Interrupt ID ranges (IHI0048B 2.2.1). */
@@ -51,19 +52,16 @@
 #define VGIC_SPURIOUS     1023u
 #define VGIC_DEFAULT_SPIS 96u /* ITLinesNumber 3: INTIDs 0-127 */
 
-/* Where QEMU's virt machine puts the GICv2 distributor, and its size (the
- * register map of IHI0048B table 4-1 ends at 0xFFC). */
-#define VGIC_DIST_BASE 0x08000000ull
-#define VGIC_DIST_SIZE 0x1000ull
-/* And the CPU interface the guest sees (GICC, QEMU virt; the arch maps its
- * virtual CPU interface there: arch_vgic_cpu_iface). */
-#define VGIC_CPU_BASE 0x08010000ull
-
-/* Interrupts of the virt machine: the EL1 virtual timer PPI (INTID 27, as
- * the Arm ARM's recommended PPI map and QEMU virt use) and the PL011 on
- * SPI 1 (INTID 33). */
-#define VGIC_PPI_VTIMER 27u
-#define VGIC_SPI_UART   33u
+/* The guest machine's addresses and interrupt numbers come from the one
+ * layout header (core/virt_layout.h, QEMU virt's); the names below are the
+ * vGIC's view of them. The distributor's register map (IHI0048B table 4-1)
+ * ends at 0xFFC: one page. */
+#define VGIC_DIST_BASE  VIRT_GICD_BASE
+#define VGIC_DIST_SIZE  0x1000ull
+#define VGIC_CPU_BASE   VIRT_GICC_BASE /* where the arch maps GICV */
+#define VGIC_PPI_VTIMER (16u + VIRT_TIMER_PPI_VIRT)
+#define VGIC_PPI_PTIMER (16u + VIRT_TIMER_PPI_PHYS)
+#define VGIC_SPI_UART   VIRT_PL011_INTID
 
 /* List registers the core tracks per vCPU (GICv2 allows up to 64; GIC-400
  * has 4). An arch with more uses only the first VGIC_MAX_LRS. */

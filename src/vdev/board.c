@@ -77,6 +77,19 @@ static int add_virtio_console(struct vm *vm, struct virtio_console *vc)
     return 0;
 }
 
+void board_console_putc(struct vm *vm, char c)
+{
+    if (!vm || vm->id == 0 || vm->id > VM_MAX) {
+        arch_console_putc(c);
+        return;
+    }
+    struct console_mark *m = &marks[vm->id - 1];
+    const char *name = vm->name ? vm->name : "vm";
+    if (m->name != name) /* a VM built without the board's devices */
+        *m = (struct console_mark){.name = name};
+    marked_tx(m, c);
+}
+
 int board_add_devices(struct vm *vm)
 {
     struct pl011 *uart = &uarts[vm->id - 1];

@@ -59,7 +59,9 @@ armv7_test(dabt dabt
            EXPECT "GICD_TYPER reads 1 CPU, 128 IDs: ok"
            EXPECT "still running after the aborts")
 # The virtual timer's PPI 27 through the vGIC (gic.c): four rounds of WFI,
-# IRQ, GICC_IAR = 27, EOI, then two spinning (the IRQ exits the guest).
+# IRQ, GICC_IAR = 27, EOI, then two spinning (the IRQ exits the guest). A
+# round whose timer fires before the guest reaches its WFI (a loaded host)
+# takes the interrupt without one: 1 to 4 WFI exits.
 armv7_test(irq irq
            EXPECT "GICv2: .*list registers. vGIC on"
            EXPECT "GICC_PMR reads back: ok"
@@ -67,7 +69,7 @@ armv7_test(irq irq
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
-           EXPECT "guest: all checks passed" EXPECT "exits wfi=4 .*irq=[1-9]")
+           EXPECT "guest: all checks passed" EXPECT "exits wfi=[1-4] .*irq=[1-9]")
 armv7_test(irq_t32 irq_t32
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
            EXPECT "timer irq 27 taken: ok" EXPECT "timer irq 27 taken: ok"
