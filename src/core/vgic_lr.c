@@ -61,6 +61,15 @@ static bool lr_of(const struct vgic *vgic, const struct vgic_irq *irq, struct vg
             pend &= (uint8_t) ~(1u << lr->source);
         }
         *more_sources = pend != 0;
+        /* Active (the guest is in its handler), no list register can carry
+         * the other sources, and NPIE would fire at once and again at every
+         * entry (no LR is pending) until the EOI the guest never gets to:
+         * the guest's EOI exits instead (GICH_LR.EOI), and the next source
+         * follows it. */
+        if (lr->active && *more_sources) {
+            lr->eoi_maint = true;
+            *more_sources = false;
+        }
         return lr->active || lr->pending;
     }
     lr->active = irq->active;

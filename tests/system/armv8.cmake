@@ -30,6 +30,7 @@ function(a64_guest name src)
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
 endfunction()
@@ -53,6 +54,7 @@ a64_guest(vgic_inflight vgic_inflight.c)
 a64_guest(watch watch.c)
 a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
+a64_guest(smp smp.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -440,6 +442,24 @@ if(AV_HOST_LOADER)
   av_system_test(armv8_truncated_image_refused CPU cortex-a57 INITRD ${pkg_dir}/hello64_cut.bin
     HALT 2 EXPECT "the guest image is refused: an arm64 Image header cut short"
     REJECT "starting at")
+
+  # Several vCPUs in one VM on the one physical CPU (guests/smp.h, label
+  # smp): 4 vCPUs started by PSCI CPU_ON, 500 SGIs each way between every
+  # pair through GICD_SGIR and the hardware's GICV, none lost or doubled;
+  # CPU_OFF/CPU_ON cycles with AFFINITY_INFO checked; then power-off.
+  av_package(${pkg_dir}/smp64.pkg ${A64_OUT}/smp.bin --arch arm64 --protocol linux --name smp64
+             --cpus 4)
+  av_system_test(armv8_smp4 CPU cortex-a57 INITRD ${pkg_dir}/smp64.pkg TIMEOUT 60
+    LABELS system smp
+    EXPECT "vm smp64: starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
+           "smp64\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
+           "smp64\\| CPU_ON of vCPUs 1-3: ok"
+           "smp64\\| all vCPUs OFF after the SGI storm \\(AFFINITY_INFO\\): ok"
+           "smp64\\| smp: SGIs taken: 0x0000000000001770,"
+           "smp64\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
+           "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
+           "smp64\\| no secondary failed: ok"
+           "smp64\\| guest: all checks passed")
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
