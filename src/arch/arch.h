@@ -61,6 +61,15 @@ void arch_console_putc(char c);
  * as ARCH_IRQ_CONSOLE, so nobody needs to poll this. */
 int arch_console_getc(void);
 
+/* The host CPU's value of the AArch64 ID register op0 3, op1 0, CRn 0, CRm
+ * crm, op2 op2 (crm 1..7, op2 0..7: ID_PFR0_EL1 .. ID_AA64MMFR*_EL1, what a
+ * guest's MRS would read without HCR_EL2.TID3), unsanitised: the core
+ * (core/idregs.c) decides what a guest sees. 0 outside that range and where
+ * the CPU has no AArch64 ID registers (armv7). Called from any context (no
+ * vCPU or lock needed; it changes nothing); armvisor assumes every CPU
+ * reads the same values. */
+uint64_t arch_id_reg_read(unsigned crm, unsigned op2);
+
 /* ---- Physical memory --------------------------------------------------- */
 
 /* Allocate npages contiguous, zeroed, page-aligned host pages; 0 on failure. */

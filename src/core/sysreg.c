@@ -1,9 +1,11 @@
-/* Trapped system-register accesses: the EL1 physical timer's are emulated
+/* Trapped system-register accesses: the ID registers are answered from the
+ * VM's sanitised copy (idregs.c), the EL1 physical timer's are emulated
  * (ptimer.c), the PMU registers are answered RAZ/WI (a PMU with no counters,
  * see vpmu.c), and so are the AArch32 ACTLR and
  * DBGDIDR (a32_raz_wi); every other one is refused. */
 #include "core/sysreg.h"
 
+#include "core/idregs.h"
 #include "core/ptimer.h"
 #include "core/vpmu.h"
 #include "lib/log.h"
@@ -42,7 +44,8 @@ static bool a32_raz_wi(struct vcpu *vcpu, const struct exit_info *info)
 enum run_result sysreg_handle(struct vcpu *vcpu, const struct exit_info *info)
 {
     const struct exit_sysreg *s = &info->u.sysreg;
-    if (ptimer_access(vcpu, info) || vpmu_access(vcpu, info) || a32_raz_wi(vcpu, info))
+    if (idregs_access(vcpu, info) || ptimer_access(vcpu, info) || vpmu_access(vcpu, info) ||
+        a32_raz_wi(vcpu, info))
         return RUN_CONTINUE;
     /* Name the register in the A64 (op0, op1, CRn, CRm, op2) or AArch32
      * (coproc, opc1, CRn, CRm, opc2) form before the generic refusal line;

@@ -1,5 +1,6 @@
 /*
- * Trapped system-register / coprocessor accesses (EXIT_SYSREG). The EL1
+ * Trapped system-register / coprocessor accesses (EXIT_SYSREG). The ID
+ * registers (HCR_EL2.TID3) read the VM's sanitised copy (idregs.c). The EL1
  * physical timer (CNTP_*) is emulated (ptimer.c). The PMU
  * registers are read-as-zero / write-ignored (vpmu.c: every VM has a PMU
  * with no counters). Every other trapped access is refused with an UNDEF,

@@ -98,6 +98,28 @@ static bool lr_equal(const struct vgic_lr *a, const struct vgic_lr *b)
            a->group1 == b->group1 && a->source == b->source && a->eoi_maint == b->eoi_maint;
 }
 
+/* More is pending than the list registers hold: the maintenance interrupt
+ * that brings the guest back once it has made room. UIE fires when at most
+ * one list register is valid (IHI0048B 5.3.4), which with a single list
+ * register is always: there, NPIE if that one is pending (it fires once the
+ * guest takes it), else the EOI bit on the active one (it fires at its EOI);
+ * either way never at once on entry, which would keep the guest from ever
+ * reaching its handler. */
+static unsigned overflow_maint(struct vcpu *vcpu, struct vgic_cpu *cpu, unsigned cap)
+{
+    if (cap > 1)
+        return VGIC_MAINT_UNDERFLOW;
+    struct vgic_lr_slot *slot = &cpu->lr[0];
+    if (cap == 0 || !slot->used || slot->lr.pending)
+        return VGIC_MAINT_NO_PENDING;
+    if (!slot->lr.hw && !slot->lr.eoi_maint) {
+        slot->lr.eoi_maint = true;
+        arch_vgic_lr_write(vcpu, 0, &slot->lr);
+        cpu->work.lr_writes++;
+    }
+    return 0; /* an hw one cannot carry the EOI bit: the rest waits for an exit */
+}
+
 void vgic_flush_lrs(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
@@ -144,7 +166,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
                      vcpu->vm->name, id, cap);
         }
         if (vgic_irq_signalled(vgic, irq)) {
-            maint |= cap > 1 ? VGIC_MAINT_UNDERFLOW : VGIC_MAINT_NO_PENDING;
+            maint |= overflow_maint(vcpu, cpu, cap);
             break;
         }
     }

@@ -7,6 +7,7 @@
 
 #include "arch/arch.h"
 #include "core/exit.h"
+#include "core/idregs.h"
 #include "core/mmio.h"
 #include "core/stage2.h"
 #include "core/vm_log.h"
@@ -48,6 +49,7 @@ struct vcpu_stats {
     uint64_t cond_failed; /* AArch32 traps that failed their condition:
                              skipped, not emulated (vcpu_run.c) */
     uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
+    uint64_t idreg_reads; /* ID register reads answered (idregs.c) */
     uint64_t ptimer_accesses; /* EL1 physical timer accesses emulated (ptimer.c) */
     /* Exceptions vcpu_refuse injected, by kind: what the guest's own
      * handlers must have seen (a hostile guest counts them too). */
@@ -143,6 +145,7 @@ struct vm {
     bool cntvoff_set;
     bool can_reset;       /* vm_launch can rebuild it from its image */
     bool reset_requested; /* PSCI SYSTEM_RESET: vm_launch restarts it */
+    uint64_t idregs[IDREGS_COUNT]; /* the ID registers its vCPUs read (idregs.c) */
 };
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).

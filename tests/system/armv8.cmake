@@ -55,6 +55,7 @@ a64_guest(watch watch.c)
 a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
 a64_guest(smp smp.c)
+a64_guest(idregs idregs.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -147,6 +148,18 @@ armv8_test(undef_max undef max
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMUSERENR_EL0/PMCNTENSET_EL0 writes complete: ok")
+# The ID registers are armvisor's (HCR_EL2.TID3, core/idregs.c): on -cpu max
+# (SVE, SME, pointer authentication, RAS in the CPU) the guest sees none of
+# them, the PMU armvisor presents, reserved encodings as zero; SVE stays
+# trapped (CPTR_EL2.TZ) and UNDEFs. Label cpu.
+armv8_test(idregs_max idregs max LABELS system cpu
+           EXPECT "ID_AA64PFR0_EL1.SVE is 0: ok"
+           EXPECT "ID_AA64PFR1_EL1.MTE and SME are 0: ok"
+           EXPECT "ID_AA64ISAR1_EL1 APA/API/GPA/GPI are 0: ok"
+           EXPECT "ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace: ok"
+           EXPECT "reserved ID encodings read as zero: ok"
+           EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
+           EXPECT "id reads=1[0-9]")
 armv8_test(mmio_ldst mmio_ldst cortex-a57
            EXPECT "mmio_ldst: A64" EXPECT "stp/ldp round trip: ok"
            EXPECT "post-indexed strb" EXPECT "post-indexed strb writeback: ok"
@@ -481,6 +494,11 @@ endif()
 # armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M)
+# On -cpu max, with SVE, SME, pointer authentication in the CPU and no
+# sve=off/sme=off/pauth=off: armvisor hides them in the ID registers
+# (core/idregs.c), so Linux neither uses nor lists them (label cpu).
+av_linux_test(linux64_max arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M LABELS cpu
+              EXPECT "armvisor-linux: cpu features:(?!.* (sve|sve2|sme|paca|pacg|mte) ) fp .*asimd")
 # Console input (label console): the busybox shell of scripts/run gets a
 # command typed on the console and answers; poweroff typed ends it.
 av_linux_test(linux64_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell

@@ -344,3 +344,12 @@ bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)
         *ipa = (par & 0xfffff000u) | (va & 0xfff);
     return true;
 }
+
+/* ARMv7 has no AArch64 ID registers (its AArch32 ones, MRC p15 c0, are not
+ * trapped: HCR.TID3 stays clear). */
+uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
+{
+    (void)crm;
+    (void)op2;
+    return 0;
+}

@@ -109,8 +109,13 @@ void armv8_el2_init(void)
      * vCPU runs (vcpu.c loads the guest's HCR_EL2). */
     write_sysreg(hcr_el2, HCR_EL2_RW);
     /* FP/SIMD trapped until a vCPU's registers are loaded (lazy switch in
-     * vcpu.c); SVE always (not context-switched); trace registers too. */
-    write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TTA);
+     * vcpu.c); SVE and SME always (not context-switched, and hidden from
+     * guests by core/idregs.c, so their instructions UNDEF); trace
+     * registers too, and the activity monitors where they exist. */
+    uint64_t cptr = CPTR_EL2_RES1 | CPTR_EL2_TFP | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA;
+    if ((read_sysreg(id_aa64pfr0_el1) >> ID_AA64PFR0_AMU_SHIFT) & 0xf)
+        cptr |= CPTR_EL2_TAM;
+    write_sysreg(cptr_el2, cptr);
     /* EL1 may read the physical counter but not program the physical
      * timer (EL1PCEN clear): a CNTP_* access traps here and the core
      * emulates the timer per vCPU (core/ptimer.c). The hypervisor's own

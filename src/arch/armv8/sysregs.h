@@ -104,11 +104,17 @@
 #define PTE_ADDR_MASK  0x0000fffffffff000ull
 
 /* CPTR_EL2 (D13.2.31), non-VHE: RES1 bits 13:12 and 9:0 (bit 8 is TZ when
- * SVE exists, RES1 otherwise: set either way, SVE traps). */
+ * SVE exists, RES1 otherwise: set either way, SVE traps; bit 12 is TSM when
+ * SME exists: set, SME traps). */
 #define CPTR_EL2_RES1 (BIT64(12) | BIT64(13) | 0x3ffull)
 #define CPTR_EL2_TZ   BIT64(8)
 #define CPTR_EL2_TFP  BIT64(10) /* trap FP/SIMD */
+#define CPTR_EL2_TSM  BIT64(12) /* trap SME (RES1 without it) */
 #define CPTR_EL2_TTA  BIT64(20) /* trap trace registers */
+#define CPTR_EL2_TAM  BIT64(30) /* trap activity monitors (RES0 without FEAT_AMUv1) */
+
+/* ID_AA64PFR0_EL1.AMU (D19.2): FEAT_AMUv1 when nonzero. */
+#define ID_AA64PFR0_AMU_SHIFT 44
 
 /* CNTHCTL_EL2 (D13.8.x), non-VHE. */
 #define CNTHCTL_EL1PCTEN    BIT64(0) /* EL1/EL0 may read the physical counter */

@@ -44,13 +44,19 @@ static bool has_aa32;
 /* Guest HCR_EL2 (D13.2.46): stage 2 on; physical IRQ/FIQ/SError to EL2 and
  * the virtual ones on; set/way invalidates upgraded to clean+invalidate;
  * SMC, WFI and WFE trapped; ACTLR_EL1 and IMPLEMENTATION DEFINED registers
- * trapped (we refuse them: they are not switched); maintenance broadcast
- * and barriers upgraded to inner shareable, as a vCPU may move between
- * CPUs; EL1 is AArch64. */
+ * trapped (we refuse them: they are not switched); the ID registers
+ * trapped (TID3: the core answers them sanitised, core/idregs.c);
+ * maintenance broadcast and barriers upgraded to inner shareable, as a vCPU
+ * may move between CPUs; EL1 is AArch64. API, APK and ATA stay clear:
+ * pointer-authentication instructions and keys and MTE's registers and tag
+ * accesses trap (none is switched, and idregs.c hides both features).
+ * An AArch32 EL1 (GUEST_HCR_A32) leaves TID3 clear until the core answers
+ * the AArch32 forms (MRC p15 c0, VMRS MVFR). */
 #define GUEST_HCR_A64                                                                              \
     (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |            \
      HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TACR | HCR_EL2_TIDCP |     \
-     HCR_EL2_RW)
+     HCR_EL2_TID3 | HCR_EL2_RW)
+#define GUEST_HCR_A32 (GUEST_HCR_A64 & ~(HCR_EL2_RW | HCR_EL2_TID3))
 
 static struct arch_vcpu *ctx(struct vcpu *vcpu)
 {
@@ -70,6 +76,36 @@ const char *arch_name(void)
 unsigned arch_cpu_id(void)
 {
     return 0; /* one physical CPU until SMP */
+}
+
+/* MRS of S3_0_C0_C<crm>_<op2>: the encoding is an immediate, so one case
+ * per register. The whole space is readable at EL2 (unallocated encodings
+ * in it are RAZ, Arm ARM D19.2). */
+#define ID_CASE(crm, op2)                                                                          \
+    case (crm)*8 + (op2): {                                                                       \
+        uint64_t v;                                                                                \
+        __asm__ volatile("mrs %0, S3_0_C0_C" #crm "_" #op2 : "=r"(v));                             \
+        return v;                                                                                  \
+    }
+#define ID_ROW(crm)                                                                                \
+    ID_CASE(crm, 0) ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4)               \
+        ID_CASE(crm, 5) ID_CASE(crm, 6) ID_CASE(crm, 7)
+
+uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
+{
+    if (op2 > 7)
+        return 0;
+    switch (crm * 8 + op2) {
+        ID_ROW(1)
+        ID_ROW(2)
+        ID_ROW(3)
+        ID_ROW(4)
+        ID_ROW(5)
+        ID_ROW(6)
+        ID_ROW(7)
+    default:
+        return 0;
+    }
 }
 
 int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
@@ -100,7 +136,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         if (boot->isa == ISA_T32)
             a->g.pstate |= CPSR_T;
         a->el1.sctlr = SCTLR_AA32_RESET;
-        a->hcr = GUEST_HCR_A64 & ~HCR_EL2_RW;
+        a->hcr = GUEST_HCR_A32;
     } else {
         /* Reset state (Arm ARM D1.9 / booting.rst): EL1h, DAIF masked,
          * MMU and caches off, little-endian. */

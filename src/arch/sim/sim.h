@@ -122,6 +122,11 @@ const struct sim_tlb_stats *sim_tlb_stats(void);
 #define SIM_NUM_LRS      4
 #define SIM_COUNTER_FREQ 62500000ull /* 62.5 MHz, as QEMU's virt */
 
+/* The host ID register S3_0_C0_C<crm>_<op2> (crm 1..7) as arch_id_reg_read
+ * reports it; all zero after sim_reset. A VM reads its copy from vm_create
+ * (core/idregs.c), so set these before creating it. */
+void sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
+
 /* Advance the simulated system counter. */
 void sim_counter_advance(uint64_t ticks);
 

@@ -34,6 +34,20 @@ unsigned arch_cpu_id(void)
     return 0;
 }
 
+/* The host ID registers arch_id_reg_read returns (sim_set_id_reg). */
+static uint64_t id_regs[8][8];
+
+void sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val)
+{
+    if (crm >= 1 && crm <= 7 && op2 <= 7)
+        id_regs[crm][op2] = val;
+}
+
+uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
+{
+    return crm >= 1 && crm <= 7 && op2 <= 7 ? id_regs[crm][op2] : 0;
+}
+
 _Noreturn void arch_halt(int status)
 {
     fflush(stdout);
@@ -109,6 +123,7 @@ static void slot_free(struct arch_vcpu *av)
 
 void sim_vcpus_reset(void)
 {
+    memset(id_regs, 0, sizeof(id_regs));
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
         if (slots[i].used)
             slot_free(&slots[i]);
