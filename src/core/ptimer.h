@@ -27,13 +27,13 @@ bool ptimer_fires(const struct ptimer_state *t, uint64_t counter);
 bool ptimer_deadline(const struct vcpu *vcpu, uint64_t *counter);
 
 /* Drive PPI 30 of vcpu with the timer's output now. After every exit and
- * every idle period (the vGIC's sync and wait call it). */
+ * every idle period (the vGIC's sync and the scheduler's wake-up call it). */
 void ptimer_sync(struct vcpu *vcpu);
 
-/* Before vcpu runs or waits on this CPU: the hypervisor's timer
- * (arch_hyp_timer_set) set to the deadline of vcpu's armed timer that has
- * not fired yet, so the deadline ends the run or the wait; stopped if there
- * is none. */
+/* Before vcpu runs on this CPU: the hypervisor timer's HTIMER_PTIMER user
+ * (core/htimer.c) set to the deadline of vcpu's armed timer that has not
+ * fired yet, so the deadline ends the run; cancelled if there is none.
+ * ptimer_expired is that user's callback. */
 void ptimer_load(struct vcpu *vcpu);
 
 #endif
