@@ -503,6 +503,61 @@ static void test_storm_ispendr_and_ctlr(void **state)
     assert_true(r.steady.lr_reads <= (uint64_t)NUM_LRS * STORM_EXITS);
 }
 
+/* ---- An SGI from two sources, the guest still in its handler -------------------
+ * One list register carries one source of an SGI (IHI0048B 5.3.7): with the
+ * first instance active and a second source pending, the second must follow
+ * the guest's EOI. Asking for NPIE there would fire at every entry (no list
+ * register is pending while the guest handles the first) and the guest would
+ * never reach its EOI: the sim stops such a VMM (sim_maint_at_entry). */
+
+#define MS_SGI 3u
+
+struct ms_rec {
+    uint32_t iar[3];
+    bool eoi[2];
+    uint64_t maint;
+};
+
+static void guest_multi_source_sgi(struct sim_guest *g)
+{
+    struct ms_rec *r = g->arg;
+    ug_gicd_wr(g, UG_GICD_ISENABLER, 4, 1u << MS_SGI);
+    ug_gicd_wr(g, UG_GICD_CTLR, 4, 1);
+    uint64_t maint = ug_maint_exits(g);
+    r->iar[0] = g_irq_ack(g);
+    (void)ug_gicd_rd(g, UG_GICD_TYPER); /* an exit inside the handler */
+    r->eoi[0] = g_irq_eoi(g, r->iar[0]);
+    for (unsigned k = 0; k < 16 && (r->iar[1] = g_irq_ack(g)) == UG_SPURIOUS; k++)
+        (void)ug_gicd_rd(g, UG_GICD_TYPER);
+    r->eoi[1] = g_irq_eoi(g, r->iar[1]);
+    r->iar[2] = g_irq_ack(g);
+    r->maint = ug_maint_exits(g) - maint;
+}
+
+static void test_sgi_two_sources_while_active(void **state)
+{
+    (void)state;
+    vm = unit_gic_vm("ms", SIM_ARMV8, 3, NSPIS);
+    /* vCPUs 1 and 2 both send SGI 3 to vCPU 0 before it runs. */
+    vgic_send_sgi(vm->vgic, 1, 1u << 0, MS_SGI);
+    vgic_send_sgi(vm->vgic, 2, 1u << 0, MS_SGI);
+    struct ms_rec r = {0};
+    unit_vm_start(vm, guest_multi_source_sgi, &r, ISA_A64, RAM);
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+
+    /* GICV_IAR: the SGI ID with its source CPU in bits 12:10. */
+    assert_int_equal(r.iar[0], MS_SGI | 1u << 10);
+    assert_true(r.eoi[0]);
+    assert_int_equal(r.iar[1], MS_SGI | 2u << 10);
+    assert_true(r.eoi[1]);
+    assert_int_equal(r.iar[2], UG_SPURIOUS);
+    /* NPIE once the guest takes the first (no list register pending then),
+     * and the EOI maintenance that brings the second: two, not one per
+     * entry. */
+    assert_true(r.maint <= 2);
+    assert_int_equal(ug_host_gicd_rd(vm, 0, UG_GICD_ISACTIVER), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +567,7 @@ int main(void)
         cmocka_unit_test_teardown(test_level_high_after_eoi_presented_again, teardown),
         cmocka_unit_test_teardown(test_storm_device_line, teardown),
         cmocka_unit_test_teardown(test_storm_ispendr_and_ctlr, teardown),
+        cmocka_unit_test_teardown(test_sgi_two_sources_while_active, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

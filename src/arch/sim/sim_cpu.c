@@ -212,6 +212,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     memset(av->lr, 0, sizeof(av->lr));
     av->maint = 0;
     av->maint_exits = 0;
+    av->maint_at_entry = 0;
     memset(&av->vtimer, 0, sizeof(av->vtimer));
     av->hw_deactivations = 0;
     av->last_hw_pirq = 0;

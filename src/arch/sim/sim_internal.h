@@ -88,6 +88,7 @@ struct arch_vcpu {
     /* Virtual CPU interface and timer. */
     struct vgic_lr lr[SIM_NUM_LRS];
     unsigned maint; /* VGIC_MAINT_*: GICH_HCR.UIE / NPIE */
+    unsigned maint_at_entry; /* entries in a row a maintenance condition held */
     uint64_t maint_exits;
     uint64_t hw_deactivations;
     uint32_t last_hw_pirq;
@@ -113,6 +114,9 @@ bool sim_s1_translate(struct arch_vcpu *av, uint64_t va, ipa_t *ipa);
  * one from its entry on; is its PPI pending (condition met, not active)?
  * sim_irq_reset clears both interrupts (sim_reset). */
 void sim_set_live_vcpu(struct arch_vcpu *av);
+/* A maintenance condition (UIE, NPIE) holds as av's list registers are
+ * loaded: the interrupt is raised and the entry ends at once. */
+bool sim_maint_at_entry(struct arch_vcpu *av);
 bool sim_vtimer_ppi_pending(void);
 void sim_irq_reset(void);
 /* When the armed hypervisor timer fires (false: not armed, or its PPI is

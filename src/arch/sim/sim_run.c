@@ -174,7 +174,8 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     /* This vCPU's timer is now the CPU's live one: if it fires, its PPI
      * takes the guest straight back out (HCR.IMO), as on hardware. */
     sim_set_live_vcpu(av);
-    if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending()) {
+    if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
+        sim_maint_at_entry(av)) {
         av->irq_exit_pending = false;
         *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
         return;

@@ -4,6 +4,7 @@
  * plus the system counter and the per-vCPU virtual timer registers.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/sim/sim_internal.h"
@@ -218,6 +219,32 @@ static void maint_check(struct arch_vcpu *av, bool eoi_maint)
     av->maint_exits++;
     av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
     sim_guest_trap(av);
+}
+
+bool sim_maint_at_entry(struct arch_vcpu *av)
+{
+    /* The same GICH_MISR conditions, as the list registers are loaded: a
+     * UIE or NPIE that already holds fires before the guest runs a single
+     * instruction. A VMM that asks for one every time would never let the
+     * guest move: the sim stops the test rather than spin for good. */
+    unsigned valid = 0, pending = 0;
+    for (unsigned i = 0; i < SIM_NUM_LRS; i++) {
+        valid += av->lr[i].pending || av->lr[i].active;
+        pending += av->lr[i].pending;
+    }
+    bool holds = ((av->maint & VGIC_MAINT_UNDERFLOW) && valid <= 1) ||
+                 ((av->maint & VGIC_MAINT_NO_PENDING) && pending == 0);
+    av->maint_at_entry = holds ? av->maint_at_entry + 1 : 0;
+    if (av->maint_at_entry > 1000) {
+        fprintf(stderr, "sim: the maintenance interrupt fires at every entry: the guest "
+                        "cannot run (a livelock in the VMM)\n");
+        abort();
+    }
+    if (holds) {
+        maint_pending = true;
+        av->maint_exits++;
+    }
+    return holds;
 }
 
 uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu)
