@@ -1,6 +1,7 @@
 # Shared build settings for armvisor.
 
 option(AV_SANITIZE "Build sim with AddressSanitizer and UBSan" OFF)
+option(AV_TSAN "Build sim with ThreadSanitizer (the sim's guests and vCPUs run on host threads)" OFF)
 
 if(ARCH STREQUAL "sim")
   set(AV_FREESTANDING OFF)
@@ -8,6 +9,10 @@ if(ARCH STREQUAL "sim")
     add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
                         -fno-omit-frame-pointer)
     add_link_options(-fsanitize=address,undefined)
+  endif()
+  if(AV_TSAN)
+    add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=thread)
   endif()
 else()
   set(AV_FREESTANDING ON)
