@@ -33,13 +33,14 @@ function(a32_guest name isa)
   set(common ${A32_DIR}/image_head.S ${A32_DIR}/start.S ${A32_DIR}/guest.c)
   list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
   add_custom_command(
-    OUTPUT ${bin}
+    OUTPUT ${bin} ${elf}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
     COMMAND ${A32_CC} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${srcs} -lgcc
     COMMAND ${A32_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
 endfunction()

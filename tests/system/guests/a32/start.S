@@ -32,6 +32,7 @@ _start:
 1:  b       1b
 
     .balign 32
+    .global vectors                 @ secondary vCPUs install it too (smp.c)
 vectors:
     b       bad_vector              @ reset
     b       undef_entry
