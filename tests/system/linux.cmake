@@ -21,7 +21,7 @@ function(av_linux_test name debarch kglob larch)
   # one of ours (EXPECT, LABELS) ends where the next keyword starts; they
   # are passed on as given.
   cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
-                        "INIT;CONSOLE;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
+                        "INIT;CONSOLE;VCPUS;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
                         "EXPECT;LABELS;REJECT;SEND;MODULES")
   set(pass)
   foreach(key CPU SMP GIC MEMORY MACHINE KERNEL HALT DISABLED)
@@ -79,8 +79,15 @@ function(av_linux_test name debarch kglob larch)
     COMMENT "busybox initramfs for ${name}"
     VERBATIM)
   add_custom_target(${name}_initrd ALL DEPENDS ${dir}/initrd.cpio)
+  set(cmdline "console=ttyAMA0 rdinit=/init")
+  set(cpus_arg)
+  if(L_VCPUS)
+    # The guest's /init learns the count it must see from its command line.
+    set(cmdline "${cmdline} armvisor.cpus=${L_VCPUS}")
+    set(cpus_arg --cpus ${L_VCPUS})
+  endif()
   av_package(${dir}/${name}.pkg ${kernel} --arch ${larch} --initrd ${dir}/initrd.cpio --ram 256
-             --name ${name} --cmdline "console=ttyAMA0 rdinit=/init" ${console_arg})
+             --name ${name} --cmdline "${cmdline}" ${console_arg} ${cpus_arg})
   add_dependencies(package_${name} ${name}_initrd)
   av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT ${L_TIMEOUT} ${pass}
                  LABELS system linux ${L_LABELS}
