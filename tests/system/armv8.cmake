@@ -495,13 +495,14 @@ endif()
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M)
 # Several vCPUs on the one CPU (label smp): Linux brings up its secondaries
-# with PSCI CPU_ON; /init checks nproc, every CPU's timer, and cpu1 offline
-# and online again (CPU_OFF / CPU_ON).
+# with PSCI CPU_ON; /init checks nproc, every CPU's timer, a busy loop per
+# CPU in parallel, and cpu1 offline and online again (CPU_OFF / CPU_ON).
 foreach(n 2 4)
   av_linux_test(linux64_smp${n} arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M VCPUS ${n}
                 INIT guests/linux/init-smp LABELS smp
                 EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
                        "armvisor-linux: cpu1 offline and online again: ok"
+                       "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
                        "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
 endforeach()
 # On -cpu max, with SVE, SME, pointer authentication in the CPU and no
