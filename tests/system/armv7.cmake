@@ -246,18 +246,7 @@ endif()
 # busybox /init. Needs the AArch32 ACTLR and DBGDIDR answered
 # (core/sysreg.c), which the kernel reads before it can take an UNDEF.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
-av_linux_test(linux32 armhf "vmlinuz-*-armmp-lpae" arm CPU cortex-a15 MEMORY 1024M)
-# Several vCPUs on the one CPU (label smp): Linux brings up its secondaries
-# with PSCI CPU_ON; /init checks nproc, every CPU's timer, a busy loop per
-# CPU in parallel, and cpu1 offline and online again (CPU_OFF / CPU_ON).
-foreach(n 2 4)
-  av_linux_test(linux32_smp${n} armhf "vmlinuz-*-armmp-lpae" arm CPU cortex-a15 MEMORY 1024M VCPUS ${n}
-                INIT guests/linux/init-smp LABELS smp
-                EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
-                       "armvisor-linux: cpu1 offline and online again: ok"
-                       "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
-                       "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
-endforeach()
+av_linux_suite(linux32 armhf "vmlinuz-*-armmp-lpae" arm cortex-a15)
 
 # The vGIC's in-flight list (guests/vgic_inflight.h): 8 pending SPIs, more
 # than the list registers, taken in priority order by a guest that makes no
@@ -270,19 +259,3 @@ armv7_test(vgic_inflight vgic_inflight
            EXPECT "UARTIMSC masked by the second handler: ok"
            EXPECT "nothing pending afterwards: GICC_IAR spurious: ok"
            EXPECT "guest: all checks passed")
-# Console input (label console): the busybox shell of scripts/run gets a
-# command typed on the console and answers; poweroff typed ends it.
-av_linux_test(linux32_console armhf "vmlinuz-*-armmp-lpae" arm INIT guests/linux/init-shell
-              CPU cortex-a15 MEMORY 1024M LABELS console
-              EXPECT "armvisor-linux: shell on the console" "\\| /dev/ttyAMA0" "\\| 42"
-              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
-# The same through a virtio-console (labels console and virtio): the loader's
-# --console virtio, Debian's virtio_mmio and virtio_console modules loaded by
-# /init, the shell on hvc0; typed input goes into the receiveq, the answer
-# comes back on the transmitq.
-av_linux_test(linux32_virtio_console armhf "vmlinuz-*-armmp-lpae" arm INIT guests/linux/init-shell
-              CONSOLE virtio MODULES drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko
-              CPU cortex-a15 MEMORY 1024M LABELS console virtio
-              EXPECT "armvisor-linux: virtio console hvc0" "armvisor-linux: shell on the console"
-                     "\\| /dev/hvc0" "\\| 42"
-              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")

@@ -493,36 +493,9 @@ endif()
 # CPU's PMU present: Linux writes PMUSERENR_EL0 before it has vectors, and
 # armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
-av_linux_test(linux64 arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M)
-# Several vCPUs on the one CPU (label smp): Linux brings up its secondaries
-# with PSCI CPU_ON; /init checks nproc, every CPU's timer, a busy loop per
-# CPU in parallel, and cpu1 offline and online again (CPU_OFF / CPU_ON).
-foreach(n 2 4)
-  av_linux_test(linux64_smp${n} arm64 "vmlinuz-*-arm64" arm64 CPU cortex-a57 MEMORY 1024M VCPUS ${n}
-                INIT guests/linux/init-smp LABELS smp
-                EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
-                       "armvisor-linux: cpu1 offline and online again: ok"
-                       "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
-                       "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
-endforeach()
+av_linux_suite(linux64 arm64 "vmlinuz-*-arm64" arm64 cortex-a57)
 # On -cpu max, with SVE, SME, pointer authentication in the CPU and no
 # sve=off/sme=off/pauth=off: armvisor hides them in the ID registers
 # (core/idregs.c), so Linux neither uses nor lists them (label cpu).
 av_linux_test(linux64_max arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M LABELS cpu
               EXPECT "armvisor-linux: cpu features:(?!.* (sve|sve2|sme|paca|pacg|mte) ) fp .*asimd")
-# Console input (label console): the busybox shell of scripts/run gets a
-# command typed on the console and answers; poweroff typed ends it.
-av_linux_test(linux64_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell
-              CPU cortex-a57 MEMORY 1024M LABELS console
-              EXPECT "armvisor-linux: shell on the console" "\\| /dev/ttyAMA0" "\\| 42"
-              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
-# The same through a virtio-console (labels console and virtio): the loader's
-# --console virtio, Debian's virtio_mmio and virtio_console modules loaded by
-# /init, the shell on hvc0; typed input goes into the receiveq, the answer
-# comes back on the transmitq.
-av_linux_test(linux64_virtio_console arm64 "vmlinuz-*-arm64" arm64 INIT guests/linux/init-shell
-              CONSOLE virtio MODULES drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko
-              CPU cortex-a57 MEMORY 1024M LABELS console virtio
-              EXPECT "armvisor-linux: virtio console hvc0" "armvisor-linux: shell on the console"
-                     "\\| /dev/hvc0" "\\| 42"
-              SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")

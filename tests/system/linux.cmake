@@ -96,3 +96,41 @@ function(av_linux_test name debarch kglob larch)
                         ${L_EXPECT} "reboot: Power down"
                  REJECT ${L_REJECT} SEND ${L_SEND})
 endfunction()
+
+# av_linux_suite(<prefix> <debian arch> <kernel glob> <loader arch> <cpu>): the
+# Debian Linux tests every arch has, as <ARCH>_<prefix>...:
+#   <prefix>            the tests' /init: timer interrupts, CPU features;
+#   <prefix>_smp2/4     several vCPUs on the one CPU (label smp): Linux brings
+#                       up its secondaries with PSCI CPU_ON; /init checks
+#                       nproc, every CPU's timer, a busy loop per CPU in
+#                       parallel, cpu1 offline and online (CPU_OFF / CPU_ON);
+#   <prefix>_console    console input (label console): the busybox shell of
+#                       scripts/run gets a command typed and answers; poweroff
+#                       typed ends it;
+#   <prefix>_virtio_console  the same through a virtio-console (labels console
+#                       and virtio): the loader's --console virtio, Debian's
+#                       virtio_mmio and virtio_console modules loaded by /init,
+#                       the shell on hvc0.
+function(av_linux_suite prefix debarch kglob larch cpu)
+  set(k ${debarch} "${kglob}" ${larch})
+  av_linux_test(${prefix} ${k} CPU ${cpu} MEMORY 1024M)
+  foreach(n 2 4)
+    av_linux_test(${prefix}_smp${n} ${k} CPU ${cpu} MEMORY 1024M VCPUS ${n}
+                  INIT guests/linux/init-smp LABELS smp
+                  EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
+                         "armvisor-linux: cpu1 offline and online again: ok"
+                         "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
+                         "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
+  endforeach()
+  set(shell SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
+  av_linux_test(${prefix}_console ${k} INIT guests/linux/init-shell
+                CPU ${cpu} MEMORY 1024M LABELS console
+                EXPECT "armvisor-linux: shell on the console" "\\| /dev/ttyAMA0" "\\| 42"
+                ${shell})
+  av_linux_test(${prefix}_virtio_console ${k} INIT guests/linux/init-shell
+                CONSOLE virtio MODULES drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko
+                CPU ${cpu} MEMORY 1024M LABELS console virtio
+                EXPECT "armvisor-linux: virtio console hvc0" "armvisor-linux: shell on the console"
+                       "\\| /dev/hvc0" "\\| 42"
+                ${shell})
+endfunction()
