@@ -31,6 +31,7 @@ function(a64_guest name src)
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
 endfunction()

@@ -10,35 +10,13 @@
  * reads the spurious ID 1023. */
 #include "core/cntv_ctl.h"
 #include "guest.h"
-
-#define GICD            0x08000000u
-#define GICC            0x08010000u
-#define GICD_CTLR       0x000u
-#define GICD_ISENABLER0 0x100u
-#define GICC_CTLR       0x000u
-#define GICC_PMR        0x004u
-#define GICC_IAR        0x00cu
-#define GICC_EOIR       0x010u
-#define INTID_VTIMER    27u
-#define INTID_SPURIOUS  1023u
-
-/* CNTV_CTL (ARMv7-A ARM B4.1.29). */
+#include "../gic_guest.h"
 
 #define ROUNDS      4
 #define SPIN_ROUNDS 2
 
 static volatile uint32_t irqs, last_iar, ctl_at_irq;
 static volatile uint64_t cnt_at_irq;
-
-static void wr32(uint32_t a, uint32_t v)
-{
-    *(volatile uint32_t *)a = v;
-}
-
-static uint32_t rd32(uint32_t a)
-{
-    return *(volatile uint32_t *)a;
-}
 
 static uint64_t cntvct(void)
 {

@@ -8,34 +8,13 @@
  * set; TVAL reads CVAL - CNTPCT. */
 #include "core/cntv_ctl.h"
 #include "guest.h"
-
-#define GICD            0x08000000ul
-#define GICC            0x08010000ul
-#define GICD_CTLR       0x000u
-#define GICD_ISENABLER0 0x100u
-#define GICC_CTLR       0x000u
-#define GICC_PMR        0x004u
-#define GICC_IAR        0x00cu
-#define GICC_EOIR       0x010u
-#define INTID_PTIMER    30u
-#define INTID_VTIMER    27u
-#define INTID_SPURIOUS  1023u
+#include "../gic_guest.h"
 
 #define WFI_ROUNDS  3
 #define SPIN_ROUNDS 2
 
 static volatile uint32_t pirqs, virqs, last_iar, ctl_at_irq;
 static volatile uint64_t cnt_at_irq;
-
-static void wr32(uint64_t a, uint32_t v)
-{
-    *(volatile uint32_t *)a = v;
-}
-
-static uint32_t rd32(uint64_t a)
-{
-    return *(volatile uint32_t *)a;
-}
 
 static uint64_t cntpct(void)
 {
@@ -72,10 +51,7 @@ void guest_irq(void)
 
 int main(void)
 {
-    wr32(GICD + GICD_CTLR, 1);
-    wr32(GICD + GICD_ISENABLER0, (1u << INTID_PTIMER) | (1u << INTID_VTIMER));
-    wr32(GICC + GICC_PMR, 0xf0);
-    wr32(GICC + GICC_CTLR, 1);
+    gic_guest_on((1u << INTID_PTIMER) | (1u << INTID_VTIMER));
 
     uint64_t freq;
     __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
