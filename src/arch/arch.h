@@ -32,8 +32,17 @@ typedef uint64_t ipa_t;   /* guest intermediate physical address */
 /* Short name of this arch ("sim", "armv7", "armv8"), for logs. */
 const char *arch_name(void);
 
-/* Index of the physical CPU executing the caller (0 on a uniprocessor). */
+/* Index of the physical CPU executing the caller: 0 for the boot CPU, then
+ * 1.. in the order the arch brought the others up (below PCPU_MAX). Any
+ * context. */
 unsigned arch_cpu_id(void);
+
+/* Make physical CPU cpu take an interrupt of kind ARCH_IRQ_KICK soon (a
+ * software-generated interrupt on hardware): it then looks at its run queue
+ * and at the vCPU it runs, so an interrupt made pending for that vCPU is seen
+ * at once. A kick to the calling CPU, or to one that is not online, does
+ * nothing. Any context, any locks held (it takes none). */
+void arch_cpu_kick(unsigned cpu);
 
 /* Why the hypervisor stops when it is not a guest's own exit code (those
  * pass through arch_halt unchanged): the same code for the same event on
@@ -252,6 +261,7 @@ enum arch_irq_kind {
                             arch_console_getc until -1 (level-sensitive: it
                             stays high while the UART holds input) */
     ARCH_IRQ_HYP_TIMER,  /* the EL2 / Hyp physical timer's PPI (CNTHP_*) */
+    ARCH_IRQ_KICK,       /* another CPU called arch_cpu_kick for this one */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
 struct arch_irq {

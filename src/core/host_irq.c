@@ -51,6 +51,11 @@ void host_irq_handle(struct vcpu *vcpu)
             console_in_host_irq();
             arch_irq_deactivate(irq.intid);
             break;
+        case ARCH_IRQ_KICK:
+            /* Nothing to do here: the kick only made this CPU leave its
+             * guest or its idle wait, and its loop looks at what changed. */
+            arch_irq_deactivate(irq.intid);
+            break;
         case ARCH_IRQ_OTHER:
             arch_irq_deactivate(irq.intid);
             if (!stray_logged) {

@@ -33,6 +33,13 @@ void sched_dequeue(struct vcpu *vcpu);
  * points at it any more. */
 void sched_forget(struct vcpu *vcpu);
 
+/* The life of every CPU but the boot CPU: called by the arch on a
+ * secondary CPU once its stack, vectors, MMU, GIC CPU interface and
+ * hypervisor timer are set up, with interrupts masked and no lock held. The
+ * CPU is then online: vCPUs may be placed on it, and it runs them (idling
+ * when it has none) until the machine halts. */
+_Noreturn void sched_secondary_main(void);
+
 /* Run this CPU's vCPUs until vm stops; vm's exit code. */
 int sched_run(struct vm *vm);
 
