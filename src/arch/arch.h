@@ -44,6 +44,16 @@ unsigned arch_cpu_id(void);
  * nothing. Any context, any locks held (it takes none). */
 void arch_cpu_kick(unsigned cpu);
 
+/* Wait until another CPU may have sent an event (WFE on hardware, a host
+ * thread yield in sim); may return at once or spuriously, so callers loop
+ * and re-check what they wait for. Spin-waits use it so that, under QEMU's
+ * -icount, a waiting CPU lets the others run. Any context. */
+void arch_cpu_wait_event(void);
+
+/* Wake every CPU in arch_cpu_wait_event (DSB, then SEV on hardware), after
+ * the store that ends their wait. Any context. */
+void arch_cpu_send_event(void);
+
 /* Why the hypervisor stops when it is not a guest's own exit code (those
  * pass through arch_halt unchanged): the same code for the same event on
  * every arch. */

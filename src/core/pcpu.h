@@ -25,6 +25,8 @@ struct vcpu;
 
 struct pcpu {
     unsigned id; /* arch_cpu_id() of the CPU */
+    bool online; /* set once by the CPU itself (sched_secondary_main; the
+                    boot CPU from the start), read by any CPU (atomic) */
 
     struct spinlock lock;    /* protects the four fields below */
     struct vcpu *rq_head;    /* runnable vCPUs waiting for this CPU, FIFO */

@@ -332,6 +332,20 @@ static bool vm_stopped(const struct vm *vm)
     return vm->state == VM_OFF || vm->state == VM_CRASHED;
 }
 
+_Noreturn void sched_secondary_main(void)
+{
+    struct pcpu *p = pcpu_this();
+    CHECK(p->id != 0);
+    __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+    log_info("cpu %u online\n", p->id);
+    /* No vCPU is placed on a secondary CPU yet: it waits, taking the
+     * interrupts armvisor enabled on it (its hypervisor timer, kicks). */
+    for (;;) {
+        arch_cpu_idle();
+        host_irq_handle(NULL);
+    }
+}
+
 int sched_run(struct vm *vm)
 {
     struct pcpu *p = pcpu_this();

@@ -5,6 +5,7 @@
  * sim, handed out by arch_vcpu_init (or sim_vcpu_set_guest) and given back
  * by arch_vcpu_release.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,16 @@ void sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val)
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {
     return crm >= 1 && crm <= 7 && op2 <= 7 ? id_regs[crm][op2] : 0;
+}
+
+void arch_cpu_wait_event(void)
+{
+    sched_yield(); /* let the host thread that ends the wait run */
+}
+
+void arch_cpu_send_event(void)
+{
+    /* Waiters re-check after each yield: nothing to wake. */
 }
 
 _Noreturn void arch_halt(int status)
