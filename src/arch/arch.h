@@ -272,6 +272,9 @@ enum arch_irq_kind {
                             stays high while the UART holds input) */
     ARCH_IRQ_HYP_TIMER,  /* the EL2 / Hyp physical timer's PPI (CNTHP_*) */
     ARCH_IRQ_KICK,       /* another CPU called arch_cpu_kick for this one */
+    ARCH_IRQ_PMU,        /* the PMU's overflow interrupt (level-sensitive: high
+                            while PMCR.E and PMINTENSET & PMOVSSET of the PMU
+                            state loaded in the CPU; core/vpmu.c) */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
 struct arch_irq {
@@ -293,6 +296,40 @@ void arch_irq_deactivate(unsigned intid);
  * vm_launch maps at the guest's GICC address; false when the arch has none
  * for the guest to use directly (sim; a host without GICv2 virtualization). */
 bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size);
+
+/* ---- Performance Monitors ---------------------------------------------- */
+
+/* The host PMU a vCPU is given (core/vpmu.c decides what the guest sees):
+ * the number of event counters (PMCR.N, 0..31), or -1 when the CPU has no
+ * PMU armvisor can give to guests (no PMUv3 on ARMv8; on ARMv7 none that
+ * filters Hyp mode out, PMUv2). Any context; the same on every CPU. */
+int arch_pmu_counters(void);
+
+/* A vCPU's PMU registers in the PMUv3 layout (Arm ARM D13.4; ARMv7-A C12):
+ * the arch keeps them in the CPU while the vCPU is loaded (the counters
+ * count only then, and only at EL1/EL0: armvisor never sets PMEVTYPER.NSH
+ * or PMCCFILTR.NSH, so nothing counts at EL2 / in Hyp mode) and in the
+ * vCPU's context otherwise. The bitmask registers (CNTEN, INTEN, OVS: bit n
+ * counter n, bit 31 the cycle counter) are read and written whole (the
+ * arch writes the SET and CLR forms). idx names the counter for EVCNTR and
+ * EVTYPER (EVTYPER 31 is PMCCFILTR); SWINC is write-only (PMSWINC), CEID0/1
+ * read-only host values (PMCEID0/1). Values are written as given: the core
+ * masks them. Called with vcpu not running, on the CPU that runs it. */
+enum arch_pmu_reg {
+    ARCH_PMU_PMCR,
+    ARCH_PMU_CNTEN,
+    ARCH_PMU_INTEN,
+    ARCH_PMU_OVS,
+    ARCH_PMU_USERENR,
+    ARCH_PMU_CCNTR,
+    ARCH_PMU_EVCNTR,
+    ARCH_PMU_EVTYPER,
+    ARCH_PMU_SWINC,
+    ARCH_PMU_CEID0,
+    ARCH_PMU_CEID1,
+};
+uint64_t arch_pmu_read(struct vcpu *vcpu, enum arch_pmu_reg reg, unsigned idx);
+void arch_pmu_write(struct vcpu *vcpu, enum arch_pmu_reg reg, unsigned idx, uint64_t val);
 
 /* ---- Counter and virtual timer ------------------------------------------ */
 

@@ -18,6 +18,9 @@
  *  - the hypervisor timer's PPI: one of its users' deadlines (a time slice,
  *    a blocked vCPU's timer, a guest's EL1 physical timer) passed; htimer.c
  *    calls them back;
+ *  - the PMU's overflow interrupt: a counter of the vCPU whose PMU state is
+ *    in the CPU overflowed; vpmu.c keeps it active while that vCPU's
+ *    overflow level is high and drives its PPI 23 with it;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
@@ -25,6 +28,7 @@
 #include "core/htimer.h"
 #include "core/pcpu.h"
 #include "core/vgic.h"
+#include "core/vpmu.h"
 
 #include "lib/log.h"
 
@@ -50,6 +54,9 @@ void host_irq_handle(struct vcpu *vcpu)
         case ARCH_IRQ_CONSOLE:
             console_in_host_irq();
             arch_irq_deactivate(irq.intid);
+            break;
+        case ARCH_IRQ_PMU:
+            vpmu_host_irq(vcpu, irq.intid);
             break;
         case ARCH_IRQ_KICK:
             /* Nothing to do here: the kick only made this CPU leave its

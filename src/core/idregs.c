@@ -20,9 +20,10 @@
  *   ID_AA64ZFR0_EL1, ID_AA64SMFR0_EL1: zero (no SVE, no SME);
  *   ID_AA64DFR0_EL1  only what the per-vCPU debug state (arch debug switch)
  *                    covers is kept: DebugVer, BRPs, WRPs, CTX_CMPs,
- *                    DoubleLock; PMUVer is PMUv3 (vpmu.c's PMU with no
- *                    counters answers the PMUv3 registers) when the host
- *                    has a PMUv3, else 0; trace, SPE, TRBE, BRBE, MTPMU,
+ *                    DoubleLock; PMUVer is PMUv3 (vpmu.c gives guests the
+ *                    host's PMU, PMUv3 registers and 10-bit event numbers)
+ *                    when the host has a PMUv3 and armvisor gives it
+ *                    (vpmu_available), else 0; trace, SPE, TRBE, BRBE, MTPMU,
  *                    HPMN0 and the rest are 0;
  *   ID_AA64DFR1_EL1  zero (extensions of the debug/PMU architecture);
  *   ID_AA64ISAR1_EL1 APA, API, GPA, GPI (pointer authentication);
@@ -39,6 +40,7 @@
 
 #include "arch/arch.h"
 #include "core/vm.h"
+#include "core/vpmu.h"
 
 #define F(shift) (0xfull << (shift)) /* a 4-bit ID field */
 
@@ -116,7 +118,7 @@ static unsigned field(uint64_t v, unsigned shift)
 #define DFR0_CTX_CMPS   28
 #define DFR0_DOUBLELOCK 36
 #define PMUVER_NONE     0x0u
-#define PMUVER_V3       0x1u /* FEAT_PMUv3: the register set vpmu.c answers */
+#define PMUVER_V3       0x1u /* FEAT_PMUv3: the register set vpmu.c emulates */
 #define PMUVER_IMPDEF   0xfu
 
 static uint64_t sanitise_aa64dfr0(uint64_t host)
@@ -160,6 +162,14 @@ uint64_t idregs_sanitise(unsigned crm, unsigned op2, uint64_t host)
     return host & ~r->hide;
 }
 
+/* No PMU given to guests (vpmu_available): none advertised, neither in
+ * ID_AA64DFR0_EL1.PMUVer nor in ID_DFR0.PerfMon. */
+static void hide_pmu(struct vm *vm)
+{
+    vm->idregs[IDREGS_INDEX(5, 0)] &= ~F(DFR0_PMUVER);
+    vm->idregs[IDREGS_INDEX(1, 2)] &= ~F(ID_DFR0_PERFMON);
+}
+
 void idregs_init(struct vm *vm)
 {
     for (unsigned crm = IDREGS_CRM_FIRST; crm <= IDREGS_CRM_LAST; crm++)
@@ -169,6 +179,8 @@ void idregs_init(struct vm *vm)
                 v = idregs_sanitise(crm, op2, arch_id_reg_read(crm, op2));
             vm->idregs[IDREGS_INDEX(crm, op2)] = v;
         }
+    if (!vpmu_available())
+        hide_pmu(vm);
 }
 
 bool idregs_access(struct vcpu *vcpu, const struct exit_info *info)

@@ -39,6 +39,9 @@ struct pcpu {
                                  EL1 timer is still live in the CPU */
     struct vcpu *timer_owner; /* this CPU only: the vCPU whose virtual PPI 27
                                  holds the host's timer PPI active (vtimer.c) */
+    struct vcpu *pmu_owner;   /* this CPU only: the vCPU whose virtual PPI 23
+                                 holds the host's PMU interrupt active (vpmu.c) */
+    unsigned pmu_intid;       /* that host interrupt */
     struct htimer htimer;     /* this CPU only: the hypervisor timer's users */
     uint64_t switches;        /* this CPU only: times a different vCPU was
                                  picked to run */

@@ -17,6 +17,7 @@
 #include "core/hvc.h"
 #include "core/sched.h"
 #include "core/vgic.h"
+#include "core/vpmu.h"
 #include "lib/log.h"
 
 void vm_stop(struct vm *vm, enum vm_state state, int code)
@@ -178,6 +179,7 @@ static enum run_result psci_cpu_off(struct vcpu *vcpu, int64_t *ret)
     t.live = false;
     arch_vtimer_write(vcpu, &t);
     vtimer_release(vcpu);
+    vpmu_release(vcpu);
 
     bool any_on = false;
     spin_lock(&vm->lock);

@@ -24,6 +24,7 @@
 #include "core/pcpu.h"
 #include "core/vgic.h"
 #include "core/vm.h"
+#include "core/vpmu.h"
 #include "lib/check.h"
 #include "lib/log.h"
 
@@ -137,6 +138,7 @@ void sched_dequeue(struct vcpu *v)
 void sched_forget(struct vcpu *v)
 {
     sched_dequeue(v);
+    vpmu_release(v); /* the host's PMU interrupt it held (this CPU's) */
     for (unsigned i = 0; i < PCPU_MAX; i++) {
         struct pcpu *p = pcpu_of(i);
         if (p->current == v)
@@ -218,6 +220,8 @@ static struct vcpu *pick(struct pcpu *p)
          * that ran before, must be free for the next one's timer. */
         if (p->timer_owner)
             vtimer_release(p->timer_owner);
+        if (p->pmu_owner) /* the same for the PMU's interrupt (vpmu.c) */
+            vpmu_release(p->pmu_owner);
         p->loaded = v;
         p->switches++;
     }

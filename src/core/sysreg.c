@@ -1,8 +1,8 @@
 /* Trapped system-register accesses: the ID registers are answered from the
  * VM's sanitised copy (idregs.c), the EL1 physical timer's are emulated
- * (ptimer.c), the PMU registers are answered RAZ/WI (a PMU with no counters,
- * see vpmu.c), and so are the AArch32 ACTLR and
- * DBGDIDR (a32_raz_wi); every other one is refused. */
+ * (ptimer.c), the PMU registers are emulated on the host's PMU (vpmu.c; RAZ/WI
+ * where the host has none to give), the AArch32 ACTLR and
+ * DBGDIDR are RAZ/WI (a32_raz_wi); every other one is refused. */
 #include "core/sysreg.h"
 
 #include "core/idregs.h"

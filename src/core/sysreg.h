@@ -2,8 +2,8 @@
  * Trapped system-register / coprocessor accesses (EXIT_SYSREG). The ID
  * registers (HCR_EL2.TID3) read the VM's sanitised copy (idregs.c). The EL1
  * physical timer (CNTP_*) is emulated (ptimer.c). The PMU
- * registers are read-as-zero / write-ignored (vpmu.c: every VM has a PMU
- * with no counters). Every other trapped access is refused with an UNDEF,
+ * registers are emulated on the host's PMU (vpmu.c; read-as-zero /
+ * write-ignored on a host without one). Every other trapped access is refused with an UNDEF,
  * counted as REFUSE_SYSREG and logged with its encoding, so the register a
  * guest needs is named in the log.
  */

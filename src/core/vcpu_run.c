@@ -302,6 +302,8 @@ void vm_print_stats(const struct vm *vm)
             av_printf("; cond-failed=%llu", (unsigned long long)s->cond_failed);
         if (s->pmu_raz_wi)
             av_printf("; pmu raz/wi=%llu", (unsigned long long)s->pmu_raz_wi);
+        if (s->pmu_accesses)
+            av_printf("; pmu=%llu", (unsigned long long)s->pmu_accesses);
         if (s->idreg_reads)
             av_printf("; id reads=%llu", (unsigned long long)s->idreg_reads);
         if (s->ptimer_accesses)

@@ -169,6 +169,10 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
             continue;
         if (i == VGIC_PPI_PTIMER && !ptimer_deadline(vcpu, &when))
             continue;
+        /* The PMU's counters count only while the vCPU runs: its overflow
+         * cannot happen while it waits (vpmu.c). */
+        if (i == VGIC_PPI_PMU)
+            continue;
         return true;
     }
     /* An enabled SPI could come at any time: one routed to this vCPU, or

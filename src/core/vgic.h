@@ -12,6 +12,7 @@
  *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
  *                   hardware link to the host's timer PPI
  *   ptimer.c        the EL1 physical timer, emulated, a level-sensitive PPI 30
+ *   vpmu.c          the PMU's overflow interrupt, a level-sensitive PPI 23
  *   host_irq.c      physical interrupts armvisor takes (timers, maintenance,
  *                   console input: console_in.c)
  *
@@ -61,6 +62,7 @@
 #define VGIC_CPU_BASE   VIRT_GICC_BASE /* where the arch maps GICV */
 #define VGIC_PPI_VTIMER (16u + VIRT_TIMER_PPI_VIRT)
 #define VGIC_PPI_PTIMER (16u + VIRT_TIMER_PPI_PHYS)
+#define VGIC_PPI_PMU    (16u + VIRT_PMU_PPI)
 #define VGIC_SPI_UART   VIRT_PL011_INTID
 
 /* List registers the core tracks per vCPU (GICv2 allows up to 64; GIC-400

@@ -26,6 +26,10 @@
 #define VIRT_TIMER_PPI_VIRT 11u /* INTID 27 */
 #define VIRT_TIMER_PPI_HYP  10u
 
+/* The PMU's overflow interrupt (Arm BSA PPI map, QEMU virt's /pmu node):
+ * PPI 7, INTID 23. */
+#define VIRT_PMU_PPI 7u
+
 /* PL011 UART (ARM DDI 0183) with its 24 MHz APB clock, on SPI 1. */
 #define VIRT_PL011_BASE   0x09000000ull
 #define VIRT_PL011_SIZE   0x1000ull

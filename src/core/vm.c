@@ -9,6 +9,7 @@
 #include "core/console_in.h"
 #include "core/sched.h"
 #include "core/vgic.h"
+#include "core/vpmu.h"
 
 #include <string.h>
 
@@ -324,6 +325,7 @@ static int vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
     struct vm *vm = vcpu->vm;
     vtimer_release(vcpu); /* a held host PPI goes with the old state */
+    vpmu_release(vcpu);
     if (arch_vcpu_init(vcpu, boot) != 0) {
         log_err("vm %s: vcpu %u: the CPU cannot start it (isa %d)\n", vm->name, vcpu->id,
                 boot->isa);

@@ -48,7 +48,10 @@ struct vcpu_stats {
     uint64_t mmio_reads, mmio_writes;
     uint64_t cond_failed; /* AArch32 traps that failed their condition:
                              skipped, not emulated (vcpu_run.c) */
-    uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c) */
+    uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c,
+                             a host without a PMU to give) */
+    uint64_t pmu_accesses; /* PMU register accesses emulated on the host's
+                              PMU (vpmu.c) */
     uint64_t idreg_reads; /* ID register reads answered (idregs.c) */
     uint64_t ptimer_accesses; /* EL1 physical timer accesses emulated (ptimer.c) */
     /* Exceptions vcpu_refuse injected, by kind: what the guest's own
@@ -96,6 +99,12 @@ struct ptimer_state {
     uint64_t poff;
 };
 
+/* The vCPU's PMU as the core keeps it (core/vpmu.c); the counters and
+ * their controls are the arch's (arch_pmu_read/write). */
+struct vcpu_pmu {
+    uint32_t selr; /* PMSELR: which counter PMXEVTYPER/PMXEVCNTR reach */
+};
+
 struct vcpu {
     struct vm *vm;
     unsigned id;
@@ -104,6 +113,7 @@ struct vcpu {
     struct vcpu_stats stats;
     struct vcpu_repeat repeat;
     struct ptimer_state ptimer;
+    struct vcpu_pmu pmu;
 
     /* Scheduling (sched.c), under the home CPU's pcpu->lock. */
     struct vcpu *sched_next; /* link on the run queue or blocked list */

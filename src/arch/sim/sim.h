@@ -151,6 +151,21 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 #define SIM_PIRQ_VTIMER 27u
 #define SIM_PIRQ_HYPTIMER 26u /* the EL2 physical timer (CNTHP), as on QEMU virt */
 
+/* The PMU (sim_pmu.c). The host PMU has n event counters (at most
+ * SIM_PMU_MAX_COUNTERS; -1: no PMU, what sim_reset leaves). Its counters
+ * advance only in g_spin, SIM_PMU_CYCLES_PER_TICK cycles per counter tick
+ * (QEMU's 1 GHz cycle clock against its 62.5 MHz counter): the cycle
+ * counter and event counters counting CPU_CYCLES (0x11), unless their
+ * filter's P bit excludes EL1; SW_INCR (0) counters step on PMSWINC. Its
+ * overflow interrupt is SIM_PIRQ_PMU, pending while the live vCPU's PMCR.E
+ * and PMINTENSET & PMOVSSET, from acknowledge to arch_irq_deactivate
+ * active. sim_vcpu_pmu_cycles: vcpu's PMCCNTR now. */
+#define SIM_PIRQ_PMU            23u
+#define SIM_PMU_MAX_COUNTERS    31
+#define SIM_PMU_CYCLES_PER_TICK 16u
+void sim_set_pmu_counters(int n);
+uint64_t sim_vcpu_pmu_cycles(struct vcpu *vcpu);
+
 /* Times the core armed the hypervisor timer (arch_hyp_timer_arm). */
 uint64_t sim_hyp_timer_arms(void);
 

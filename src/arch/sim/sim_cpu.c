@@ -135,6 +135,7 @@ static void slot_free(struct arch_vcpu *av)
 void sim_vcpus_reset(void)
 {
     memset(id_regs, 0, sizeof(id_regs));
+    sim_pmu_reset();
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
         if (slots[i].used)
             slot_free(&slots[i]);
@@ -222,6 +223,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     av->cond_override = false;
     memset(av->lr, 0, sizeof(av->lr));
     av->maint = 0;
+    sim_pmu_vcpu_reset(av);
     av->maint_exits = 0;
     av->maint_at_entry = 0;
     memset(&av->vtimer, 0, sizeof(av->vtimer));

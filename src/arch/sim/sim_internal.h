@@ -41,6 +41,13 @@ struct sim_injected {
     bool pc_moved;
 };
 
+/* The PMU registers of one vCPU (sim_pmu.c), in the PMUv3 layout. */
+struct sim_pmu {
+    uint32_t pmcr, cnten, inten, ovs, userenr, ccfiltr;
+    uint64_t ccntr;
+    uint32_t evcntr[SIM_PMU_MAX_COUNTERS], evtyper[SIM_PMU_MAX_COUNTERS];
+};
+
 struct arch_vcpu {
     bool used;
     struct vcpu *owner;
@@ -93,6 +100,7 @@ struct arch_vcpu {
     uint64_t hw_deactivations;
     uint32_t last_hw_pirq;
     struct vtimer_state vtimer;
+    struct sim_pmu pmu;
 };
 
 /* Slot owned by vcpu, or a fresh one (NULL when every slot is taken). */
@@ -136,6 +144,18 @@ bool sim_idle_run_hook(void);
 /* The counter value after now at which timer t's condition starts to hold
  * (enabled, not masked); false when it is off, masked or already firing. */
 bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when);
+
+/* The PMU (sim_pmu.c): everything back to "no PMU" (sim_reset); a vCPU's
+ * registers back to reset (arch_vcpu_init); the guest ran for cycles at
+ * EL1 (g_spin); the overflow interrupt's level for av's PMU, and whether it
+ * is pending for the live vCPU av (level high, not active); acknowledged /
+ * deactivated. */
+void sim_pmu_reset(void);
+void sim_pmu_vcpu_reset(struct arch_vcpu *av);
+void sim_pmu_count(struct arch_vcpu *av, uint64_t cycles);
+bool sim_pmu_irq_level(const struct arch_vcpu *av);
+bool sim_pmu_irq_pending(const struct arch_vcpu *live);
+void sim_pmu_irq_set_active(bool active);
 
 /* Guest thread: the exit record is filled; hand the CPU to the VMM and wait
  * to be resumed (sim_run.c). */

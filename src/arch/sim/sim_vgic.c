@@ -76,7 +76,9 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
  *    the counter has reached its compare value, until acknowledged;
  *  - the console UART's receive interrupt, level-sensitive like a PL011's:
  *    pending while sim_console_input left bytes unread, unless acknowledged
- *    and not yet deactivated. */
+ *    and not yet deactivated;
+ *  - the PMU's overflow interrupt, level-sensitive: pending while the live
+ *    vCPU's PMU asks for it (sim_pmu.c), unless active. */
 
 static bool maint_pending;
 static bool vtimer_ppi_active;
@@ -147,9 +149,11 @@ void g_spin(struct sim_guest *g, uint64_t ticks)
 {
     struct arch_vcpu *av = sim_vcpu_slot(g->vcpu);
     counter += ticks;
+    if (av)
+        sim_pmu_count(av, ticks * SIM_PMU_CYCLES_PER_TICK);
     /* Instructions that do not trap; a physical interrupt that became
      * pending meanwhile takes the guest out (HCR.IMO), the PC after them. */
-    if (av && (sim_hyp_timer_pending() || sim_vtimer_ppi_pending())) {
+    if (av && (sim_hyp_timer_pending() || sim_vtimer_ppi_pending() || sim_pmu_irq_pending(av))) {
         av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
         sim_guest_trap(av);
     }
@@ -163,6 +167,7 @@ void sim_irq_reset(void)
     vtimer_ppi_active = false;
     console_active = false;
     live_av = NULL;
+    sim_pmu_irq_set_active(false);
 }
 
 bool arch_irq_ack(struct arch_irq *irq)
@@ -182,6 +187,11 @@ bool arch_irq_ack(struct arch_irq *irq)
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
         return true;
     }
+    if (sim_pmu_irq_pending(live_av)) {
+        sim_pmu_irq_set_active(true);
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_PMU, .intid = SIM_PIRQ_PMU};
+        return true;
+    }
     if (sim_hyp_timer_pending()) {
         hyp_active = true;
         hyp_fired++;
@@ -199,6 +209,8 @@ void arch_irq_deactivate(unsigned intid)
         console_active = false;
     if (intid == SIM_PIRQ_HYPTIMER)
         hyp_active = false;
+    if (intid == SIM_PIRQ_PMU)
+        sim_pmu_irq_set_active(false);
 }
 
 /* GICH_MISR's conditions (IHI0048B 5.3.4): after the guest touched its
