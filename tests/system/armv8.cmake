@@ -32,6 +32,7 @@ function(a64_guest name src)
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/pmu.h ${PROJECT_SOURCE_DIR}/src/core/pmu_regs.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
 endfunction()
@@ -57,6 +58,7 @@ a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
 a64_guest(smp smp.c)
 a64_guest(idregs idregs.c)
+a64_guest(pmu pmu.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
@@ -474,6 +476,33 @@ if(AV_HOST_LOADER)
            "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
            "smp64\\| no secondary failed: ok"
            "smp64\\| guest: all checks passed")
+
+  # The PMU given to the guest (guests/pmu.h, core/vpmu.c; labels cpu and
+  # system): cycles counted while the guest runs and not while armvisor
+  # does (HVC round trips, guest time counted in instructions by
+  # -icount shift=0), NSH refused, an event counter, overflow interrupts on
+  # PPI 23, and two vCPUs' counters independent.
+  av_package(${pkg_dir}/pmu64.pkg ${A64_OUT}/pmu.bin --arch arm64 --protocol linux --name pmu64
+             --cpus 2)
+  set(pmu_expect
+    EXPECT "pmu64\\| PMU advertised in the ID registers: ok" "pmu64\\| PMCR.N names event counters: ok"
+           "pmu64\\| cycle counter counts the guest's loop: ok"
+           "pmu64\\| hypervisor time not counted \\(HVC round trips\\): ok"
+           "pmu64\\| PMCCFILTR.NSH reads 0: ok"
+           "pmu64\\| hypervisor time not counted with NSH asked for: ok"
+           "pmu64\\| PMCCFILTR.P: EL1 not counted: ok"
+           "pmu64\\| event counter 0 counts CPU_CYCLES: ok"
+           "pmu64\\| a counter beyond PMCR.N is refused \\(UNDEF\\): ok"
+           "pmu64\\| cycle counter overflow: PPI 23 taken: ok"
+           "pmu64\\| one interrupt per overflow: ok"
+           "pmu64\\| event counter overflow: PPI 23 taken: ok"
+           "pmu64\\| no interrupt once the flag is cleared: ok"
+           "pmu64\\| vCPU 1's counter did not count vCPU 0's loop: ok"
+           "pmu64\\| guest: all checks passed" "vcpu 0: .*; pmu=[1-9]")
+  av_system_test(armv8_pmu CPU cortex-a57 INITRD ${pkg_dir}/pmu64.pkg TIMEOUT 60
+    QEMU_ARGS -icount shift=0,sleep=off LABELS system cpu ${pmu_expect})
+  av_system_test(armv8_pmu_max CPU max INITRD ${pkg_dir}/pmu64.pkg TIMEOUT 60
+    QEMU_ARGS -icount shift=0,sleep=off LABELS system cpu ${pmu_expect})
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)

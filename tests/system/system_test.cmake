@@ -3,6 +3,7 @@
 # av_system_test(<name> CPU <model> [INITRD <file>] [APPEND <bootargs>]
 #                [SMP <n>] [GIC <version>] [MEMORY <size>] [MACHINE <machine>]
 #                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT] [NO_VERDICT]
+#                [QEMU_ARGS <arg>...]
 #                [EXPECT <regex>...] [REJECT <regex>...] [SAME <group>...]
 #                [SEND <after-regex> <text>...]
 #                [LABELS <label>...] [DISABLED <why>])
@@ -11,7 +12,8 @@
 # (qemu-system-arm or -aarch64, set by the arch's file) as
 #   -M <MACHINE>,gic-version=<GIC> -cpu <CPU> -smp <SMP> -m <MEMORY>
 #   -nographic -nic none [-initrd INITRD] [-append APPEND]
-# (defaults: virt,virtualization=on, GICv2, 1 CPU, 512M) and checks the
+# (defaults: virt,virtualization=on, GICv2, 1 CPU, 512M), then QEMU_ARGS
+# (e.g. -icount shift=0 for guest time that counts instructions), and checks the
 # console with qemu_check.py: every EXPECT in order, then "armvisor: halt
 # <HALT>" (default 0) unless NO_HALT; QEMU must power off by itself. Unless
 # NO_HALT or NO_VERDICT, armvisor's unforgeable verdict must say <HALT> too
@@ -28,7 +30,7 @@
 function(av_system_test name)
   cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT;NO_VERDICT"
                         "CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;INITRD;APPEND;TIMEOUT;HALT;DISABLED"
-                        "EXPECT;REJECT;SAME;SEND;LABELS")
+                        "EXPECT;REJECT;SAME;SEND;LABELS;QEMU_ARGS")
   if(T_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "av_system_test(${name}): unknown arguments ${T_UNPARSED_ARGUMENTS}")
   endif()
@@ -79,6 +81,7 @@ function(av_system_test name)
   if(T_APPEND)
     list(APPEND qemu -append ${T_APPEND})
   endif()
+  list(APPEND qemu ${T_QEMU_ARGS})
   add_test(NAME ${name} COMMAND ${QEMU_CHECK} ${check} -- ${qemu})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   if(T_DISABLED)

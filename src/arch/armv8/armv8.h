@@ -36,6 +36,7 @@
 #include "arch/armv8/debug.h"
 #include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
+#include "arch/pmu/pmu_switch.h"
 #include "lib/fdt.h"
 
 /* General registers the exit path saves in assembly. */
@@ -83,6 +84,7 @@ struct arch_vcpu {
     bool el1_reload;       /* the memory copy was changed: load it on entry */
     uint32_t last_esr;     /* ESR_EL2 of the last trap (IL, WnR for injections) */
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
+    struct pmu_ctx pmu;    /* the PMU while another vCPU's is loaded (arch/pmu) */
     struct vcpu *owner;
 };
 
@@ -156,6 +158,9 @@ void armv8_icache_inval_all(void);
 int armv8_mmu_init(void);
 /* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */
 uint64_t armv8_pa_size_field(void);
+
+/* pmu.c: MDCR_EL2 (PMU traps, the guest's counters) and the PMU quiet. */
+void armv8_pmu_el2_init(void);
 
 /* stage2_hw.c: EL2 state that does not depend on the VM (once per CPU). */
 void armv8_el2_init(void);

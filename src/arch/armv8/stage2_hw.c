@@ -2,7 +2,7 @@
  * The hardware side of stage 2 (the core's engine in core/stage2.c writes
  * the tables): which format this CPU walks (VTCR_EL2), table visibility, and
  * TLB maintenance by VMID. Also the per-CPU EL2 controls that do not change
- * from one VM to the next (CPTR_EL2, CNTHCTL_EL2, MDCR_EL2).
+ * from one VM to the next (CPTR_EL2, CNTHCTL_EL2, MDCR_EL2 through pmu.c).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -125,11 +125,8 @@ void armv8_el2_init(void)
     write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | (15ull << CNTHCTL_EVNTI_SHIFT));
     write_sysreg(cntvoff_el2, 0);
     arch_hyp_timer_disarm();
-    /* PMU accesses trap to EL2 (PMU state is not switched) and are
-     * refused. HPMN keeps its reset value, PMCR_EL0.N: 0 would be
-     * CONSTRAINED UNPREDICTABLE without FEAT_HPMN0. */
-    uint64_t hpmn = (read_sysreg(pmcr_el0) >> 11) & MDCR_EL2_HPMN_MASK;
-    write_sysreg(mdcr_el2, MDCR_EL2_TPM | MDCR_EL2_TPMCR | hpmn);
+    /* PMU accesses trap to EL2, where the core emulates them (pmu.c). */
+    armv8_pmu_el2_init();
     write_sysreg(vttbr_el2, 0);
     isb();
 }

@@ -122,7 +122,8 @@
 #define CNTHCTL_EVNTEN      BIT64(2) /* event stream on */
 #define CNTHCTL_EVNTI_SHIFT 4
 
-/* MDCR_EL2 (D13.3.x): trap the PMU (not context-switched) to EL2. TDA,
+/* MDCR_EL2 (D13.3.x): trap the PMU to EL2, where the core emulates it on
+ * the vCPU's switched PMU state (pmu.c). TDA,
  * TDOSA and TDRA stay clear: the self-hosted debug registers are the
  * guest's, switched per vCPU (debug.c). TDE stays clear so debug
  * exceptions target EL1; from EL2 they are then never generated (Arm ARM
@@ -130,6 +131,14 @@
 #define MDCR_EL2_HPMN_MASK 0x1full
 #define MDCR_EL2_TPMCR     BIT64(5)
 #define MDCR_EL2_TPM       BIT64(6)
+#define MDCR_EL2_HPMD      BIT64(17) /* FEAT_PMUv3p1: no counting at EL2 */
+
+/* ID_AA64DFR0_EL1.PMUVer (D19.2): 0 none, 1 PMUv3, 4 PMUv3p1 (ARMv8.1) and
+ * up, 0xf an IMPLEMENTATION DEFINED PMU. */
+#define ID_AA64DFR0_PMUVER_SHIFT  8
+#define ID_AA64DFR0_PMUVER_NONE   0x0u
+#define ID_AA64DFR0_PMUVER_V3P1   0x4u
+#define ID_AA64DFR0_PMUVER_IMPDEF 0xfu
 
 /* ID_AA64DFR0_EL1 (D13.2.59): breakpoints and watchpoints, each field the
  * number implemented minus one. */

@@ -16,6 +16,8 @@
  *     another vCPU ran meanwhile (as KVM's vcpu_load/vcpu_put);
  *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): arch/gicv2, around
  *     every run (gicv2_enter/exit);
+ *   - the PMU's registers: arch/pmu, lazily too, when another vCPU is
+ *     entered (pmu_load);
  *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
  *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
  *     registers are not loaded, and the trap is handled here (save the
@@ -148,6 +150,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     /* MPIDR_EL1 as the guest reads it: bit 31 RES1, Aff0 = vCPU index. */
     a->vmpidr = (1ull << 31) | (vcpu->id & 0xff);
     armv8_debug_reset(&a->dbg);
+    pmu_ctx_reset(&a->pmu);
     /* The guest's virtual counter starts near zero. */
     a->cntvoff = arch_counter_read();
     a->owner = vcpu;
@@ -176,6 +179,7 @@ void arch_vcpu_release(struct vcpu *vcpu)
         if (hw_loaded == a)
             hw_loaded = NULL;
         *a = (struct arch_vcpu){0};
+        pmu_ctx_reset(&a->pmu);
     }
     vcpu->arch = NULL;
 }
@@ -378,6 +382,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     struct arch_vcpu *a = ctx(vcpu);
     for (;;) {
         vcpu_load(a);
+        pmu_load(&a->pmu);
         gicv2_enter(&a->gic);
         fp_trap_on(fp_owner != a);
         a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */

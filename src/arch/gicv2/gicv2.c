@@ -18,7 +18,10 @@
  *     the maintenance interrupt, PPI 25 (5.3.4 GICH_MISR), which the core
  *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit, and the
  *     hypervisor's own timer (CNTHP), PPI 26, which the core sets for the
- *     deadlines it keeps (arch_hyp_timer_arm, core/htimer.c). All are the numbers of the
+ *     deadlines it keeps (arch_hyp_timer_arm, core/htimer.c). When guests
+ *     get the host's PMU (arch_pmu_counters), its overflow interrupt, PPI
+ *     23, which the core keeps active while the loaded vCPU's overflow
+ *     level is high (core/vpmu.c). All are the numbers of the
  *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
  *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
  *     typed input wakes the hypervisor.
@@ -94,6 +97,7 @@
 #define PPI_VTIMER 27u
 #define PPI_MAINT  25u
 #define PPI_HYPTIMER 26u /* the EL2 / Hyp physical timer, CNTHP */
+#define PPI_PMU      23u /* the PMU's overflow interrupt */
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
 #define GIC_PMR_ALL 0xf0u
@@ -145,7 +149,12 @@ void gicv2_init(const struct gicv2_ranges *r)
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_PRIO;
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_MAINT) = PPI_PRIO;
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_HYPTIMER) = PPI_PRIO;
-    wr(gic.gicd, GICD_ISENABLER, (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HYPTIMER));
+    uint32_t ppis = (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HYPTIMER);
+    if (arch_pmu_counters() >= 0) {
+        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_PMU) = PPI_PRIO;
+        ppis |= 1u << PPI_PMU;
+    }
+    wr(gic.gicd, GICD_ISENABLER, ppis);
     wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
     wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
     wr(gic.gich, GICH_HCR, 0);
@@ -306,6 +315,7 @@ bool arch_irq_ack(struct arch_irq *irq)
     irq->kind = id == PPI_VTIMER                                 ? ARCH_IRQ_VTIMER
                 : id == PPI_HYPTIMER                             ? ARCH_IRQ_HYP_TIMER
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT
+                : id == PPI_PMU                                  ? ARCH_IRQ_PMU
                 : (gic.console_intid && id == gic.console_intid) ? ARCH_IRQ_CONSOLE
                                                                  : ARCH_IRQ_OTHER;
     return true;

@@ -31,7 +31,8 @@ struct gicv2_ranges {
 };
 
 /* Check the ranges and set the GIC up (distributor, CPU interface with
- * EOImode=1, PPIs 25, 26 and 27 enabled); a GIC it refuses leaves the vGIC off. */
+ * EOImode=1, PPIs 25, 26 and 27 enabled, and 23 with a PMU to give); a GIC
+ * it refuses leaves the vGIC off. */
 void gicv2_init(const struct gicv2_ranges *r);
 /* Enable SPI or PPI intid, the console UART's line, level-sensitive and
  * routed to this CPU; arch_irq_ack reports it as ARCH_IRQ_CONSOLE and
