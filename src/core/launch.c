@@ -7,6 +7,7 @@
 #include "core/board.h"
 #include "core/vgic.h"
 #include "core/vm.h"
+#include "core/vpmu.h"
 #include "lib/log.h"
 
 static bool inside(uint64_t base, uint64_t size, uint64_t a, uint64_t len)
@@ -96,6 +97,8 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
             log_err("vm %s: cannot copy extra image %u into guest RAM\n", name, i);
             goto out;
         }
+        if (e->size && e->dtb)
+            vpmu_guest_dtb(vm, e->data, e->size, e->ipa);
     }
 
     /* The GICv2 distributor at QEMU virt's address, only where the CPU has

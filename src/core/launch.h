@@ -16,6 +16,7 @@ struct guest_extra {
     const void *data; /* hypervisor VA of the bytes */
     uint64_t size;
     ipa_t ipa;
+    bool dtb; /* the guest's DTB: armvisor adjusts its copy (vpmu_guest_dtb) */
 };
 #define GUEST_EXTRA_MAX 2
 

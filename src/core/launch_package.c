@@ -56,9 +56,9 @@ int vm_launch_package(const struct vm_package *pkg)
     };
     unsigned n = 0;
     if (pkg->initrd.data)
-        d.extra[n++] = (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa};
+        d.extra[n++] = (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa, false};
     if (pkg->dtb.data)
-        d.extra[n++] = (struct guest_extra){pkg->dtb.data, pkg->dtb.size, pkg->dtb.ipa};
+        d.extra[n++] = (struct guest_extra){pkg->dtb.data, pkg->dtb.size, pkg->dtb.ipa, true};
 
     log_info("vm %s: package: %s kernel %llu bytes at 0x%llx, %s boot", pkg->name,
              vm_package_isa_name(pkg->isa), (unsigned long long)pkg->kernel.size,

@@ -55,6 +55,8 @@
 #include "core/pcpu.h"
 #include "core/pmu_regs.h"
 #include "core/vgic.h"
+#include "lib/fdt.h"
+#include "lib/log.h"
 
 /* What a trapped access names. */
 enum vpmu_reg {
@@ -218,6 +220,25 @@ void vpmu_host_irq(struct vcpu *vcpu, unsigned intid)
     p->pmu_intid = intid;
     if (vcpu->vm->vgic)
         vpmu_sync(vcpu);
+}
+
+/* ---- The guest's device tree ------------------------------------------------ */
+
+void vpmu_guest_dtb(struct vm *vm, const void *blob, uint64_t size, ipa_t ipa)
+{
+    struct fdt f;
+    if (vpmu_available() || fdt_init(&f, blob, size) != 0)
+        return;
+    int node = fdt_path_offset(&f, "/pmu");
+    int end = node >= 0 ? fdt_node_end(&f, node) : node;
+    if (end < 0)
+        return;
+    /* FDT_NOP (Devicetree Specification 5.4.1): a token every reader skips;
+     * the node's tokens and their data are all whole 32-bit words. */
+    static const uint8_t nop[4] = {0, 0, 0, FDT_NOP_TOKEN};
+    for (int off = node; off < end; off += 4)
+        vm_copy_to_guest(vm, ipa + f.off_struct + (uint64_t)off, nop, sizeof(nop));
+    log_info("vm %s: no PMU to give: /pmu taken out of its DTB\n", vm->name);
 }
 
 /* ---- Emulation ------------------------------------------------------------ */

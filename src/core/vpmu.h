@@ -36,6 +36,12 @@ void vpmu_sync(struct vcpu *vcpu);
  * level is high, which vcpu's PPI 23 follows. */
 void vpmu_host_irq(struct vcpu *vcpu, unsigned intid);
 
+/* The guest DTB blob (size bytes) was copied to ipa in vm's RAM: without a
+ * PMU to give, its /pmu node is overwritten there with FDT_NOP tokens, so
+ * the guest finds no PMU. Nothing happens to a blob that is not a DTB or
+ * has no /pmu. */
+void vpmu_guest_dtb(struct vm *vm, const void *blob, uint64_t size, ipa_t ipa);
+
 /* vcpu leaves the CPU (another vCPU is loaded, it is reset or powered
  * off): if it holds the host's PMU interrupt, deactivate it; its virtual
  * PPI 23 stays as its level says. */

@@ -10,7 +10,7 @@
 #define FDT_BEGIN_NODE 0x1u
 #define FDT_END_NODE   0x2u
 #define FDT_PROP       0x3u
-#define FDT_NOP        0x4u
+#define FDT_NOP        FDT_NOP_TOKEN
 #define FDT_END        0x9u
 
 /* Header layout (DT spec 5.2): ten big-endian u32 fields. */
@@ -219,6 +219,38 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
         default: /* PROP, NOP */
             break;
         }
+        off = next;
+    }
+}
+
+int fdt_node_end(const struct fdt *fdt, int node)
+{
+    int off = node, d = 0;
+    /* Offsets strictly increase, so this ends within size_struct/4 steps. */
+    for (;;) {
+        int next;
+        int tag = tag_at(fdt, off, &next);
+        if (tag < 0)
+            return tag;
+        if (next <= off)
+            return FDT_ETRUNC;
+        switch ((uint32_t)tag) {
+        case FDT_BEGIN_NODE:
+            d++;
+            break;
+        case FDT_END_NODE:
+            if (--d == 0)
+                return next;
+            if (d < 0)
+                return FDT_EBADSTRUCT;
+            break;
+        case FDT_END:
+            return FDT_EBADSTRUCT;
+        default: /* PROP, NOP */
+            break;
+        }
+        if (off == node && tag != FDT_BEGIN_NODE)
+            return FDT_EBADSTRUCT;
         off = next;
     }
 }

@@ -20,6 +20,9 @@
 #include <stdint.h>
 
 #define FDT_MAGIC 0xd00dfeedu
+/* The FDT_NOP token (5.4.1), which every reader skips: a writer blanks a
+ * node out by overwriting its words with it. */
+#define FDT_NOP_TOKEN 0x4u
 
 /* Error codes (negative returns). */
 #define FDT_ENOTFOUND  (-1) /* no such node / property */
@@ -62,6 +65,10 @@ const char *fdt_node_name(const struct fdt *fdt, int node);
  * adjusted by the nesting change (+1 for a child, 0 sibling, -n going up).
  * FDT_ENOTFOUND after the last node. */
 int fdt_next_node(const struct fdt *fdt, int node, int *depth);
+
+/* The offset just past node's FDT_END_NODE: [node, end) is the node with its
+ * properties and subnodes. Negative FDT_E* when the block is malformed. */
+int fdt_node_end(const struct fdt *fdt, int node);
 
 /* First child / next sibling of a node; FDT_ENOTFOUND when there is none. */
 int fdt_first_child(const struct fdt *fdt, int node);

@@ -520,10 +520,11 @@ if(AV_HOST_LOADER)
 endif()
 
 # Debian's arm64 Linux boots under armvisor to a busybox /init, with the
-# CPU's PMU present: Linux writes PMUSERENR_EL0 before it has vectors, and
-# armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).
+# host's PMU given to it (core/vpmu.c, the guest DTB's /pmu node): Linux's
+# PMU driver finds the cortex-a57's 6 event counters and its cycle counter.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
-av_linux_suite(linux64 arm64 "vmlinuz-*-arm64" arm64 cortex-a57)
+av_linux_suite(linux64 arm64 "vmlinuz-*-arm64" arm64 cortex-a57
+               BOOT_EXPECT "hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 counters available")
 # On -cpu max, with SVE, SME, pointer authentication in the CPU and no
 # sve=off/sme=off/pauth=off: armvisor hides them in the ID registers
 # (core/idregs.c), so Linux neither uses nor lists them (label cpu).

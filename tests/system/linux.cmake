@@ -9,12 +9,14 @@ find_program(AV_CPIO cpio)
 
 # av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> [INIT <file>]
 #               [CONSOLE pl011|virtio] [MODULES <path>...]
-#               [EXPECT <regex>...] [LABELS <label>...] <av_system_test options>...)
+#               [BOOT_EXPECT <regex>...] [EXPECT <regex>...] [LABELS <label>...]
+#               <av_system_test options>...)
 # The package is the initrd. INIT: the /init (default guests/linux/init).
 # CONSOLE: the loader's --console. MODULES: kernel modules (paths under the
 # Debian kernel's lib/modules/<version>/kernel/) put in /lib/modules of the
 # initramfs, for the /init to load; without them the test is not registered.
-# EXPECT: further lines, after the timer check and before the power-down.
+# BOOT_EXPECT: lines of the kernel's boot log, before /init runs. EXPECT:
+# further lines, after the timer check and before the power-down.
 # LABELS: besides system and linux.
 function(av_linux_test name debarch kglob larch)
   # Every av_system_test keyword is named here too, so that a multi-value
@@ -22,7 +24,7 @@ function(av_linux_test name debarch kglob larch)
   # are passed on as given.
   cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
                         "INIT;CONSOLE;VCPUS;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
-                        "EXPECT;LABELS;REJECT;SEND;MODULES")
+                        "EXPECT;BOOT_EXPECT;LABELS;REJECT;SEND;MODULES")
   set(pass)
   foreach(key CPU SMP GIC MEMORY MACHINE KERNEL HALT DISABLED)
     if(DEFINED L_${key})
@@ -91,15 +93,18 @@ function(av_linux_test name debarch kglob larch)
   add_dependencies(package_${name} ${name}_initrd)
   av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT ${L_TIMEOUT} ${pass}
                  LABELS system linux ${L_LABELS}
-                 EXPECT "Booting Linux on physical CPU" "Run /init as init process"
+                 EXPECT "Booting Linux on physical CPU" ${L_BOOT_EXPECT} "Run /init as init process"
                         "armvisor-linux: init running" "armvisor-linux: timer interrupts: ok"
                         ${L_EXPECT} "reboot: Power down"
                  REJECT ${L_REJECT} SEND ${L_SEND})
 endfunction()
 
-# av_linux_suite(<prefix> <debian arch> <kernel glob> <loader arch> <cpu>): the
+# av_linux_suite(<prefix> <debian arch> <kernel glob> <loader arch> <cpu>
+#                [BOOT_EXPECT <regex>...]): the
 # Debian Linux tests every arch has, as <ARCH>_<prefix>...:
 #   <prefix>            the tests' /init: timer interrupts, CPU features;
+#                       BOOT_EXPECT: lines of the kernel's boot log before
+#                       /init (av_linux_test's BOOT_EXPECT);
 #   <prefix>_smp2/4     several vCPUs on the one CPU (label smp): Linux brings
 #                       up its secondaries with PSCI CPU_ON; /init checks
 #                       nproc, every CPU's timer, a busy loop per CPU in
@@ -112,8 +117,13 @@ endfunction()
 #                       virtio_mmio and virtio_console modules loaded by /init,
 #                       the shell on hvc0.
 function(av_linux_suite prefix debarch kglob larch cpu)
+  cmake_parse_arguments(PARSE_ARGV 5 S "" "" "BOOT_EXPECT")
   set(k ${debarch} "${kglob}" ${larch})
-  av_linux_test(${prefix} ${k} CPU ${cpu} MEMORY 1024M)
+  set(boot)
+  if(S_BOOT_EXPECT)
+    set(boot BOOT_EXPECT ${S_BOOT_EXPECT})
+  endif()
+  av_linux_test(${prefix} ${k} CPU ${cpu} MEMORY 1024M ${boot})
   foreach(n 2 4)
     av_linux_test(${prefix}_smp${n} ${k} CPU ${cpu} MEMORY 1024M VCPUS ${n}
                   INIT guests/linux/init-smp LABELS smp

@@ -639,7 +639,7 @@ static void test_launch_extra_checks(void **state)
         .ram_size = 4ull << 20,
         .load_ipa = RAM_BASE,
         .boot = {.isa = ISA_A64, .pc = RAM_BASE},
-        .extra = {{dtb, sizeof(dtb), RAM_BASE + 0x80}},
+        .extra = {{dtb, sizeof(dtb), RAM_BASE + 0x80, false}},
     };
     size_t free0 = sim_free_pages();
     assert_true(vm_launch(&d) < 0);
@@ -648,7 +648,7 @@ static void test_launch_extra_checks(void **state)
     assert_true(vm_launch(&d) < 0);
     assert_non_null(strstr(sim_console_text(), "does not fit in RAM"));
     d.extra[0].ipa = RAM_BASE + 0x1000;
-    d.extra[1] = (struct guest_extra){initrd, sizeof(initrd), RAM_BASE + 0x1040};
+    d.extra[1] = (struct guest_extra){initrd, sizeof(initrd), RAM_BASE + 0x1040, false};
     assert_true(vm_launch(&d) < 0);
     d.extra[1].data = NULL;
     d.extra[1].ipa = RAM_BASE + 0x2000;

@@ -141,6 +141,16 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     TRY(fdt_property(fdt, "always-on", NULL, 0));
     TRY(fdt_end_node(fdt));
 
+    /* The PMU armvisor gives each vCPU (core/vpmu.c), its overflow
+     * interrupt on PPI 7 (INTID 23) as QEMU virt has it. A host without a
+     * PMU to give: armvisor overwrites this node with FDT_NOP tokens when
+     * it places the DTB (vpmu_guest_dtb), so the guest finds none. */
+    TRY(fdt_begin_node(fdt, "pmu"));
+    TRY(fdt_property_string(fdt, "compatible", a64 ? "arm,armv8-pmuv3" : "arm,cortex-a15-pmu"));
+    uint32_t pmu_irq[3] = {GIC_PPI, VIRT_PMU_PPI, ppi_flags};
+    TRY(prop_cells(fdt, "interrupts", pmu_irq, 3));
+    TRY(fdt_end_node(fdt));
+
     snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)VIRT_GICD_BASE);
     TRY(fdt_begin_node(fdt, name));
     TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
