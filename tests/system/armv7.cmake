@@ -39,6 +39,7 @@ a32_guest(ptimer arm ptimer.c)
 a32_guest(irq_t32 thumb irq.c)
 a32_guest(vgic_inflight arm vgic_inflight.c)
 a32_guest(hostile arm hostile.c)
+a32_guest(pmu arm pmu.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
@@ -224,6 +225,28 @@ if(AV_HOST_LOADER)
            "smp32\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
            "smp32\\| no secondary failed: ok"
            "smp32\\| guest: all checks passed")
+
+  # The PMU given to the guest (guests/pmu.h, core/vpmu.c; labels cpu and
+  # system), as armv8_pmu: the cortex-a15's PMUv2 in Hyp mode, nothing
+  # counted in Hyp mode, overflow interrupts on PPI 23, two vCPUs apart.
+  av_package(${pkg_dir}/pmu32.pkg ${A32_OUT}/pmu.elf --arch arm --name pmu32 --cpus 2)
+  add_dependencies(package_pmu32 guest_a32_pmu)
+  av_system_test(armv7_pmu CPU cortex-a15 INITRD ${pkg_dir}/pmu32.pkg TIMEOUT 60
+    QEMU_ARGS -icount shift=0,sleep=off LABELS system cpu
+    EXPECT "pmu32\\| PMU advertised in the ID registers: ok" "pmu32\\| PMCR.N names event counters: ok"
+           "pmu32\\| cycle counter counts the guest's loop: ok"
+           "pmu32\\| hypervisor time not counted \\(HVC round trips\\): ok"
+           "pmu32\\| PMCCFILTR.NSH reads 0: ok"
+           "pmu32\\| hypervisor time not counted with NSH asked for: ok"
+           "pmu32\\| PMCCFILTR.P: EL1 not counted: ok"
+           "pmu32\\| event counter 0 counts CPU_CYCLES: ok"
+           "pmu32\\| a counter beyond PMCR.N is refused \\(UNDEF\\): ok"
+           "pmu32\\| cycle counter overflow: PPI 23 taken: ok"
+           "pmu32\\| one interrupt per overflow: ok"
+           "pmu32\\| event counter overflow: PPI 23 taken: ok"
+           "pmu32\\| no interrupt once the flag is cleared: ok"
+           "pmu32\\| vCPU 1's counter did not count vCPU 0's loop: ok"
+           "pmu32\\| guest: all checks passed" "vcpu 0: [0-9]+ exits.* pmu=[1-9]")
 
   av_zeros(${pkg_dir}/zeros32.bin 4096)
   av_package(${pkg_dir}/zeros32.pkg ${pkg_dir}/zeros32.bin --arch arm --protocol raw

@@ -498,7 +498,7 @@ if(AV_HOST_LOADER)
            "pmu64\\| event counter overflow: PPI 23 taken: ok"
            "pmu64\\| no interrupt once the flag is cleared: ok"
            "pmu64\\| vCPU 1's counter did not count vCPU 0's loop: ok"
-           "pmu64\\| guest: all checks passed" "vcpu 0: .*; pmu=[1-9]")
+           "pmu64\\| guest: all checks passed" "vcpu 0: [0-9]+ exits.* pmu=[1-9]")
   av_system_test(armv8_pmu CPU cortex-a57 INITRD ${pkg_dir}/pmu64.pkg TIMEOUT 60
     QEMU_ARGS -icount shift=0,sleep=off LABELS system cpu ${pmu_expect})
   av_system_test(armv8_pmu_max CPU max INITRD ${pkg_dir}/pmu64.pkg TIMEOUT 60

@@ -42,6 +42,7 @@ function(a32_guest name isa)
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/pmu.h ${PROJECT_SOURCE_DIR}/src/core/pmu_regs.h
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
 endfunction()

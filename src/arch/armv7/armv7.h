@@ -31,6 +31,10 @@ void armv7_set_psci_smc(bool smc);
 /* Per-CPU Hyp configuration for running guests (vcpu.c). */
 void armv7_cpu_init(void);
 
+/* HDCR.HPMN for this CPU (pmu.c): every counter the PMU has is the
+ * guests'; and the PMU quietened until a vCPU's is loaded. */
+uint32_t armv7_pmu_hpmn(void);
+
 
 /* The C entry from boot.S, and the report of an exception taken in Hyp. */
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine);

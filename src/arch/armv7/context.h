@@ -36,6 +36,7 @@
 
 #include "arch/arch.h"
 #include "arch/gicv2/gicv2.h"
+#include "arch/pmu/pmu_switch.h"
 
 struct armv7_banked {
     uint32_t sp, lr, spsr;
@@ -79,6 +80,7 @@ struct arch_vcpu {
     bool in_mem;           /* cp15 and vfp in memory match the CPU's */
     bool reload;           /* the memory copy was changed: load it on entry */
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
+    struct pmu_ctx pmu;    /* the PMU while another vCPU's is loaded (arch/pmu) */
     struct vcpu *owner;
 };
 

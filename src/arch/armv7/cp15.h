@@ -66,13 +66,18 @@
 #define HSTR_T(n) (1u << (n)) /* trap MCR/MRC with CRn = n (MCRR with CRm = n) */
 
 /* ---- HDCR (B4.1.66): debug and performance-monitor traps ---------------- */
-#define HDCR_HPMN_MASK 0x1fu     /* counters the guest may use: keep the reset value */
+#define HDCR_HPMN_MASK 0x1fu     /* counters the guest may use (PMCR.N: all) */
 #define HDCR_TPMCR     (1u << 5) /* trap PMCR */
 #define HDCR_TPM       (1u << 6) /* trap every PMU register */
 #define HDCR_TDE       (1u << 8)
 #define HDCR_TDA       (1u << 9)  /* trap cp14 debug registers */
 #define HDCR_TDOSA     (1u << 10) /* trap the OS lock / power-down registers */
 #define HDCR_TDRA      (1u << 11) /* trap DBGDRAR/DBGDSAR */
+
+/* ---- ID_DFR0 (B4.1.90): which Performance Monitors Extension ------------- */
+#define ID_DFR0_PERFMON_SHIFT  24
+#define ID_DFR0_PERFMON_V2     0x2u /* PMUv2: event filtering, NSH (Hyp mode) */
+#define ID_DFR0_PERFMON_IMPDEF 0xfu
 
 /* ---- HCPTR (B4.1.67) ----------------------------------------------------- */
 #define HCPTR_TCP(n) (1u << (n))
@@ -208,6 +213,23 @@
 #define CNTHCTL    "p15, 4, %0, c14, c1, 0"
 #define CNTHP_CTL  "p15, 4, %0, c14, c2, 1" /* B4.1.22: Hyp physical timer control */
 #define FPEXC_REG  "p10, 7, %0, c8, c0, 0" /* VMRS/VMSR FPEXC as an MRC/MCR */
+#define ID_DFR0    "p15, 0, %0, c0, c1, 2"
+/* Performance Monitors (C12.8, B4.1.116-B4.1.124): PMOVSR is the CLR form. */
+#define PMCR       "p15, 0, %0, c9, c12, 0"
+#define PMCNTENSET "p15, 0, %0, c9, c12, 1"
+#define PMCNTENCLR "p15, 0, %0, c9, c12, 2"
+#define PMOVSR     "p15, 0, %0, c9, c12, 3"
+#define PMSWINC    "p15, 0, %0, c9, c12, 4"
+#define PMSELR     "p15, 0, %0, c9, c12, 5"
+#define PMCEID0    "p15, 0, %0, c9, c12, 6"
+#define PMCEID1    "p15, 0, %0, c9, c12, 7"
+#define PMCCNTR    "p15, 0, %0, c9, c13, 0"
+#define PMXEVTYPER "p15, 0, %0, c9, c13, 1"
+#define PMXEVCNTR  "p15, 0, %0, c9, c13, 2"
+#define PMUSERENR  "p15, 0, %0, c9, c14, 0"
+#define PMINTENSET "p15, 0, %0, c9, c14, 1"
+#define PMINTENCLR "p15, 0, %0, c9, c14, 2"
+#define PMOVSSET   "p15, 0, %0, c9, c14, 3"
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
 #define TTBR0     "p15, 0, %Q0, %R0, c2"

@@ -8,7 +8,8 @@
  * guest through vectors.S, which switches the general registers; on the way
  * out it fills struct arch_exit from HSR, HDFAR/HIFAR and HPFAR.
  *
- * The guest's cp15 and VFP state, HCR and VTTBR are switched lazily: Hyp mode
+ * The guest's cp15 and VFP state, HCR and VTTBR (and the PMU, arch/pmu) are
+ * switched lazily: Hyp mode
  * uses none of them (armvisor is built soft-float), so they stay live in the
  * CPU after an exit and a vCPU entered again pays nothing for them. They are
  * saved when another vCPU is loaded or when the core needs something kept in
@@ -39,9 +40,10 @@
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP |   \
      HCR_TAC)
 #define HSTR_GUEST HSTR_T(15)
-/* The PMU and the debug registers are state of the physical CPU that every
- * VM would share and no VM may program (a watchpoint or a counter left by
- * one guest is seen by the next): trapped, and refused by the core. */
+/* The debug registers are state of the physical CPU that every VM would
+ * share and no VM may program (a watchpoint left by one guest is seen by
+ * the next): trapped, and refused by the core. The PMU's registers trap
+ * too: the core emulates them on the vCPU's switched PMU state (pmu.c). */
 #define HDCR_GUEST_TRAPS (HDCR_TPM | HDCR_TPMCR | HDCR_TDA | HDCR_TDOSA | HDCR_TDRA)
 
 #define FSC_ASYNC_EXT_ABORT 0x11u /* long-descriptor FSC 0b010001 */
@@ -93,7 +95,7 @@ void armv7_cpu_init(void)
     cp_write32(VTCR, VTCR_VALUE);
     cp_write32(HCPTR, HCPTR_GUEST);
     cp_write32(HSTR, HSTR_GUEST);
-    cp_write32(HDCR, (cp_read32(HDCR) & HDCR_HPMN_MASK) | HDCR_GUEST_TRAPS);
+    cp_write32(HDCR, armv7_pmu_hpmn() | HDCR_GUEST_TRAPS);
     /* The guest may read the physical counter (CNTPCT, B8.1.2); the
      * physical timer's registers trap (PL1PCEN clear) and the core emulates
      * it per vCPU (core/ptimer.c). The Hyp timer (CNTHP, hyp_timer.c) starts
@@ -132,6 +134,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     if (hw_loaded == c)
         hw_loaded = NULL; /* its state is reset below: load it on entry */
     memset(c, 0, sizeof(*c));
+    pmu_ctx_reset(&c->pmu);
     c->owner = vcpu;
     vcpu->arch = c;
 
@@ -159,6 +162,7 @@ void arch_vcpu_release(struct vcpu *vcpu)
         if (hw_loaded == c)
             hw_loaded = NULL;
         memset(c, 0, sizeof(*c));
+        pmu_ctx_reset(&c->pmu);
     }
     vcpu->arch = NULL;
 }
@@ -185,6 +189,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         c->started = 1;
     }
     vcpu_load(c, vcpu);
+    pmu_load(&c->pmu);
     gicv2_enter(&c->gic);
     isb();
 

@@ -70,6 +70,13 @@ static uint64_t pmu_get(enum pmu_r r);
 static void pmu_set(enum pmu_r r, uint64_t v);
 static int pmu_refused_read(enum pmu_r r);
 
+/* Counter differences wrap at the counter's width (32 bits for AArch32's
+ * PMCCNTR through MRC). */
+#ifndef PMU_CNT_MASK
+#define PMU_CNT_MASK (~0ull)
+#endif
+#define CNT_DIFF(a, b) (((a) - (b)) & PMU_CNT_MASK)
+
 #define INTID_PMU 23u
 #define PMU_LOOP  100000u /* iterations: 200,000 instructions */
 #define PMU_HVCS  1000u
@@ -130,7 +137,7 @@ static void measure_hvcs(uint64_t *cycles, uint64_t *ns)
     for (unsigned i = 0; i < PMU_HVCS; i++)
         pmu_hvc_ping();
     uint64_t c1 = pmu_get(P_CCNTR), t1 = pmu_count();
-    *cycles = c1 - c0;
+    *cycles = CNT_DIFF(c1, c0);
     *ns = (t1 - t0) * PMU_TICK_NS;
 }
 
@@ -140,7 +147,7 @@ static void check_cycles(void)
     uint64_t c0 = pmu_get(P_CCNTR), t0 = pmu_count();
     pmu_loop(PMU_LOOP);
     uint64_t c1 = pmu_get(P_CCNTR), t1 = pmu_count();
-    uint64_t dc = c1 - c0, ns = (t1 - t0) * PMU_TICK_NS;
+    uint64_t dc = CNT_DIFF(c1, c0), ns = (t1 - t0) * PMU_TICK_NS;
     put_num("pmu: loop of 200000 instructions: cycles ", dc);
     put_num("pmu: loop: elapsed ns ", ns);
     check("cycle counter counts the guest's loop", dc >= 2 * PMU_LOOP && dc * 10 >= ns * 9);
@@ -166,7 +173,7 @@ static void check_cycles(void)
     c0 = pmu_get(P_CCNTR);
     pmu_loop(PMU_LOOP);
     c1 = pmu_get(P_CCNTR);
-    check("PMCCFILTR.P: EL1 not counted", c1 - c0 < 1000);
+    check("PMCCFILTR.P: EL1 not counted", CNT_DIFF(c1, c0) < 1000);
     pmu_set(P_XEVTYPER, 0);
 }
 
@@ -285,12 +292,12 @@ static void check_two_vcpus(void)
     cycles_start(0);
     uint64_t c0 = pmu_get(P_CCNTR);
     pmu_loop(5 * PMU_LOOP);
-    uint64_t mine = pmu_get(P_CCNTR) - c0;
+    uint64_t mine = CNT_DIFF(pmu_get(P_CCNTR), c0);
     wr32(GICD + 0xf00u, (1u << (16 + 1)) | 0u); /* GICD_SGIR: SGI 0 to vCPU 1 */
     t0 = pmu_count();
     while (!sec_done && pmu_count() - t0 < 62500000u)
         pmu_wfe();
-    uint64_t theirs = sec_c1 - sec_c0;
+    uint64_t theirs = CNT_DIFF(sec_c1, sec_c0);
     put_num("pmu: vCPU 0 counted over its loop: ", mine);
     put_num("pmu: vCPU 1 counted while it waited: ", theirs);
     check("vCPU 1 woke up", sec_done);
