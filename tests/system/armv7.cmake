@@ -267,9 +267,12 @@ endif()
 
 # Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a
 # busybox /init. Needs the AArch32 ACTLR and DBGDIDR answered
-# (core/sysreg.c), which the kernel reads before it can take an UNDEF.
+# (core/sysreg.c), which the kernel reads before it can take an UNDEF. The
+# host's PMU is given to it (core/vpmu.c, the guest DTB's /pmu node): its
+# PMU driver finds the cortex-a15's 6 event counters and the cycle counter.
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
-av_linux_suite(linux32 armhf "vmlinuz-*-armmp-lpae" arm cortex-a15)
+av_linux_suite(linux32 armhf "vmlinuz-*-armmp-lpae" arm cortex-a15
+               BOOT_EXPECT "hw perfevents: enabled with armv7_cortex_a15 PMU driver, 7 counters available")
 
 # The vGIC's in-flight list (guests/vgic_inflight.h): 8 pending SPIs, more
 # than the list registers, taken in priority order by a guest that makes no
