@@ -668,6 +668,36 @@ static void test_builder_deep_nesting(void **state)
     assert_int_equal(fdt_parent(&f, first), fdt_root(&f));
 }
 
+/* fdt_node_end: just past a node's FDT_END_NODE, subnodes included; the
+ * next sibling starts there. */
+static void test_builder_node_end(void **state)
+{
+    (void)state;
+    static struct builder b;
+    memset(&b, 0, sizeof(b));
+    b_begin(&b, "");
+    b_begin(&b, "a");
+    b_prop_u32(&b, "x", 1);
+    b_begin(&b, "child");
+    b_end(&b);
+    b_end(&b);
+    b_begin(&b, "b");
+    b_end(&b);
+    b_end(&b);
+    uint32_t total = b_finish(&b);
+
+    struct fdt f;
+    assert_int_equal(fdt_init(&f, b.out, total), 0);
+    int a = fdt_path_offset(&f, "/a");
+    assert_true(a >= 0);
+    assert_int_equal(fdt_node_end(&f, a), fdt_path_offset(&f, "/b"));
+    int child = fdt_path_offset(&f, "/a/child");
+    assert_int_equal(fdt_node_end(&f, child) + 4, fdt_path_offset(&f, "/b"));
+    /* The root ends before FDT_END; a property is no node. */
+    assert_int_equal(fdt_node_end(&f, fdt_root(&f)), (int)f.size_struct - 4);
+    assert_int_equal(fdt_node_end(&f, a + 8), FDT_EBADSTRUCT);
+}
+
 static void test_builder_initrd_forms(void **state)
 {
     (void)state;
@@ -882,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_chosen),
         cmocka_unit_test(test_cpus),
         cmocka_unit_test(test_builder_deep_nesting),
+        cmocka_unit_test(test_builder_node_end),
         cmocka_unit_test(test_builder_initrd_forms),
         cmocka_unit_test(test_builder_malformed),
         cmocka_unit_test(test_every_byte_corrupted),

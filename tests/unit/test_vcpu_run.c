@@ -136,8 +136,9 @@ static void test_sysreg_refused_a32(void **state)
     assert_non_null(strstr(sim_console_text(), "MCR p15, 0, r2, c1, c0, 0"));
 }
 
-/* Every VM has a PMU with no counters (core/vpmu.c): PMU registers read as
- * zero and ignore writes; the instruction completes. */
+/* A host without a PMU to give (the sim's default): every VM has a PMU with
+ * no counters (core/vpmu.c), PMU registers read as zero and ignore writes;
+ * the instruction completes. */
 static void guest_pmu_a64(struct sim_guest *g)
 {
     struct res *r = RES(g);
