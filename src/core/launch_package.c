@@ -56,7 +56,8 @@ int vm_launch_package(const struct vm_package *pkg)
     };
     unsigned n = 0;
     if (pkg->initrd.data)
-        d.extra[n++] = (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa, false};
+        d.extra[n++] =
+            (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa, false};
     if (pkg->dtb.data)
         d.extra[n++] = (struct guest_extra){pkg->dtb.data, pkg->dtb.size, pkg->dtb.ipa, true};
 

@@ -81,8 +81,8 @@ enum vpmu_reg {
 };
 
 /* A64 op0=3 op1=3 CRn=9 and AArch32 p15 opc1=0 CRn=c9, by CRm and op2. */
-static const enum vpmu_reg c9_c12[8] = {R_PMCR,   R_CNTENSET, R_CNTENCLR, R_OVSCLR,
-                                        R_SWINC,  R_SELR,     R_CEID0,    R_CEID1};
+static const enum vpmu_reg c9_c12[8] = {R_PMCR,  R_CNTENSET, R_CNTENCLR, R_OVSCLR,
+                                        R_SWINC, R_SELR,     R_CEID0,    R_CEID1};
 static const enum vpmu_reg c9_c13[8] = {R_CCNTR, R_XEVTYPER, R_XEVCNTR};
 /* CRm 14: PMUSERENR (op2 0), PMOVSSET (3); AArch32 also PMINTENSET (1),
  * PMINTENCLR (2), which A64 has as op1=0 _EL1 registers. */
@@ -264,8 +264,8 @@ static void raz_wi(struct vcpu *vcpu, const struct exit_sysreg *s)
 
 /* A bitmask register (enable, interrupt enable, overflow): SET ors in,
  * CLR clears, both read the register. */
-static void bits_access(struct vcpu *vcpu, enum arch_pmu_reg reg, bool set, bool read,
-                        uint64_t *v, uint32_t mask)
+static void bits_access(struct vcpu *vcpu, enum arch_pmu_reg reg, bool set, bool read, uint64_t *v,
+                        uint32_t mask)
 {
     uint64_t cur = arch_pmu_read(vcpu, reg, 0) & mask;
     if (read) {
@@ -287,8 +287,8 @@ static bool counter_ok(unsigned idx, bool typer, int n)
 
 /* Emulate one access on the host's PMU; false: refuse it. *v is the value
  * written, or receives the value read. */
-static bool emulate(struct vcpu *vcpu, const struct exit_sysreg *s, enum vpmu_reg reg,
-                    unsigned idx, uint64_t *v)
+static bool emulate(struct vcpu *vcpu, const struct exit_sysreg *s, enum vpmu_reg reg, unsigned idx,
+                    uint64_t *v)
 {
     int n = arch_pmu_counters();
     uint32_t mask = counter_mask(n);

@@ -28,7 +28,7 @@
 #include "helpers/unit_vm.h"
 #include "lib/fdt.h"
 
-#define RAM VIRT_RAM_BASE
+#define RAM       VIRT_RAM_BASE
 #define NCOUNTERS 4
 #define PMUVER_V3 (1ull << 8) /* ID_AA64DFR0_EL1.PMUVer = 1 */
 
@@ -154,8 +154,8 @@ static void test_registers(void **state)
     assert_int_equal(r.ccntr_after_hvc, r.ccntr_spin); /* exits count nothing */
     assert_int_equal(r.ccfiltr, PMEVTYPER_P | PMEVTYPER_U | PMEVTYPER_NSK | PMEVTYPER_NSU);
     assert_int_equal(r.ccntr_p, r.ccntr_after_hvc); /* P: EL1 not counted */
-    assert_int_equal(r.evtyper,
-                     PMEVTYPER_P | PMEVTYPER_U | PMEVTYPER_NSK | PMEVTYPER_NSU | PMEVTYPER_EVT_MASK);
+    assert_int_equal(r.evtyper, PMEVTYPER_P | PMEVTYPER_U | PMEVTYPER_NSK | PMEVTYPER_NSU |
+                                    PMEVTYPER_EVT_MASK);
     assert_int_equal(r.evcntr3, SIM_OK);
     assert_int_equal(r.evcntr4, SIM_UNDEF);
     assert_int_equal(r.xev_beyond, SIM_UNDEF);

@@ -35,7 +35,6 @@ void armv7_cpu_init(void);
  * guests'; and the PMU quietened until a vCPU's is loaded. */
 uint32_t armv7_pmu_hpmn(void);
 
-
 /* The C entry from boot.S, and the report of an exception taken in Hyp. */
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine);
 void armv7_hyp_fault(unsigned vector, const uint32_t *regs, uint32_t sp);

@@ -39,8 +39,8 @@ void armv8_pmu_el2_init(void)
         /* No PMUv3: its registers UNDEF at EL1 anyway; TPM keeps an
          * IMPLEMENTATION DEFINED PMU out of reach (the core answers the
          * architected encodings RAZ/WI). HPMN is left as it resets. */
-        write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_EL2_HPMN_MASK) | MDCR_EL2_TPM |
-                                   MDCR_EL2_TPMCR);
+        write_sysreg(mdcr_el2,
+                     (read_sysreg(mdcr_el2) & MDCR_EL2_HPMN_MASK) | MDCR_EL2_TPM | MDCR_EL2_TPMCR);
         return;
     }
     uint64_t mdcr = MDCR_EL2_TPM | MDCR_EL2_TPMCR | (uint64_t)n;

@@ -77,9 +77,9 @@ static int pmu_refused_read(enum pmu_r r);
 #endif
 #define CNT_DIFF(a, b) (((a) - (b)) & PMU_CNT_MASK)
 
-#define INTID_PMU 23u
-#define PMU_LOOP  100000u /* iterations: 200,000 instructions */
-#define PMU_HVCS  1000u
+#define INTID_PMU   23u
+#define PMU_LOOP    100000u /* iterations: 200,000 instructions */
+#define PMU_HVCS    1000u
 #define PMU_TICK_NS 16u /* CNTVCT at 62.5 MHz against 1 ns per instruction */
 
 static volatile uint32_t pmu_irqs, pmu_sgis, pmu_last_iar, pmu_ovs_seen;
@@ -165,8 +165,7 @@ static void check_cycles(void)
     check("PMCCFILTR.NSH reads 0", (pmu_get(P_XEVTYPER) & PMEVTYPER_NSH) == 0);
     measure_hvcs(&hc, &hns);
     put_num("pmu: with NSH asked for: guest cycles ", hc);
-    check("hypervisor time not counted with NSH asked for",
-          hc * 4 < hns && hc < 40u * PMU_HVCS);
+    check("hypervisor time not counted with NSH asked for", hc * 4 < hns && hc < 40u * PMU_HVCS);
 
     /* The P filter: EL1 not counted, so a loop at EL1 adds nothing. */
     pmu_set(P_XEVTYPER, PMEVTYPER_P);

@@ -99,7 +99,7 @@ static int32_t pmu_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
 #define RD(spec)                                                                                   \
     ({                                                                                             \
         uint32_t v_;                                                                               \
-        __asm__ volatile("isb\n\tmrc " spec : "=r"(v_)::"memory");                               \
+        __asm__ volatile("isb\n\tmrc " spec : "=r"(v_)::"memory");                                 \
         v_;                                                                                        \
     })
 #define WR(spec, v) __asm__ volatile("mcr " spec "\n\tisb" ::"r"((uint32_t)(v)) : "memory")

@@ -1,8 +1,8 @@
 /* The PMU armvisor gives an AArch64 guest: see ../pmu.h. */
 #include "guest.h"
 
-#define PMU_PMCR_LC PMCR_LC
-#define PMU_CPU_ON  0xc4000003u
+#define PMU_PMCR_LC       PMCR_LC
+#define PMU_CPU_ON        0xc4000003u
 #define PMU_VERSION_OK(v) ((v) == 1u) /* PMUv3, as armvisor advertises it */
 
 void secondary_entry(void);
@@ -90,7 +90,7 @@ static int64_t pmu_psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 #define RD(reg)                                                                                    \
     ({                                                                                             \
         uint64_t v_;                                                                               \
-        __asm__ volatile("isb\n\tmrs %0, " #reg : "=r"(v_)::"memory");                           \
+        __asm__ volatile("isb\n\tmrs %0, " #reg : "=r"(v_)::"memory");                             \
         v_;                                                                                        \
     })
 #define WR(reg, v) __asm__ volatile("msr " #reg ", %0\n\tisb" ::"r"((uint64_t)(v)) : "memory")
