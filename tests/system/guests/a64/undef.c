@@ -1,9 +1,9 @@
 /* System-register accesses armvisor traps and refuses must raise UNDEF in
  * the guest (ESR_EL1 EC 0x00, ELR_EL1 the instruction): ACTLR_EL1
  * (HCR_EL2.TACR). The EL1 physical timer traps too (CNTHCTL_EL2.EL1PCEN =
- * 0) but is emulated (core/ptimer.c, the ptimer guest): no UNDEF. The PMU is trapped too (MDCR_EL2.TPM/TPMCR) but
- * answered: a PMU with no counters, every register read-as-zero /
- * write-ignored (core/vpmu.c), no exception. */
+ * 0) but is emulated (core/ptimer.c, the ptimer guest): no UNDEF. The PMU
+ * is trapped too (MDCR_EL2.TPM/TPMCR) but answered: the host's PMU, given
+ * to the guest (core/vpmu.c; the pmu guest tests it), no exception. */
 #include "guest.h"
 
 static void expect_undef(const char *name, unsigned before, uint64_t at)
@@ -21,14 +21,8 @@ static void expect_undef(const char *name, unsigned before, uint64_t at)
         expect_undef(name, n_, at_);                                                               \
     } while (0)
 
-/* A PMU register read: gives 0 (x9 set non-zero first), no exception. */
-#define RAZ(name, reg)                                                                             \
-    do {                                                                                           \
-        unsigned n_ = undef_count;                                                                 \
-        uint64_t v_;                                                                               \
-        __asm__ volatile("mov %0, #0x5a\n\tmrs %0, " reg : "=&r"(v_) : : "memory");                \
-        check(name, undef_count == n_ && v_ == 0);                                                 \
-    } while (0)
+/* A PMU register read into out. */
+#define PMU_READ(reg, out) __asm__ volatile("mrs %0, " reg : "=r"(out) : : "memory")
 
 int main(void)
 {
@@ -37,17 +31,22 @@ int main(void)
     check("CNTP_CTL_EL0 / CNTP_CVAL_EL0 emulated, not refused", undef_count == before);
     TRY("ACTLR_EL1 write refused with undef", "msr actlr_el1, xzr");
 
-    RAZ("PMCR_EL0 reads as zero (N = 0)", "pmcr_el0");
-    RAZ("PMCCNTR_EL0 reads as zero", "pmccntr_el0");
-    RAZ("PMEVTYPER0_EL0 reads as zero", "pmevtyper0_el0");
-    RAZ("PMINTENSET_EL1 reads as zero", "pmintenset_el1");
-    /* Linux's early CPU setup: msr pmuserenr_el0, xzr. Then a write that
-     * would enable the cycle counter is ignored. */
     unsigned n = undef_count;
+    uint64_t pmcr, evtyper, inten, cnten;
+    PMU_READ("pmcr_el0", pmcr);
+    PMU_READ("pmevtyper0_el0", evtyper);
+    PMU_READ("pmintenset_el1", inten);
+    check("PMU registers answered, no exception", undef_count == n);
+    check("PMCR_EL0.N names the host's counters", ((pmcr >> 11) & 0x1f) >= 1);
+    check("PMEVTYPER0_EL0 and PMINTENSET_EL1 read their reset value 0", evtyper == 0 && inten == 0);
+    /* Linux's early CPU setup: msr pmuserenr_el0, xzr. Then the cycle
+     * counter enabled, and disabled again. */
     uint64_t en = 1ull << 31;
     __asm__ volatile("msr pmuserenr_el0, xzr\n\tmsr pmcntenset_el0, %0\n\tisb" : : "r"(en));
     check("PMUSERENR_EL0/PMCNTENSET_EL0 writes complete", undef_count == n);
-    RAZ("PMCNTENSET_EL0 write ignored", "pmcntenset_el0");
+    PMU_READ("pmcntenset_el0", cnten);
+    check("PMCNTENSET_EL0 write takes effect", cnten == en);
+    __asm__ volatile("msr pmcntenclr_el0, %0\n\tisb" : : "r"(en));
 
     /* The virtual timer is the guest's own: no trap. */
     uint64_t ctl, cnt;
