@@ -287,6 +287,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(irq arm irq.c)
   a32_guest(vgic_inflight arm vgic_inflight.c)
   a32_guest(ptimer arm ptimer.c)
+  a32_guest(pmu_el1_on_v8 arm pmu_el1_on_v8.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -509,6 +510,20 @@ if(AV_HOST_LOADER)
     av_package(${pkg_dir}/dtb32.pkg ${A32_OUT}/dtb.bin --arch arm --protocol linux --name pkg32
                --load-addr 0x40000000 --cmdline "armvisor-package-test a32")
     a32_package_formats(armv8 cortex-a57 ${pkg_dir})
+    # The PMU test (guests/pmu.h) with an AArch32 guest at EL1: its MRC/MCR
+    # PMU accesses trap as EC 0x03 and are emulated the same way.
+    av_package(${pkg_dir}/pmu32.pkg ${A32_OUT}/pmu_el1_on_v8.elf --arch arm --name pmu32 --cpus 2)
+    add_dependencies(package_pmu32 guest_a32_pmu_el1_on_v8)
+    av_system_test(armv8_a32_pmu CPU cortex-a57 INITRD ${pkg_dir}/pmu32.pkg TIMEOUT 60
+      QEMU_ARGS -icount shift=0,sleep=off LABELS system cpu
+      EXPECT "pmu32\\| PMU advertised in the ID registers: ok"
+             "pmu32\\| cycle counter counts the guest's loop: ok"
+             "pmu32\\| hypervisor time not counted with NSH asked for: ok"
+             "pmu32\\| event counter 0 counts CPU_CYCLES: ok"
+             "pmu32\\| cycle counter overflow: PPI 23 taken: ok"
+             "pmu32\\| event counter overflow: PPI 23 taken: ok"
+             "pmu32\\| vCPU 1's counter did not count vCPU 0's loop: ok"
+             "pmu32\\| guest: all checks passed" "vcpu 0: [0-9]+ exits.* pmu=[1-9]")
     av_system_test(armv8_package_a32_linux_dtb CPU cortex-a57 INITRD ${pkg_dir}/dtb32.pkg
       EXPECT "vm pkg32: package: A32 kernel [0-9]+ bytes at 0x40000000, linux-arm boot"
              "r0 is zero at entry: ok" "r1 is ~0 \\(DT only\\) at entry: ok"

@@ -43,6 +43,7 @@ function(a32_guest name isa)
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/pmu.h ${PROJECT_SOURCE_DIR}/src/core/pmu_regs.h
+            ${A32_DIR}/pmu.c # included by pmu_el1_on_v8.c
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
 endfunction()
