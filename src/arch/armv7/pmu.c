@@ -43,6 +43,10 @@ uint32_t armv7_pmu_hpmn(void)
     return (uint32_t)n;
 }
 
+/* PMCR bits ARMv7 has (B4.1.117): bit 6 and up to N are UNK/SBZP there
+ * (PMCR.LC is ARMv8's), so a guest's LC is not written. */
+#define PMCR_V7_WRITABLE (PMCR_E | PMCR_P | PMCR_C | PMCR_D | PMCR_X | PMCR_DP)
+
 static void select_counter(unsigned idx)
 {
     cp_write32(PMSELR, idx & PMSELR_SEL_MASK);
@@ -86,7 +90,7 @@ void pmu_hw_write(enum arch_pmu_reg reg, unsigned idx, uint64_t val)
     uint32_t v = (uint32_t)val;
     switch (reg) {
     case ARCH_PMU_PMCR:
-        cp_write32(PMCR, v);
+        cp_write32(PMCR, v & PMCR_V7_WRITABLE);
         break;
     case ARCH_PMU_CNTEN:
         cp_write32(PMCNTENCLR, ~v);
