@@ -207,6 +207,48 @@ static void test_swinc_and_resets(void **state)
     assert_int_equal(r.pmcr & PMCR_E, PMCR_E);
 }
 
+/* AArch32 forms (MRC/MCR p15): the 32-bit PMCCNTR writes bits 31:0 and
+ * keeps the rest; PMINTENSET and PMOVSR in c9; APSR_nzcv (Rt 15) refused. */
+struct a32_res {
+    uint64_t ccntr_low, inten;
+    enum sim_status pc_form;
+};
+
+static void guest_a32(struct sim_guest *g)
+{
+    struct a32_res *r = g->arg;
+    g_set_reg(g, 1, PMU_CYCLE_BIT);
+    g_mcr(g, 15, 0, 9, 12, 1, 1, false); /* PMCNTENSET */
+    g_set_reg(g, 1, PMCR_E);
+    g_mcr(g, 15, 0, 9, 12, 0, 1, false); /* PMCR */
+    g_spin(g, 1ull << 28);               /* 2^32 cycles */
+    g_set_reg(g, 2, 5);
+    g_mcr(g, 15, 0, 9, 13, 0, 2, false); /* MCR PMCCNTR */
+    g_mcr(g, 15, 0, 9, 13, 0, 3, true);  /* MRC PMCCNTR */
+    r->ccntr_low = g_reg(g, 3);
+    g_set_reg(g, 1, 1u << 2);
+    g_mcr(g, 15, 0, 9, 14, 1, 1, false); /* PMINTENSET */
+    g_mcr(g, 15, 0, 9, 14, 1, 4, true);
+    r->inten = g_reg(g, 4);
+    r->pc_form = g_mcr(g, 15, 0, 9, 12, 0, 15, true); /* MRC to APSR_nzcv */
+}
+
+static void test_registers_a32(void **state)
+{
+    (void)state;
+    build(NCOUNTERS);
+    struct a32_res r;
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(sim_vcpu_set_guest(&vm->vcpus[0], guest_a32, &r), 0);
+    struct vcpu_boot boot = {.isa = ISA_A32, .pc = RAM};
+    assert_int_equal(vcpu_start(vm, 0, &boot), 0);
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+    assert_int_equal(r.ccntr_low, 5);
+    assert_int_equal(sim_vcpu_pmu_cycles(&vm->vcpus[0]), (1ull << 32) | 5);
+    assert_int_equal(r.inten, 1u << 2);
+    assert_int_equal(r.pc_form, SIM_UNDEF);
+}
+
 /* ---- The overflow interrupt ----------------------------------------------- */
 
 struct irq_res {
@@ -362,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_registers, teardown),
         cmocka_unit_test_teardown(test_swinc_and_resets, teardown),
+        cmocka_unit_test_teardown(test_registers_a32, teardown),
         cmocka_unit_test_teardown(test_overflow_irq, teardown),
         cmocka_unit_test_teardown(test_no_pmu, teardown),
         cmocka_unit_test_teardown(test_dtb_pmu_node, teardown),
