@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/le.h"
 #include "core/vm_package.h"
 #include "fuzz_check.h"
+#include "lib/le.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,8 +73,8 @@ static void check_devices(const struct vm_package *p)
         bool disk = d->kind == VM_DEV_VIRTIO_BLK;
         CHECK(disk || !(d->flags & VM_DEV_F_RO));
         CHECK(disk || (d->disk | d->first_sector | d->sectors) == 0);
-        CHECK(!disk || (d->disk < VM_DEV_DISK_MAX &&
-                        d->first_sector + d->sectors <= VM_DEV_SECTOR_LIMIT));
+        CHECK(!disk ||
+              (d->disk < VM_DEV_DISK_MAX && d->first_sector + d->sectors <= VM_DEV_SECTOR_LIMIT));
         if (d->flags & VM_DEV_F_CONSOLE) {
             CHECK(d->kind != VM_DEV_VIRTIO_BLK);
             CHECK((p->console == VM_PKG_CONSOLE_VIRTIO) == (d->kind == VM_DEV_VIRTIO_CONSOLE));
