@@ -398,6 +398,8 @@ static void test_capacity_and_bad_requests(void **state)
     /* An unknown type (DISCARD is not offered). */
     assert_int_equal(one(d, 7, 11, 0, SECTOR), VIRTIO_BLK_S_UNSUPP);
     assert_int_equal(d->blk->stats.errors, 7);
+    assert_int_equal(d->blk->stats.unsupported, 1);
+    assert_int_equal(d->blk->stats.reads, 1); /* the last sector: the only read taken */
 
     /* A header cut short (8 bytes): IOERR. */
     uint16_t u = used_idx(d);
