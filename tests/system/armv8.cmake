@@ -149,18 +149,39 @@ armv8_test(undef_max undef max
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0 reads as zero \\(N = 0\\): ok"
            EXPECT "PMUSERENR_EL0/PMCNTENSET_EL0 writes complete: ok")
-# The ID registers are armvisor's (HCR_EL2.TID3, core/idregs.c): on -cpu max
-# (SVE, SME, pointer authentication, RAS in the CPU) the guest sees none of
-# them, the PMU armvisor presents, reserved encodings as zero; SVE stays
-# trapped (CPTR_EL2.TZ) and UNDEFs. Label cpu.
-armv8_test(idregs_max idregs max LABELS system cpu
-           EXPECT "ID_AA64PFR0_EL1.SVE is 0: ok"
-           EXPECT "ID_AA64PFR1_EL1.MTE and SME are 0: ok"
-           EXPECT "ID_AA64ISAR1_EL1 APA/API/GPA/GPI are 0: ok"
-           EXPECT "ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace: ok"
-           EXPECT "reserved ID encodings read as zero: ok"
-           EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
-           EXPECT "id reads=1[0-9]")
+# The ID registers are armvisor's (HCR_EL2.TID3, core/idregs.c) and say
+# what the guest gets (guests/a64/idregs.c, label cpu): on -cpu max, SVE
+# (switched lazily, src/arch/armv8/sve.c) and pointer authentication (keys
+# switched, pauth.c) are advertised and work, Z/P kept across exits, ZCR_EL1
+# the guest's; MTE, SME, RAS, AMU never; the PMU armvisor presents;
+# reserved encodings zero. armvisor.sve_vl limits the vector length
+# (ZCR_EL2) or, at 0, takes SVE away: then SVE is not advertised and UNDEFs.
+# On cortex-a57 neither feature exists and neither is advertised.
+set(idregs_common EXPECT "ID registers read without exception: ok"
+    EXPECT "ID_AA64PFR1_EL1.MTE and SME are 0: ok"
+    EXPECT "ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace: ok"
+    EXPECT "reserved ID encodings read as zero: ok")
+armv8_test(idregs_max idregs max LABELS system cpu ${idregs_common}
+           EXPECT "SVE advertised" EXPECT "SVE instruction \\(RDVL\\) runs: ok"
+           EXPECT "SVE vector length [0-9]+ bytes" EXPECT "SVE Z0/P0 kept across an exit: ok"
+           EXPECT "ZCR_EL1 restored gives the VM's length: ok"
+           EXPECT "pointer authentication advertised"
+           EXPECT "PACGA follows the guest's APGA key: ok"
+           EXPECT "id reads=[0-9]+")
+armv8_test(idregs_max_sve512 idregs max LABELS system cpu APPEND "armvisor.sve_vl=512"
+           EXPECT "SVE vector length of the VMs: at most 512 bits" ${idregs_common}
+           EXPECT "SVE advertised" EXPECT "SVE vector length 64 bytes"
+           EXPECT "SVE Z0/P0 kept across an exit: ok"
+           EXPECT "PACGA follows the guest's APGA key: ok")
+armv8_test(idregs_max_nosve idregs max LABELS system cpu APPEND "armvisor.sve_vl=0"
+           ${idregs_common}
+           EXPECT "SVE not advertised" EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
+           EXPECT "PACGA follows the guest's APGA key: ok")
+armv8_test(idregs_a57 idregs cortex-a57 LABELS system cpu ${idregs_common}
+           EXPECT "SVE not advertised" EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
+           EXPECT "pointer authentication not advertised" EXPECT "APGAKeyLo_EL1 UNDEFs: ok")
+armv8_test(idregs_bad_sve_vl idregs max APPEND "armvisor.sve_vl=100" LABELS system cpu HALT 2
+           EXPECT "armvisor.sve_vl: want a multiple of 128")
 armv8_test(mmio_ldst mmio_ldst cortex-a57
            EXPECT "mmio_ldst: A64" EXPECT "stp/ldp round trip: ok"
            EXPECT "post-indexed strb" EXPECT "post-indexed strb writeback: ok"

@@ -208,6 +208,8 @@
 #define CNTHCTL    "p15, 4, %0, c14, c1, 0"
 #define CNTHP_CTL  "p15, 4, %0, c14, c2, 1" /* B4.1.22: Hyp physical timer control */
 #define FPEXC_REG  "p10, 7, %0, c8, c0, 0" /* VMRS/VMSR FPEXC as an MRC/MCR */
+#define MVFR0_REG  "p10, 7, %0, c7, c0, 0" /* VMRS MVFR0 (ARMv7-A ARM B6.1, VFP registers) */
+#define MVFR1_REG  "p10, 7, %0, c6, c0, 0" /* VMRS MVFR1 */
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
 #define TTBR0     "p15, 0, %Q0, %R0, c2"

@@ -35,6 +35,9 @@
 #define HCR_EL2_TGE    BIT64(27)
 #define HCR_EL2_RW     BIT64(31) /* EL1 is AArch64 */
 #define HCR_EL2_E2H    BIT64(34)
+#define HCR_EL2_APK    BIT64(40) /* EL1 may access the PAuth key registers */
+#define HCR_EL2_API    BIT64(41) /* PAuth instructions at EL0/EL1 do not trap */
+#define HCR_EL2_ATA    BIT64(56) /* MTE: EL0/EL1 allocation tag access allowed */
 
 /* SCTLR_EL2 (D13.2.114), non-VHE layout. */
 #define SCTLR_EL2_M   BIT64(0)  /* stage 1 MMU */
@@ -115,6 +118,23 @@
 
 /* ID_AA64PFR0_EL1.AMU (D19.2): FEAT_AMUv1 when nonzero. */
 #define ID_AA64PFR0_AMU_SHIFT 44
+/* ID_AA64PFR0_EL1.SVE (D19.2): FEAT_SVE when nonzero. */
+#define ID_AA64PFR0_SVE_SHIFT 32
+/* Pointer authentication (D19.2): ID_AA64ISAR1_EL1 APA [7:4], API [11:8],
+ * GPA [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 GPA3 [11:8], APA3 [15:12]. Any
+ * of them nonzero: FEAT_PAuth, the key registers exist. */
+#define ID_AA64ISAR1_APA_SHIFT  4
+#define ID_AA64ISAR1_API_SHIFT  8
+#define ID_AA64ISAR1_GPA_SHIFT  24
+#define ID_AA64ISAR1_GPI_SHIFT  28
+#define ID_AA64ISAR2_GPA3_SHIFT 8
+#define ID_AA64ISAR2_APA3_SHIFT 12
+#define ID_FIELD_MASK           0xfull
+
+/* ZCR_EL2 / ZCR_EL1 (D19.2): LEN [3:0], the vector length in 128-bit
+ * granules minus one; the effective length is the largest the CPU has at
+ * or below every level's LEN. */
+#define ZCR_LEN_MASK 0xfull
 
 /* CNTHCTL_EL2 (D13.8.x), non-VHE. */
 #define CNTHCTL_EL1PCTEN    BIT64(0) /* EL1/EL0 may read the physical counter */
