@@ -517,7 +517,30 @@ endif()
 include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_suite(linux64 arm64 "vmlinuz-*-arm64" arm64 cortex-a57)
 # On -cpu max, with SVE, SME, pointer authentication in the CPU and no
-# sve=off/sme=off/pauth=off: armvisor hides them in the ID registers
-# (core/idregs.c), so Linux neither uses nor lists them (label cpu).
+# sve=off/sme=off/pauth=off (label cpu): armvisor switches SVE and the PAuth
+# keys and advertises them, so Linux lists sve, paca and pacg (and never
+# SME or MTE, which stay hidden); /init runs guests/linux/cpufeat.c (a tiny
+# static program built here with the cross compiler) in two processes at
+# once, each keeping its own SVE registers and keys across preemption. With
+# one vCPU the two processes share it (Linux switches them, armvisor takes
+# the lazy SVE traps); with two, armvisor switches the vCPUs as well.
+set(CPUFEAT_BIN ${CMAKE_CURRENT_BINARY_DIR}/guests/linux/cpufeat)
+add_custom_command(
+  OUTPUT ${CPUFEAT_BIN}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/guests/linux
+  COMMAND ${CMAKE_C_COMPILER} -static -O2 -march=armv8.3-a+sve -Wall -Wextra -Werror
+          -o ${CPUFEAT_BIN} ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/cpufeat.c
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/cpufeat.c
+  COMMENT "cpufeat (static arm64 Linux program)")
+add_custom_target(linux_cpufeat ALL DEPENDS ${CPUFEAT_BIN})
+set(cpufeat_expect
+    "armvisor-linux: cpu features:(?!.* (sme|mte) ) fp .*asimd"
+    "armvisor-linux: cpuinfo lists sve, paca, pacg: ok"
+    "cpufeat [12]: SVE [0-9]+-bit Z/P/FFR and PAuth keys kept across [0-9]+ preemptions: OK"
+    "cpufeat [12]: SVE [0-9]+-bit Z/P/FFR and PAuth keys kept across [0-9]+ preemptions: OK")
 av_linux_test(linux64_max arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M LABELS cpu
-              EXPECT "armvisor-linux: cpu features:(?!.* (sve|sve2|sme|paca|pacg|mte) ) fp .*asimd")
+              INIT guests/linux/init-cpufeat PROGRAMS ${CPUFEAT_BIN} DEPENDS linux_cpufeat
+              EXPECT ${cpufeat_expect})
+av_linux_test(linux64_max_smp2 arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M VCPUS 2
+              LABELS cpu smp INIT guests/linux/init-cpufeat PROGRAMS ${CPUFEAT_BIN}
+              DEPENDS linux_cpufeat EXPECT ${cpufeat_expect})
