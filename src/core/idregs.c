@@ -212,30 +212,32 @@ void idregs_init(struct vm *vm)
 
 /* AArch32 views (Arm ARM DDI 0487 G8.2, ARMv7 ARM B4.1): MRC p15, 0, Rt,
  * c0, c<crm>, <op2> reads the register whose AArch64 view is S3_0_C0_C<crm>
- * _<op2> for CRm 1..3; CRm 4..7 are reserved in AArch32 (RAZ), not the
- * AArch64 registers that share the numbers. VMRS Rt, MVFR0/1/2 traps as
- * "MRC p10, 7, Rt, c7/c6/c5, c0, 0" (ESR_EL2 / HSR EC 0x08). Rt 15 is
- * UNPREDICTABLE for both: refused. */
+ * _<op2> for CRm 1..2 and CRm 3, op2 3..7; the rest of CRm 3..7 is
+ * reserved in AArch32 (RAZ), not the AArch64 registers (ID_AA64*, and
+ * MVFR0-2's views at c3, 0..2) that share the numbers. VMRS Rt, MVFR0/1/2
+ * traps as "MRC p10, 7, Rt, c7/c6/c5, c0, 0" (ESR_EL2 / HSR EC 0x08). Rt
+ * 15 is UNPREDICTABLE for both: refused. *index is the AArch64 view's, or
+ * IDREGS_COUNT for a reserved encoding (reads as zero). */
 #define A32_ID_CRM_LAST  3u
+#define MVFR_VIEW_CRM    3u /* MVFR<n>_EL1 is S3_0_C0_C3_<n> */
 #define VMRS_OPC1        7u
 #define VMRS_CRN_MVFR0   7u
 #define VMRS_MVFR_COUNT  3u /* MVFR0 (CRn 7), MVFR1 (6), MVFR2 (5) */
-#define MVFR_VIEW_CRM    3u /* MVFR<n>_EL1 is S3_0_C0_C3_<n> */
 
-static bool a32_id_index(const struct exit_sysreg *s, unsigned *crm, unsigned *op2)
+static bool a32_id_index(const struct exit_sysreg *s, unsigned *index)
 {
     if (!s->read || s->is64 || s->ldc_stc || s->rt == 15)
         return false;
     if (s->coproc == 15 && s->op1 == 0 && s->crn == 0 && s->crm >= IDREGS_CRM_FIRST &&
         s->crm <= IDREGS_CRM_LAST && s->op2 <= 7) {
-        *crm = s->crm;
-        *op2 = s->op2;
+        bool mvfr_view = s->crm == MVFR_VIEW_CRM && s->op2 < VMRS_MVFR_COUNT;
+        bool allocated = s->crm <= A32_ID_CRM_LAST && !mvfr_view;
+        *index = allocated ? IDREGS_INDEX(s->crm, s->op2) : IDREGS_COUNT;
         return true;
     }
     if (s->coproc == 10 && s->op1 == VMRS_OPC1 && s->crm == 0 && s->op2 == 0 &&
         s->crn <= VMRS_CRN_MVFR0 && s->crn > VMRS_CRN_MVFR0 - VMRS_MVFR_COUNT) {
-        *crm = MVFR_VIEW_CRM;
-        *op2 = VMRS_CRN_MVFR0 - s->crn;
+        *index = IDREGS_INDEX(MVFR_VIEW_CRM, VMRS_CRN_MVFR0 - s->crn);
         return true;
     }
     return false;
@@ -243,10 +245,10 @@ static bool a32_id_index(const struct exit_sysreg *s, unsigned *crm, unsigned *o
 
 static bool a32_access(struct vcpu *vcpu, const struct exit_info *info)
 {
-    unsigned crm, op2;
-    if (!a32_id_index(&info->u.sysreg, &crm, &op2))
+    unsigned index;
+    if (!a32_id_index(&info->u.sysreg, &index))
         return false;
-    uint64_t v = crm <= A32_ID_CRM_LAST ? vcpu->vm->idregs[IDREGS_INDEX(crm, op2)] : 0;
+    uint64_t v = index < IDREGS_COUNT ? vcpu->vm->idregs[index] : 0;
     arch_vcpu_reg_write(vcpu, info->u.sysreg.rt, (uint32_t)v);
     vcpu->stats.idreg_reads++;
     arch_vcpu_skip_insn(vcpu, info->il);

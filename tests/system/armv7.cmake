@@ -39,6 +39,7 @@ a32_guest(ptimer arm ptimer.c)
 a32_guest(irq_t32 thumb irq.c)
 a32_guest(vgic_inflight arm vgic_inflight.c)
 a32_guest(hostile arm hostile.c)
+a32_guest(idregs arm idregs.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
@@ -117,6 +118,9 @@ armv7_test(mmio_guest_mmu_t32 mmu_t32
 # The PL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
 # programmed time in WFI and while running.
 armv7_test(ptimer ptimer ${A32_PTIMER_EXPECT})
+# The ID registers (HCR.TID3): answered by the core with the policy armv8
+# uses (core/idregs.c), the Virtualization Extensions hidden (label cpu).
+armv7_test(idregs idregs LABELS system cpu ${A32_IDREGS_EXPECT})
 armv7_test(timer timer
            EXPECT "virtual counter advances: ok"
            EXPECT "virtual counter is offset below the physical one: ok"

@@ -307,6 +307,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(irq arm irq.c)
   a32_guest(vgic_inflight arm vgic_inflight.c)
   a32_guest(ptimer arm ptimer.c)
+  a32_guest(idregs_a32 arm idregs.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -328,6 +329,12 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   # The EL1 physical timer (CNTP through cp15, trapped by EL1PCEN) emulated
   # for an AArch32 EL1 too.
   armv8_a32_test(ptimer ptimer ${A32_PTIMER_EXPECT})
+  # The AArch32 ID registers (HCR_EL2.TID3 for AArch32 EL1 too), on an
+  # ARMv8.0 CPU and on -cpu max (label cpu).
+  armv8_a32_test(idregs idregs_a32 LABELS system cpu ${A32_IDREGS_EXPECT})
+  av_system_test(armv8_a32_idregs_max CPU max INITRD ${A32_OUT}/idregs_a32.bin
+                 LABELS system cpu EXPECT "vm guest0: starting at 0x40000000 \\(A32"
+                 ${A32_IDREGS_EXPECT})
   armv8_a32_test(mmio_ldst_a32 mmio_ldst_a32 EXPECT "strd/ldrd round trip: ok"
                  EXPECT "post-indexed strb writeback: ok")
   armv8_a32_test(mmio_ldst_t32 mmio_ldst_t32 EXPECT "strd/ldrd round trip: ok"
