@@ -179,7 +179,13 @@ armv8_test(idregs_max_nosve idregs max LABELS system cpu APPEND "armvisor.sve_vl
            EXPECT "PACGA follows the guest's APGA key: ok")
 armv8_test(idregs_a57 idregs cortex-a57 LABELS system cpu ${idregs_common}
            EXPECT "SVE not advertised" EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
-           EXPECT "pointer authentication not advertised" EXPECT "APGAKeyLo_EL1 UNDEFs: ok")
+           EXPECT "pointer authentication not advertised" EXPECT "APGAKeyLo_EL1 UNDEFs: ok"
+           EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
+# MTE in the CPU with tagged RAM (-M virt,mte=on): still hidden, and its
+# registers trap (HCR_EL2.ATA clear) and are refused with an UNDEF.
+armv8_test(idregs_max_mte idregs max MACHINE virt,virtualization=on,mte=on LABELS system cpu
+           ${idregs_common} EXPECT "PACGA follows the guest's APGA key: ok"
+           EXPECT "MRS S3_0_C1_C0_6 \\(x0\\) not emulated" EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
 armv8_test(idregs_bad_sve_vl idregs max APPEND "armvisor.sve_vl=100" LABELS system cpu HALT 2
            EXPECT "armvisor.sve_vl: want a multiple of 128")
 armv8_test(mmio_ldst mmio_ldst cortex-a57

@@ -10,7 +10,7 @@
  *    are the guest's: PACGA with one APGA key, then another, then the first
  *    again gives the first MAC back (on a CPU without it, MSR APGAKeyLo
  *    UNDEFs);
- *  - never MTE, SME, RAS, AMU; the PMU is the PMUv3 armvisor presents
+ *  - never MTE (its registers UNDEF), SME, RAS, AMU; the PMU is the PMUv3 armvisor presents
  *    (vpmu.c); reserved encodings of the ID space read as zero.
  * The test lines in tests/system/armv8.cmake say which of these the CPU
  * model and armvisor's command line make true. */
@@ -126,6 +126,17 @@ static void sve_checks(uint64_t pfr0, uint64_t zfr0)
     __asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr));
 }
 
+/* MTE is never given: its EL1 registers (GCR_EL1 here) UNDEF whether the
+ * CPU has no MTE or has it with tagged memory (-M virt,mte=on), where
+ * HCR_EL2.ATA clear traps them to armvisor, which refuses them. */
+static void mte_checks(void)
+{
+    unsigned n = undef_count;
+    uint64_t v = 0;
+    __asm__ volatile("mrs %0, S3_0_C1_C0_6" : "+r"(v) : : "memory"); /* GCR_EL1 */
+    check("GCR_EL1 (MTE) UNDEFs", undef_count == n + 1);
+}
+
 static void pauth_checks(uint64_t isar1, uint64_t isar2)
 {
     bool gen = FIELD(isar1, 24) || FIELD(isar1, 28) || FIELD(isar2, 8);
@@ -178,5 +189,6 @@ int main(void)
     check("reserved ID encodings read as zero", rsvd == 0);
     sve_checks(pfr0, zfr0);
     pauth_checks(isar1, isar2);
+    mte_checks();
     return 0;
 }
