@@ -212,6 +212,16 @@ function(armv8_two_vms_test name cpu)
 endfunction()
 armv8_two_vms_test(two_vms cortex-a57)
 armv8_two_vms_test(two_vms_max max)
+# The idregs guest in two VMs interleaved exit by exit on -cpu max: each
+# puts its own pattern in Z0/P0 and its own APGA key, exits, and finds
+# them again although the other VM ran in between (label cpu).
+armv8_test(two_vms_sve_pauth idregs max APPEND armvisor.selftest=two_vms LABELS system cpu
+           EXPECT "two_vms: running vm0 \\(VMID 1\\) and vm1 \\(VMID 2\\)"
+           EXPECT "vm[01]\\| SVE Z0/P0 kept across an exit: ok"
+           EXPECT "vm[01]\\| SVE Z0/P0 kept across an exit: ok"
+           EXPECT "vm[01]\\| APGA key kept across an exit: ok"
+           EXPECT "vm[01]\\| APGA key kept across an exit: ok"
+           EXPECT "two_vms: both VMs passed")
 
 # Debug registers belong to their VM (debug.c switches them with the EL1
 # registers): one VM arms a watchpoint and hits it; two VMs interleaved arm

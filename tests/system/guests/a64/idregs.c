@@ -59,42 +59,53 @@ static uint64_t rdvl(uint64_t *at)
     return vl;
 }
 
-/* Z0 = 0, 1, 2, ... (bytes), P0 all true; an exit to armvisor (HVC); then
- * the number of bytes of Z0 that still equal a fresh INDEX, which is the
- * vector length when armvisor kept the registers. */
+/* Z0 = s, s+1, s+2, ... (bytes, s from boot_x0: the VM's index under
+ * armvisor.selftest=two_vms, where the other VM runs between our exits),
+ * P0 all true; an exit to armvisor (HVC); then the number of bytes of Z0
+ * that still equal a fresh INDEX, which is the vector length when armvisor
+ * kept the registers. */
 static uint64_t sve_survives_exit(void)
 {
-    uint64_t same;
+    uint64_t same, start = 0x10 + boot_x0;
     __asm__ volatile(".arch_extension sve\n\t"
                      "ptrue p0.b\n\t"
-                     "index z0.b, #0, #1\n\t"
+                     "index z0.b, %w0, #1\n\t"
                      "dup z1.b, #0x5a\n\t" /* something else in another register */
                      "ptrue p2.b, vl1\n\t"
-                     : : : "memory");
+                     : : "r"(start) : "memory");
     hvc_call(AV_HVC_PING, 0);
     __asm__ volatile(".arch_extension sve\n\t"
-                     "index z2.b, #0, #1\n\t"
+                     "index z2.b, %w1, #1\n\t"
                      "cmpeq p1.b, p0/z, z0.b, z2.b\n\t"
                      "cntp %0, p0, p1.b\n\t"
-                     : "=r"(same) : : "memory");
+                     : "=r"(same) : "r"(start) : "memory");
     return same;
 }
 
-/* PACGA x0, x1, x2 with the APGA key (lo, hi): the MAC in bits 63:32. */
-static uint64_t pacga(uint64_t lo, uint64_t hi)
+/* PACGA x0, x1, x2 with the APGA key in the CPU: the MAC in bits 63:32. */
+static uint64_t pacga_now(void)
 {
     uint64_t mac;
-    __asm__ volatile("msr S3_0_C2_C3_0, %1\n\t" /* APGAKeyLo_EL1 */
-                     "msr S3_0_C2_C3_1, %2\n\t" /* APGAKeyHi_EL1 */
-                     "isb\n\t"
-                     "mov x1, #0x1234\n\t"
+    __asm__ volatile("mov x1, #0x1234\n\t"
                      "mov x2, #0x5678\n\t"
                      ".inst 0x9ac23020\n\t" /* pacga x0, x1, x2 */
                      "mov %0, x0"
                      : "=r"(mac)
-                     : "r"(lo), "r"(hi)
+                     :
                      : "x0", "x1", "x2", "memory");
     return mac;
+}
+
+/* PACGA with the APGA key (lo, hi). */
+static uint64_t pacga(uint64_t lo, uint64_t hi)
+{
+    __asm__ volatile("msr S3_0_C2_C3_0, %0\n\t" /* APGAKeyLo_EL1 */
+                     "msr S3_0_C2_C3_1, %1\n\t" /* APGAKeyHi_EL1 */
+                     "isb"
+                     :
+                     : "r"(lo), "r"(hi)
+                     : "memory");
+    return pacga_now();
 }
 
 static void sve_checks(uint64_t pfr0, uint64_t zfr0)
@@ -150,6 +161,10 @@ static void pauth_checks(uint64_t isar1, uint64_t isar2)
         uint64_t m3 = pacga(0x1111222233334444ull, 0x5555666677778888ull);
         check("PACGA follows the guest's APGA key", undef_count == n && m1 == m3 && m1 != m2 &&
                                                         (m1 >> 32) != 0);
+        /* A key of this VM's own (boot_x0), an exit, the same MAC. */
+        uint64_t mine = pacga(0x2468ace013579bdfull + boot_x0, boot_x0);
+        hvc_call(AV_HVC_PING, 0);
+        check("APGA key kept across an exit", pacga_now() == mine);
     } else {
         unsigned n = undef_count;
         __asm__ volatile("msr S3_0_C2_C3_0, xzr" ::: "memory");
