@@ -33,15 +33,19 @@ bool armv8_sve_present(void)
 }
 
 /* The vector length EL2 gets with ZCR_EL2 = zcr. CPTR_EL2.TZ traps
- * ZCR_EL2 and RDVL at EL2 too: opened for the measurement and put back. */
+ * ZCR_EL2 and RDVL at EL2 too: opened for the measurement and put back,
+ * and so is ZCR_EL2, which bounds the vector length of the vCPU whose SVE
+ * registers are in the CPU (it may run again without a reload). */
 static unsigned vl_for(uint64_t zcr)
 {
     uint64_t cptr = read_sysreg(cptr_el2);
     write_sysreg(cptr_el2, cptr & ~(CPTR_EL2_TZ | CPTR_EL2_TFP));
     isb();
+    uint64_t old = read_sysreg(ZCR_EL2);
     write_sysreg(ZCR_EL2, zcr);
     isb();
     unsigned vl = armv8_sve_rdvl();
+    write_sysreg(ZCR_EL2, old);
     write_sysreg(cptr_el2, cptr);
     isb();
     return vl;

@@ -18,14 +18,14 @@
 #define ID(crm, op2)                                                                               \
     ({                                                                                             \
         uint32_t v_;                                                                               \
-        __asm__ volatile("mrc p15, 0, %0, c0, c" #crm ", " #op2 : "=r"(v_));                     \
+        __asm__ volatile("mrc p15, 0, %0, c0, c" #crm ", " #op2 : "=r"(v_));                       \
         v_;                                                                                        \
     })
 /* VMRS <Rt>, MVFRn as the coprocessor instruction it is (p10, opc1 7). */
 #define MVFR(crn)                                                                                  \
     ({                                                                                             \
         uint32_t v_;                                                                               \
-        __asm__ volatile("mrc p10, 7, %0, c" #crn ", c0, 0" : "=r"(v_));                        \
+        __asm__ volatile("mrc p10, 7, %0, c" #crn ", c0, 0" : "=r"(v_));                           \
         v_;                                                                                        \
     })
 #define CPACR_CP10_CP11 (0xfu << 20)
@@ -75,13 +75,13 @@ int main(void)
     check("ID_PFR1.Virtualization and Virt_frac are 0 (no Hyp for the guest)",
           FIELD(pfr1, 12) == 0 && FIELD(pfr1, 24) == 0);
     check("ID_PFR1.GIC is 0", FIELD(pfr1, 28) == 0);
-    check("ID_PFR1.ProgMod and GenTimer passed through", FIELD(pfr1, 0) != 0 &&
-                                                           FIELD(pfr1, 16) != 0);
+    check("ID_PFR1.ProgMod and GenTimer passed through",
+          FIELD(pfr1, 0) != 0 && FIELD(pfr1, 16) != 0);
     check("ID_PFR0.RAS and AMU are 0", FIELD(pfr0, 28) == 0 && FIELD(pfr0, 20) == 0);
-    check("ID_PFR0.State0/State1 (A32, T32) passed through", FIELD(pfr0, 0) != 0 &&
-                                                               FIELD(pfr0, 4) != 0);
-    check("ID_DFR0 trace fields are 0", FIELD(dfr0, 12) == 0 && FIELD(dfr0, 16) == 0 &&
-                                            FIELD(dfr0, 28) == 0);
+    check("ID_PFR0.State0/State1 (A32, T32) passed through",
+          FIELD(pfr0, 0) != 0 && FIELD(pfr0, 4) != 0);
+    check("ID_DFR0 trace fields are 0",
+          FIELD(dfr0, 12) == 0 && FIELD(dfr0, 16) == 0 && FIELD(dfr0, 28) == 0);
     check("ID_DFR0.PerfMon is PMUv3 or none", FIELD(dfr0, 24) == 3 || FIELD(dfr0, 24) == 0);
     check("ID_DFR1 is 0", dfr1 == 0);
     check("reserved encodings (c0, c3, 0-3 and c4-c7) read as zero", rsvd == 0);

@@ -22,7 +22,7 @@
 #define MRS(reg)                                                                                   \
     ({                                                                                             \
         uint64_t v_;                                                                               \
-        __asm__ volatile("mrs %0, " reg : "=r"(v_));                                              \
+        __asm__ volatile("mrs %0, " reg : "=r"(v_));                                               \
         v_;                                                                                        \
     })
 #define CPACR_FPEN (3ull << 20)
@@ -72,13 +72,17 @@ static uint64_t sve_survives_exit(void)
                      "index z0.b, %w0, #1\n\t"
                      "dup z1.b, #0x5a\n\t" /* something else in another register */
                      "ptrue p2.b, vl1\n\t"
-                     : : "r"(start) : "memory");
+                     :
+                     : "r"(start)
+                     : "memory");
     hvc_call(AV_HVC_PING, 0);
     __asm__ volatile(".arch_extension sve\n\t"
                      "index z2.b, %w1, #1\n\t"
                      "cmpeq p1.b, p0/z, z0.b, z2.b\n\t"
                      "cntp %0, p0, p1.b\n\t"
-                     : "=r"(same) : "r"(start) : "memory");
+                     : "=r"(same)
+                     : "r"(start)
+                     : "memory");
     return same;
 }
 
@@ -159,8 +163,8 @@ static void pauth_checks(uint64_t isar1, uint64_t isar2)
         uint64_t m1 = pacga(0x1111222233334444ull, 0x5555666677778888ull);
         uint64_t m2 = pacga(0x0123456789abcdefull, 0xfedcba9876543210ull);
         uint64_t m3 = pacga(0x1111222233334444ull, 0x5555666677778888ull);
-        check("PACGA follows the guest's APGA key", undef_count == n && m1 == m3 && m1 != m2 &&
-                                                        (m1 >> 32) != 0);
+        check("PACGA follows the guest's APGA key",
+              undef_count == n && m1 == m3 && m1 != m2 && (m1 >> 32) != 0);
         /* A key of this VM's own (boot_x0), an exit, the same MAC. */
         uint64_t mine = pacga(0x2468ace013579bdfull + boot_x0, boot_x0);
         hvc_call(AV_HVC_PING, 0);
@@ -178,9 +182,9 @@ int main(void)
     uint64_t pfr0 = MRS("id_aa64pfr0_el1");
     uint64_t pfr1 = MRS("id_aa64pfr1_el1");
     uint64_t isar1 = MRS("id_aa64isar1_el1");
-    uint64_t isar2 = MRS("S3_0_C0_C6_2");  /* ID_AA64ISAR2_EL1 */
-    uint64_t zfr0 = MRS("S3_0_C0_C4_4");   /* ID_AA64ZFR0_EL1 */
-    uint64_t smfr0 = MRS("S3_0_C0_C4_5");  /* ID_AA64SMFR0_EL1 */
+    uint64_t isar2 = MRS("S3_0_C0_C6_2"); /* ID_AA64ISAR2_EL1 */
+    uint64_t zfr0 = MRS("S3_0_C0_C4_4");  /* ID_AA64ZFR0_EL1 */
+    uint64_t smfr0 = MRS("S3_0_C0_C4_5"); /* ID_AA64SMFR0_EL1 */
     uint64_t dfr0 = MRS("id_aa64dfr0_el1");
     uint64_t rsvd = MRS("S3_0_C0_C4_3") | MRS("S3_0_C0_C7_7") | MRS("S3_0_C0_C3_3");
     check("ID registers read without exception", undef_count == n);
@@ -192,15 +196,15 @@ int main(void)
     show("ID_AA64DFR0_EL1", dfr0);
     check("ID_AA64PFR0_EL1.RAS and AMU are 0", FIELD(pfr0, 28) == 0 && FIELD(pfr0, 44) == 0);
     check("ID_AA64PFR0_EL1.EL2 is 0, EL1 is AArch64", FIELD(pfr0, 8) == 0 && FIELD(pfr0, 4) != 0);
-    check("ID_AA64PFR0_EL1.FP/AdvSIMD passed through", FIELD(pfr0, 16) != 0xf &&
-                                                          FIELD(pfr0, 20) != 0xf);
+    check("ID_AA64PFR0_EL1.FP/AdvSIMD passed through",
+          FIELD(pfr0, 16) != 0xf && FIELD(pfr0, 20) != 0xf);
     check("ID_AA64SMFR0_EL1 is 0", smfr0 == 0);
     check("ID_AA64PFR1_EL1.MTE and SME are 0", FIELD(pfr1, 8) == 0 && FIELD(pfr1, 24) == 0);
     check("ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace",
           FIELD(dfr0, 8) == 1 && FIELD(dfr0, 32) == 0 && FIELD(dfr0, 4) == 0 &&
               FIELD(dfr0, 44) == 0);
-    check("ID_AA64DFR0_EL1 breakpoints/watchpoints kept", FIELD(dfr0, 12) != 0 &&
-                                                            FIELD(dfr0, 20) != 0);
+    check("ID_AA64DFR0_EL1 breakpoints/watchpoints kept",
+          FIELD(dfr0, 12) != 0 && FIELD(dfr0, 20) != 0);
     check("reserved ID encodings read as zero", rsvd == 0);
     sve_checks(pfr0, zfr0);
     pauth_checks(isar1, isar2);
