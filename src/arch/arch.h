@@ -95,6 +95,8 @@ uint64_t arch_id_reg_read(unsigned crm, unsigned op2);
  * and registers trapped and refused): */
 #define ARCH_FEAT_SVE   (1u << 0) /* SVE/SVE2: Z0-31, P0-15, FFR, ZCR_EL1 */
 #define ARCH_FEAT_PAUTH (1u << 1) /* pointer authentication: APIA..APGA keys */
+#define ARCH_FEAT_MTE   (1u << 2) /* MTE with tags in memory: TFSR*, RGSR, GCR,
+                                     the tags of the VM's RAM zeroed when given */
 /* The ARCH_FEAT_* this CPU has and the arch switches. Any context. */
 unsigned arch_cpu_features(void);
 

@@ -4,9 +4,9 @@
  * Why: a guest decides which features to use from its ID registers. A
  * feature whose registers armvisor does not switch per vCPU (or whose
  * instructions it keeps trapped) must not be advertised, or the guest uses
- * it and gets UNDEF (SME under CPTR_EL2.TSM; MTE under HCR_EL2.ATA clear),
- * or worse, shares state with other VMs. A feature the arch does switch
- * (arch_cpu_features: SVE, pointer authentication) is advertised as the
+ * it and gets UNDEF (SME under CPTR_EL2.TSM), or worse, shares state with
+ * other VMs. A feature the arch does switch (arch_cpu_features: SVE,
+ * pointer authentication, MTE with tagged memory) is advertised as the
  * hardware has it, to the VMs given it (vm_cpu.h). HCR_EL2.TID3 (HCR.TID3
  * on ARMv7) traps every read of the ID space to us: A64 MRS of op0 3, op1 0,
  * CRn 0, CRm 1..7, and from AArch32 MRC p15, 0, c0, c1..c7 and VMRS of
@@ -18,8 +18,9 @@
  *   ID_AA64PFR0_EL1  EL2 (the guest has no EL2), GIC (the system-register
  *                    CPU interface: armvisor gives a GICv2), RAS, SEL2,
  *                    MPAM, AMU, RME; SVE unless the VM has SVE;
- *   ID_AA64PFR1_EL1  MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI,
- *                    MTE_frac, GCS, THE, MTEX, DF2, PFAR;
+ *   ID_AA64PFR1_EL1  RAS_frac, MPAM_frac, SME, RNDR_trap, NMI, GCS, THE,
+ *                    MTEX, DF2, PFAR; MTE and MTE_frac unless the VM has
+ *                    MTE (the CPU has tags in memory, the arch gives them);
  *   ID_AA64ZFR0_EL1  zero unless the VM has SVE (then the host's);
  *   ID_AA64SMFR0_EL1 zero (no SME);
  *   ID_AA64DFR0_EL1  only what the per-vCPU debug state (arch debug switch)
@@ -161,6 +162,7 @@ static const struct idreg_feature features[] = {
     {4, 4, ARCH_FEAT_SVE, ~0ull},                        /* ID_AA64ZFR0_EL1 */
     {6, 1, ARCH_FEAT_PAUTH, F(4) | F(8) | F(24) | F(28)}, /* APA, API, GPA, GPI */
     {6, 2, ARCH_FEAT_PAUTH, F(8) | F(12) | F(24)},        /* GPA3, APA3, PAC_frac */
+    {4, 1, ARCH_FEAT_MTE, F(8) | F(40)},                  /* ID_AA64PFR1_EL1.MTE, MTE_frac */
 };
 
 #define NFEATURES (sizeof(features) / sizeof(features[0]))

@@ -47,6 +47,7 @@
 #define SCTLR_EL2_I   BIT64(12) /* instruction cache */
 #define SCTLR_EL2_WXN BIT64(19)
 #define SCTLR_EL2_EE  BIT64(25)
+#define SCTLR_EL2_ATA BIT64(43) /* MTE: EL2 may access allocation tags */
 /* RES1 bits of the non-VHE SCTLR_EL2: 4, 5, 11, 16, 18, 22, 23, 28, 29. */
 #define SCTLR_EL2_RES1                                                                             \
     (BIT64(4) | BIT64(5) | BIT64(11) | BIT64(16) | BIT64(18) | BIT64(22) | BIT64(23) | BIT64(28) | \
@@ -91,7 +92,14 @@
 /* MAIR_EL2 attribute indexes we use (D13.2.88). */
 #define MAIR_IDX_DEVICE 0 /* Device-nGnRE */
 #define MAIR_IDX_NORMAL 1 /* Normal, inner/outer write-back, read/write-allocate */
-#define MAIR_EL2_VALUE  ((0x04ull << (8 * MAIR_IDX_DEVICE)) | (0xffull << (8 * MAIR_IDX_NORMAL)))
+#define MAIR_ATTR_DEVICE_nGnRE  0x04ull
+#define MAIR_ATTR_NORMAL_WB     0xffull /* inner/outer write-back, R/W-allocate */
+#define MAIR_ATTR_NORMAL_TAGGED 0xf0ull /* the same, with MTE allocation tags */
+#define MAIR_EL2_ATTRS(normal)                                                                     \
+    ((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | ((normal) << (8 * MAIR_IDX_NORMAL)))
+
+/* DCZID_EL0.BS [3:0]: log2 of the DC ZVA / GZVA block in 4-byte words. */
+#define DCZID_BS_MASK 0xfull
 
 /* Stage-1 (EL2) block/table descriptors, VMSAv8-64 (D5.3.3). */
 #define PTE_VALID      BIT64(0)
@@ -118,6 +126,10 @@
 
 /* ID_AA64PFR0_EL1.AMU (D19.2): FEAT_AMUv1 when nonzero. */
 #define ID_AA64PFR0_AMU_SHIFT 44
+/* ID_AA64PFR1_EL1.MTE [11:8] (D19.2): 1 instructions only, 2 FEAT_MTE2
+ * (allocation tags in memory), 3 FEAT_MTE3. */
+#define ID_AA64PFR1_MTE_SHIFT 8
+#define ID_AA64PFR1_MTE_MEM   2ull
 /* ID_AA64PFR0_EL1.SVE (D19.2): FEAT_SVE when nonzero. */
 #define ID_AA64PFR0_SVE_SHIFT 32
 /* Pointer authentication (D19.2): ID_AA64ISAR1_EL1 APA [7:4], API [11:8],

@@ -24,7 +24,8 @@
  *     instruction) without the core seeing it. A vCPU keeps FP/SIMD form
  *     until its first SVE instruction, SVE form (sve.c) after it; SVE
  *     traps of a VM without SVE go to the core, which answers UNDEF;
- *   - pointer authentication keys (pauth.c): with the EL1 registers.
+ *   - pointer authentication keys (pauth.c) and, for a VM with MTE, its
+ *     TFSR_EL1/TFSRE0_EL1/RGSR_EL1/GCR_EL1 (mte.c): with the EL1 registers.
  *
  * Contexts come from a static pool, one per (VM slot, vCPU), since the
  * hypervisor has no heap.
@@ -56,8 +57,9 @@ static bool has_sve;
  * trapped (we refuse them: they are not switched); the ID registers
  * trapped (TID3: the core answers them sanitised, core/idregs.c);
  * maintenance broadcast and barriers upgraded to inner shareable, as a vCPU
- * may move between CPUs; EL1 is AArch64. ATA stays clear: MTE's registers
- * trap and tag accesses are off (MTE is not switched, idregs.c hides it).
+ * may move between CPUs; EL1 is AArch64. ATA is added for a VM that has MTE
+ * (the CPU has tags in memory: mte.c); otherwise MTE's registers trap and
+ * are refused, tag accesses are off, and idregs.c hides MTE.
  * API and APK are added where the CPU has pointer authentication
  * (GUEST_HCR_PAUTH): the keys are switched (pauth.c), the instructions run
  * untrapped. An AArch32 EL1 (GUEST_HCR_A32) has TID3 too: the core answers
@@ -122,7 +124,8 @@ uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 unsigned arch_cpu_features(void)
 {
     return (armv8_sve_present() ? ARCH_FEAT_SVE : 0u) |
-           (armv8_pauth_present() ? ARCH_FEAT_PAUTH : 0u);
+           (armv8_pauth_present() ? ARCH_FEAT_PAUTH : 0u) |
+           (armv8_mte_present() ? ARCH_FEAT_MTE : 0u);
 }
 
 unsigned arch_sve_max_vl(void)
@@ -169,6 +172,11 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         a->g.pstate = PSR_DAIF | PSR_MODE_EL1h;
         a->el1.sctlr = SCTLR_EL1_RES1;
         a->hcr = GUEST_HCR_A64 | (has_pauth ? GUEST_HCR_PAUTH : 0);
+        /* MTE: the VM's tag accesses reach its RAM's tags (zeroed when the
+         * pages were given, arch_page_alloc), its MTE registers are its own. */
+        a->has_mte = (vm_cpu_features(vcpu->vm) & ARCH_FEAT_MTE) != 0;
+        if (a->has_mte)
+            a->hcr |= HCR_EL2_ATA;
         /* SVE at the VM's vector length (none: its SVE traps are refused). */
         if (armv8_sve_init(&a->sve, slot, vcpu->vm->cpu.sve_vl_max) != 0) {
             log_err("armv8: no pages for the SVE registers of a vCPU\n");
@@ -280,6 +288,8 @@ static void load_context(struct arch_vcpu *a)
     el1_restore(&a->el1);
     if (has_pauth)
         armv8_pauth_restore(&a->keys);
+    if (a->has_mte)
+        armv8_mte_restore(&a->mte);
     armv8_debug_restore(&a->dbg, has_aa32);
     if (has_aa32) {
         armv8_aa32_restore(&a->aa32);
@@ -299,6 +309,8 @@ static void save_context(struct arch_vcpu *a)
     el1_save(&a->el1);
     if (has_pauth)
         armv8_pauth_save(&a->keys);
+    if (a->has_mte)
+        armv8_mte_save(&a->mte);
     armv8_debug_save(&a->dbg, has_aa32);
     if (has_aa32)
         armv8_aa32_save(&a->aa32);

@@ -10,7 +10,9 @@
  *    are the guest's: PACGA with one APGA key, then another, then the first
  *    again gives the first MAC back (on a CPU without it, MSR APGAKeyLo
  *    UNDEFs);
- *  - never MTE (its registers UNDEF), SME, RAS, AMU; the PMU is the PMUv3 armvisor presents
+ *  - MTE exactly when the CPU has tags in memory (-M virt,mte=on), its
+ *    registers the guest's; otherwise they UNDEF;
+ *  - never SME, RAS, AMU; the PMU is the PMUv3 armvisor presents
  *    (vpmu.c); reserved encodings of the ID space read as zero.
  * The test lines in tests/system/armv8.cmake say which of these the CPU
  * model and armvisor's command line make true. */
@@ -141,15 +143,27 @@ static void sve_checks(uint64_t pfr0, uint64_t zfr0)
     __asm__ volatile("msr cpacr_el1, %0\n\tisb" : : "r"(cpacr));
 }
 
-/* MTE is never given: its EL1 registers (GCR_EL1 here) UNDEF whether the
- * CPU has no MTE or has it with tagged memory (-M virt,mte=on), where
- * HCR_EL2.ATA clear traps them to armvisor, which refuses them. */
-static void mte_checks(void)
+/* MTE is advertised exactly when the CPU has tags in memory (-M
+ * virt,mte=on): then its EL1 registers are the guest's (GCR_EL1 keeps a
+ * value of this VM's own across an exit, with two_vms the other VM's run);
+ * otherwise they UNDEF, whether the CPU has no MTE or HCR_EL2.ATA clear
+ * traps them to armvisor, which refuses them. */
+static void mte_checks(uint64_t pfr1)
 {
+    bool mte = FIELD(pfr1, 8) >= 2;
+    put_str(mte ? "MTE advertised\n" : "MTE not advertised\n");
     unsigned n = undef_count;
-    uint64_t v = 0;
-    __asm__ volatile("mrs %0, S3_0_C1_C0_6" : "+r"(v) : : "memory"); /* GCR_EL1 */
-    check("GCR_EL1 (MTE) UNDEFs", undef_count == n + 1);
+    if (mte) {
+        uint64_t mine = 0x10000 | (0x5a5a + boot_x0), v = 0; /* GCR_EL1.RRND, Exclude */
+        __asm__ volatile("msr S3_0_C1_C0_6, %0\n\tisb" : : "r"(mine) : "memory");
+        hvc_call(AV_HVC_PING, 0);
+        __asm__ volatile("mrs %0, S3_0_C1_C0_6" : "=r"(v) : : "memory");
+        check("GCR_EL1 kept across an exit", undef_count == n && v == mine);
+    } else {
+        uint64_t v = 0;
+        __asm__ volatile("mrs %0, S3_0_C1_C0_6" : "+r"(v) : : "memory"); /* GCR_EL1 */
+        check("GCR_EL1 (MTE) UNDEFs", undef_count == n + 1);
+    }
 }
 
 static void pauth_checks(uint64_t isar1, uint64_t isar2)
@@ -199,7 +213,7 @@ int main(void)
     check("ID_AA64PFR0_EL1.FP/AdvSIMD passed through",
           FIELD(pfr0, 16) != 0xf && FIELD(pfr0, 20) != 0xf);
     check("ID_AA64SMFR0_EL1 is 0", smfr0 == 0);
-    check("ID_AA64PFR1_EL1.MTE and SME are 0", FIELD(pfr1, 8) == 0 && FIELD(pfr1, 24) == 0);
+    check("ID_AA64PFR1_EL1.SME is 0", FIELD(pfr1, 24) == 0);
     check("ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace",
           FIELD(dfr0, 8) == 1 && FIELD(dfr0, 32) == 0 && FIELD(dfr0, 4) == 0 &&
               FIELD(dfr0, 44) == 0);
@@ -208,6 +222,6 @@ int main(void)
     check("reserved ID encodings read as zero", rsvd == 0);
     sve_checks(pfr0, zfr0);
     pauth_checks(isar1, isar2);
-    mte_checks();
+    mte_checks(pfr1);
     return 0;
 }
