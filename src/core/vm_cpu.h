@@ -7,7 +7,7 @@
  *
  * Where the values come from: vm_create copies the defaults, which the boot
  * flow may change from armvisor's command line (armvisor.sve_vl=<bits>,
- * src/arch/boot/guest.c) before it launches a VM; a later per-VM source (a
+ * armvisor.mte=off, src/arch/boot/guest.c) before it launches a VM; a later per-VM source (a
  * VM package field) sets vm->cpu the same way before the first vCPU starts.
  */
 #ifndef CORE_VM_CPU_H
@@ -25,6 +25,9 @@ struct vm_cpu {
      * of VM_SVE_VL_GRANULE up to arch_sve_max_vl(); 0 when the VM has no
      * SVE (ID_AA64PFR0_EL1.SVE reads 0, SVE instructions UNDEF). */
     unsigned sve_vl_max;
+    /* The VM may have MTE where the CPU has tags in memory (ARCH_FEAT_MTE);
+     * false hides it (HCR_EL2.ATA clear, its registers refused). */
+    bool mte;
 };
 
 struct vm;
@@ -35,11 +38,14 @@ struct vm;
  * has is cut to the CPU's maximum. */
 bool vm_cpu_set_default_sve_vl(unsigned bytes);
 
+/* Give the VMs created from now on MTE where the CPU has it (on) or not. */
+void vm_cpu_set_default_mte(bool on);
+
 /* Fill vm->cpu with the defaults (vm_create). */
 void vm_cpu_init(struct vm *vm);
 
-/* The ARCH_FEAT_* the VM's vCPUs get: the arch's, less SVE when the VM has
- * none. */
+/* The ARCH_FEAT_* the VM's vCPUs get: the arch's, less SVE and MTE when
+ * the VM has none. */
 unsigned vm_cpu_features(const struct vm *vm);
 
 #endif

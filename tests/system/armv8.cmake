@@ -184,10 +184,15 @@ armv8_test(idregs_a57 idregs cortex-a57 LABELS system cpu ${idregs_common}
            EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
 # MTE with tagged RAM (-M virt,mte=on): advertised as the CPU has it, its
 # registers the guest's (HCR_EL2.ATA, mte.c). Without tagged RAM (the other
-# runs) MTE is not advertised and GCR_EL1 UNDEFs.
+# runs), or with armvisor.mte=off, MTE is not advertised and GCR_EL1 UNDEFs
+# (with tagged RAM, trapped by HCR_EL2.ATA clear and refused).
 armv8_test(idregs_max_mte idregs max MACHINE virt,virtualization=on,mte=on LABELS system cpu
            ${idregs_common} EXPECT "PACGA follows the guest's APGA key: ok"
            EXPECT "MTE advertised" EXPECT "GCR_EL1 kept across an exit: ok")
+armv8_test(idregs_max_mte_off idregs max MACHINE virt,virtualization=on,mte=on LABELS system cpu
+           APPEND armvisor.mte=off EXPECT "MTE: not given to the VMs" ${idregs_common}
+           EXPECT "MTE not advertised" EXPECT "MRS S3_0_C1_C0_6 \\(x[0-9]+\\) not emulated"
+           EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
 armv8_test(idregs_bad_sve_vl idregs max APPEND "armvisor.sve_vl=100" LABELS system cpu HALT 2
            EXPECT "armvisor.sve_vl: want a multiple of 128")
 armv8_test(mmio_ldst mmio_ldst cortex-a57

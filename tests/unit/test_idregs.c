@@ -122,6 +122,7 @@ static void test_switched_features_shown(void **state)
 {
     (void)state;
     unsigned all = ARCH_FEAT_SVE | ARCH_FEAT_PAUTH;
+    /* (MTE separately: "all" here is what -cpu max without tagged RAM has.) */
     assert_int_equal(idregs_sanitise_for(4, 0, MAX_PFR0, ARCH_FEAT_SVE),
                      idregs_sanitise(4, 0, MAX_PFR0) | F(32, 1));
     assert_int_equal(idregs_sanitise_for(4, 0, MAX_PFR0, ARCH_FEAT_PAUTH),
@@ -134,8 +135,11 @@ static void test_switched_features_shown(void **state)
     assert_int_equal(idregs_sanitise_for(6, 1, isar1, ARCH_FEAT_SVE), F(20, 2));
     uint64_t isar2 = F(0, 2) | F(8, 1) | F(12, 5) | F(24, 1);
     assert_int_equal(idregs_sanitise_for(6, 2, isar2, ARCH_FEAT_PAUTH), isar2);
-    /* MTE, SME, RAS and SMFR0 stay hidden whatever is switched. */
-    assert_int_equal(idregs_sanitise_for(4, 1, F(8, 2) | F(24, 1), all), 0);
+    /* MTE (and MTE_frac) shown only with ARCH_FEAT_MTE; SME never. */
+    assert_int_equal(idregs_sanitise_for(4, 1, F(8, 3) | F(24, 1) | F(40, 0xf), all), 0);
+    assert_int_equal(idregs_sanitise_for(4, 1, F(8, 3) | F(24, 1) | F(40, 0xf), ARCH_FEAT_MTE),
+                     F(8, 3) | F(40, 0xf));
+    /* SME, RAS and SMFR0 stay hidden whatever is switched. */
     assert_int_equal(idregs_sanitise_for(4, 5, ~0ull, all), 0);
     assert_int_equal((idregs_sanitise_for(4, 0, MAX_PFR0, all) >> 28) & 0xf, 0);
 }
@@ -274,6 +278,22 @@ static void test_vm_sve_limit(void **state)
     assert_int_equal((vm->idregs[IDREGS_INDEX(4, 0)] >> 32) & 0xf, 0); /* SVE hidden */
     assert_int_equal(vm->idregs[IDREGS_INDEX(6, 1)], F(4, 5) | F(24, 1)); /* PAuth kept */
     assert_true(vm_cpu_set_default_sve_vl(VM_SVE_VL_MAX));
+
+    /* MTE where the CPU has it, unless armvisor.mte=off. */
+    unit_vm_destroy(&vm);
+    sim_set_id_reg(4, 1, F(0, 1) | F(8, 2));
+    sim_set_cpu_features(ARCH_FEAT_MTE, 0);
+    vm = vm_create("mte", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm_cpu_features(vm), ARCH_FEAT_MTE);
+    assert_int_equal(vm->idregs[IDREGS_INDEX(4, 1)], F(0, 1) | F(8, 2));
+    unit_vm_destroy(&vm);
+    vm_cpu_set_default_mte(false);
+    vm = vm_create("nomte", 1, 0);
+    assert_non_null(vm);
+    vm_cpu_set_default_mte(true);
+    assert_int_equal(vm_cpu_features(vm), 0);
+    assert_int_equal(vm->idregs[IDREGS_INDEX(4, 1)], F(0, 1));
 
     /* A CPU without SVE gives no VM SVE, whatever the default. */
     unit_vm_destroy(&vm);

@@ -23,8 +23,15 @@
 #define SVE_VL_DIGITS  4u
 #define BITS_PER_BYTE  8u
 
+/* armvisor.mte=off: no MTE for the VMs even where the CPU has it. */
+#define MTE_OFF_ARG "armvisor.mte=off"
+
 static void apply_cpu_args(const char *bootargs)
 {
+    if (bootargs_has(bootargs, MTE_OFF_ARG)) {
+        vm_cpu_set_default_mte(false);
+        log_info("MTE: not given to the VMs\n");
+    }
     size_t len;
     const char *v = bootargs_value(bootargs, SVE_VL_ARG, &len);
     if (!v)
