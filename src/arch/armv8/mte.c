@@ -29,7 +29,13 @@ uint64_t armv8_mte_el2_sctlr(void)
 
 void armv8_mte_el2_ready(void)
 {
-    el2_ready = armv8_mte_present();
+    /* DC GZVA is what zeroes tags: it must not be prohibited (DZP). */
+    el2_ready = armv8_mte_present() && !(read_sysreg(dczid_el0) & DCZID_DZP);
+}
+
+bool armv8_mte_usable(void)
+{
+    return el2_ready;
 }
 
 bool armv8_mte_zero(void *va, size_t len)

@@ -27,6 +27,9 @@ uint64_t armv8_mte_el2_mair_normal(void);
 uint64_t armv8_mte_el2_sctlr(void);
 /* mmu.c, once the MMU is on: tags can be written from now on. */
 void armv8_mte_el2_ready(void);
+/* MTE can be given to VMs: the CPU has it and EL2 zeroes tags (after
+ * armv8_mte_el2_ready). */
+bool armv8_mte_usable(void);
 
 /* Zero [va, va+len) (page aligned) and its allocation tags; false (nothing
  * done) before armv8_mte_el2_ready or without MTE. */

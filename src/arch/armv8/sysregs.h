@@ -100,6 +100,7 @@
 
 /* DCZID_EL0.BS [3:0]: log2 of the DC ZVA / GZVA block in 4-byte words. */
 #define DCZID_BS_MASK 0xfull
+#define DCZID_DZP     BIT64(4) /* DC ZVA / GZVA prohibited */
 
 /* Stage-1 (EL2) block/table descriptors, VMSAv8-64 (D5.3.3). */
 #define PTE_VALID      BIT64(0)

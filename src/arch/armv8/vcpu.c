@@ -125,7 +125,7 @@ unsigned arch_cpu_features(void)
 {
     return (armv8_sve_present() ? ARCH_FEAT_SVE : 0u) |
            (armv8_pauth_present() ? ARCH_FEAT_PAUTH : 0u) |
-           (armv8_mte_present() ? ARCH_FEAT_MTE : 0u);
+           (armv8_mte_usable() ? ARCH_FEAT_MTE : 0u);
 }
 
 unsigned arch_sve_max_vl(void)
