@@ -8,6 +8,9 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 # No FP/SIMD in the hypervisor: the guest's registers stay untouched until we
 # switch them on purpose. Strict alignment: before the MMU is on, all memory
 # is Device and an unaligned access faults.
-set(CMAKE_C_FLAGS_INIT "-ffreestanding -fno-builtin -mgeneral-regs-only -mno-outline-atomics -mstrict-align -fno-pie -fno-stack-protector -fno-common")
+# No pointer authentication or BTI in the hypervisor's own code either
+# (-mbranch-protection=none, gcc's default, said so it stays): the PAuth keys
+# in the CPU are the guest's (src/arch/armv8/pauth.c switches them).
+set(CMAKE_C_FLAGS_INIT "-ffreestanding -fno-builtin -mgeneral-regs-only -mno-outline-atomics -mstrict-align -mbranch-protection=none -fno-pie -fno-stack-protector -fno-common")
 set(CMAKE_ASM_FLAGS_INIT "-ffreestanding")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -static -no-pie -Wl,--build-id=none")

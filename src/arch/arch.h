@@ -89,6 +89,23 @@ int arch_console_getc(void);
  * reads the same values. */
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2);
 
+/* CPU features beyond the base architecture whose state the arch switches
+ * per vCPU, so the core may advertise them to guests as the host has them
+ * (core/idregs.c; a feature not listed here is hidden, its instructions
+ * and registers trapped and refused): */
+#define ARCH_FEAT_SVE   (1u << 0) /* SVE/SVE2: Z0-31, P0-15, FFR, ZCR_EL1 */
+#define ARCH_FEAT_PAUTH (1u << 1) /* pointer authentication: APIA..APGA keys */
+#define ARCH_FEAT_MTE   (1u << 2) /* MTE with tags in memory: TFSR*, RGSR, GCR,
+                                     the tags of the VM's RAM zeroed when given */
+/* The ARCH_FEAT_* this CPU has and the arch switches. Any context. */
+unsigned arch_cpu_features(void);
+
+/* The longest SVE vector the arch can give a guest, in bytes (a multiple
+ * of 16, at most 256); 0 without ARCH_FEAT_SVE. A VM gets at most
+ * vm->cpu.sve_vl_max of it, which the arch reads in arch_vcpu_init. Any
+ * context. */
+unsigned arch_sve_max_vl(void);
+
 /* ---- Physical memory --------------------------------------------------- */
 
 /* Allocate npages contiguous, zeroed, page-aligned host pages; 0 on failure. */

@@ -4,20 +4,25 @@
  * Why: a guest decides which features to use from its ID registers. A
  * feature whose registers armvisor does not switch per vCPU (or whose
  * instructions it keeps trapped) must not be advertised, or the guest uses
- * it and gets UNDEF (SVE, SME under CPTR_EL2.TZ/TSM; pointer
- * authentication under HCR_EL2.API/APK clear; MTE under HCR_EL2.ATA clear),
- * or worse, shares state with other VMs. HCR_EL2.TID3 traps every read of
- * the ID space (op0 3, op1 0, CRn 0, CRm 1..7) to us; vm_create computes
- * each VM's view once (idregs_init) and traps are answered from it.
+ * it and gets UNDEF (SME under CPTR_EL2.TSM), or worse, shares state with
+ * other VMs. A feature the arch does switch (arch_cpu_features: SVE,
+ * pointer authentication, MTE with tagged memory) is advertised as the
+ * hardware has it, to the VMs given it (vm_cpu.h). HCR_EL2.TID3 (HCR.TID3
+ * on ARMv7) traps every read of the ID space to us: A64 MRS of op0 3, op1 0,
+ * CRn 0, CRm 1..7, and from AArch32 MRC p15, 0, c0, c1..c7 and VMRS of
+ * MVFR0..2; vm_create computes each VM's view once (idregs_init) and traps
+ * are answered from it.
  *
  * What is hidden (Arm ARM DDI 0487 D19.2, field layouts there), every other
  * field passes through as the host has it:
  *   ID_AA64PFR0_EL1  EL2 (the guest has no EL2), GIC (the system-register
- *                    CPU interface: armvisor gives a GICv2), RAS, SVE, SEL2,
- *                    MPAM, AMU, RME;
- *   ID_AA64PFR1_EL1  MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI,
- *                    MTE_frac, GCS, THE, MTEX, DF2, PFAR;
- *   ID_AA64ZFR0_EL1, ID_AA64SMFR0_EL1: zero (no SVE, no SME);
+ *                    CPU interface: armvisor gives a GICv2), RAS, SEL2,
+ *                    MPAM, AMU, RME; SVE unless the VM has SVE;
+ *   ID_AA64PFR1_EL1  RAS_frac, MPAM_frac, SME, RNDR_trap, NMI, GCS, THE,
+ *                    MTEX, DF2, PFAR; MTE and MTE_frac unless the VM has
+ *                    MTE (the CPU has tags in memory, the arch gives them);
+ *   ID_AA64ZFR0_EL1  zero unless the VM has SVE (then the host's);
+ *   ID_AA64SMFR0_EL1 zero (no SME);
  *   ID_AA64DFR0_EL1  only what the per-vCPU debug state (arch debug switch)
  *                    covers is kept: DebugVer, BRPs, WRPs, CTX_CMPs,
  *                    DoubleLock; PMUVer is PMUv3 (vpmu.c gives guests the
@@ -26,8 +31,9 @@
  *                    (vpmu_available), else 0; trace, SPE, TRBE, BRBE, MTPMU,
  *                    HPMN0 and the rest are 0;
  *   ID_AA64DFR1_EL1  zero (extensions of the debug/PMU architecture);
- *   ID_AA64ISAR1_EL1 APA, API, GPA, GPI (pointer authentication);
- *   ID_AA64ISAR2_EL1 GPA3, APA3, PAC_frac;
+ *   ID_AA64ISAR1_EL1 APA, API, GPA, GPI, and
+ *   ID_AA64ISAR2_EL1 GPA3, APA3, PAC_frac (pointer authentication) unless
+ *                    the arch switches the keys;
  *   ID_AA64MMFR1_EL1 LO (LORegions: LOR* registers not switched);
  *   AArch32 views    ID_PFR0 RAS, AMU; ID_PFR1 Virtualization, Virt_frac,
  *                    GIC; ID_PFR2 RAS_frac; ID_DFR0 trace fields and
@@ -145,12 +151,41 @@ static uint64_t sanitise_dfr0(uint64_t host)
     return (host & keep) | ((uint64_t)pmu << ID_DFR0_PERFMON);
 }
 
+/* Fields a rule hides that the VM sees as the host has them when it gets
+ * the feature (vm_cpu_features): the arch switches that state per vCPU. */
+struct idreg_feature {
+    unsigned crm, op2;
+    unsigned feature; /* ARCH_FEAT_* */
+    uint64_t fields;
+};
+
+static const struct idreg_feature features[] = {
+    {4, 0, ARCH_FEAT_SVE, F(32)},                        /* ID_AA64PFR0_EL1.SVE */
+    {4, 4, ARCH_FEAT_SVE, ~0ull},                        /* ID_AA64ZFR0_EL1 */
+    {6, 1, ARCH_FEAT_PAUTH, F(4) | F(8) | F(24) | F(28)}, /* APA, API, GPA, GPI */
+    {6, 2, ARCH_FEAT_PAUTH, F(8) | F(12) | F(24)},        /* GPA3, APA3, PAC_frac */
+    {4, 1, ARCH_FEAT_MTE, F(8) | F(40)},                  /* ID_AA64PFR1_EL1.MTE, MTE_frac */
+};
+
+#define NFEATURES (sizeof(features) / sizeof(features[0]))
+
+/* The fields of (crm, op2) a VM with feats sees although the rule hides
+ * them. */
+static uint64_t shown_fields(unsigned crm, unsigned op2, unsigned feats)
+{
+    uint64_t show = 0;
+    for (unsigned i = 0; i < NFEATURES; i++)
+        if (features[i].crm == crm && features[i].op2 == op2 && (feats & features[i].feature))
+            show |= features[i].fields;
+    return show;
+}
+
 bool idregs_known(unsigned crm, unsigned op2)
 {
     return rule(crm, op2) != 0;
 }
 
-uint64_t idregs_sanitise(unsigned crm, unsigned op2, uint64_t host)
+uint64_t idregs_sanitise_for(unsigned crm, unsigned op2, uint64_t host, unsigned feats)
 {
     const struct idreg_rule *r = rule(crm, op2);
     if (!r)
@@ -159,7 +194,12 @@ uint64_t idregs_sanitise(unsigned crm, unsigned op2, uint64_t host)
         return sanitise_aa64dfr0(host);
     if (crm == 1 && op2 == 2)
         return sanitise_dfr0(host);
-    return host & ~r->hide;
+    return host & ~(r->hide & ~shown_fields(crm, op2, feats));
+}
+
+uint64_t idregs_sanitise(unsigned crm, unsigned op2, uint64_t host)
+{
+    return idregs_sanitise_for(crm, op2, host, 0);
 }
 
 /* No PMU given to guests (vpmu_available): none advertised, neither in
@@ -172,21 +212,69 @@ static void hide_pmu(struct vm *vm)
 
 void idregs_init(struct vm *vm)
 {
+    unsigned feats = vm_cpu_features(vm);
     for (unsigned crm = IDREGS_CRM_FIRST; crm <= IDREGS_CRM_LAST; crm++)
         for (unsigned op2 = 0; op2 < 8; op2++) {
             uint64_t v = 0;
             if (idregs_known(crm, op2))
-                v = idregs_sanitise(crm, op2, arch_id_reg_read(crm, op2));
+                v = idregs_sanitise_for(crm, op2, arch_id_reg_read(crm, op2), feats);
             vm->idregs[IDREGS_INDEX(crm, op2)] = v;
         }
     if (!vpmu_available())
         hide_pmu(vm);
 }
 
+/* AArch32 views (Arm ARM DDI 0487 G8.2, ARMv7 ARM B4.1): MRC p15, 0, Rt,
+ * c0, c<crm>, <op2> reads the register whose AArch64 view is S3_0_C0_C<crm>
+ * _<op2> for CRm 1..2 and CRm 3, op2 3..7; the rest of CRm 3..7 is
+ * reserved in AArch32 (RAZ), not the AArch64 registers (ID_AA64*, and
+ * MVFR0-2's views at c3, 0..2) that share the numbers. VMRS Rt, MVFR0/1/2
+ * traps as "MRC p10, 7, Rt, c7/c6/c5, c0, 0" (ESR_EL2 / HSR EC 0x08). Rt
+ * 15 is UNPREDICTABLE for both: refused. *index is the AArch64 view's, or
+ * IDREGS_COUNT for a reserved encoding (reads as zero). */
+#define A32_ID_CRM_LAST  3u
+#define MVFR_VIEW_CRM    3u /* MVFR<n>_EL1 is S3_0_C0_C3_<n> */
+#define VMRS_OPC1        7u
+#define VMRS_CRN_MVFR0   7u
+#define VMRS_MVFR_COUNT  3u /* MVFR0 (CRn 7), MVFR1 (6), MVFR2 (5) */
+
+static bool a32_id_index(const struct exit_sysreg *s, unsigned *index)
+{
+    if (!s->read || s->is64 || s->ldc_stc || s->rt == 15)
+        return false;
+    if (s->coproc == 15 && s->op1 == 0 && s->crn == 0 && s->crm >= IDREGS_CRM_FIRST &&
+        s->crm <= IDREGS_CRM_LAST && s->op2 <= 7) {
+        bool mvfr_view = s->crm == MVFR_VIEW_CRM && s->op2 < VMRS_MVFR_COUNT;
+        bool allocated = s->crm <= A32_ID_CRM_LAST && !mvfr_view;
+        *index = allocated ? IDREGS_INDEX(s->crm, s->op2) : IDREGS_COUNT;
+        return true;
+    }
+    if (s->coproc == 10 && s->op1 == VMRS_OPC1 && s->crm == 0 && s->op2 == 0 &&
+        s->crn <= VMRS_CRN_MVFR0 && s->crn > VMRS_CRN_MVFR0 - VMRS_MVFR_COUNT) {
+        *index = IDREGS_INDEX(MVFR_VIEW_CRM, VMRS_CRN_MVFR0 - s->crn);
+        return true;
+    }
+    return false;
+}
+
+static bool a32_access(struct vcpu *vcpu, const struct exit_info *info)
+{
+    unsigned index;
+    if (!a32_id_index(&info->u.sysreg, &index))
+        return false;
+    uint64_t v = index < IDREGS_COUNT ? vcpu->vm->idregs[index] : 0;
+    arch_vcpu_reg_write(vcpu, info->u.sysreg.rt, (uint32_t)v);
+    vcpu->stats.idreg_reads++;
+    arch_vcpu_skip_insn(vcpu, info->il);
+    return true;
+}
+
 bool idregs_access(struct vcpu *vcpu, const struct exit_info *info)
 {
     const struct exit_sysreg *s = &info->u.sysreg;
-    if (s->aarch32 || s->ldc_stc || !s->read || s->op0 != 3 || s->op1 != 0 || s->crn != 0 ||
+    if (s->aarch32)
+        return a32_access(vcpu, info);
+    if (s->ldc_stc || !s->read || s->op0 != 3 || s->op1 != 0 || s->crn != 0 ||
         s->crm < IDREGS_CRM_FIRST || s->crm > IDREGS_CRM_LAST || s->op2 > 7)
         return false;
     /* A64 rt 31 is XZR: arch_vcpu_reg_write ignores it. */

@@ -66,6 +66,7 @@ struct vm *vm_create(const char *name, unsigned nvcpus, unsigned ipa_bits)
         return NULL;
     }
     mmio_bus_init(&vm->mmio);
+    vm_cpu_init(vm);
     idregs_init(vm);
     vm->nvcpus = nvcpus;
     vm_set_slice_us(vm, SCHED_SLICE_US_DEFAULT);

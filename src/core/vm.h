@@ -10,6 +10,7 @@
 #include "core/idregs.h"
 #include "core/mmio.h"
 #include "core/stage2.h"
+#include "core/vm_cpu.h"
 #include "core/vm_log.h"
 #include "lib/spinlock.h"
 
@@ -155,6 +156,7 @@ struct vm {
     bool cntvoff_set;
     bool can_reset;       /* vm_launch can rebuild it from its image */
     bool reset_requested; /* PSCI SYSTEM_RESET: vm_launch restarts it */
+    struct vm_cpu cpu; /* the CPU features it gets (vm_cpu.h), before idregs */
     uint64_t idregs[IDREGS_COUNT]; /* the ID registers its vCPUs read (idregs.c) */
 };
 

@@ -40,6 +40,7 @@ a32_guest(irq_t32 thumb irq.c)
 a32_guest(vgic_inflight arm vgic_inflight.c)
 a32_guest(hostile arm hostile.c)
 a32_guest(pmu arm pmu.c)
+a32_guest(idregs arm idregs.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
@@ -118,6 +119,18 @@ armv7_test(mmio_guest_mmu_t32 mmu_t32
 # The PL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
 # programmed time in WFI and while running.
 armv7_test(ptimer ptimer ${A32_PTIMER_EXPECT})
+# The ID registers (HCR.TID3): answered by the core with the policy armv8
+# uses (core/idregs.c), the Virtualization Extensions hidden (label cpu).
+# On qemu-system-arm's -cpu max, an ARMv8 CPU in AArch32, the Hyp-mode port
+# runs as on an ARMv7 one and TID3 traps every read. QEMU 7.2's ARMv7 CPUs
+# (cortex-a15, -a7) trap only the VMRS of MVFR0/1 with TID3, not the MRC
+# p15 c0 reads the ARMv7-A ARM has it trap (HCR.TID3): the guest then reads
+# the CPU's own values (ID_PFR1.Virtualization 1) and fails, so that run is
+# registered disabled.
+armv7_test(idregs idregs LABELS system cpu ${A32_IDREGS_EXPECT}
+           DISABLED "QEMU 7.2 applies HCR.TID3 to the cp15 ID registers of ARMv8 CPUs only")
+av_system_test(armv7_idregs_max CPU max INITRD ${A32_OUT}/idregs.bin LABELS system cpu
+               ${A32_IDREGS_EXPECT})
 armv7_test(timer timer
            EXPECT "virtual counter advances: ok"
            EXPECT "virtual counter is offset below the physical one: ok"

@@ -150,18 +150,52 @@ armv8_test(undef_max undef max
            EXPECT "ACTLR_EL1 write refused with undef: ok"
            EXPECT "PMCR_EL0.N names the host's counters: ok"
            EXPECT "PMUSERENR_EL0/PMCNTENSET_EL0 writes complete: ok")
-# The ID registers are armvisor's (HCR_EL2.TID3, core/idregs.c): on -cpu max
-# (SVE, SME, pointer authentication, RAS in the CPU) the guest sees none of
-# them, the PMU armvisor presents, reserved encodings as zero; SVE stays
-# trapped (CPTR_EL2.TZ) and UNDEFs. Label cpu.
-armv8_test(idregs_max idregs max LABELS system cpu
-           EXPECT "ID_AA64PFR0_EL1.SVE is 0: ok"
-           EXPECT "ID_AA64PFR1_EL1.MTE and SME are 0: ok"
-           EXPECT "ID_AA64ISAR1_EL1 APA/API/GPA/GPI are 0: ok"
-           EXPECT "ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace: ok"
-           EXPECT "reserved ID encodings read as zero: ok"
-           EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
-           EXPECT "id reads=1[0-9]")
+# The ID registers are armvisor's (HCR_EL2.TID3, core/idregs.c) and say
+# what the guest gets (guests/a64/idregs.c, label cpu): on -cpu max, SVE
+# (switched lazily, src/arch/armv8/sve.c) and pointer authentication (keys
+# switched, pauth.c) are advertised and work, Z/P kept across exits, ZCR_EL1
+# the guest's; MTE only with tagged RAM (below); SME, RAS, AMU never; the PMU;
+# reserved encodings zero. armvisor.sve_vl limits the vector length
+# (ZCR_EL2) or, at 0, takes SVE away: then SVE is not advertised and UNDEFs.
+# On cortex-a57 neither feature exists and neither is advertised.
+set(idregs_common EXPECT "ID registers read without exception: ok"
+    EXPECT "ID_AA64PFR1_EL1.SME is 0: ok"
+    EXPECT "ID_AA64DFR0_EL1.PMUVer is PMUv3, no SPE/trace: ok"
+    EXPECT "reserved ID encodings read as zero: ok")
+armv8_test(idregs_max idregs max LABELS system cpu ${idregs_common}
+           EXPECT "SVE advertised" EXPECT "SVE instruction \\(RDVL\\) runs: ok"
+           EXPECT "SVE vector length [0-9]+ bytes" EXPECT "SVE Z0/P0 kept across an exit: ok"
+           EXPECT "ZCR_EL1 restored gives the VM's length: ok"
+           EXPECT "pointer authentication advertised"
+           EXPECT "PACGA follows the guest's APGA key: ok"
+           EXPECT "MTE not advertised" EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok"
+           EXPECT "id reads=[0-9]+")
+armv8_test(idregs_max_sve512 idregs max LABELS system cpu APPEND "armvisor.sve_vl=512"
+           EXPECT "SVE vector length of the VMs: at most 512 bits" ${idregs_common}
+           EXPECT "SVE advertised" EXPECT "SVE vector length 64 bytes"
+           EXPECT "SVE Z0/P0 kept across an exit: ok"
+           EXPECT "PACGA follows the guest's APGA key: ok")
+armv8_test(idregs_max_nosve idregs max LABELS system cpu APPEND "armvisor.sve_vl=0"
+           ${idregs_common}
+           EXPECT "SVE not advertised" EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
+           EXPECT "PACGA follows the guest's APGA key: ok")
+armv8_test(idregs_a57 idregs cortex-a57 LABELS system cpu ${idregs_common}
+           EXPECT "SVE not advertised" EXPECT "SVE instruction \\(RDVL\\) UNDEFs: ok"
+           EXPECT "pointer authentication not advertised" EXPECT "APGAKeyLo_EL1 UNDEFs: ok"
+           EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
+# MTE with tagged RAM (-M virt,mte=on): advertised as the CPU has it, its
+# registers the guest's (HCR_EL2.ATA, mte.c). Without tagged RAM (the other
+# runs), or with armvisor.mte=off, MTE is not advertised and GCR_EL1 UNDEFs
+# (with tagged RAM, trapped by HCR_EL2.ATA clear and refused).
+armv8_test(idregs_max_mte idregs max MACHINE virt,virtualization=on,mte=on LABELS system cpu
+           ${idregs_common} EXPECT "PACGA follows the guest's APGA key: ok"
+           EXPECT "MTE advertised" EXPECT "GCR_EL1 kept across an exit: ok")
+armv8_test(idregs_max_mte_off idregs max MACHINE virt,virtualization=on,mte=on LABELS system cpu
+           APPEND armvisor.mte=off EXPECT "MTE: not given to the VMs" ${idregs_common}
+           EXPECT "MTE not advertised" EXPECT "MRS S3_0_C1_C0_6 \\(x[0-9]+\\) not emulated"
+           EXPECT "GCR_EL1 \\(MTE\\) UNDEFs: ok")
+armv8_test(idregs_bad_sve_vl idregs max APPEND "armvisor.sve_vl=100" LABELS system cpu HALT 2
+           EXPECT "armvisor.sve_vl: want a multiple of 128")
 armv8_test(mmio_ldst mmio_ldst cortex-a57
            EXPECT "mmio_ldst: A64" EXPECT "stp/ldp round trip: ok"
            EXPECT "post-indexed strb" EXPECT "post-indexed strb writeback: ok"
@@ -186,6 +220,20 @@ function(armv8_two_vms_test name cpu)
 endfunction()
 armv8_two_vms_test(two_vms cortex-a57)
 armv8_two_vms_test(two_vms_max max)
+# The idregs guest in two VMs interleaved exit by exit on -cpu max with
+# tagged RAM: each puts its own pattern in Z0/P0, its own APGA key and
+# GCR_EL1, exits, and finds them again although the other VM ran in between
+# (label cpu).
+armv8_test(two_vms_sve_pauth idregs max APPEND armvisor.selftest=two_vms LABELS system cpu
+           MACHINE virt,virtualization=on,mte=on
+           EXPECT "two_vms: running vm0 \\(VMID 1\\) and vm1 \\(VMID 2\\)"
+           EXPECT "vm[01]\\| SVE Z0/P0 kept across an exit: ok"
+           EXPECT "vm[01]\\| SVE Z0/P0 kept across an exit: ok"
+           EXPECT "vm[01]\\| APGA key kept across an exit: ok"
+           EXPECT "vm[01]\\| APGA key kept across an exit: ok"
+           EXPECT "vm[01]\\| GCR_EL1 kept across an exit: ok"
+           EXPECT "vm[01]\\| GCR_EL1 kept across an exit: ok"
+           EXPECT "two_vms: both VMs passed")
 
 # Debug registers belong to their VM (debug.c switches them with the EL1
 # registers): one VM arms a watchpoint and hits it; two VMs interleaved arm
@@ -288,6 +336,7 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   a32_guest(vgic_inflight arm vgic_inflight.c)
   a32_guest(ptimer arm ptimer.c)
   a32_guest(pmu_el1_on_v8 arm pmu_el1_on_v8.c)
+  a32_guest(idregs_a32 arm idregs.c)
 
   armv8_a32_test(hello hello EXPECT "guest runs in SVC: ok")
   armv8_a32_test(hello_t32 hello_t32 EXPECT "guest runs in SVC: ok")
@@ -309,6 +358,12 @@ if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)
   # The EL1 physical timer (CNTP through cp15, trapped by EL1PCEN) emulated
   # for an AArch32 EL1 too.
   armv8_a32_test(ptimer ptimer ${A32_PTIMER_EXPECT})
+  # The AArch32 ID registers (HCR_EL2.TID3 for AArch32 EL1 too), on an
+  # ARMv8.0 CPU and on -cpu max (label cpu).
+  armv8_a32_test(idregs idregs_a32 LABELS system cpu ${A32_IDREGS_EXPECT})
+  av_system_test(armv8_a32_idregs_max CPU max INITRD ${A32_OUT}/idregs_a32.bin
+                 LABELS system cpu EXPECT "vm guest0: starting at 0x40000000 \\(A32"
+                 ${A32_IDREGS_EXPECT})
   armv8_a32_test(mmio_ldst_a32 mmio_ldst_a32 EXPECT "strd/ldrd round trip: ok"
                  EXPECT "post-indexed strb writeback: ok")
   armv8_a32_test(mmio_ldst_t32 mmio_ldst_t32 EXPECT "strd/ldrd round trip: ok"
@@ -540,7 +595,47 @@ include(${CMAKE_CURRENT_SOURCE_DIR}/linux.cmake)
 av_linux_suite(linux64 arm64 "vmlinuz-*-arm64" arm64 cortex-a57
                BOOT_EXPECT "hw perfevents: enabled with armv8_pmuv3 PMU driver, 7 counters available")
 # On -cpu max, with SVE, SME, pointer authentication in the CPU and no
-# sve=off/sme=off/pauth=off: armvisor hides them in the ID registers
-# (core/idregs.c), so Linux neither uses nor lists them (label cpu).
+# sve=off/sme=off/pauth=off (label cpu): armvisor switches SVE and the PAuth
+# keys and advertises them, so Linux lists sve, paca and pacg (and never
+# SME, which stays hidden, nor MTE without tagged RAM); /init runs guests/linux/cpufeat.c (a tiny
+# static program built here with the cross compiler) in two processes at
+# once, each keeping its own SVE registers and keys across preemption. With
+# one vCPU the two processes share it (Linux switches them, armvisor takes
+# the lazy SVE traps); with two, armvisor switches the vCPUs as well.
+set(CPUFEAT_BIN ${CMAKE_CURRENT_BINARY_DIR}/guests/linux/cpufeat)
+add_custom_command(
+  OUTPUT ${CPUFEAT_BIN}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/guests/linux
+  COMMAND ${CMAKE_C_COMPILER} -static -O2 -march=armv8.3-a+sve -Wall -Wextra -Werror
+          -o ${CPUFEAT_BIN} ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/cpufeat.c
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/cpufeat.c
+  COMMENT "cpufeat (static arm64 Linux program)")
+set(MTECHECK_BIN ${CMAKE_CURRENT_BINARY_DIR}/guests/linux/mtecheck)
+add_custom_command(
+  OUTPUT ${MTECHECK_BIN}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/guests/linux
+  COMMAND ${CMAKE_C_COMPILER} -static -O2 -march=armv8.5-a+memtag -Wall -Wextra -Werror
+          -o ${MTECHECK_BIN} ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/mtecheck.c
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/guests/linux/mtecheck.c
+  COMMENT "mtecheck (static arm64 Linux program)")
+add_custom_target(linux_cpufeat ALL DEPENDS ${CPUFEAT_BIN} ${MTECHECK_BIN})
+set(cpufeat_expect
+    "armvisor-linux: cpu features:(?!.* sme ) fp .*asimd"
+    "armvisor-linux: cpuinfo lists sve, paca, pacg: ok"
+    "cpufeat [12]: SVE [0-9]+-bit Z/P/FFR and PAuth keys kept across [0-9]+ preemptions: OK"
+    "cpufeat [12]: SVE [0-9]+-bit Z/P/FFR and PAuth keys kept across [0-9]+ preemptions: OK")
+set(cpufeat_progs INIT guests/linux/init-cpufeat PROGRAMS ${CPUFEAT_BIN} ${MTECHECK_BIN}
+    DEPENDS linux_cpufeat)
 av_linux_test(linux64_max arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M LABELS cpu
-              EXPECT "armvisor-linux: cpu features:(?!.* (sve|sve2|sme|paca|pacg|mte) ) fp .*asimd")
+              ${cpufeat_progs} EXPECT ${cpufeat_expect} REJECT "cpuinfo lists mte")
+av_linux_test(linux64_max_smp2 arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M VCPUS 2
+              LABELS cpu smp ${cpufeat_progs} EXPECT ${cpufeat_expect})
+# With tagged RAM (-M virt,mte=on) armvisor gives the guest MTE (HCR_EL2.ATA,
+# its MTE registers switched, the tags of its pages zeroed when given):
+# Linux lists mte, and guests/linux/mtecheck.c in two processes keeps a tag
+# in memory across preemption and faults on a wrong one.
+av_linux_test(linux64_max_mte arm64 "vmlinuz-*-arm64" arm64 CPU max MEMORY 1024M
+              MACHINE virt,virtualization=on,mte=on LABELS cpu ${cpufeat_progs}
+              EXPECT ${cpufeat_expect} "armvisor-linux: cpuinfo lists mte"
+                     "mtecheck [12]: tag [0-9a-f] kept, wrong tag faults \\(SEGV_MTESERR\\): OK"
+                     "mtecheck [12]: tag [0-9a-f] kept, wrong tag faults \\(SEGV_MTESERR\\): OK")

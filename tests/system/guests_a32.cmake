@@ -24,6 +24,17 @@ set(A32_PTIMER_EXPECT EXPECT "CNTP_CVAL written and read back: ok"
     EXPECT "nothing pending afterwards: GICC_IAR spurious: ok" EXPECT "guest: all checks passed"
     EXPECT "ptimer=[1-9]")
 
+# What the idregs guest (guests/a32/idregs.c) prints when armvisor traps the
+# AArch32 ID registers (TID3) and answers them with core/idregs.c's policy,
+# on armv7 and AArch32 EL1 on armv8: 24 reads, each counted by armvisor.
+set(A32_IDREGS_EXPECT EXPECT "ID registers read without exception: ok"
+    EXPECT "ID_PFR1.Virtualization and Virt_frac are 0 \\(no Hyp for the guest\\): ok"
+    EXPECT "ID_PFR1.GIC is 0: ok" EXPECT "ID_DFR0 trace fields are 0: ok"
+    EXPECT "reserved encodings \\(c0, c3, 0-3 and c4-c7\\) read as zero: ok"
+    EXPECT "ID_ISAR0.Divide says SDIV/UDIV in A32: ok" EXPECT "SDIV runs: ok"
+    EXPECT "MVFR0: 32 double-precision registers: ok" EXPECT "guest: all checks passed"
+    EXPECT "id reads=24")
+
 # a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin, the
 # sources after image_head.S (a zImage header: armvisor runs a bare initrd
 # only if it is a recognisable kernel image), start.S and guest.c.

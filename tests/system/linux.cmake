@@ -17,14 +17,16 @@ find_program(AV_CPIO cpio)
 # initramfs, for the /init to load; without them the test is not registered.
 # BOOT_EXPECT: lines of the kernel's boot log, before /init runs. EXPECT:
 # further lines, after the timer check and before the power-down.
-# LABELS: besides system and linux.
+# LABELS: besides system and linux. PROGRAMS: further files (programs the
+# test built for the guest) put in /bin of the initramfs; DEPENDS: the
+# targets that build them.
 function(av_linux_test name debarch kglob larch)
   # Every av_system_test keyword is named here too, so that a multi-value
   # one of ours (EXPECT, LABELS) ends where the next keyword starts; they
   # are passed on as given.
   cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
                         "INIT;CONSOLE;VCPUS;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
-                        "EXPECT;BOOT_EXPECT;LABELS;REJECT;SEND;MODULES")
+                        "EXPECT;BOOT_EXPECT;LABELS;REJECT;SEND;MODULES;PROGRAMS;DEPENDS")
   set(pass)
   foreach(key CPU SMP GIC MEMORY MACHINE KERNEL HALT DISABLED)
     if(DEFINED L_${key})
@@ -59,6 +61,10 @@ function(av_linux_test name debarch kglob larch)
   foreach(ko IN LISTS kos)
     list(APPEND copy_kos COMMAND ${CMAKE_COMMAND} -E copy ${ko} ${dir}/root/lib/modules/)
   endforeach()
+  set(copy_programs)
+  foreach(prog IN LISTS L_PROGRAMS)
+    list(APPEND copy_programs COMMAND ${CMAKE_COMMAND} -E copy ${prog} ${dir}/root/bin/)
+  endforeach()
   set(console_arg)
   if(L_CONSOLE)
     set(console_arg --console ${L_CONSOLE})
@@ -73,11 +79,12 @@ function(av_linux_test name debarch kglob larch)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}/root/bin ${dir}/root/proc
             ${dir}/root/lib/modules
     ${copy_kos}
+    ${copy_programs}
     COMMAND ${CMAKE_COMMAND} -E copy ${busybox} ${dir}/root/bin/busybox
     COMMAND ${CMAKE_COMMAND} -E copy ${init} ${dir}/root/init
     COMMAND sh -c "cd root && find . | ${AV_CPIO} -o -H newc --quiet > ../initrd.cpio"
     WORKING_DIRECTORY ${dir}
-    DEPENDS ${busybox} ${init} ${kos}
+    DEPENDS ${busybox} ${init} ${kos} ${L_PROGRAMS} ${L_DEPENDS}
     COMMENT "busybox initramfs for ${name}"
     VERBATIM)
   add_custom_target(${name}_initrd ALL DEPENDS ${dir}/initrd.cpio)

@@ -116,6 +116,34 @@ static void test_aarch32_views(void **state)
     assert_int_equal(idregs_sanitise(3, 0, 0x10110222ull), 0x10110222ull); /* MVFR0 */
 }
 
+/* A feature the arch switches is shown as the host has it, to a VM that
+ * gets it; everything else stays hidden. */
+static void test_switched_features_shown(void **state)
+{
+    (void)state;
+    unsigned all = ARCH_FEAT_SVE | ARCH_FEAT_PAUTH;
+    /* (MTE separately: "all" here is what -cpu max without tagged RAM has.) */
+    assert_int_equal(idregs_sanitise_for(4, 0, MAX_PFR0, ARCH_FEAT_SVE),
+                     idregs_sanitise(4, 0, MAX_PFR0) | F(32, 1));
+    assert_int_equal(idregs_sanitise_for(4, 0, MAX_PFR0, ARCH_FEAT_PAUTH),
+                     idregs_sanitise(4, 0, MAX_PFR0));
+    assert_int_equal(idregs_sanitise_for(4, 4, 0x0110110000110011ull, ARCH_FEAT_SVE),
+                     0x0110110000110011ull);
+    assert_int_equal(idregs_sanitise_for(4, 4, 0x0110110000110011ull, ARCH_FEAT_PAUTH), 0);
+    uint64_t isar1 = F(4, 5) | F(8, 1) | F(20, 2) | F(24, 1) | F(28, 1);
+    assert_int_equal(idregs_sanitise_for(6, 1, isar1, ARCH_FEAT_PAUTH), isar1);
+    assert_int_equal(idregs_sanitise_for(6, 1, isar1, ARCH_FEAT_SVE), F(20, 2));
+    uint64_t isar2 = F(0, 2) | F(8, 1) | F(12, 5) | F(24, 1);
+    assert_int_equal(idregs_sanitise_for(6, 2, isar2, ARCH_FEAT_PAUTH), isar2);
+    /* MTE (and MTE_frac) shown only with ARCH_FEAT_MTE; SME never. */
+    assert_int_equal(idregs_sanitise_for(4, 1, F(8, 3) | F(24, 1) | F(40, 0xf), all), 0);
+    assert_int_equal(idregs_sanitise_for(4, 1, F(8, 3) | F(24, 1) | F(40, 0xf), ARCH_FEAT_MTE),
+                     F(8, 3) | F(40, 0xf));
+    /* SME, RAS and SMFR0 stay hidden whatever is switched. */
+    assert_int_equal(idregs_sanitise_for(4, 5, ~0ull, all), 0);
+    assert_int_equal((idregs_sanitise_for(4, 0, MAX_PFR0, all) >> 28) & 0xf, 0);
+}
+
 static void test_unknown_encodings_raz(void **state)
 {
     (void)state;
@@ -217,6 +245,120 @@ static void test_per_vm_copy(void **state)
     assert_int_equal(vm2->idregs[IDREGS_INDEX(7, 0)], 0x3344);
 }
 
+/* armvisor.sve_vl sets the limit of the VMs created after it; the VM's
+ * SVE follows it and the CPU's maximum. */
+static void test_vm_sve_limit(void **state)
+{
+    (void)state;
+    sim_reset(SIM_ARMV8, 64ull << 20);
+    sim_set_id_reg(4, 0, MAX_PFR0);
+    sim_set_id_reg(6, 1, F(4, 5) | F(24, 1));
+    sim_set_cpu_features(ARCH_FEAT_SVE | ARCH_FEAT_PAUTH, 64);
+    vm = vm_create("sve", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm->cpu.sve_vl_max, 64); /* the CPU's, below the default */
+    assert_int_equal((vm->idregs[IDREGS_INDEX(4, 0)] >> 32) & 0xf, 1);
+    assert_int_equal(vm->idregs[IDREGS_INDEX(6, 1)], F(4, 5) | F(24, 1));
+    unit_vm_destroy(&vm);
+
+    assert_false(vm_cpu_set_default_sve_vl(24));  /* not a multiple of 16 bytes */
+    assert_false(vm_cpu_set_default_sve_vl(272)); /* above 2048 bits */
+    assert_true(vm_cpu_set_default_sve_vl(32));
+    vm = vm_create("sve256", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm->cpu.sve_vl_max, 32);
+    assert_int_equal(vm_cpu_features(vm), ARCH_FEAT_SVE | ARCH_FEAT_PAUTH);
+    unit_vm_destroy(&vm);
+
+    assert_true(vm_cpu_set_default_sve_vl(0));
+    vm = vm_create("nosve", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm->cpu.sve_vl_max, 0);
+    assert_int_equal(vm_cpu_features(vm), ARCH_FEAT_PAUTH);
+    assert_int_equal((vm->idregs[IDREGS_INDEX(4, 0)] >> 32) & 0xf, 0); /* SVE hidden */
+    assert_int_equal(vm->idregs[IDREGS_INDEX(6, 1)], F(4, 5) | F(24, 1)); /* PAuth kept */
+    assert_true(vm_cpu_set_default_sve_vl(VM_SVE_VL_MAX));
+
+    /* MTE where the CPU has it, unless armvisor.mte=off. */
+    unit_vm_destroy(&vm);
+    sim_set_id_reg(4, 1, F(0, 1) | F(8, 2));
+    sim_set_cpu_features(ARCH_FEAT_MTE, 0);
+    vm = vm_create("mte", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm_cpu_features(vm), ARCH_FEAT_MTE);
+    assert_int_equal(vm->idregs[IDREGS_INDEX(4, 1)], F(0, 1) | F(8, 2));
+    unit_vm_destroy(&vm);
+    vm_cpu_set_default_mte(false);
+    vm = vm_create("nomte", 1, 0);
+    assert_non_null(vm);
+    vm_cpu_set_default_mte(true);
+    assert_int_equal(vm_cpu_features(vm), 0);
+    assert_int_equal(vm->idregs[IDREGS_INDEX(4, 1)], F(0, 1));
+
+    /* A CPU without SVE gives no VM SVE, whatever the default. */
+    unit_vm_destroy(&vm);
+    sim_set_cpu_features(ARCH_FEAT_PAUTH, 64);
+    vm = vm_create("nosvecpu", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm->cpu.sve_vl_max, 0);
+}
+
+struct a32_res {
+    uint64_t v[10];
+    enum sim_status st[10];
+};
+
+/* AArch32 reads of the ID space: MRC p15, 0, c0, c<crm>, <op2> and VMRS
+ * MVFRn (as MRC p10, 7, c<7-n>, c0, 0). */
+static void guest_a32_reads(struct sim_guest *g)
+{
+    struct a32_res *r = g->arg;
+    static const unsigned enc[][5] = {
+        {15, 0, 0, 1, 1}, /* ID_PFR1 */
+        {15, 0, 0, 2, 0}, /* ID_ISAR0 */
+        {15, 0, 0, 3, 0}, /* reserved in AArch32 (MVFR0_EL1's view number) */
+        {15, 0, 0, 4, 0}, /* reserved in AArch32 (ID_AA64PFR0_EL1's number) */
+        {10, 7, 7, 0, 0}, /* VMRS MVFR0 */
+        {10, 7, 6, 0, 0}, /* VMRS MVFR1 */
+        {10, 7, 0, 0, 0}, /* VMRS FPSID: not an ID-group-3 register */
+    };
+    for (unsigned i = 0; i < 7; i++) {
+        g_set_reg(g, 2, 0x5a5a5a5a);
+        r->st[i] = g_mcr(g, enc[i][0], enc[i][1], enc[i][2], enc[i][3], enc[i][4], 2, true);
+        r->v[i] = g_reg(g, 2);
+    }
+    r->st[7] = g_mcr(g, 15, 0, 0, 1, 1, 2, false); /* MCR to ID_PFR1: read-only */
+}
+
+static void test_a32_guest_reads(void **state)
+{
+    (void)state;
+    struct a32_res r = {0};
+    sim_reset(SIM_ARMV8, 64ull << 20);
+    /* ID_PFR1: ProgMod, Security, Virtualization, GenTimer. */
+    sim_set_id_reg(1, 1, F(0, 1) | F(4, 1) | F(12, 1) | F(16, 1));
+    sim_set_id_reg(2, 0, 0x02101110);
+    sim_set_id_reg(3, 0, 0x10110222);
+    sim_set_id_reg(3, 1, 0x12111111);
+    sim_set_id_reg(4, 0, MAX_PFR0);
+    vm = vm_create("idregs32", 1, 0);
+    assert_non_null(vm);
+    assert_int_equal(vm_add_ram(vm, VIRT_RAM_BASE, 1 << 20, S2_RWX), 0);
+    unit_vm_start(vm, guest_a32_reads, &r, ISA_A32, VIRT_RAM_BASE);
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+    for (unsigned i = 0; i < 6; i++)
+        assert_int_equal(r.st[i], SIM_OK);
+    assert_int_equal(r.v[0], F(0, 1) | F(4, 1) | F(16, 1)); /* Virtualization hidden */
+    assert_int_equal(r.v[1], 0x02101110);
+    assert_int_equal(r.v[2], 0);
+    assert_int_equal(r.v[3], 0);
+    assert_int_equal(r.v[4], 0x10110222);
+    assert_int_equal(r.v[5], 0x12111111);
+    assert_int_equal(r.st[6], SIM_UNDEF);
+    assert_int_equal(r.st[7], SIM_UNDEF);
+    assert_int_equal(vm->vcpus[0].stats.idreg_reads, 6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +369,9 @@ int main(void)
         cmocka_unit_test(test_aa64dfr0),
         cmocka_unit_test(test_aarch32_views),
         cmocka_unit_test(test_unknown_encodings_raz),
+        cmocka_unit_test(test_switched_features_shown),
+        cmocka_unit_test_teardown(test_vm_sve_limit, teardown),
+        cmocka_unit_test_teardown(test_a32_guest_reads, teardown),
         cmocka_unit_test_teardown(test_guest_reads_sanitised, teardown),
         cmocka_unit_test_teardown(test_per_vm_copy, teardown),
     };

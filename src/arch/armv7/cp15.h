@@ -230,6 +230,8 @@
 #define PMINTENSET "p15, 0, %0, c9, c14, 1"
 #define PMINTENCLR "p15, 0, %0, c9, c14, 2"
 #define PMOVSSET   "p15, 0, %0, c9, c14, 3"
+#define MVFR0_REG  "p10, 7, %0, c7, c0, 0" /* VMRS MVFR0 (ARMv7-A ARM B6.1, VFP registers) */
+#define MVFR1_REG  "p10, 7, %0, c6, c0, 0" /* VMRS MVFR1 */
 
 /* 64-bit registers: "p15, opc1, %Q0, %R0, CRm". */
 #define TTBR0     "p15, 0, %Q0, %R0, c2"

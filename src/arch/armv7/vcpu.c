@@ -35,10 +35,14 @@
  *  TSC           SMC traps (the core answers PSCI for the guest);
  *  TIDCP, TAC    IMPLEMENTATION DEFINED lockdown registers and ACTLR trap
  *                (they act on the physical CPU); the core refuses them with
- *                an UNDEF. HSTR.T15 below does the same for all of c15. */
+ *                an UNDEF. HSTR.T15 below does the same for all of c15;
+ *  TID3          the ID registers (MRC p15, 0, c0, c1..c7; VMRS MVFR0/1)
+ *                trap and the core answers them sanitised, with the policy
+ *                every arch shares (core/idregs.c): the Virtualization
+ *                Extensions, for one, are not the guest's. */
 #define HCR_GUEST                                                                                  \
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP |   \
-     HCR_TAC)
+     HCR_TAC | HCR_TID3)
 #define HSTR_GUEST HSTR_T(15)
 /* The debug registers are state of the physical CPU that every VM would
  * share and no VM may program (a watchpoint left by one guest is seen by
@@ -350,11 +354,50 @@ bool arch_vcpu_va_to_ipa(struct vcpu *vcpu, uint64_t va, ipa_t *ipa)
     return true;
 }
 
-/* ARMv7 has no AArch64 ID registers (its AArch32 ones, MRC p15 c0, are not
- * trapped: HCR.TID3 stays clear). */
+/* The host's AArch32 ID registers at the index of their AArch64 views
+ * (core/idregs.h), read with MRC p15, 0, c0, c<crm>, <op2>: ID_PFR0..
+ * ID_MMFR3 (CRm 1), ID_ISAR0..5 (CRm 2, op2 0..5); MVFR0/1 with VMRS (Hyp
+ * may read them: HCPTR does not trap cp10, and FPEXC.EN does not gate them
+ * at PL1 and above, ARMv7-A ARM B1.11.3). Everything else ARMv7 has not
+ * (ID_MMFR4, ID_ISAR6, MVFR2, the AArch64 registers): 0. */
+#define ID_CASE(crm, op2)                                                                          \
+    case (crm)*8 + (op2):                                                                         \
+        return cp_read32("p15, 0, %0, c0, c" #crm ", " #op2);
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {
-    (void)crm;
-    (void)op2;
+    if (op2 > 7)
+        return 0;
+    switch (crm * 8 + op2) {
+        ID_CASE(1, 0)
+        ID_CASE(1, 1)
+        ID_CASE(1, 2)
+        ID_CASE(1, 3)
+        ID_CASE(1, 4)
+        ID_CASE(1, 5)
+        ID_CASE(1, 6)
+        ID_CASE(1, 7)
+        ID_CASE(2, 0)
+        ID_CASE(2, 1)
+        ID_CASE(2, 2)
+        ID_CASE(2, 3)
+        ID_CASE(2, 4)
+        ID_CASE(2, 5)
+    case 3 * 8 + 0:
+        return cp_read32(MVFR0_REG);
+    case 3 * 8 + 1:
+        return cp_read32(MVFR1_REG);
+    default:
+        return 0;
+    }
+}
+
+/* The Hyp-mode port switches none of the optional features. */
+unsigned arch_cpu_features(void)
+{
+    return 0;
+}
+
+unsigned arch_sve_max_vl(void)
+{
     return 0;
 }

@@ -34,6 +34,9 @@
 
 #include "arch/arch.h"
 #include "arch/armv8/debug.h"
+#include "arch/armv8/mte.h"
+#include "arch/armv8/pauth.h"
+#include "arch/armv8/sve.h"
 #include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
 #include "arch/pmu/pmu_switch.h"
@@ -74,7 +77,11 @@ struct arch_vcpu {
     struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
     struct armv8_el1_regs el1;
     struct armv8_debug_regs dbg; /* switched with el1 (debug.c) */
+    struct armv8_pauth_keys keys; /* switched with el1 on FEAT_PAuth (pauth.c) */
+    struct armv8_mte_regs mte;    /* switched with el1 when the VM has MTE (mte.c) */
+    bool has_mte;                 /* the VM has MTE: HCR_EL2.ATA, mte switched */
     struct armv8_fpsimd fp;
+    struct armv8_sve sve; /* with fp, once the guest uses SVE (sve.c) */
     struct armv8_aa32_regs aa32;
     bool aarch32; /* EL1 runs AArch32 (HCR_EL2.RW = 0) */
     uint64_t cntv_ctl, cntv_cval, cntvoff;

@@ -132,9 +132,10 @@ paddr_t arch_page_alloc(size_t npages)
     if (pool.npages == 0 || npages == 0)
         return 0;
     paddr_t pa = page_pool_alloc(&pool, npages);
-    if (pa) {
+    if (pa && !armv8_mte_zero((void *)(uintptr_t)pa, npages << PAGE_SHIFT)) {
         /* Word stores: string.c's memset goes byte by byte, and a guest's
-         * RAM is tens of MiB. */
+         * RAM is tens of MiB. (With MTE, DC GZVA above zeroed the data and
+         * the allocation tags.) */
         uint64_t *p = (uint64_t *)(uintptr_t)pa;
         for (size_t i = 0; i < (npages << PAGE_SHIFT) / sizeof(*p); i++)
             p[i] = 0;

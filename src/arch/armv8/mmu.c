@@ -145,7 +145,9 @@ int armv8_mmu_init(void)
     dsb_sy();
     __asm__ volatile("tlbi alle2" ::: "memory");
     dsb_sy();
-    write_sysreg(mair_el2, MAIR_EL2_VALUE);
+    /* EL2's Normal memory is Tagged where the CPU has MTE, so the page
+     * allocator can zero the tags of what it hands out (mte.c). */
+    write_sysreg(mair_el2, MAIR_EL2_ATTRS(armv8_mte_el2_mair_normal()));
     write_sysreg(tcr_el2, TCR_EL2_RES1 | ((64ull - VA_BITS) << TCR_EL2_T0SZ_SHIFT) |
                               TCR_EL2_IRGN0_WBWA | TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER |
                               TCR_EL2_TG0_4K | (pa_size_field() << TCR_EL2_PS_SHIFT));
@@ -155,8 +157,9 @@ int armv8_mmu_init(void)
     dsb_sy();
     isb();
     write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
-                                SCTLR_EL2_SA | SCTLR_EL2_WXN);
+                                SCTLR_EL2_SA | SCTLR_EL2_WXN | armv8_mte_el2_sctlr());
     isb();
+    armv8_mte_el2_ready();
     log_info("EL2 MMU on: RAM mapped Normal (%u partial GiB slot(s)), devices below 4 GiB\n",
              used_l2);
     return 0;

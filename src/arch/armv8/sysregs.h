@@ -35,6 +35,9 @@
 #define HCR_EL2_TGE    BIT64(27)
 #define HCR_EL2_RW     BIT64(31) /* EL1 is AArch64 */
 #define HCR_EL2_E2H    BIT64(34)
+#define HCR_EL2_APK    BIT64(40) /* EL1 may access the PAuth key registers */
+#define HCR_EL2_API    BIT64(41) /* PAuth instructions at EL0/EL1 do not trap */
+#define HCR_EL2_ATA    BIT64(56) /* MTE: EL0/EL1 allocation tag access allowed */
 
 /* SCTLR_EL2 (D13.2.114), non-VHE layout. */
 #define SCTLR_EL2_M   BIT64(0)  /* stage 1 MMU */
@@ -44,6 +47,7 @@
 #define SCTLR_EL2_I   BIT64(12) /* instruction cache */
 #define SCTLR_EL2_WXN BIT64(19)
 #define SCTLR_EL2_EE  BIT64(25)
+#define SCTLR_EL2_ATA BIT64(43) /* MTE: EL2 may access allocation tags */
 /* RES1 bits of the non-VHE SCTLR_EL2: 4, 5, 11, 16, 18, 22, 23, 28, 29. */
 #define SCTLR_EL2_RES1                                                                             \
     (BIT64(4) | BIT64(5) | BIT64(11) | BIT64(16) | BIT64(18) | BIT64(22) | BIT64(23) | BIT64(28) | \
@@ -88,7 +92,15 @@
 /* MAIR_EL2 attribute indexes we use (D13.2.88). */
 #define MAIR_IDX_DEVICE 0 /* Device-nGnRE */
 #define MAIR_IDX_NORMAL 1 /* Normal, inner/outer write-back, read/write-allocate */
-#define MAIR_EL2_VALUE  ((0x04ull << (8 * MAIR_IDX_DEVICE)) | (0xffull << (8 * MAIR_IDX_NORMAL)))
+#define MAIR_ATTR_DEVICE_nGnRE  0x04ull
+#define MAIR_ATTR_NORMAL_WB     0xffull /* inner/outer write-back, R/W-allocate */
+#define MAIR_ATTR_NORMAL_TAGGED 0xf0ull /* the same, with MTE allocation tags */
+#define MAIR_EL2_ATTRS(normal)                                                                     \
+    ((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | ((normal) << (8 * MAIR_IDX_NORMAL)))
+
+/* DCZID_EL0.BS [3:0]: log2 of the DC ZVA / GZVA block in 4-byte words. */
+#define DCZID_BS_MASK 0xfull
+#define DCZID_DZP     BIT64(4) /* DC ZVA / GZVA prohibited */
 
 /* Stage-1 (EL2) block/table descriptors, VMSAv8-64 (D5.3.3). */
 #define PTE_VALID      BIT64(0)
@@ -115,6 +127,27 @@
 
 /* ID_AA64PFR0_EL1.AMU (D19.2): FEAT_AMUv1 when nonzero. */
 #define ID_AA64PFR0_AMU_SHIFT 44
+/* ID_AA64PFR1_EL1.MTE [11:8] (D19.2): 1 instructions only, 2 FEAT_MTE2
+ * (allocation tags in memory), 3 FEAT_MTE3. */
+#define ID_AA64PFR1_MTE_SHIFT 8
+#define ID_AA64PFR1_MTE_MEM   2ull
+/* ID_AA64PFR0_EL1.SVE (D19.2): FEAT_SVE when nonzero. */
+#define ID_AA64PFR0_SVE_SHIFT 32
+/* Pointer authentication (D19.2): ID_AA64ISAR1_EL1 APA [7:4], API [11:8],
+ * GPA [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 GPA3 [11:8], APA3 [15:12]. Any
+ * of them nonzero: FEAT_PAuth, the key registers exist. */
+#define ID_AA64ISAR1_APA_SHIFT  4
+#define ID_AA64ISAR1_API_SHIFT  8
+#define ID_AA64ISAR1_GPA_SHIFT  24
+#define ID_AA64ISAR1_GPI_SHIFT  28
+#define ID_AA64ISAR2_GPA3_SHIFT 8
+#define ID_AA64ISAR2_APA3_SHIFT 12
+#define ID_FIELD_MASK           0xfull
+
+/* ZCR_EL2 / ZCR_EL1 (D19.2): LEN [3:0], the vector length in 128-bit
+ * granules minus one; the effective length is the largest the CPU has at
+ * or below every level's LEN. */
+#define ZCR_LEN_MASK 0xfull
 
 /* CNTHCTL_EL2 (D13.8.x), non-VHE. */
 #define CNTHCTL_EL1PCTEN    BIT64(0) /* EL1/EL0 may read the physical counter */

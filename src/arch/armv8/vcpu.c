@@ -18,10 +18,16 @@
  *     every run (gicv2_enter/exit);
  *   - the PMU's registers: arch/pmu, lazily too, when another vCPU is
  *     entered (pmu_load);
- *   - FP/SIMD: lazily. The hypervisor never uses those registers, so they
- *     keep the last guest's values; CPTR_EL2.TFP traps a guest whose
- *     registers are not loaded, and the trap is handled here (save the
- *     owner's, load ours, retry the instruction) without the core seeing it.
+ *   - FP/SIMD and SVE: lazily, with one owner (the V registers are the low
+ *     bits of the Z registers). The hypervisor never uses those registers,
+ *     so they keep the last guest's values; CPTR_EL2.TFP traps a guest whose
+ *     registers are not loaded, CPTR_EL2.TZ one whose SVE registers are not,
+ *     and the trap is handled here (save the owner's, load ours, retry the
+ *     instruction) without the core seeing it. A vCPU keeps FP/SIMD form
+ *     until its first SVE instruction, SVE form (sve.c) after it; SVE
+ *     traps of a VM without SVE go to the core, which answers UNDEF;
+ *   - pointer authentication keys (pauth.c) and, for a VM with MTE, its
+ *     TFSR_EL1/TFSRE0_EL1/RGSR_EL1/GCR_EL1 (mte.c): with the EL1 registers.
  *
  * Contexts come from a static pool, one per (VM slot, vCPU), since the
  * hypervisor has no heap.
@@ -42,6 +48,10 @@ static struct arch_vcpu *fp_owner;
 static struct arch_vcpu *hw_loaded;
 /* The CPU has AArch32 EL1, hence the AArch32-only EL2 registers. */
 static bool has_aa32;
+/* The CPU has pointer authentication: the keys are switched. */
+static bool has_pauth;
+/* The CPU has SVE (CPTR_EL2.TZ is a trap bit, not RES1). */
+static bool has_sve;
 
 /* Guest HCR_EL2 (D13.2.46): stage 2 on; physical IRQ/FIQ/SError to EL2 and
  * the virtual ones on; set/way invalidates upgraded to clean+invalidate;
@@ -49,16 +59,19 @@ static bool has_aa32;
  * trapped (we refuse them: they are not switched); the ID registers
  * trapped (TID3: the core answers them sanitised, core/idregs.c);
  * maintenance broadcast and barriers upgraded to inner shareable, as a vCPU
- * may move between CPUs; EL1 is AArch64. API, APK and ATA stay clear:
- * pointer-authentication instructions and keys and MTE's registers and tag
- * accesses trap (none is switched, and idregs.c hides both features).
- * An AArch32 EL1 (GUEST_HCR_A32) leaves TID3 clear until the core answers
- * the AArch32 forms (MRC p15 c0, VMRS MVFR). */
+ * may move between CPUs; EL1 is AArch64. ATA is added for a VM that has MTE
+ * (the CPU has tags in memory: mte.c); otherwise MTE's registers trap and
+ * are refused, tag accesses are off, and idregs.c hides MTE.
+ * API and APK are added where the CPU has pointer authentication
+ * (GUEST_HCR_PAUTH): the keys are switched (pauth.c), the instructions run
+ * untrapped. An AArch32 EL1 (GUEST_HCR_A32) has TID3 too: the core answers
+ * the AArch32 forms (MRC p15 c0, VMRS MVFR0-2) from the same policy. */
 #define GUEST_HCR_A64                                                                              \
     (HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |            \
      HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TSC | HCR_EL2_TACR | HCR_EL2_TIDCP |     \
      HCR_EL2_TID3 | HCR_EL2_RW)
-#define GUEST_HCR_A32 (GUEST_HCR_A64 & ~(HCR_EL2_RW | HCR_EL2_TID3))
+#define GUEST_HCR_A32   (GUEST_HCR_A64 & ~HCR_EL2_RW)
+#define GUEST_HCR_PAUTH (HCR_EL2_API | HCR_EL2_APK)
 
 static struct arch_vcpu *ctx(struct vcpu *vcpu)
 {
@@ -110,18 +123,33 @@ uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
     }
 }
 
+unsigned arch_cpu_features(void)
+{
+    return (armv8_sve_present() ? ARCH_FEAT_SVE : 0u) |
+           (armv8_pauth_present() ? ARCH_FEAT_PAUTH : 0u) |
+           (armv8_mte_usable() ? ARCH_FEAT_MTE : 0u);
+}
+
+unsigned arch_sve_max_vl(void)
+{
+    return armv8_sve_max_vl();
+}
+
 int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
     if (!vcpu || !vcpu->vm || !boot || vcpu->vm->id == 0 || vcpu->vm->id > VM_MAX ||
         vcpu->id >= VM_MAX_VCPUS)
         return -1;
     has_aa32 = armv8_cpu_has_aa32_el1();
+    has_pauth = armv8_pauth_present();
+    has_sve = armv8_sve_present();
     bool aa32 = boot->isa != ISA_A64;
     if (aa32 && !has_aa32) {
         log_err("armv8: this CPU cannot run EL1 in AArch32 (ID_AA64PFR0_EL1.EL1)\n");
         return -1;
     }
-    struct arch_vcpu *a = &slots[(vcpu->vm->id - 1) * VM_MAX_VCPUS + vcpu->id];
+    unsigned slot = (vcpu->vm->id - 1) * VM_MAX_VCPUS + vcpu->id;
+    struct arch_vcpu *a = &slots[slot];
     if (fp_owner == a)
         fp_owner = NULL;
     if (hw_loaded == a)
@@ -145,7 +173,17 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         a->g.pc = boot->pc;
         a->g.pstate = PSR_DAIF | PSR_MODE_EL1h;
         a->el1.sctlr = SCTLR_EL1_RES1;
-        a->hcr = GUEST_HCR_A64;
+        a->hcr = GUEST_HCR_A64 | (has_pauth ? GUEST_HCR_PAUTH : 0);
+        /* MTE: the VM's tag accesses reach its RAM's tags (zeroed when the
+         * pages were given, arch_page_alloc), its MTE registers are its own. */
+        a->has_mte = (vm_cpu_features(vcpu->vm) & ARCH_FEAT_MTE) != 0;
+        if (a->has_mte)
+            a->hcr |= HCR_EL2_ATA;
+        /* SVE at the VM's vector length (none: its SVE traps are refused). */
+        if (armv8_sve_init(&a->sve, slot, vcpu->vm->cpu.sve_vl_max) != 0) {
+            log_err("armv8: no pages for the SVE registers of a vCPU\n");
+            return -1;
+        }
     }
     /* MPIDR_EL1 as the guest reads it: bit 31 RES1, Aff0 = vCPU index. */
     a->vmpidr = (1ull << 31) | (vcpu->id & 0xff);
@@ -252,6 +290,10 @@ static void load_context(struct arch_vcpu *a)
     write_sysreg(vpidr_el2, read_sysreg(midr_el1));
     write_sysreg(vmpidr_el2, a->vmpidr);
     el1_restore(&a->el1);
+    if (has_pauth)
+        armv8_pauth_restore(&a->keys);
+    if (a->has_mte)
+        armv8_mte_restore(&a->mte);
     armv8_debug_restore(&a->dbg, has_aa32);
     if (has_aa32) {
         armv8_aa32_restore(&a->aa32);
@@ -269,6 +311,10 @@ static void load_context(struct arch_vcpu *a)
 static void save_context(struct arch_vcpu *a)
 {
     el1_save(&a->el1);
+    if (has_pauth)
+        armv8_pauth_save(&a->keys);
+    if (a->has_mte)
+        armv8_mte_save(&a->mte);
     armv8_debug_save(&a->dbg, has_aa32);
     if (has_aa32)
         armv8_aa32_save(&a->aa32);
@@ -305,31 +351,75 @@ static void vcpu_load(struct arch_vcpu *a)
     a->el1_reload = false;
 }
 
-static void fp_trap_on(bool on)
+/* CPTR_EL2.TFP and TZ (TZ is RES1 without SVE: it stays set there). */
+static void fp_traps(bool fp, bool sve)
 {
-    static int trapping = -1; /* CPTR_EL2.TFP as last written; -1: unknown */
-    if (trapping == (int)on)
+    static uint64_t written = ~0ull; /* the two bits as last written */
+    uint64_t want = (fp ? CPTR_EL2_TFP : 0) | (sve || !has_sve ? CPTR_EL2_TZ : 0);
+    if (written == want)
         return;
-    uint64_t cptr = read_sysreg(cptr_el2);
-    cptr = on ? (cptr | CPTR_EL2_TFP) : (cptr & ~CPTR_EL2_TFP);
-    write_sysreg(cptr_el2, cptr);
+    uint64_t cptr = read_sysreg(cptr_el2) & ~(CPTR_EL2_TFP | CPTR_EL2_TZ);
+    write_sysreg(cptr_el2, cptr | want);
     isb();
-    trapping = on;
+    written = want;
 }
 
-/* The guest touched FP/SIMD while its registers were not loaded. */
-static void fp_take(struct arch_vcpu *a)
+/* Both traps as the vCPU about to run needs them: FP/SIMD open when its
+ * registers are in the CPU, SVE open when they are in SVE form. */
+static void fp_traps_for(const struct arch_vcpu *a)
 {
-    fp_trap_on(false);
-    if (fp_owner) {
-        armv8_fpsimd_save(&fp_owner->fp);
-        if (has_aa32) /* FPEXC32_EL2 traps while CPTR_EL2.TFP is set */
-            fp_owner->fp.fpexc32 = read_sysreg(fpexc32_el2);
+    bool owner = fp_owner == a;
+    fp_traps(!owner, !(owner && a->sve.active));
+}
+
+static void fp_save(struct arch_vcpu *o)
+{
+    if (o->sve.active) {
+        armv8_sve_save(&o->sve);
+        o->fp.fpsr = read_sysreg(fpsr);
+        o->fp.fpcr = read_sysreg(fpcr);
+    } else {
+        armv8_fpsimd_save(&o->fp);
     }
-    armv8_fpsimd_restore(&a->fp);
+    if (has_aa32) /* FPEXC32_EL2 traps while CPTR_EL2.TFP is set */
+        o->fp.fpexc32 = read_sysreg(fpexc32_el2);
+}
+
+static void fp_restore(const struct arch_vcpu *a)
+{
+    if (a->sve.active) {
+        armv8_sve_restore(&a->sve);
+        write_sysreg(fpsr, a->fp.fpsr);
+        write_sysreg(fpcr, a->fp.fpcr);
+    } else {
+        armv8_fpsimd_restore(&a->fp);
+    }
     if (has_aa32)
         write_sysreg(fpexc32_el2, a->fp.fpexc32);
+}
+
+/* The guest touched FP/SIMD (sve false) or SVE (sve true) while those
+ * registers were not loaded: make a the owner, in SVE form if it asked for
+ * SVE. A vCPU that owns the registers in FP/SIMD form and now uses SVE
+ * saves its own first: the CPU's Z bits above 128, P and FFR may still be
+ * another vCPU's. */
+static void fp_take(struct arch_vcpu *a, bool sve)
+{
+    fp_traps(false, false); /* EL2 is trapped by both too */
+    if (fp_owner)
+        fp_save(fp_owner);
+    if (sve && !a->sve.active)
+        armv8_sve_from_fpsimd(&a->sve, &a->fp);
+    fp_restore(a);
     fp_owner = a;
+}
+
+/* An SVE trap (ESR_EL2 EC 0x19) the arch takes: the VM has SVE and the
+ * vCPU's SVE registers are not in the CPU. Otherwise the core refuses it
+ * (UNDEF, as on a CPU without SVE). */
+static bool sve_trap_ours(const struct arch_vcpu *a)
+{
+    return a->sve.buf && !(fp_owner == a && a->sve.active);
 }
 
 static unsigned esr_ec(uint32_t esr)
@@ -384,7 +474,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         vcpu_load(a);
         pmu_load(&a->pmu);
         gicv2_enter(&a->gic);
-        fp_trap_on(fp_owner != a);
+        fp_traps_for(a);
         a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */
         int kind = armv8_guest_enter(&a->g);
         gicv2_exit(&a->gic);
@@ -396,8 +486,12 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         switch (kind) {
         case GUEST_EXIT_SYNC:
             if (esr_ec(esr) == ESR_EC_FP_ASIMD && fp_owner != a) {
-                fp_take(a);
+                fp_take(a, false);
                 continue; /* ELR_EL2 is the FP instruction: it runs again */
+            }
+            if (esr_ec(esr) == ESR_EC_SVE && sve_trap_ours(a)) {
+                fp_take(a, true);
+                continue; /* the SVE instruction (or ZCR_EL1 access) again */
             }
             a->last_esr = esr;
             exit->kind = ARCH_EXIT_TRAP;

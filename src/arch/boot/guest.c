@@ -9,10 +9,46 @@
 #include "arch/boot/boot.h"
 #include "core/guest_image.h"
 #include "core/launch.h"
+#include "core/vm_cpu.h"
 #include "core/vm_package.h"
+#include "lib/bootargs.h"
 #include "lib/log.h"
 
 #define GUEST_RAM_SIZE (128ull << 20)
+
+/* armvisor.sve_vl=<bits>: the longest SVE vector the VMs get (a multiple of
+ * 128 up to 2048; 0: no SVE for them), as QEMU's sve-max-vq does for a
+ * whole CPU; without it they get what the CPU has (core/vm_cpu.h). */
+#define SVE_VL_ARG     "armvisor.sve_vl"
+#define SVE_VL_DIGITS  4u
+#define BITS_PER_BYTE  8u
+
+/* armvisor.mte=off: no MTE for the VMs even where the CPU has it. */
+#define MTE_OFF_ARG "armvisor.mte=off"
+
+static void apply_cpu_args(const char *bootargs)
+{
+    if (bootargs_has(bootargs, MTE_OFF_ARG)) {
+        vm_cpu_set_default_mte(false);
+        log_info("MTE: not given to the VMs\n");
+    }
+    size_t len;
+    const char *v = bootargs_value(bootargs, SVE_VL_ARG, &len);
+    if (!v)
+        return;
+    unsigned bits = 0;
+    bool ok = len > 0 && len <= SVE_VL_DIGITS;
+    for (size_t i = 0; ok && i < len; i++) {
+        ok = v[i] >= '0' && v[i] <= '9';
+        bits = bits * 10 + (unsigned)(v[i] - '0');
+    }
+    if (!ok || bits % BITS_PER_BYTE || !vm_cpu_set_default_sve_vl(bits / BITS_PER_BYTE)) {
+        log_err("%s: want a multiple of 128 from 0 (no SVE) to 2048 bits\n", SVE_VL_ARG);
+        arch_halt(HALT_REFUSED);
+    }
+    log_info("SVE vector length of the VMs: at most %u bits%s\n", bits,
+             bits ? "" : " (no SVE)");
+}
 
 static _Noreturn void finish(int code)
 {
@@ -45,6 +81,7 @@ _Noreturn void boot_run_guest(const struct boot_info *bi, const struct boot_arch
         log_err("malformed /chosen linux,initrd-start/end in the DTB\n");
         arch_halt(HALT_REFUSED);
     }
+    apply_cpu_args(bi->bootargs);
     if (!bi->initrd) {
         log_err("no guest image: pass one as the initrd (QEMU: -initrd guest.bin)\n");
         arch_halt(HALT_NO_GUEST);

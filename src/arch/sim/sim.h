@@ -127,6 +127,11 @@ const struct sim_tlb_stats *sim_tlb_stats(void);
  * (core/idregs.c), so set these before creating it. */
 void sim_set_id_reg(unsigned crm, unsigned op2, uint64_t val);
 
+/* The ARCH_FEAT_* arch_cpu_features reports and, with ARCH_FEAT_SVE, the
+ * SVE vector length in bytes arch_sve_max_vl reports; none after sim_reset.
+ * Set before vm_create, as the ID registers. */
+void sim_set_cpu_features(unsigned features, unsigned sve_vl);
+
 /* Advance the simulated system counter. */
 void sim_counter_advance(uint64_t ticks);
 

@@ -49,6 +49,26 @@ uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
     return crm >= 1 && crm <= 7 && op2 <= 7 ? id_regs[crm][op2] : 0;
 }
 
+/* The features the simulated CPU "switches" (sim_set_cpu_features): the sim
+ * has no SVE or key registers, only what the core decides from them. */
+static unsigned cpu_features, sve_max_vl;
+
+void sim_set_cpu_features(unsigned features, unsigned sve_vl)
+{
+    cpu_features = features;
+    sve_max_vl = (features & ARCH_FEAT_SVE) ? sve_vl : 0;
+}
+
+unsigned arch_cpu_features(void)
+{
+    return cpu_features;
+}
+
+unsigned arch_sve_max_vl(void)
+{
+    return sve_max_vl;
+}
+
 void arch_cpu_wait_event(void)
 {
     sched_yield(); /* let the host thread that ends the wait run */
@@ -136,6 +156,7 @@ void sim_vcpus_reset(void)
 {
     memset(id_regs, 0, sizeof(id_regs));
     sim_pmu_reset();
+    sim_set_cpu_features(0, 0);
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
         if (slots[i].used)
             slot_free(&slots[i]);

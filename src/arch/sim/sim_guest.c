@@ -463,7 +463,7 @@ enum sim_status g_mcr(struct sim_guest *g, unsigned coproc, unsigned opc1, unsig
                       unsigned crm, unsigned opc2, unsigned rt, bool read)
 {
     struct arch_vcpu *av = AV(g);
-    if (!av->aarch32 || (coproc != 14 && coproc != 15) || rt > 14)
+    if (!av->aarch32 || (coproc != 10 && coproc != 14 && coproc != 15) || rt > 14)
         return hw_fault(av, SIM_EXC_UNDEF, 0, 4);
     uint32_t syn =
         sim_syn_cp32(coproc, opc1, crn, crm, opc2, srt(av, rt), read, sim_trap_cond(av), 4);

@@ -152,7 +152,8 @@ enum sim_status g_wfe(struct sim_guest *g);
 /* A64 MRS/MSR (EC 0x18), always trapped. read: MRS Xt, <sysreg>. */
 enum sim_status g_sysreg(struct sim_guest *g, unsigned op0, unsigned op1, unsigned crn,
                          unsigned crm, unsigned op2, unsigned rt, bool read);
-/* AArch32 MRC/MCR p15 (EC 0x03) or p14 (EC 0x05), always trapped.
+/* AArch32 MRC/MCR p15 (EC 0x03) or p14 (EC 0x05), or VMRS/VMSR as
+ * MRC/MCR p10 (EC 0x08, the ID-register trap), always trapped.
  * read: MRC (coprocessor to Rt). */
 enum sim_status g_mcr(struct sim_guest *g, unsigned coproc, unsigned opc1, unsigned crn,
                       unsigned crm, unsigned opc2, unsigned rt, bool read);

@@ -130,6 +130,7 @@ uint32_t sim_syn_cp32(unsigned coproc, unsigned opc1, unsigned crn, unsigned crm
                    ((rt & rt_mask) << ESR_ISS_CP32_RT_SHIFT) |
                    ((crm & ESR_ISS_CP_CRM_MASK) << ESR_ISS_CP_CRM_SHIFT) |
                    (read ? ESR_ISS_CP_DIR_READ : 0);
-    unsigned ec = coproc == 14 ? ESR_EC_CP14_MR : ESR_EC_CP15_32;
+    /* cp10: VMRS of an ID register (MVFRn), trapped by TID3 (EC 0x08). */
+    unsigned ec = coproc == 14 ? ESR_EC_CP14_MR : coproc == 10 ? ESR_EC_CP10_ID : ESR_EC_CP15_32;
     return syn(ec, len != 2, iss);
 }
