@@ -328,6 +328,27 @@ static void fp_take(struct arch_vcpu *a)
     fp_owner = a;
 }
 
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    struct arch_vcpu *a = vcpu ? vcpu->arch : NULL;
+    if (!a)
+        return;
+    if (fp_owner == a) {
+        fp_trap_on(false); /* FPEXC32_EL2 and the registers are reachable */
+        armv8_fpsimd_save(&a->fp);
+        if (has_aa32)
+            a->fp.fpexc32 = read_sysreg(fpexc32_el2);
+        fp_owner = NULL;
+        fp_trap_on(true);
+    }
+    if (hw_loaded == a) {
+        armv8_el1_fetch(a, false);
+        write_sysreg(cntv_ctl_el0, 0); /* its timer no longer fires here */
+        isb();
+        hw_loaded = NULL;
+    }
+}
+
 static unsigned esr_ec(uint32_t esr)
 {
     return (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
