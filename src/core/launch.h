@@ -31,6 +31,8 @@ struct guest_desc {
     struct guest_extra extra[GUEST_EXTRA_MAX]; /* inside RAM, apart from each other
                                                   and from the image */
     enum vm_console console;                   /* console input device (PL011 default) */
+    uint32_t affinity[VM_MAX_VCPUS];           /* per vCPU: CPUs it may run on
+                                                  (bit n: CPU n); 0: any */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

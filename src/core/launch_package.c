@@ -54,6 +54,8 @@ int vm_launch_package(const struct vm_package *pkg)
         .nvcpus = pkg->nvcpus,
         .console = pkg->console == VM_PKG_CONSOLE_VIRTIO ? VM_CONSOLE_VIRTIO : VM_CONSOLE_PL011,
     };
+    for (unsigned i = 0; i < pkg->nvcpus && i < VM_MAX_VCPUS; i++)
+        d.affinity[i] = pkg->affinity[i];
     unsigned n = 0;
     if (pkg->initrd.data)
         d.extra[n++] = (struct guest_extra){pkg->initrd.data, pkg->initrd.size, pkg->initrd.ipa};

@@ -6,8 +6,8 @@
  * every guest range against guest RAM before anything uses it, and the
  * first refusal returns with a sentence saying which rule it broke.
  */
-#include "lib/le.h"
 #include "core/vm_package.h"
+#include "lib/le.h"
 
 #include <string.h>
 
@@ -91,10 +91,47 @@ struct sect {
     uint64_t off, size;
 };
 
+static bool section_known(uint32_t type)
+{
+    switch (type) {
+    case VM_PKG_KERNEL:
+    case VM_PKG_INITRD:
+    case VM_PKG_DTB:
+    case VM_PKG_CONFIG:
+    case VM_PKG_AFFINITY:
+        return true;
+    }
+    return false;
+}
+
+/* AFFINITY: one mask per vCPU, each naming at least one CPU and none
+ * beyond VM_PKG_MAX_CPUS. */
+static int parse_affinity(const uint8_t *a, uint64_t size, uint32_t nvcpus, uint32_t *out,
+                          const char **why)
+{
+    if (size < VM_PKG_AFF_MASKS)
+        REFUSE("AFFINITY section too short for its count");
+    uint32_t count = get_le32(a + VM_PKG_AFF_COUNT);
+    if (count != nvcpus)
+        REFUSE("AFFINITY count is not the vCPU count");
+    if (size != VM_PKG_AFF_MASKS + 4ull * count)
+        REFUSE("AFFINITY section has the wrong size for its count");
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t mask = get_le32(a + VM_PKG_AFF_MASKS + 4u * i);
+        if (mask == 0)
+            REFUSE("AFFINITY mask names no CPU");
+        if (mask & ~VM_PKG_AFF_ANY)
+            REFUSE("AFFINITY mask names a CPU beyond the 8 armvisor supports");
+        out[i] = mask;
+    }
+    return 0;
+}
+
 /* Header and section table: every section inside the blob, aligned, known,
  * once, not overlapping another or the table. */
-static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_PKG_CONFIG + 1],
-                          bool checksum, const char **why)
+static int parse_sections(const uint8_t *b, uint64_t len,
+                          struct sect sects[VM_PKG_SECT_TYPE_MAX + 1], bool checksum,
+                          const char **why)
 {
     if (len < VM_PKG_HDR_SIZE)
         REFUSE("blob shorter than the package header");
@@ -128,7 +165,7 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
         const uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
         uint32_t type = get_le32(e + VM_PKG_SECT_TYPE);
         uint64_t off = get_le64(e + VM_PKG_SECT_OFFSET), size = get_le64(e + VM_PKG_SECT_LEN);
-        if (type < VM_PKG_KERNEL || type > VM_PKG_CONFIG)
+        if (!section_known(type))
             REFUSE("unknown section type");
         if (sects[type].present)
             REFUSE("duplicate section");
@@ -142,7 +179,7 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
             REFUSE("section overlaps the header or the section table");
         if (off > total || size > total - off)
             REFUSE("section runs past the end of the blob");
-        for (unsigned t = VM_PKG_KERNEL; t <= VM_PKG_CONFIG; t++)
+        for (unsigned t = VM_PKG_KERNEL; t <= VM_PKG_SECT_TYPE_MAX; t++)
             if (sects[t].present && off < sects[t].off + sects[t].size && sects[t].off < off + size)
                 REFUSE("sections overlap in the blob");
         sects[type] = (struct sect){true, off, size};
@@ -294,7 +331,7 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     if (!blob || !out)
         REFUSE("no blob");
     const uint8_t *b = blob;
-    struct sect sects[VM_PKG_CONFIG + 1] = {0};
+    struct sect sects[VM_PKG_SECT_TYPE_MAX + 1] = {0};
     if (parse_sections(b, len, sects, !(opts & VM_PKG_PARSE_NO_CHECKSUM), why) != 0)
         return -1;
 
@@ -327,6 +364,10 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
         REFUSE("guest RAM beyond the 40-bit IPA space");
     if (nvcpus == 0 || nvcpus > VM_PKG_MAX_VCPUS)
         REFUSE("vCPU count out of range (1-8)");
+    if (sects[VM_PKG_AFFINITY].present &&
+        parse_affinity(b + sects[VM_PKG_AFFINITY].off, sects[VM_PKG_AFFINITY].size, nvcpus,
+                       p.affinity, why) != 0)
+        return -1;
     if (isa > VM_PKG_ISA_T32)
         REFUSE("unknown instruction set");
     if (proto > VM_PKG_BOOT_LINUX_ARM)

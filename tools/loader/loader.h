@@ -52,7 +52,14 @@ struct vm_plan {
     uint64_t initrd_ipa, initrd_size; /* size 0: no initrd */
     uint64_t dtb_ipa;
     enum vm_pkg_console console; /* PL011 (default) or a virtio-console for input */
+    /* --pin: per vCPU, the physical CPUs it may run on (bit n: CPU n); 0:
+     * not pinned. Any pin makes the package carry an AFFINITY section. */
+    uint32_t pin[VM_PKG_MAX_VCPUS];
 };
+
+/* Parse one --pin argument, "VCPU=CPU[,CPU...]" (vCPU 0-7, CPUs 0-7), into
+ * *vcpu and *mask; false when it is malformed. */
+bool pin_parse(const char *arg, unsigned *vcpu, uint32_t *mask);
 
 /* Errors go to stderr as "armvisor-loader: ..." lines. */
 void loader_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

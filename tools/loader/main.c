@@ -1,7 +1,8 @@
 /*
  * armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]
  *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
- *                 [--load-addr ADDR] [--entry ADDR] [--name NAME] -o OUT
+ *                 [--load-addr ADDR] [--entry ADDR] [--name NAME]
+ *                 [--pin VCPU=CPU[,CPU...]]... -o OUT
  *
  * Reads the kernel (and initrd), decides where everything goes, builds the
  * guest DTB and writes the VM package. Every bad input stops it with one
@@ -39,14 +40,15 @@ static void usage(FILE *f)
     fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
           "                       [--load-addr ADDR] [--entry ADDR] [--name NAME]\n"
-          "                       [--console pl011|virtio] -o OUT\n"
+          "                       [--console pl011|virtio] [--pin VCPU=CPU[,CPU...]]... -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
           "              raw image (at RAM base + 0x80000 on arm64, + 0x10000 on arm)\n"
           "  --initrd    initial ramdisk, described in /chosen\n"
           "  --ram       guest RAM in MiB at 0x40000000 (default 128)\n"
-          "  --cpus      vCPUs in the DTB, 1-8 (default 1; armvisor runs vCPU 0 only today)\n"
+          "  --cpus      vCPUs in the DTB, 1-8 (default 1; vCPU 0 starts, the guest starts the\n"
+          "              others with PSCI CPU_ON)\n"
           "  --cmdline   /chosen bootargs\n"
           "  --protocol  linux: x0 / r2 = DTB address; raw: registers zero\n"
           "              (default: raw for an ELF file, linux for anything else)\n"
@@ -54,7 +56,9 @@ static void usage(FILE *f)
           "  --entry     where a raw image is entered (default: its first byte)\n"
           "  --name      VM name, 1-31 printable characters (default: guest)\n"
           "  --console   the device typed input goes to: pl011 (ttyAMA0, default) or\n"
-          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n",
+          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n"
+          "  --pin       vCPU VCPU runs only on physical CPUs CPU,... (0-7; repeatable; vCPUs\n"
+          "              not pinned run on any CPU)\n",
           f);
 }
 
@@ -215,6 +219,7 @@ int main(int argc, char **argv)
         {"load-addr", required_argument, NULL, 'L'},
         {"entry", required_argument, NULL, 'e'},
         {"console", required_argument, NULL, 'C'},
+        {"pin", required_argument, NULL, 'P'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -269,6 +274,17 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'P': {
+            unsigned vcpu;
+            uint32_t mask;
+            if (!pin_parse(optarg, &vcpu, &mask)) {
+                loader_error("--pin %s: want VCPU=CPU[,CPU...] with vCPU and CPUs 0-%u", optarg,
+                             VM_PKG_MAX_CPUS - 1);
+                return 2;
+            }
+            plan.pin[vcpu] = mask;
+            break;
+        }
         case 'o':
             out_path = optarg;
             break;
@@ -329,6 +345,12 @@ int main(int argc, char **argv)
         return 2;
     }
     plan.ram_size = ram_mib << 20;
+    for (unsigned i = plan.ncpus; i < VM_PKG_MAX_VCPUS; i++) {
+        if (plan.pin[i]) {
+            loader_error("--pin %u=...: the VM has %u vCPU(s) (--cpus)", i, plan.ncpus);
+            return 2;
+        }
+    }
 
     struct file_buf kernel = {0}, initrd = {0}, dtb = {0}, pkg = {0};
     int rc = 1;
