@@ -29,7 +29,7 @@ void sched_start(struct vcpu *vcpu, unsigned cpu);
 /* Something for vcpu is now pending: if it is in WFI it becomes runnable on
  * its CPU, and if that CPU is another one (or runs vcpu now), that CPU is
  * kicked (arch_cpu_kick) so it sees it at once. Called by vgic_irq_changed
- * with the vGIC lock held and no pcpu lock. */
+ * (vGIC lock held) and by the scheduler itself; never with a pcpu lock held. */
 void sched_kick(struct vcpu *vcpu);
 
 /* vm has stopped (vm_stop): kick every CPU that holds one of its vCPUs and

@@ -143,6 +143,7 @@ void sim_smp_idle(void)
         sim_counter_advance(SIM_IDLE_TICKS);
 }
 
+#ifndef SIM_GUEST_UCONTEXT
 static void *cpu_main(void *arg)
 {
     struct sim_cpu *c = arg;
@@ -153,6 +154,7 @@ static void *cpu_main(void *arg)
     pcpu_offline(c->id);
     return NULL;
 }
+#endif
 
 int sim_smp_start(unsigned n, const char **why)
 {
