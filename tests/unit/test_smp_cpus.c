@@ -515,6 +515,52 @@ static void test_system_off_stops_every_cpu(void **state)
     assert_int_equal(ld(&o.finished[2]), 0);
 }
 
+/* A vCPU on CPU 1 livelocks (the same refused load at the same PC, again
+ * and again): its VM is stopped as crashed from CPU 1, and vCPU 0, busy on
+ * CPU 0 where sched_run waits, is taken out of the guest by the kick. */
+struct crash_rec {
+    int started;
+    int cpu;      /* where the livelocking vCPU ran */
+    int spun_out; /* vCPU 0 reached the end of its loop: never kicked */
+};
+
+static void guest_livelock(struct sim_guest *g)
+{
+    struct crash_rec *c = g->arg;
+    c->cpu = (int)arch_cpu_id();
+    st(&c->started, 1);
+    for (unsigned n = 0; n < 2 * VCPU_LIVELOCK_REPEATS; n++) {
+        g_set_pc(g, ENTRY1);
+        g_ldr(g, 3, 0x20000000, 4); /* nothing there: refused, an abort */
+    }
+}
+
+static void guest_crash0(struct sim_guest *g)
+{
+    struct crash_rec *c = g->arg;
+    psci(g, FN_CPU_ON, 1, ENTRY1, 0);
+    for (unsigned n = 0; n < WAIT_MAX; n++)
+        g_spin(g, 1);
+    st(&c->spun_out, 1);
+}
+
+static void test_crash_on_other_cpu_stops_vm(void **state)
+{
+    (void)state;
+    struct crash_rec c = {0};
+    if (!build(2, 2, guest_crash0, &c))
+        skip();
+    sim_guest_at(ENTRY1, guest_livelock, &c);
+    start0();
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), VM_EXIT_LIVELOCK);
+    assert_int_equal(vm_state(vm), VM_CRASHED);
+    assert_int_equal(ld(&c.started), 1);
+    assert_int_equal(c.cpu, 1);
+    assert_int_equal(ld(&c.spun_out), 0);
+    for (unsigned i = 0; i < 2; i++)
+        assert_int_equal(__atomic_load_n(&vm->vcpus[i].resident, __ATOMIC_ACQUIRE), -1);
+}
+
 /* ---- Affinity ------------------------------------------------------------------- */
 
 struct pin_rec {
@@ -624,6 +670,7 @@ int main(void)
         cmocka_unit_test_teardown(test_two_busy_vcpus_run_together, teardown),
         cmocka_unit_test_teardown(test_cpu_on_race_two_cpus, teardown),
         cmocka_unit_test_teardown(test_system_off_stops_every_cpu, teardown),
+        cmocka_unit_test_teardown(test_crash_on_other_cpu_stops_vm, teardown),
         cmocka_unit_test_teardown(test_affinity_pinned_vcpu_stays, teardown),
         cmocka_unit_test_teardown(test_affinity_unpinned_vcpu_moves, teardown),
     };

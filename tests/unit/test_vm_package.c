@@ -647,6 +647,37 @@ static void test_launch_arm64_package(void **state)
     assert_int_equal(sim_free_pages(), free0);
 }
 
+/* The package's AFFINITY reaches the scheduler: vCPU 0 pinned to a CPU
+ * that is online starts; pinned to one that is not (the sim here has CPU 0
+ * only), the launch fails and says why, with nothing leaked. */
+static void test_launch_affinity(void **state)
+{
+    (void)state;
+    if (!host_is_le())
+        skip();
+    struct spec s = arm64_linux();
+    uint8_t a[12];
+    const uint32_t on_boot_cpu[2] = {1u << 0, VM_PKG_AFF_ANY};
+    affinity_bytes(a, 2, on_boot_cpu);
+    s.affinity = a;
+    s.asize = sizeof(a);
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    size_t free0 = sim_free_pages();
+    struct seen seen = {0};
+    sim_guest_at(KERNEL_IPA, guest_reads_boot_state, &seen);
+    assert_int_equal(vm_launch_package(&p), 0);
+    assert_int_equal(seen.pc, KERNEL_IPA);
+
+    const uint32_t elsewhere[2] = {1u << 1, VM_PKG_AFF_ANY};
+    affinity_bytes(a, 2, elsewhere);
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    sim_console_clear();
+    assert_true(vm_launch_package(&p) < 0);
+    assert_non_null(strstr(sim_console_text(), "vcpu 0: no online CPU in its affinity 0x2"));
+    assert_int_equal(sim_free_pages(), free0);
+}
+
 static void test_launch_arm_package_on_v7(void **state)
 {
     (void)state;
@@ -727,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_refuse_config),
         cmocka_unit_test(test_refuse_big_dtb),
         cmocka_unit_test_setup(test_launch_arm64_package, sim_setup),
+        cmocka_unit_test_setup(test_launch_affinity, sim_setup),
         cmocka_unit_test_setup(test_launch_arm_package_on_v7, sim_setup),
         cmocka_unit_test_setup(test_launch_package_too_big, sim_setup),
         cmocka_unit_test_setup(test_launch_extra_checks, sim_setup),
