@@ -350,6 +350,8 @@ static void unload(struct pcpu *p)
         return;
     if (p->timer_owner == v)
         vtimer_release(v);
+    htimer_cancel(p, HTIMER_PTIMER); /* its EL1 physical timer's deadline is
+                                        armed again wherever it runs next */
     arch_vcpu_put(v);
     p->loaded = NULL;
     __atomic_store_n(&v->resident, -1, __ATOMIC_RELEASE);
