@@ -11,7 +11,8 @@
  *      and need_resched, and the home of every vCPU on them. At most one
  *      pcpu lock is held at a time (a steal takes the victim's, drops it,
  *      then takes its own);
- *   5. vm->log.lock (core/vm_log.h).
+ *   5. vm->log.lock (core/vm_log.h);
+ *   6. the console output lock (lib/print.c: one av_printf at a time).
  * Fields marked "this CPU only" are read and written only by the CPU the
  * record belongs to, with no lock. Fields marked "atomic" are read by any
  * CPU with __atomic loads.
