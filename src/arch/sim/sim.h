@@ -151,7 +151,7 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 #define SIM_PIRQ_MAINT  25u
 #define SIM_PIRQ_VTIMER 27u
 #define SIM_PIRQ_HYPTIMER 26u /* the EL2 physical timer (CNTHP), as on QEMU virt */
-#define SIM_PIRQ_KICK 1u      /* the SGI another CPU's arch_cpu_kick raises */
+#define SIM_PIRQ_KICK 1u /* the SGI another CPU's arch_cpu_kick raises */
 
 /* Times the core armed the hypervisor timer (arch_hyp_timer_arm). */
 uint64_t sim_hyp_timer_arms(void);
