@@ -5,11 +5,12 @@
  * src/core includes this header and no other arch header. An arch may include
  * core headers (it fills core objects), never the other way round.
  *
- * Locking: until physical secondary CPUs are brought up, every function here
- * is called by the one physical CPU that runs the vCPU concerned, and never
- * with a core lock (core/pcpu.h) held unless it says so. Functions taking a
- * vcpu act on the state of that vCPU, whether it is loaded on the CPU or
- * saved in memory; the vCPU is not running on another CPU meanwhile.
+ * Locking: every function taking a vcpu is called by the physical CPU that
+ * runs that vCPU (or, between runs, the one that holds it: the scheduler
+ * moves a vCPU to another CPU only after arch_vcpu_put on the old one), and
+ * never with a core lock (core/pcpu.h) held unless it says so. Functions
+ * taking a vcpu act on the state of that vCPU, whether it is loaded on the
+ * CPU or saved in memory; the vCPU is not running on another CPU meanwhile.
  */
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
@@ -144,6 +145,15 @@ void arch_tlb_inval_ipa(uint16_t vmid, ipa_t ipa, uint64_t size);
 /* Invalidate every TLB entry tagged with VMID vmid. */
 void arch_tlb_inval_vmid(uint16_t vmid);
 
+/* Invalidate this CPU's stage-1 (EL1&0) TLB entries of VMID vmid, not
+ * broadcast: a vCPU of the VM is about to run on this CPU where another
+ * vCPU of the same VM ran last, and its guest's stage-1 entries (same VMID,
+ * perhaps the same ASIDs for other tables) must not be used by this one
+ * (as KVM's last_vcpu_ran). ARMv8: TLBI VMALLE1 with VTTBR_EL2.VMID =
+ * vmid; ARMv7: TLBIALL with VTTBR.VMID = vmid. Called by the scheduler with
+ * no vCPU running and no lock held. */
+void arch_tlb_inval_vmid_local(uint16_t vmid);
+
 /* ---- vCPU entry and exit ----------------------------------------------- */
 
 /* Which format the raw syndrome in an exit record uses. */
@@ -187,6 +197,16 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot);
  * vm_destroy for every vCPU of the VM, started or not; a no-op for a vCPU
  * that has no arch context. The vCPU must not be running. */
 void arch_vcpu_release(struct vcpu *vcpu);
+
+/* vcpu leaves this CPU for good or for a while (it may run on another CPU
+ * next, or its VM stops): save into its context in memory everything of it
+ * that is still live in this CPU (EL1/PL1 system registers, FP/SIMD, the
+ * virtual timer's registers), stop its virtual timer in the CPU (so the
+ * CPU's timer PPI no longer fires for it) and forget that the CPU holds
+ * it, so that the next arch_vcpu_run, on any CPU, loads it from memory
+ * (KVM's vcpu_put). Called on the CPU that ran it last, with it not
+ * running; a no-op when this CPU holds nothing of it. */
+void arch_vcpu_put(struct vcpu *vcpu);
 
 /* Enter the guest on this CPU and return when it exits, with *exit filled.
  * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */

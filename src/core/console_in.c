@@ -71,6 +71,8 @@ void console_in_kick(void)
     busy = false;
 }
 
+static void drain(void);
+
 static void drop(void)
 {
     con.dropped++;
@@ -82,6 +84,19 @@ static void drop(void)
 }
 
 void console_in_host_irq(void)
+{
+    /* The queue and the receiver are the owner VM's device state: its
+     * vCPUs reach the receiver (and console_in_kick) under its MMIO bus
+     * lock, on any CPU; so does this. */
+    struct vm *owner = con.owner;
+    if (owner)
+        spin_lock(&owner->mmio.lock);
+    drain();
+    if (owner)
+        spin_unlock(&owner->mmio.lock);
+}
+
+static void drain(void)
 {
     for (unsigned n = 0; n < DRAIN_MAX; n++) {
         int c = arch_console_getc();

@@ -81,7 +81,7 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
 
     struct vm *vm = vm_create(name, nvcpus, 0);
     if (!vm)
-        return -1; /* vm_create said why */
+        return -1;        /* vm_create said why */
     vm->can_reset = true; /* desc stays ours until vm_launch returns */
 
     int code = -1;
@@ -121,6 +121,8 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
                       : board_add_devices(vm) != 0)
         goto out;
 
+    for (unsigned i = 0; i < nvcpus; i++)
+        vm->vcpus[i].affinity = desc->affinity[i];
     /* vCPU 0 starts; the others are OFF until the guest's PSCI CPU_ON. */
     if (vcpu_start(vm, 0, &desc->boot) != 0) {
         log_err("vm %s: cannot start vcpu 0\n", name);

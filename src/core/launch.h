@@ -38,6 +38,8 @@ struct guest_desc {
      * console is VM_CONSOLE_VIRTIO). */
     const struct vm_device *devices;
     unsigned ndevices;
+    uint32_t affinity[VM_MAX_VCPUS];           /* per vCPU: CPUs it may run on
+                                                  (bit n: CPU n); 0: any */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

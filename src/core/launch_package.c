@@ -58,6 +58,8 @@ int vm_launch_package(const struct vm_package *pkg)
         .devices = pkg->devices,
         .ndevices = pkg->ndevices,
     };
+    for (unsigned i = 0; i < pkg->nvcpus && i < VM_MAX_VCPUS; i++)
+        d.affinity[i] = pkg->affinity[i];
     unsigned n = 0;
     if (pkg->initrd.data)
         d.extra[n++] =

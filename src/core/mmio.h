@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "lib/spinlock.h"
 
 #define MMIO_MAX_DEVICES 32
 
@@ -54,7 +55,14 @@ struct mmio_dev {
 
 struct mmio_bus {
     struct mmio_dev *devs[MMIO_MAX_DEVICES];
-    unsigned ndevs;
+    unsigned ndevs; /* devs/ndevs: written while the VM is built, read-only
+                       once a vCPU runs */
+    /* Serialises every emulated device access of the VM (the devices'
+     * state), whichever CPU its vCPUs run on; held by mmio_bus_dispatch
+     * around a device's access, and by console_in.c around feeding the
+     * console's receiver. Lock order: after vm->lock, before the vGIC's
+     * lock (a device raising its interrupt) and any pcpu->lock. */
+    struct spinlock lock;
 };
 
 void mmio_bus_init(struct mmio_bus *bus);

@@ -23,6 +23,7 @@ void mmio_bus_init(struct mmio_bus *bus)
     for (unsigned i = 0; i < MMIO_MAX_DEVICES; i++)
         bus->devs[i] = NULL;
     bus->ndevs = 0;
+    bus->lock = (struct spinlock){SPIN_FREE};
 }
 
 int mmio_bus_register(struct mmio_bus *bus, struct mmio_dev *dev)
@@ -102,7 +103,9 @@ int mmio_bus_dispatch(struct mmio_bus *bus, ipa_t ipa, struct mmio_access *acc)
     else
         acc->value = 0;
 
+    spin_lock(&bus->lock);
     int r = dev->ops->access(dev, acc);
+    spin_unlock(&bus->lock);
     if (r != MMIO_OK)
         return MMIO_REFUSED; /* whatever a device returns, the caller sees one
                                 of the documented results */

@@ -22,15 +22,17 @@
 
 void vm_stop(struct vm *vm, enum vm_state state, int code)
 {
-    vm->state = state;
-    vm->exit_code = code;
     spin_lock(&vm->lock);
+    vm->exit_code = code; /* before the state that makes sched_run return it */
+    vm_set_state(vm, state);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
-        vm->vcpus[i].state = VCPU_STOPPED;
+        vcpu_set_state(&vm->vcpus[i], VCPU_STOPPED);
         vm->vcpus[i].on_pending = false;
         sched_dequeue(&vm->vcpus[i]);
     }
     spin_unlock(&vm->lock);
+    /* vCPUs running or held on other CPUs leave them; sched_run waits. */
+    sched_vm_stopped(vm);
 }
 
 bool psci_is_call(uint32_t fid)
@@ -64,7 +66,8 @@ static bool psci_implemented(uint32_t fid)
 
 static bool vcpu_is_on(const struct vcpu *v)
 {
-    return v->state == VCPU_RUNNING || v->state == VCPU_WFI;
+    enum vcpu_state s = vcpu_state(v);
+    return s == VCPU_RUNNING || s == VCPU_WFI;
 }
 
 /* The vCPU an MPIDR value names (Aff0 7:0, Aff1 15:8, Aff2 23:16, Aff3
@@ -149,14 +152,19 @@ static int64_t psci_cpu_on(struct vcpu *vcpu, uint64_t target, uint64_t entry, u
     spin_lock(&vm->lock);
     if (vcpu_is_on(t))
         r = t->on_pending ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
-    else if (t->state != VCPU_OFF)
+    else if (vcpu_state(t) != VCPU_OFF)
         r = PSCI_DENIED; /* the VM is stopping */
     else if (!entry_of(vcpu, entry, context, &boot))
         r = PSCI_INVALID_ADDRESS;
-    else if (vcpu_start(vm, t->id, &boot) != 0)
-        r = PSCI_INTERNAL_FAILURE;
-    else
+    else {
+        /* ON_PENDING before it can run: another CPU may pick it at once
+         * and clears it there (sched.c, under this lock). */
         t->on_pending = true;
+        if (vcpu_start(vm, t->id, &boot) != 0) {
+            t->on_pending = false;
+            r = PSCI_INTERNAL_FAILURE;
+        }
+    }
     spin_unlock(&vm->lock);
     if ((r == PSCI_INVALID_ADDRESS || r == PSCI_INTERNAL_FAILURE) &&
         vm_log_ok(vm, VM_LOG_PSCI_CPU_ON))
@@ -183,7 +191,7 @@ static enum run_result psci_cpu_off(struct vcpu *vcpu, int64_t *ret)
 
     bool any_on = false;
     spin_lock(&vm->lock);
-    vcpu->state = VCPU_OFF;
+    vcpu_set_state(vcpu, VCPU_OFF);
     vcpu->on_pending = false;
     for (unsigned i = 0; i < vm->nvcpus; i++)
         any_on = any_on || vcpu_is_on(&vm->vcpus[i]);

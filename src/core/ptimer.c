@@ -38,8 +38,8 @@
 #include "core/vgic.h"
 
 /* A64 encodings: op0 3, op1 3, CRn 14 (Arm ARM D13.8). */
-#define A64_CNT_CRN  14u
-#define A64_CNTP_CRM 2u /* op2: 0 TVAL, 1 CTL, 2 CVAL */
+#define A64_CNT_CRN    14u
+#define A64_CNTP_CRM   2u /* op2: 0 TVAL, 1 CTL, 2 CVAL */
 #define A64_CNTPCT_CRM 0u
 #define A64_CNTPCT_OP2 1u
 /* AArch32 (ARMv7-A ARM B4.1.2x): MRC/MCR p15, 0, c14, c2, {0 TVAL, 1 CTL};
@@ -98,7 +98,7 @@ bool ptimer_deadline(const struct vcpu *vcpu, uint64_t *counter)
     return true;
 }
 
-void ptimer_sync(struct vcpu *vcpu)
+static void ptimer_sync_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -197,4 +197,16 @@ bool ptimer_access(struct vcpu *vcpu, const struct exit_info *info)
     vcpu->stats.ptimer_accesses++;
     arch_vcpu_skip_insn(vcpu, info->il);
     return true;
+}
+
+void ptimer_sync(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic) {
+        ptimer_sync_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    ptimer_sync_locked(vcpu);
+    vgic_unlock(vgic);
 }

@@ -13,9 +13,43 @@
  * timer's deadline passes (armed on the hypervisor timer while the CPU
  * idles). The CPU executes a real WFI only when nothing is runnable.
  *
- * Locking: pcpu->lock around the lists (core/pcpu.h); on one CPU it is never
- * contended. Remote kicks (a vCPU homed on another CPU) are the next step's:
- * they will send that CPU a physical SGI.
+ * Several CPUs. Every online CPU runs this loop (the boot CPU in sched_run,
+ * the others in sched_secondary_main) over its own run queue, for vCPUs of
+ * any VM. Placement: a vCPU that starts (vcpu_start: VM launch, CPU_ON)
+ * goes to the least loaded online CPU its affinity allows (ties: the lowest
+ * id, so vCPU 0 of a VM lands on the boot CPU). Balance: a CPU with nothing
+ * runnable takes a waiting vCPU from another CPU's run queue (a steal),
+ * if the vCPU's affinity allows this CPU and no CPU holds its state.
+ * Waking: an interrupt made pending for a vCPU (vgic_irq_changed) calls
+ * sched_kick: a vCPU blocked on another CPU goes onto that CPU's run
+ * queue, and that CPU, or one running the vCPU now, is sent a physical
+ * kick (arch_cpu_kick), after the change is visible, so the interrupt is
+ * seen at once rather than at the next slice.
+ *
+ * Moving a vCPU (KVM's vcpu_load/vcpu_put): a CPU may keep the last vCPU it
+ * ran loaded (pcpu->loaded: EL1 registers, FP/SIMD, the live timer and the
+ * host timer PPI held for it, vtimer.c). vcpu->resident names that CPU. It
+ * puts the vCPU (vtimer_release, arch_vcpu_put, resident = -1) as soon as
+ * it picks another vCPU, when the vCPU stops (CPU_OFF, its VM stops) or
+ * before it idles with a vCPU whose VM stopped; no other CPU runs, steals,
+ * restarts (CPU_ON) or frees a vCPU while it is resident somewhere. A vCPU
+ * of a VM that runs on a CPU where another vCPU of that VM ran last has
+ * that CPU's stage-1 TLB entries of the VMID invalidated first
+ * (arch_tlb_inval_vmid_local; vm->last_ran, KVM's last_vcpu_ran). The
+ * vGIC's in-flight lists are per vCPU and its list registers are synced
+ * back after every exit, so pending interrupts move with the vCPU.
+ *
+ * Stopping: when a VM stops (vm_stop: SYSTEM_OFF, SYSTEM_RESET, a crash)
+ * its vCPUs are marked stopped and taken off every list, and each CPU
+ * holding one is kicked; sched_run on the VM's CPU then waits (WFE) until
+ * no CPU holds any of them before it returns, so the caller may free or
+ * reload the VM's memory.
+ *
+ * Locking: core/pcpu.h gives the order (vm->lock, mmio, vGIC, one pcpu
+ * lock). pcpu->lock protects its lists, current and need_resched, and the
+ * home of the vCPUs on them; home_lock() finds and locks a vCPU's home.
+ * vcpu->state: see core/vm.h. vcpu->resident is written only by the CPU it
+ * names (and to -1 by it), read with atomics.
  */
 #include "core/sched.h"
 
@@ -40,7 +74,7 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
 
 static void rq_push(struct pcpu *p, struct vcpu *v)
 {
-    CHECK(!v->queued && v->state == VCPU_RUNNING);
+    CHECK(!v->queued && vcpu_state(v) == VCPU_RUNNING);
     v->sched_next = NULL;
     if (p->rq_tail)
         p->rq_tail->sched_next = v;
@@ -61,6 +95,14 @@ static struct vcpu *rq_pop(struct pcpu *p)
     v->sched_next = NULL;
     v->queued = false;
     return v;
+}
+
+static unsigned list_len(const struct vcpu *v)
+{
+    unsigned n = 0;
+    for (; v; v = v->sched_next)
+        n++;
+    return n;
 }
 
 static bool rq_remove(struct pcpu *p, struct vcpu *v)
@@ -101,53 +143,158 @@ static void slice_start(struct pcpu *p)
         htimer_set(p, HTIMER_SLICE, arch_counter_read() + p->current->vm->slice_ticks);
 }
 
+/* ---- Where a vCPU lives ------------------------------------------------------ */
+
+static bool cpu_allowed(const struct vcpu *v, unsigned cpu)
+{
+    return v->affinity == 0 || ((v->affinity >> cpu) & 1);
+}
+
+static int resident_of(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->resident, __ATOMIC_ACQUIRE);
+}
+
+static unsigned home_of(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->home, __ATOMIC_ACQUIRE);
+}
+
+/* Lock v's home CPU and return it: home only changes under the old home's
+ * lock, so it is re-checked once that lock is held. */
+static struct pcpu *home_lock(struct vcpu *v)
+{
+    for (;;) {
+        struct pcpu *p = pcpu_of(home_of(v));
+        spin_lock(&p->lock);
+        if (home_of(v) == p->id)
+            return p;
+        spin_unlock(&p->lock);
+    }
+}
+
+static bool other_cpus_online(unsigned me)
+{
+    for (unsigned i = 0; i < PCPU_MAX; i++)
+        if (i != me && pcpu_online(i))
+            return true;
+    return false;
+}
+
+int sched_place(const struct vcpu *v)
+{
+    int best = -1;
+    unsigned best_load = 0;
+    for (unsigned i = 0; i < PCPU_MAX; i++) {
+        if (!pcpu_online(i) || !cpu_allowed(v, i))
+            continue;
+        struct pcpu *p = pcpu_of(i);
+        spin_lock(&p->lock);
+        unsigned load = list_len(p->rq_head) + list_len(p->blocked) + (p->current ? 1u : 0u);
+        spin_unlock(&p->lock);
+        if (best < 0 || load < best_load) {
+            best = (int)i;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
 /* ---- Entry points from elsewhere in the core ------------------------------- */
 
-void sched_start(struct vcpu *v)
+void sched_start(struct vcpu *v, unsigned cpu)
 {
-    struct pcpu *p = pcpu_this();
+    struct pcpu *me = pcpu_this();
+    struct pcpu *p = pcpu_of(cpu);
     spin_lock(&p->lock);
-    v->home = p->id;
+    __atomic_store_n(&v->home, p->id, __ATOMIC_RELEASE);
     if (p->current != v && !v->queued)
         rq_push(p, v);
-    slice_start(p);
+    if (p == me)
+        slice_start(p);
+    else
+        __atomic_store_n(&p->poked, true, __ATOMIC_RELEASE);
     spin_unlock(&p->lock);
+    if (p != me)
+        arch_cpu_kick(p->id);
 }
 
 void sched_kick(struct vcpu *v)
 {
-    struct pcpu *p = pcpu_of(v->home);
-    spin_lock(&p->lock);
-    if (v->state == VCPU_WFI && blocked_remove(p, v)) {
-        v->state = VCPU_RUNNING;
+    struct pcpu *me = pcpu_this();
+    struct pcpu *p = home_lock(v);
+    bool remote = p != me, kick = false;
+    if (vcpu_state(v) == VCPU_WFI && blocked_remove(p, v)) {
+        vcpu_set_state(v, VCPU_RUNNING);
         rq_push(p, v);
-        slice_start(p);
+        if (remote)
+            __atomic_store_n(&p->poked, true, __ATOMIC_RELEASE);
+        else
+            slice_start(p);
+        kick = remote;
+    } else if (remote && p->current == v) {
+        kick = true; /* it runs there: out of the guest, so the flush shows it */
     }
     spin_unlock(&p->lock);
+    if (kick)
+        arch_cpu_kick(p->id);
 }
 
 void sched_dequeue(struct vcpu *v)
 {
-    struct pcpu *p = pcpu_of(v->home);
-    spin_lock(&p->lock);
+    struct pcpu *p = home_lock(v);
     if (!rq_remove(p, v))
         blocked_remove(p, v);
     spin_unlock(&p->lock);
 }
 
+void sched_vm_stopped(struct vm *vm)
+{
+    unsigned me = arch_cpu_id();
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        int r = resident_of(&vm->vcpus[i]);
+        if (r >= 0 && (unsigned)r != me)
+            arch_cpu_kick((unsigned)r);
+    }
+    if (vm->run_cpu != me)
+        arch_cpu_kick(vm->run_cpu);
+}
+
+static void unload(struct pcpu *p);
+
+void sched_wait_put(struct vcpu *v)
+{
+    struct pcpu *me = pcpu_this();
+    int r;
+    while ((r = resident_of(v)) >= 0) {
+        if ((unsigned)r != me->id) {
+            arch_cpu_wait_event(); /* its CPU puts it and sends an event */
+            continue;
+        }
+        if (me->loaded == v && me->current != v)
+            unload(me);
+        else
+            break; /* it runs here: the caller's own vCPU */
+    }
+}
+
 void sched_forget(struct vcpu *v)
 {
     sched_dequeue(v);
+    /* Every CPU but this one has put it (sched_run waited for that). */
+    int r = resident_of(v);
+    CHECK(r < 0 || (unsigned)r == arch_cpu_id());
     vpmu_release(v); /* the host's PMU interrupt it held (this CPU's) */
-    for (unsigned i = 0; i < PCPU_MAX; i++) {
-        struct pcpu *p = pcpu_of(i);
-        if (p->current == v)
-            p->current = NULL;
-        if (p->loaded == v)
-            p->loaded = NULL;
-        if (p->timer_owner == v)
-            p->timer_owner = NULL;
-    }
+    struct pcpu *p = pcpu_this();
+    spin_lock(&p->lock);
+    if (p->current == v)
+        p->current = NULL;
+    spin_unlock(&p->lock);
+    if (p->loaded == v)
+        p->loaded = NULL;
+    if (p->timer_owner == v)
+        p->timer_owner = NULL;
+    __atomic_store_n(&v->resident, -1, __ATOMIC_RELEASE);
 }
 
 /* ---- Hypervisor timer callbacks (htimer.c) ----------------------------------- */
@@ -160,8 +307,6 @@ void sched_slice_expired(struct pcpu *p)
     spin_unlock(&p->lock);
 }
 
-/* Wake every blocked vCPU whose virtual timer fires now (its PPI goes
- * pending and kicks it) or whose deadline has passed anyway. */
 /* The earlier of a blocked vCPU's two timer deadlines: the virtual timer
  * and the emulated EL1 physical timer (ptimer.c). */
 static bool wake_deadline(struct vcpu *v, uint64_t *when)
@@ -175,6 +320,8 @@ static bool wake_deadline(struct vcpu *v, uint64_t *when)
     return any;
 }
 
+/* Wake every blocked vCPU whose virtual timer fires now (its PPI goes
+ * pending and kicks it) or whose deadline has passed anyway. */
 void sched_wake_expired(struct pcpu *p)
 {
     struct vcpu *list[PCPU_MAX * VM_MAX_VCPUS];
@@ -189,43 +336,99 @@ void sched_wake_expired(struct pcpu *p)
         uint64_t when;
         vtimer_sync(v);
         ptimer_sync(v);
-        if (v->state == VCPU_WFI && wake_deadline(v, &when) && when <= now)
+        if (vcpu_state(v) == VCPU_WFI && wake_deadline(v, &when) && when <= now)
             sched_kick(v);
     }
 }
 
 /* ---- The CPU's loop ------------------------------------------------------------ */
 
+/* This CPU lets go of the vCPU it holds loaded: its host timer PPI, its
+ * registers back to memory; then any CPU may run it. */
+static void unload(struct pcpu *p)
+{
+    struct vcpu *v = p->loaded;
+    if (!v)
+        return;
+    if (p->timer_owner == v)
+        vtimer_release(v);
+    if (p->pmu_owner == v)
+        vpmu_release(v); /* the same for the PMU's interrupt (vpmu.c) */
+    htimer_cancel(p, HTIMER_PTIMER); /* its EL1 physical timer's deadline is
+                                        armed again wherever it runs next */
+    arch_vcpu_put(v);
+    p->loaded = NULL;
+    __atomic_store_n(&v->resident, -1, __ATOMIC_RELEASE);
+    arch_cpu_send_event(); /* a CPU may wait for it (sched_wait_put, sched_run) */
+}
+
+/* v is about to run here and was not the vCPU loaded here. */
+static void load(struct pcpu *p, struct vcpu *v)
+{
+    unload(p);
+    /* Nobody else holds it: it was put where it ran before it was queued
+     * where this CPU could take it. */
+    CHECK(resident_of(v) < 0);
+    struct vm *vm = v->vm;
+    int8_t last = vm->last_ran[p->id];
+    if (last >= 0 && last != (int8_t)v->id)
+        arch_tlb_inval_vmid_local(vm->stage2.vmid);
+    vm->last_ran[p->id] = (int8_t)v->id;
+    p->loaded = v;
+    __atomic_store_n(&v->resident, (int)p->id, __ATOMIC_RELEASE);
+    p->switches++;
+    spin_lock(&vm->lock);
+    v->on_pending = false; /* it runs: PSCI says ON from now on */
+    spin_unlock(&vm->lock);
+}
+
 /* Take the next runnable vCPU (NULL: none) and make it current. */
 static struct vcpu *pick(struct pcpu *p)
 {
     spin_lock(&p->lock);
     struct vcpu *v;
-    while ((v = rq_pop(p)) && v->state != VCPU_RUNNING)
+    while ((v = rq_pop(p)) && vcpu_state(v) != VCPU_RUNNING)
         ; /* stopped while queued: dropped */
     p->current = v;
     p->need_resched = false;
     htimer_cancel(p, HTIMER_SLICE);
     slice_start(p);
     spin_unlock(&p->lock);
-    if (!v)
-        return NULL;
-    if (v->on_pending) {
-        spin_lock(&v->vm->lock);
-        v->on_pending = false; /* it runs: PSCI says ON from now on */
-        spin_unlock(&v->vm->lock);
-    }
-    if (p->loaded != v) {
-        /* Switching vCPUs: the host's timer PPI, held active for the vCPU
-         * that ran before, must be free for the next one's timer. */
-        if (p->timer_owner)
-            vtimer_release(p->timer_owner);
-        if (p->pmu_owner) /* the same for the PMU's interrupt (vpmu.c) */
-            vpmu_release(p->pmu_owner);
-        p->loaded = v;
-        p->switches++;
-    }
+    if (v && p->loaded != v)
+        load(p, v);
     return v;
+}
+
+/* Nothing runnable here: take a vCPU waiting in another CPU's run queue
+ * that may run here and that no CPU holds. */
+static bool steal(struct pcpu *me)
+{
+    for (unsigned i = 1; i < PCPU_MAX; i++) {
+        struct pcpu *q = pcpu_of((me->id + i) % PCPU_MAX);
+        if (!pcpu_online(q->id))
+            continue;
+        struct vcpu *got = NULL;
+        spin_lock(&q->lock);
+        for (struct vcpu *v = q->rq_head; v; v = v->sched_next) {
+            if (cpu_allowed(v, me->id) && vcpu_state(v) == VCPU_RUNNING && resident_of(v) < 0) {
+                got = v;
+                break;
+            }
+        }
+        if (got) {
+            rq_remove(q, got);
+            __atomic_store_n(&got->home, me->id, __ATOMIC_RELEASE);
+        }
+        spin_unlock(&q->lock);
+        if (got) {
+            spin_lock(&me->lock);
+            rq_push(me, got);
+            spin_unlock(&me->lock);
+            me->steals++;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* v leaves the CPU; requeue: back at the tail of the run queue. */
@@ -234,7 +437,7 @@ static void put(struct pcpu *p, struct vcpu *v, bool requeue)
     spin_lock(&p->lock);
     if (p->current == v)
         p->current = NULL;
-    if (requeue && v->state == VCPU_RUNNING)
+    if (requeue && vcpu_state(v) == VCPU_RUNNING)
         rq_push(p, v);
     spin_unlock(&p->lock);
 }
@@ -264,12 +467,14 @@ static bool wfi_blocks(struct vcpu *v)
         /* Nothing enabled could ever become pending for it: a real wait
          * would never end, so the WFI completes as a spurious wake-up; the
          * guest's loop around it decides. Said once per VM. */
-        if (!vgic->wfi_logged) {
-            vgic->wfi_logged = true;
+        vgic_lock(vgic);
+        bool logged = vgic->wfi_logged;
+        vgic->wfi_logged = true;
+        vgic_unlock(vgic);
+        if (!logged)
             log_info("vm %s: vcpu %u: WFI with no enabled interrupt that could wake it: "
                      "resuming at once (logged once)\n",
                      vm->name, v->id);
-        }
         return false;
     }
     return true;
@@ -280,12 +485,17 @@ static void block(struct pcpu *p, struct vcpu *v)
     spin_lock(&p->lock);
     if (p->current == v)
         p->current = NULL;
-    if (v->state == VCPU_RUNNING) {
-        v->state = VCPU_WFI;
+    if (vcpu_state(v) == VCPU_RUNNING) {
+        vcpu_set_state(v, VCPU_WFI);
         v->sched_next = p->blocked;
         p->blocked = v;
     }
     spin_unlock(&p->lock);
+    /* An interrupt made pending after wfi_blocks looked, by another CPU,
+     * found the vCPU not yet blocked and did not wake it: look again now
+     * that a kick would (vgic lock, then pcpu lock, on both sides). */
+    if (vgic_vcpu_has_pending(v))
+        sched_kick(v);
 }
 
 /* Nothing runnable: wait for an interrupt, with the hypervisor timer armed
@@ -314,6 +524,7 @@ static void idle(struct pcpu *p)
     host_irq_handle(p->loaded); /* the timer live in the CPU is loaded's */
     sched_wake_expired(p);
 
+    spin_lock(&p->lock);
     if (!p->rq_head && arch_counter_read() == before) {
         /* The idle ended with no time passed and nothing pending (a CPU
          * whose wait returns at once, like the sim's with nothing armed):
@@ -321,19 +532,81 @@ static void idle(struct pcpu *p)
          * spinning here for good. */
         while (p->blocked) {
             struct vcpu *v = p->blocked;
-            spin_lock(&p->lock);
             p->blocked = v->sched_next;
             v->sched_next = NULL;
-            v->state = VCPU_RUNNING;
+            vcpu_set_state(v, VCPU_RUNNING);
             rq_push(p, v);
-            spin_unlock(&p->lock);
         }
     }
+    spin_unlock(&p->lock);
 }
 
 static bool vm_stopped(const struct vm *vm)
 {
-    return vm->state == VM_OFF || vm->state == VM_CRASHED;
+    enum vm_state s = vm_state(vm);
+    return s == VM_OFF || s == VM_CRASHED;
+}
+
+/* A vCPU this CPU holds loaded whose VM stopped, or that is off, is let go
+ * of now: the CPU that stops the VM waits for that. */
+static void drop_stale(struct pcpu *p)
+{
+    struct vcpu *v = p->loaded;
+    if (!v || v == p->current)
+        return;
+    enum vcpu_state s = vcpu_state(v);
+    if (s == VCPU_OFF || s == VCPU_STOPPED || vm_stopped(v->vm))
+        unload(p);
+}
+
+/* One step of a CPU's life: run its current vCPU until something needs
+ * deciding, or pick one, steal one, or idle. False when there is nothing
+ * to run or wait for here and no other CPU is online (may_end: the boot
+ * CPU's sched_run then returns). */
+static bool cpu_step(struct pcpu *p, bool may_end)
+{
+    drop_stale(p);
+    struct vcpu *v = p->current;
+    if (!v)
+        v = pick(p);
+    if (!v && other_cpus_online(p->id) && steal(p))
+        v = pick(p);
+    if (!v) {
+        spin_lock(&p->lock);
+        bool waiting = p->blocked != NULL;
+        spin_unlock(&p->lock);
+        if (may_end && !waiting && !other_cpus_online(p->id))
+            return false;
+        idle(p);
+        return true;
+    }
+    /* The exit path: one vCPU runs until something needs deciding. */
+    enum run_result r;
+    do {
+        r = vcpu_run_once(v);
+        if (__atomic_load_n(&p->poked, __ATOMIC_ACQUIRE)) {
+            /* Another CPU queued a vCPU here: the slice starts counting. */
+            __atomic_store_n(&p->poked, false, __ATOMIC_RELAXED);
+            spin_lock(&p->lock);
+            slice_start(p);
+            spin_unlock(&p->lock);
+        }
+    } while (r == RUN_CONTINUE && !p->need_resched);
+
+    if (r == RUN_STOP) {
+        put(p, v, false);
+        unload(p); /* off or stopped: no CPU keeps it */
+    } else if (r == RUN_IDLE && wfi_blocks(v)) {
+        block(p, v);
+    } else if (r == RUN_YIELD && p->rq_head) {
+        put(p, v, true);
+    }
+    if (p->need_resched && p->current == v) {
+        p->need_resched = false;
+        if (p->rq_head)
+            put(p, v, true);
+    }
+    return true;
 }
 
 _Noreturn void sched_secondary_main(void)
@@ -342,48 +615,31 @@ _Noreturn void sched_secondary_main(void)
     CHECK(p->id != 0);
     __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
     log_info("cpu %u online\n", p->id);
-    /* No vCPU is placed on a secondary CPU yet: it waits, taking the
-     * interrupts armvisor enabled on it (its hypervisor timer, kicks). */
-    for (;;) {
-        arch_cpu_idle();
-        host_irq_handle(NULL);
-    }
+    /* It runs the vCPUs placed on it or taken from busier CPUs, of any VM,
+     * and idles (taking its hypervisor timer and kicks) when it has none,
+     * until the machine halts. */
+    for (;;)
+        cpu_step(p, false);
+}
+
+/* Wait until no other CPU holds a vCPU of the stopped vm. */
+static void vm_quiesce(struct vm *vm)
+{
+    sched_vm_stopped(vm);
+    for (unsigned i = 0; i < vm->nvcpus; i++)
+        sched_wait_put(&vm->vcpus[i]);
 }
 
 int sched_run(struct vm *vm)
 {
     struct pcpu *p = pcpu_this();
-    for (;;) {
-        if (vm_stopped(vm))
-            break;
-        struct vcpu *v = p->current;
-        if (!v)
-            v = pick(p);
-        if (!v) {
-            if (!p->blocked)
-                break; /* nothing left to run */
-            idle(p);
-            continue;
-        }
-        /* The exit path: one vCPU runs until something needs deciding. */
-        enum run_result r;
-        do
-            r = vcpu_run_once(v);
-        while (r == RUN_CONTINUE && !p->need_resched);
-
-        if (r == RUN_STOP)
-            put(p, v, false);
-        else if (r == RUN_IDLE && wfi_blocks(v))
-            block(p, v);
-        else if (r == RUN_YIELD && p->rq_head)
-            put(p, v, true);
-        if (p->need_resched && p->current == v) {
-            p->need_resched = false;
-            if (p->rq_head)
-                put(p, v, true);
-        }
-    }
+    __atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+    vm->run_cpu = p->id;
+    while (!vm_stopped(vm) && cpu_step(p, true))
+        ;
     if (p->current && p->current->vm == vm)
         put(p, p->current, false);
+    if (vm_stopped(vm))
+        vm_quiesce(vm);
     return vm->exit_code;
 }

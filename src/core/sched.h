@@ -17,14 +17,30 @@ struct pcpu;
 /* Set vm's time slice (microseconds, at least 1). */
 void vm_set_slice_us(struct vm *vm, uint64_t us);
 
-/* vcpu was just powered on (vcpu_start): runnable on this CPU. Called with
+/* Where vcpu should start: the least loaded online CPU its affinity
+ * allows (ties: the lowest id); -1 when no online CPU is allowed. Any CPU,
  * no pcpu lock held. */
-void sched_start(struct vcpu *vcpu);
+int sched_place(const struct vcpu *vcpu);
 
-/* vcpu is in WFI and something for it is now pending: runnable again. A
- * no-op for a vCPU that is not blocked. Called by vgic_irq_changed, with no
- * pcpu lock held. */
+/* vcpu was just powered on (vcpu_start): runnable on CPU cpu (from
+ * sched_place), which is kicked if it is another. No pcpu lock held. */
+void sched_start(struct vcpu *vcpu, unsigned cpu);
+
+/* Something for vcpu is now pending: if it is in WFI it becomes runnable on
+ * its CPU, and if that CPU is another one (or runs vcpu now), that CPU is
+ * kicked (arch_cpu_kick) so it sees it at once. Called by vgic_irq_changed
+ * (vGIC lock held) and by the scheduler itself; never with a pcpu lock held. */
 void sched_kick(struct vcpu *vcpu);
+
+/* vm has stopped (vm_stop): kick every CPU that holds one of its vCPUs and
+ * the CPU in sched_run for it. */
+void sched_vm_stopped(struct vm *vm);
+
+/* Wait until no other CPU holds vcpu (vcpu->resident); if this CPU holds
+ * it loaded and does not run it, put it. Before a vCPU is restarted or its
+ * VM freed. No lock held but, for CPU_ON, vm->lock (the CPU holding it
+ * never needs that lock to put it). */
+void sched_wait_put(struct vcpu *vcpu);
 
 /* Take vcpu off its CPU's run queue or blocked list (its VM stops). */
 void sched_dequeue(struct vcpu *vcpu);
@@ -40,7 +56,9 @@ void sched_forget(struct vcpu *vcpu);
  * when it has none) until the machine halts. */
 _Noreturn void sched_secondary_main(void);
 
-/* Run this CPU's vCPUs until vm stops; vm's exit code. */
+/* Run this CPU's vCPUs (of any VM) until vm stops; then wait until no CPU
+ * holds a vCPU of vm, and return vm's exit code. With no other CPU online,
+ * it also returns when nothing is left to run or wait for. */
 int sched_run(struct vm *vm);
 
 #endif

@@ -14,9 +14,9 @@
 #include "core/hvc.h"
 #include "core/mmio_emulate.h"
 #include "core/psci.h"
+#include "core/ptimer.h"
 #include "core/sched.h"
 #include "core/sysreg.h"
-#include "core/ptimer.h"
 #include "core/vgic.h"
 #include "lib/log.h"
 
@@ -91,7 +91,8 @@ void vcpu_refuse(struct vcpu *vcpu, enum refuse_reason why, const struct exit_in
                      vcpu->id, vcpu_refuse_name(why), info->ec, (unsigned)info->iss,
                      (unsigned long long)arch_vcpu_pc(vcpu));
         else
-            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id, vcpu_refuse_name(why));
+            log_warn("vm %s: vcpu %u: refused (%s)\n", vm_name(vcpu), vcpu->id,
+                     vcpu_refuse_name(why));
     }
 
     /* The guest sees the exception its access would have raised on a
@@ -214,21 +215,26 @@ static bool condition_failed(struct vcpu *vcpu, const struct exit_info *info)
 static void vcpu_stopped(struct vcpu *vcpu)
 {
     struct vm *vm = vcpu->vm;
-    if (vcpu->state != VCPU_OFF)
-        vcpu->state = VCPU_STOPPED;
-    if (vm->state != VM_RUNNING && vm->state != VM_CREATED)
+    if (vcpu_state(vcpu) != VCPU_OFF)
+        vcpu_set_state(vcpu, VCPU_STOPPED);
+    enum vm_state vs = vm_state(vm);
+    if (vs != VM_RUNNING && vs != VM_CREATED)
         return;
-    for (unsigned i = 0; i < vm->nvcpus; i++)
-        if (vm->vcpus[i].state == VCPU_RUNNING || vm->vcpus[i].state == VCPU_WFI)
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        enum vcpu_state s = vcpu_state(&vm->vcpus[i]);
+        if (s == VCPU_RUNNING || s == VCPU_WFI)
             return;
-    vm->state = VM_OFF;
+    }
+    vm_set_state(vm, VM_OFF);
+    sched_vm_stopped(vm);
 }
 
 enum run_result vcpu_run_once(struct vcpu *vcpu)
 {
     struct vm *vm = vcpu->vm;
-    if (vcpu->state == VCPU_STOPPED || vcpu->state == VCPU_OFF || vm->state == VM_OFF ||
-        vm->state == VM_CRASHED)
+    enum vcpu_state s = vcpu_state(vcpu);
+    enum vm_state vs = vm_state(vm);
+    if (s == VCPU_STOPPED || s == VCPU_OFF || vs == VM_OFF || vs == VM_CRASHED)
         return RUN_STOP;
 
     struct arch_exit raw;
@@ -312,7 +318,8 @@ void vm_print_stats(const struct vm *vm)
         for (unsigned r = 0; r < REFUSE_REASON_COUNT; r++) {
             if (!s->refused[r])
                 continue;
-            av_printf("%s %s=%llu", any ? "" : "; refused:", vcpu_refuse_name((enum refuse_reason)r),
+            av_printf("%s %s=%llu",
+                      any ? "" : "; refused:", vcpu_refuse_name((enum refuse_reason)r),
                       (unsigned long long)s->refused[r]);
             any = true;
         }

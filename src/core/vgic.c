@@ -1,7 +1,8 @@
 /*
  * The vGIC's front door (GICv2, ARM IHI 0048B): one struct vgic per VM from a
  * static pool, SGIs and PPIs banked per vCPU, SPIs shared. Devices drive
- * input lines (vgic_inject, vgic_line); vCPUs send SGIs. What each change means for one interrupt is vgic_irq.c's.
+ * input lines (vgic_inject, vgic_line); vCPUs send SGIs. What each change means for one interrupt
+ * is vgic_irq.c's.
  */
 #include "core/vgic.h"
 
@@ -66,6 +67,8 @@ void vgic_detach(struct vm *vm)
     struct vgic *vgic = vm ? vm->vgic : NULL;
     if (!vgic)
         return;
+    /* No vCPU of the VM runs or is held by a CPU any more (vm_destroy):
+     * nobody else can take the lock. */
     /* A physical interrupt held for this VM's guests (vtimer.c) would stay
      * active, and silent, for good. */
     for (unsigned c = 0; c < vm->nvcpus && c < VM_MAX_VCPUS; c++) {
@@ -88,7 +91,7 @@ struct vgic_irq *vgic_irq(struct vgic *vgic, unsigned vcpu_id, unsigned intid)
     return NULL;
 }
 
-int vgic_inject(struct vm *vm, int vcpu_id, unsigned intid, bool level)
+static int vgic_inject_locked(struct vm *vm, int vcpu_id, unsigned intid, bool level)
 {
     if (!vm || !vm->vgic || intid < VGIC_NR_SGIS)
         return -1;
@@ -125,7 +128,8 @@ void vgic_line_set(void *line, bool level)
         vgic_inject(l->vm, l->vcpu, l->intid, level);
 }
 
-void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsigned sgi)
+static void vgic_send_sgi_locked(struct vgic *vgic, unsigned source, uint8_t target_mask,
+                                 unsigned sgi)
 {
     if (!vgic || sgi >= VGIC_NR_SGIS || source >= vgic->vm->nvcpus)
         return;
@@ -136,7 +140,7 @@ void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsi
 
 /* ---- Which interrupts concern a vCPU ---------------------------------------- */
 
-bool vgic_vcpu_has_pending(struct vcpu *vcpu)
+static bool vgic_vcpu_has_pending_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -150,7 +154,7 @@ bool vgic_vcpu_has_pending(struct vcpu *vcpu)
     return false;
 }
 
-bool vgic_vcpu_can_wake(struct vcpu *vcpu)
+static bool vgic_vcpu_can_wake_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -186,4 +190,46 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu)
             return true;
     }
     return false;
+}
+
+int vgic_inject(struct vm *vm, int vcpu_id, unsigned intid, bool level)
+{
+    struct vgic *vgic = vm ? vm->vgic : NULL;
+    if (!vgic)
+        return vgic_inject_locked(vm, vcpu_id, intid, level);
+    vgic_lock(vgic);
+    int r = vgic_inject_locked(vm, vcpu_id, intid, level);
+    vgic_unlock(vgic);
+    return r;
+}
+
+void vgic_send_sgi(struct vgic *vgic, unsigned source, uint8_t target_mask, unsigned sgi)
+{
+    if (!vgic)
+        return;
+    vgic_lock(vgic);
+    vgic_send_sgi_locked(vgic, source, target_mask, sgi);
+    vgic_unlock(vgic);
+}
+
+bool vgic_vcpu_has_pending(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return vgic_vcpu_has_pending_locked(vcpu);
+    vgic_lock(vgic);
+    bool r = vgic_vcpu_has_pending_locked(vcpu);
+    vgic_unlock(vgic);
+    return r;
+}
+
+bool vgic_vcpu_can_wake(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return vgic_vcpu_can_wake_locked(vcpu);
+    vgic_lock(vgic);
+    bool r = vgic_vcpu_can_wake_locked(vcpu);
+    vgic_unlock(vgic);
+    return r;
 }

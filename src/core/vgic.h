@@ -28,12 +28,24 @@
  * arch_vgic_lr_count() > 0); without one, the run loop behaves as if no
  * interrupt controller existed.
  *
- * Concurrency: one physical CPU runs every vCPU today, and the list registers
- * are synced back right after each exit, so between two entries the state
- * here is the whole truth. SMP will add one lock per vGIC for the interrupt
- * state and the in-flight lists (taken by the functions in vgic_irq.c and
- * vgic_aplist.c, which are the only writers), ordered after the scheduler's
- * run-queue locks.
+ * Concurrency: the vCPUs of a VM run on several physical CPUs, so one lock
+ * per vGIC (vgic->lock) protects everything in struct vgic: every
+ * interrupt's state, the in-flight lists and each vCPU's list-register
+ * slots. The entry points take it (vgic_lock): the distributor's MMIO
+ * handler, vgic_inject / vgic_line_set, vgic_send_sgi, flush, sync and
+ * vgic_lrs_lost, the vCPU-level questions, the timers' samples
+ * (vtimer_sync, vtimer_host_irq, vtimer_release, ptimer_sync). They call one
+ * another (a flush samples the timer), so the CPU that holds the lock may
+ * take it again: a nesting count, only ever touched by the holder. The
+ * list registers are synced back right after each exit on the vCPU's own
+ * CPU under the lock, so between two entries the state here is the whole
+ * truth; another CPU may change the model while the vCPU runs (an SGI, a
+ * device), marks the vCPU dirty and kicks its CPU (vgic_irq_changed ->
+ * sched_kick), and the next flush there writes it.
+ *
+ * Lock order: vm->lock, the VM's mmio.lock, vgic->lock, then a pcpu->lock
+ * (vgic_irq_changed wakes a vCPU with sched_kick while holding it). A CPU
+ * never holds two vGICs' locks.
  */
 #ifndef CORE_VGIC_H
 #define CORE_VGIC_H
@@ -133,6 +145,10 @@ struct vgic_line {
 };
 
 struct vgic {
+    /* Protects every field here but vm (set once); see the top of this
+     * file. depth: how many times the holder has taken it. */
+    struct spinlock lock;
+    unsigned depth;
     struct vm *vm;
     unsigned nspis; /* multiple of 32 */
     uint32_t ctlr;  /* GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1) */
@@ -143,6 +159,24 @@ struct vgic {
     struct mmio_dev dist;
     bool reserved_logged, wfi_logged, lr_overflow_logged;
 };
+
+/* Take / drop vgic->lock; the CPU that holds it may take it again. */
+static inline void vgic_lock(struct vgic *vgic)
+{
+    if (spin_is_held(&vgic->lock)) {
+        vgic->depth++;
+        return;
+    }
+    spin_lock(&vgic->lock);
+    vgic->depth = 1;
+}
+
+static inline void vgic_unlock(struct vgic *vgic)
+{
+    CHECK(spin_is_held(&vgic->lock) && vgic->depth > 0);
+    if (--vgic->depth == 0)
+        spin_unlock(&vgic->lock);
+}
 
 /* Give vm a vGIC with nspis SPIs (rounded up to a multiple of 32, at most
  * VGIC_MAX_SPIS) and register its distributor at base on the VM's MMIO bus.

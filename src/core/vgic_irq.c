@@ -82,9 +82,13 @@ void vgic_irq_changed(struct vgic *vgic, struct vgic_irq *irq)
     mark(vgic, target);
     /* A vCPU blocked in WFI that now has something to take runs again
      * (whoever made it pending: a device, another vCPU's SGI, its timer). */
-    if (target >= 0) {
+    if (target >= 0 && vgic_irq_signalled(vgic, irq)) {
+        /* ... and one that runs on another CPU is kicked out of the guest
+         * there, so the next flush shows it the interrupt at once. */
         struct vcpu *v = &vgic->vm->vcpus[target];
-        if (v->state == VCPU_WFI && vgic_irq_signalled(vgic, irq))
+        enum vcpu_state s = vcpu_state(v);
+        if (s == VCPU_WFI ||
+            (s == VCPU_RUNNING && __atomic_load_n(&v->home, __ATOMIC_ACQUIRE) != arch_cpu_id()))
             sched_kick(v);
     }
 }

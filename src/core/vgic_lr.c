@@ -44,8 +44,7 @@ static bool lr_of(const struct vgic *vgic, const struct vgic_irq *irq, struct vg
                   bool *more_sources)
 {
     bool forward = irq->enabled && vgic_group_enabled(vgic, irq) && vgic_irq_pending(irq);
-    *lr = (struct vgic_lr){
-        .virq = irq->intid, .priority = irq->priority, .group1 = irq->group1};
+    *lr = (struct vgic_lr){.virq = irq->intid, .priority = irq->priority, .group1 = irq->group1};
     if (irq->intid < VGIC_NR_SGIS) {
         /* One list register per SGI: the active instance (and whether the
          * same source sent it again), else the lowest pending source. */
@@ -120,7 +119,7 @@ static unsigned overflow_maint(struct vcpu *vcpu, struct vgic_cpu *cpu, unsigned
     return 0; /* an hw one cannot carry the EOI bit: the rest waits for an exit */
 }
 
-void vgic_flush_lrs(struct vcpu *vcpu)
+static void vgic_flush_lrs_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -187,7 +186,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
     cpu->dirty = false;
 }
 
-void vgic_sync_lrs(struct vcpu *vcpu)
+static void vgic_sync_lrs_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -245,7 +244,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
     ptimer_sync(vcpu); /* emulated: nothing fires it but us */
 }
 
-void vgic_lrs_lost(struct vcpu *vcpu)
+static void vgic_lrs_lost_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -256,4 +255,40 @@ void vgic_lrs_lost(struct vcpu *vcpu)
     cpu->maint = 0;
     cpu->dirty = true;
     cpu->ap_unsorted = true;
+}
+
+void vgic_flush_lrs(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic) {
+        vgic_flush_lrs_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    vgic_flush_lrs_locked(vcpu);
+    vgic_unlock(vgic);
+}
+
+void vgic_sync_lrs(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic) {
+        vgic_sync_lrs_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    vgic_sync_lrs_locked(vcpu);
+    vgic_unlock(vgic);
+}
+
+void vgic_lrs_lost(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic) {
+        vgic_lrs_lost_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    vgic_lrs_lost_locked(vcpu);
+    vgic_unlock(vgic);
 }

@@ -300,7 +300,7 @@ static bool byte_ok(uint64_t off)
            in(off, GICD_CPENDSGIR, 16) || in(off, GICD_SPENDSGIR, 16);
 }
 
-static int dist_access(struct mmio_dev *dev, struct mmio_access *acc)
+static int dist_access_locked(struct mmio_dev *dev, struct mmio_access *acc)
 {
     struct vgic *vgic = dev->priv;
     uint64_t off = acc->offset;
@@ -377,10 +377,22 @@ static int dist_access(struct mmio_dev *dev, struct mmio_access *acc)
     return MMIO_OK;
 }
 
+static int dist_access(struct mmio_dev *dev, struct mmio_access *acc);
 static const struct mmio_ops dist_ops = {.access = dist_access};
 
 void vgic_v2_dist_init(struct vgic *vgic, ipa_t base)
 {
     vgic->dist = (struct mmio_dev){
         .name = "gicv2-dist", .base = base, .size = VGIC_DIST_SIZE, .ops = &dist_ops, .priv = vgic};
+}
+
+static int dist_access(struct mmio_dev *dev, struct mmio_access *acc)
+{
+    struct vgic *vgic = ((struct vgic *)dev->priv);
+    if (!vgic)
+        return dist_access_locked(dev, acc);
+    vgic_lock(vgic);
+    int r = dist_access_locked(dev, acc);
+    vgic_unlock(vgic);
+    return r;
 }

@@ -74,7 +74,10 @@ struct vm *vm_create(const char *name, unsigned nvcpus, unsigned ipa_bits)
         vm->vcpus[i].vm = vm;
         vm->vcpus[i].id = i;
         vm->vcpus[i].state = VCPU_OFF;
+        vm->vcpus[i].resident = -1;
     }
+    for (unsigned i = 0; i < PCPU_MAX; i++)
+        vm->last_ran[i] = -1;
     vm->state = VM_CREATED;
     return vm;
 }
@@ -359,18 +362,27 @@ int vcpu_start(struct vm *vm, unsigned id, const struct vcpu_boot *boot)
     if (!vm_valid(vm) || !boot || id >= vm->nvcpus)
         return -1;
     struct vcpu *vcpu = &vm->vcpus[id];
-    if (vcpu->state != VCPU_OFF || vcpu_init(vcpu, boot) != 0)
+    if (vcpu_state(vcpu) != VCPU_OFF)
         return -1;
-    vcpu->state = VCPU_RUNNING;
-    if (vm->state == VM_CREATED)
-        vm->state = VM_RUNNING;
-    sched_start(vcpu);
+    int cpu = sched_place(vcpu);
+    if (cpu < 0) {
+        log_err("vm %s: vcpu %u: no online CPU in its affinity 0x%x\n", vm->name, id,
+                (unsigned)vcpu->affinity);
+        return -1;
+    }
+    sched_wait_put(vcpu); /* the CPU where it powered off lets go of it */
+    if (vcpu_init(vcpu, boot) != 0)
+        return -1;
+    vcpu_set_state(vcpu, VCPU_RUNNING);
+    if (vm_state(vm) == VM_CREATED)
+        vm_set_state(vm, VM_RUNNING);
+    sched_start(vcpu, (unsigned)cpu);
     return 0;
 }
 
 int vcpu_reset(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
-    if (!vcpu || !vm_valid(vcpu->vm) || !boot || vcpu->state == VCPU_OFF)
+    if (!vcpu || !vm_valid(vcpu->vm) || !boot || vcpu_state(vcpu) == VCPU_OFF)
         return -1;
     return vcpu_init(vcpu, boot);
 }

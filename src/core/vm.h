@@ -9,6 +9,7 @@
 #include "core/exit.h"
 #include "core/idregs.h"
 #include "core/mmio.h"
+#include "core/pcpu.h"
 #include "core/stage2.h"
 #include "core/vm_cpu.h"
 #include "core/vm_log.h"
@@ -60,6 +61,10 @@ struct vcpu_stats {
     uint64_t injected_dabt, injected_iabt, injected_undef;
 };
 
+/* Transitions: OFF <-> RUNNING under vm->lock (PSCI, vcpu_start);
+ * RUNNING <-> WFI under the home CPU's pcpu->lock (sched.c); any -> STOPPED
+ * under vm->lock (vm_stop) or by the vCPU's own CPU (vcpu_run_once). Read
+ * with vcpu_state() from any CPU. */
 enum vcpu_state {
     VCPU_OFF,     /* not started (PSCI CPU_ON later) */
     VCPU_RUNNING, /* runnable: running, or on its CPU's run queue */
@@ -116,10 +121,22 @@ struct vcpu {
     struct ptimer_state ptimer;
     struct vcpu_pmu pmu;
 
-    /* Scheduling (sched.c), under the home CPU's pcpu->lock. */
+    /* Scheduling (sched.c), under the home CPU's pcpu->lock. home changes
+     * only with that lock held (a steal: the old home's); a reader locks
+     * pcpu_of(home) and re-checks home (sched.c, home_lock). */
     struct vcpu *sched_next; /* link on the run queue or blocked list */
     unsigned home;           /* the physical CPU whose lists hold it */
     bool queued;             /* on the run queue */
+    /* The physical CPU that runs vcpu or still holds its lazily switched
+     * state (EL1 registers, FP/SIMD, live timer: pcpu->loaded), or -1. Set
+     * by that CPU when it picks the vCPU, cleared by the same CPU after
+     * arch_vcpu_put; read by any CPU (atomics): no other CPU may run it,
+     * restart it (CPU_ON) or free it while it is >= 0. */
+    int resident;
+    /* Physical CPUs it may run on (bit n: CPU n), from the VM package's
+     * AFFINITY section; 0: any. Set before the vCPU starts, read-only
+     * after. */
+    uint32_t affinity;
     /* PSCI (psci.c), under vm->lock: CPU_ON accepted and the vCPU has not
      * run yet (AFFINITY_INFO and CPU_ON report ON_PENDING). */
     bool on_pending;
@@ -145,20 +162,48 @@ struct vm {
     struct vm_log_limit log; /* guest-triggered console lines (core/vm_log.h) */
     enum vm_console console; /* for board_add_devices */
 
-    /* Taken before any pcpu->lock (core/pcpu.h). Protects the power state
-     * of the VM's vCPUs: vcpu->state leaving or entering VCPU_OFF and
-     * vcpu->on_pending, so that two CPU_ON calls for one target cannot
-     * both start it. */
+    /* Lock order: vm->lock, then mmio.lock (core/mmio.h), then the vGIC's
+     * lock (core/vgic.h), then one pcpu->lock (core/pcpu.h), then the log
+     * limiter's (vm_log.h). Protects the power state of the VM's vCPUs:
+     * vcpu->state leaving or entering VCPU_OFF and vcpu->on_pending, so
+     * that two CPU_ON calls for one target cannot both start it. */
     struct spinlock lock;
     uint64_t slice_ticks; /* time slice in counter ticks (vm_set_slice_us) */
     uint64_t cntvoff;     /* CNTVOFF every vCPU gets, so all see one virtual
                              count (taken from the first vCPU started) */
     bool cntvoff_set;
+    /* Per physical CPU: the vCPU of this VM that ran there last (-1: none),
+     * for the local TLB invalidation when another one runs there (sched.c,
+     * as KVM's last_vcpu_ran). Entry n is CPU n's only. */
+    int8_t last_ran[PCPU_MAX];
+    /* The CPU in sched_run for this VM, which waits for it to stop: vm_stop
+     * kicks it. Written before the VM's vCPUs run. */
+    unsigned run_cpu;
     bool can_reset;       /* vm_launch can rebuild it from its image */
     bool reset_requested; /* PSCI SYSTEM_RESET: vm_launch restarts it */
     struct vm_cpu cpu; /* the CPU features it gets (vm_cpu.h), before idregs */
     uint64_t idregs[IDREGS_COUNT]; /* the ID registers its vCPUs read (idregs.c) */
 };
+
+/* vcpu->state and vm->state are read by every CPU (a kick, a PSCI call,
+ * the run loops) and written under the locks named at enum vcpu_state and
+ * vm->lock, or by vm_stop: all accesses go through these (atomic). */
+static inline enum vcpu_state vcpu_state(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
+}
+static inline void vcpu_set_state(struct vcpu *v, enum vcpu_state s)
+{
+    __atomic_store_n(&v->state, s, __ATOMIC_RELEASE);
+}
+static inline enum vm_state vm_state(const struct vm *vm)
+{
+    return __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+}
+static inline void vm_set_state(struct vm *vm, enum vm_state s)
+{
+    __atomic_store_n(&vm->state, s, __ATOMIC_RELEASE);
+}
 
 /* Create a VM with nvcpus vCPUs and a stage-2 of ipa_bits (0: CPU maximum).
  * NULL when the pool is full or the arch cannot do it. */

@@ -10,7 +10,9 @@
 #include "lib/log.h"
 
 _Static_assert(VM_LOG_REFUSE_LAST - VM_LOG_REFUSE_FIRST + 1 == REFUSE_REASON_COUNT,
-              "one log kind per refusal reason");
+               "one log kind per refusal reason");
+
+static bool log_ok(struct vm *vm, enum vm_log_kind kind);
 
 static const char *const kind_names[VM_LOG_KIND_COUNT] = {
     [VM_LOG_HVC_UNKNOWN] = "unsupported HVC/SMC call",
@@ -22,6 +24,14 @@ bool vm_log_ok(struct vm *vm, enum vm_log_kind kind)
 {
     if (!vm || (unsigned)kind >= VM_LOG_KIND_COUNT)
         return false;
+    spin_lock(&vm->log.lock);
+    bool ok = log_ok(vm, kind);
+    spin_unlock(&vm->log.lock);
+    return ok;
+}
+
+static bool log_ok(struct vm *vm, enum vm_log_kind kind)
+{
     struct vm_log_limit *l = &vm->log;
     uint64_t now = arch_counter_read();
     uint64_t window = arch_counter_freq() * VM_LOG_WINDOW_S;

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/spinlock.h"
+
 #define VM_LOG_BURST    16u
 #define VM_LOG_WINDOW_S 10u
 
@@ -30,6 +32,9 @@ enum vm_log_kind {
 };
 
 struct vm_log_limit {
+    /* Protects the fields below (any CPU may log for the VM); the last lock
+     * in the order (core/vm.h), held while the notice line prints. */
+    struct spinlock lock;
     bool started;
     uint64_t window_start; /* system counter at the start of the window */
     uint16_t used[VM_LOG_KIND_COUNT];

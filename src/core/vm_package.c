@@ -6,8 +6,8 @@
  * every guest range against guest RAM before anything uses it, and the
  * first refusal returns with a sentence saying which rule it broke.
  */
-#include "lib/le.h"
 #include "core/vm_package.h"
+#include "lib/le.h"
 
 #include <string.h>
 
@@ -91,6 +91,43 @@ struct sect {
     uint64_t off, size;
 };
 
+static bool section_known(uint32_t type)
+{
+    switch (type) {
+    case VM_PKG_KERNEL:
+    case VM_PKG_INITRD:
+    case VM_PKG_DTB:
+    case VM_PKG_CONFIG:
+    case VM_PKG_DEVICES:
+    case VM_PKG_AFFINITY:
+        return true;
+    }
+    return false;
+}
+
+/* AFFINITY: one mask per vCPU, each naming at least one CPU and none
+ * beyond VM_PKG_MAX_CPUS. */
+static int parse_affinity(const uint8_t *a, uint64_t size, uint32_t nvcpus, uint32_t *out,
+                          const char **why)
+{
+    if (size < VM_PKG_AFF_MASKS)
+        REFUSE("AFFINITY section too short for its count");
+    uint32_t count = get_le32(a + VM_PKG_AFF_COUNT);
+    if (count != nvcpus)
+        REFUSE("AFFINITY count is not the vCPU count");
+    if (size != VM_PKG_AFF_MASKS + 4ull * count)
+        REFUSE("AFFINITY section has the wrong size for its count");
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t mask = get_le32(a + VM_PKG_AFF_MASKS + 4u * i);
+        if (mask == 0)
+            REFUSE("AFFINITY mask names no CPU");
+        if (mask & ~VM_PKG_AFF_ANY)
+            REFUSE("AFFINITY mask names a CPU beyond the 8 armvisor supports");
+        out[i] = mask;
+    }
+    return 0;
+}
+
 /* Header and section table: every section inside the blob, aligned, known,
  * once, not overlapping another or the table. */
 static int parse_sections(const uint8_t *b, uint64_t len,
@@ -129,7 +166,7 @@ static int parse_sections(const uint8_t *b, uint64_t len,
         const uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
         uint32_t type = get_le32(e + VM_PKG_SECT_TYPE);
         uint64_t off = get_le64(e + VM_PKG_SECT_OFFSET), size = get_le64(e + VM_PKG_SECT_LEN);
-        if (type < VM_PKG_KERNEL || type > VM_PKG_SECT_TYPE_MAX)
+        if (!section_known(type))
             REFUSE("unknown section type");
         if (sects[type].present)
             REFUSE("duplicate section");
@@ -436,6 +473,10 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
         REFUSE("guest RAM beyond the 40-bit IPA space");
     if (nvcpus == 0 || nvcpus > VM_PKG_MAX_VCPUS)
         REFUSE("vCPU count out of range (1-8)");
+    if (sects[VM_PKG_AFFINITY].present &&
+        parse_affinity(b + sects[VM_PKG_AFFINITY].off, sects[VM_PKG_AFFINITY].size, nvcpus,
+                       p.affinity, why) != 0)
+        return -1;
     if (isa > VM_PKG_ISA_T32)
         REFUSE("unknown instruction set");
     if (proto > VM_PKG_BOOT_LINUX_ARM)

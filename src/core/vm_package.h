@@ -58,8 +58,19 @@ enum vm_pkg_section {
     VM_PKG_DTB = 3,
     VM_PKG_CONFIG = 4,
     VM_PKG_DEVICES = 5,
+    VM_PKG_AFFINITY = 6,
 };
-#define VM_PKG_SECT_TYPE_MAX VM_PKG_DEVICES /* highest known section type */
+/* The highest section type: the parser's table has one slot per type. */
+#define VM_PKG_SECT_TYPE_MAX VM_PKG_AFFINITY
+
+/* AFFINITY section (optional): u32 count (= the CONFIG's vCPU count), then
+ * count u32 masks, vCPU 0 first: bit n set, the vCPU may run on physical
+ * CPU n (n < VM_PKG_MAX_CPUS). Exactly 4 + 4 * count bytes. Without it
+ * every vCPU may run on any CPU. */
+#define VM_PKG_MAX_CPUS  8u
+#define VM_PKG_AFF_COUNT 0u
+#define VM_PKG_AFF_MASKS 4u
+#define VM_PKG_AFF_ANY   ((1u << VM_PKG_MAX_CPUS) - 1u)
 
 /* CONFIG section: exactly VM_PKG_CFG_SIZE bytes. */
 #define VM_PKG_CFG_SIZE       96u
@@ -153,6 +164,9 @@ struct vm_package {
     uint64_t kernel_footprint;
     uint64_t entry;
     uint64_t regs[4]; /* x0-x3 / r0-r3 the protocol asks for */
+    /* Per vCPU: the physical CPUs it may run on (bit n: CPU n); 0 for
+     * every vCPU when the package has no AFFINITY section (any CPU). */
+    uint32_t affinity[VM_PKG_MAX_VCPUS];
 };
 
 /* Validate the blob of len bytes and describe it in *out (whose image

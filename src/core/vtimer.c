@@ -28,7 +28,6 @@
 #include "core/pcpu.h"
 #include "core/vgic.h"
 
-
 bool vtimer_fires(const struct vtimer_state *t, uint64_t counter)
 {
     if (!(t->ctl & CNTV_CTL_ENABLE) || (t->ctl & CNTV_CTL_IMASK))
@@ -54,7 +53,7 @@ bool vtimer_deadline(struct vcpu *vcpu, uint64_t *counter)
     return true;
 }
 
-void vtimer_sync(struct vcpu *vcpu)
+static void vtimer_sync_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
@@ -72,7 +71,7 @@ void vtimer_sync(struct vcpu *vcpu)
     }
 }
 
-void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
+static void vtimer_host_irq_locked(struct vcpu *vcpu, unsigned intid)
 {
     struct vgic *vgic = vcpu ? vcpu->vm->vgic : NULL;
     if (!vgic) {
@@ -90,7 +89,7 @@ void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
     vtimer_sync(vcpu); /* which releases it again if the timer is not firing */
 }
 
-void vtimer_release(struct vcpu *vcpu)
+static void vtimer_release_locked(struct vcpu *vcpu)
 {
     struct pcpu *p = pcpu_this();
     if (p->timer_owner == vcpu)
@@ -104,4 +103,40 @@ void vtimer_release(struct vcpu *vcpu)
     irq->hw = false;
     arch_irq_deactivate(irq->pirq);
     vgic_irq_changed(vgic, irq);
+}
+
+void vtimer_sync(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic) {
+        vtimer_sync_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    vtimer_sync_locked(vcpu);
+    vgic_unlock(vgic);
+}
+
+void vtimer_host_irq(struct vcpu *vcpu, unsigned intid)
+{
+    struct vgic *vgic = vcpu ? vcpu->vm->vgic : NULL;
+    if (!vgic) {
+        vtimer_host_irq_locked(vcpu, intid);
+        return;
+    }
+    vgic_lock(vgic);
+    vtimer_host_irq_locked(vcpu, intid);
+    vgic_unlock(vgic);
+}
+
+void vtimer_release(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm ? vcpu->vm->vgic : NULL;
+    if (!vgic) {
+        vtimer_release_locked(vcpu);
+        return;
+    }
+    vgic_lock(vgic);
+    vtimer_release_locked(vcpu);
+    vgic_unlock(vgic);
 }

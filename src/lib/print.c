@@ -5,6 +5,13 @@
 
 #include "arch/arch.h"
 #include "lib/log.h"
+#include "lib/spinlock.h"
+
+/* One av_printf's characters reach the console together, whichever CPUs
+ * print at once. The last lock in every order (core/pcpu.h): taken with any
+ * other held, and nothing is taken under it. A CHECK failing while this CPU
+ * holds it (inside av_printf) prints without taking it again. */
+static struct spinlock out_lock;
 
 struct out {
     char *buf;
@@ -164,9 +171,14 @@ int av_snprintf(char *buf, size_t n, const char *fmt, ...)
 int av_printf(const char *fmt, ...)
 {
     struct out o = {0, 0, 0};
+    bool nested = spin_is_held(&out_lock);
+    if (!nested)
+        spin_lock(&out_lock);
     va_list ap;
     va_start(ap, fmt);
     format(&o, fmt, ap);
     va_end(ap);
+    if (!nested)
+        spin_unlock(&out_lock);
     return (int)o.len;
 }

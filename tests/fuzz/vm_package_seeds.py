@@ -100,7 +100,8 @@ class Pkg:
         out += rec(0, head[:64])
         out += rec(64, table)
         contents = {4: cfg, 1: self.kernel, 3: getattr(self, "dtb", b""),
-                    2: getattr(self, "initrd", b""), 5: self.devices_blob()}
+                    2: getattr(self, "initrd", b""), 5: self.devices_blob(),
+                    6: getattr(self, "affinity", b"")}
         for t, _, o, n, data in self.sects:
             data = data if data is not None else contents.get(t, b"")
             if o % PAGE == 0 and 0 < o // PAGE < 16 and data:
@@ -195,6 +196,16 @@ def initrd(ipa, size=100, off=4 * PAGE):
     return f
 
 
+def affinity(count, masks, size=None):
+    """An AFFINITY section (type 6): u32 count, then a u32 mask per vCPU."""
+    def f(p):
+        p.affinity = struct.pack("<I", count) + b"".join(struct.pack("<I", m) for m in masks)
+        p.sects.append([6, 0, 4 * PAGE, size if size is not None else len(p.affinity), None])
+    return f
+
+
+seed("ok_a64_affinity", mut(A64, affinity(1, [0x05])))
+
 refusals = {
     "short_header": (A64, attr(length=40)),
     "bad_magic": (A64, hdr(magic=b"XVMPKG01")),
@@ -262,6 +273,11 @@ refusals = {
     "arm_entry": (A32, cfg(entry=RAM + 64)),
     "arm_beyond_128m": (A32, cfg(ram_size=256 * MIB, kernel_ipa=RAM + 128 * MIB,
                                  entry=RAM + 128 * MIB)),
+    "affinity_short": (A64, affinity(1, [], size=3)),
+    "affinity_count": (A64, affinity(2, [1, 1])),
+    "affinity_size": (A64, affinity(1, [1, 1])),
+    "affinity_empty_mask": (A64, affinity(1, [0])),
+    "affinity_cpu_beyond": (A64, affinity(1, [0x100])),
 }
 # The DEVICES section (type 5): kinds 1 pl011, 2 virtio-console, 3 virtio-blk;
 # flags 1 read-only, 2 console input.

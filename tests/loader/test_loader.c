@@ -518,6 +518,38 @@ static void test_disks(void **state)
     assert_false(temp_left());
 }
 
+/* --pin: an AFFINITY section with the pinned vCPUs' masks and "any" for
+ * the others; no section without --pin. Malformed pins, and pins of vCPUs
+ * the VM does not have, are refused. */
+static void test_pin(void **state)
+{
+    (void)state;
+    make_image("Image", 4096, 0x80000, 0, 0);
+    const char *args[] = {"--arch", "arm64", "--kernel", "@Image", "--cpus",   "3", "--pin",
+                          "0=0",    "--pin", "2=1,3",    "-o",     "@out.pkg", NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_int_equal(p.nvcpus, 3);
+    assert_int_equal(p.affinity[0], 1u << 0);
+    assert_int_equal(p.affinity[1], VM_PKG_AFF_ANY);
+    assert_int_equal(p.affinity[2], (1u << 1) | (1u << 3));
+
+    const char *plain[] = {"--arch", "arm64", "--kernel", "@Image", "--cpus",
+                           "2",      "-o",    "@out.pkg", NULL};
+    build_ok(plain, &p);
+    assert_int_equal(p.affinity[0] | p.affinity[1], 0);
+
+    const char *bad[][2] = {{"2=1", "the VM has 2 vCPU(s)"}, {"0=8", "want VCPU=CPU"},
+                            {"0=", "want VCPU=CPU"},         {"x=1", "want VCPU=CPU"},
+                            {"0=1,", "want VCPU=CPU"},       {"0=1;2", "want VCPU=CPU"},
+                            {"9=1", "want VCPU=CPU"},        {"10=1", "want VCPU=CPU"}};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *a[] = {"--arch", "arm64",   "--kernel", "@Image",   "--cpus", "2",
+                           "--pin",  bad[i][0], "-o",       "@out.pkg", NULL};
+        build_fails(a, bad[i][1]);
+    }
+}
+
 static void test_arm_zimage(void **state)
 {
     (void)state;
@@ -1029,6 +1061,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_arm_zimage),
         cmocka_unit_test(test_console_virtio),
         cmocka_unit_test(test_disks),
+        cmocka_unit_test(test_pin),
         cmocka_unit_test(test_raw_kernels),
         cmocka_unit_test(test_elf_kernels),
         cmocka_unit_test(test_bad_elf),

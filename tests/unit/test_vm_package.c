@@ -14,11 +14,11 @@
 
 #include <cmocka.h>
 
-#include "lib/le.h"
-#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
 #include "core/launch.h"
+#include "core/virt_layout.h"
 #include "core/vm_package.h"
+#include "lib/le.h"
 
 #define RAM_BASE   VIRT_RAM_BASE
 #define RAM_SIZE   (16ull << 20)
@@ -34,6 +34,8 @@ struct spec {
     char name[VM_PKG_NAME_LEN];
     uint64_t ram_base, ram_size, kipa, entry, iipa, dipa;
     uint32_t nvcpus, isa, proto, console;
+    const uint8_t *affinity; /* an AFFINITY section's bytes, or NULL */
+    uint64_t asize;
 };
 
 static uint8_t blob[64 * 1024];
@@ -51,7 +53,7 @@ static size_t build(const struct spec *s)
         uint32_t type;
         const uint8_t *data;
         uint64_t size;
-    } sect[4];
+    } sect[5];
     unsigned n = 0;
     uint8_t cfg[VM_PKG_CFG_SIZE] = {0};
     memcpy(cfg + VM_PKG_CFG_NAME, s->name, VM_PKG_NAME_LEN);
@@ -71,6 +73,8 @@ static size_t build(const struct spec *s)
         sect[n++] = (typeof(sect[0])){VM_PKG_INITRD, s->initrd, s->isize};
     if (s->dtb)
         sect[n++] = (typeof(sect[0])){VM_PKG_DTB, s->dtb, s->dsize};
+    if (s->affinity)
+        sect[n++] = (typeof(sect[0])){VM_PKG_AFFINITY, s->affinity, s->asize};
 
     size_t off = VM_PKG_ALIGN;
     for (unsigned i = 0; i < n; i++) {
@@ -250,6 +254,61 @@ static void test_parse_console_virtio(void **state)
     struct vm_package p;
     assert_int_equal(vm_package_parse(blob, len, &p, NULL), 0);
     assert_int_equal(p.console, VM_PKG_CONSOLE_VIRTIO);
+}
+
+/* AFFINITY: a mask per vCPU; without the section, every vCPU may run
+ * anywhere (0). Masks naming no CPU or CPUs past 7, a count that is not the
+ * vCPU count and a size that does not match the count are refused. */
+static void affinity_bytes(uint8_t *a, uint32_t count, const uint32_t *masks)
+{
+    put_le32(a + VM_PKG_AFF_COUNT, count);
+    for (uint32_t i = 0; i < count; i++)
+        put_le32(a + VM_PKG_AFF_MASKS + 4 * i, masks[i]);
+}
+
+static void test_parse_affinity(void **state)
+{
+    (void)state;
+    struct spec s = arm64_linux(); /* 2 vCPUs */
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    assert_int_equal(p.affinity[0] | p.affinity[1], 0);
+
+    uint8_t a[64];
+    const uint32_t good[2] = {1u << 1, 0x0f};
+    affinity_bytes(a, 2, good);
+    s.affinity = a;
+    s.asize = 12;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    assert_int_equal(p.affinity[0], 1u << 1);
+    assert_int_equal(p.affinity[1], 0x0f);
+
+    const uint32_t none[2] = {1, 0};
+    affinity_bytes(a, 2, none);
+    spec_refused(&s, "AFFINITY mask names no CPU");
+    const uint32_t high[2] = {1, 1u << 8};
+    affinity_bytes(a, 2, high);
+    spec_refused(&s, "AFFINITY mask names a CPU beyond");
+    const uint32_t top[2] = {0x80000000u, 1};
+    affinity_bytes(a, 2, top);
+    spec_refused(&s, "AFFINITY mask names a CPU beyond");
+    const uint32_t three[3] = {1, 1, 1};
+    affinity_bytes(a, 3, three);
+    s.asize = 16;
+    spec_refused(&s, "AFFINITY count is not the vCPU count");
+    affinity_bytes(a, 2, good);
+    s.asize = 16; /* count 2, room for 3 */
+    spec_refused(&s, "AFFINITY section has the wrong size");
+    s.asize = 8;
+    spec_refused(&s, "AFFINITY section has the wrong size");
+    s.asize = 2;
+    spec_refused(&s, "AFFINITY section too short");
+    /* Type 5 is not AFFINITY's and not known here. */
+    s.asize = 12;
+    size_t len = build(&s);
+    put_le32(blob + VM_PKG_HDR_SIZE + 4 * VM_PKG_SECT_SIZE + VM_PKG_SECT_TYPE, 7);
+    reseal(blob, len);
+    refused(len, "unknown section type");
 }
 
 static void test_parse_arm_linux_and_raw(void **state)
@@ -583,7 +642,39 @@ static void test_launch_arm64_package(void **state)
                                 "bytes at 0x40800000"));
     /* vCPU 0 runs; vCPU 1 waits, OFF, for a CPU_ON this guest never makes. */
     assert_null(strstr(log, "only vCPU 0 runs"));
-    assert_non_null(strstr(log, "vm linux64: starting at 0x40080000 (A64, 16 MiB RAM at 0x40000000, 2 vCPUs)"));
+    assert_non_null(
+        strstr(log, "vm linux64: starting at 0x40080000 (A64, 16 MiB RAM at 0x40000000, 2 vCPUs)"));
+    assert_int_equal(sim_free_pages(), free0);
+}
+
+/* The package's AFFINITY reaches the scheduler: vCPU 0 pinned to a CPU
+ * that is online starts; pinned to one that is not (the sim here has CPU 0
+ * only), the launch fails and says why, with nothing leaked. */
+static void test_launch_affinity(void **state)
+{
+    (void)state;
+    if (!host_is_le())
+        skip();
+    struct spec s = arm64_linux();
+    uint8_t a[12];
+    const uint32_t on_boot_cpu[2] = {1u << 0, VM_PKG_AFF_ANY};
+    affinity_bytes(a, 2, on_boot_cpu);
+    s.affinity = a;
+    s.asize = sizeof(a);
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    size_t free0 = sim_free_pages();
+    struct seen seen = {0};
+    sim_guest_at(KERNEL_IPA, guest_reads_boot_state, &seen);
+    assert_int_equal(vm_launch_package(&p), 0);
+    assert_int_equal(seen.pc, KERNEL_IPA);
+
+    const uint32_t elsewhere[2] = {1u << 1, VM_PKG_AFF_ANY};
+    affinity_bytes(a, 2, elsewhere);
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    sim_console_clear();
+    assert_true(vm_launch_package(&p) < 0);
+    assert_non_null(strstr(sim_console_text(), "vcpu 0: no online CPU in its affinity 0x2"));
     assert_int_equal(sim_free_pages(), free0);
 }
 
@@ -661,11 +752,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_arm64_linux),
         cmocka_unit_test(test_parse_console_virtio),
+        cmocka_unit_test(test_parse_affinity),
         cmocka_unit_test(test_parse_arm_linux_and_raw),
         cmocka_unit_test(test_refuse_blob),
         cmocka_unit_test(test_refuse_config),
         cmocka_unit_test(test_refuse_big_dtb),
         cmocka_unit_test_setup(test_launch_arm64_package, sim_setup),
+        cmocka_unit_test_setup(test_launch_affinity, sim_setup),
         cmocka_unit_test_setup(test_launch_arm_package_on_v7, sim_setup),
         cmocka_unit_test_setup(test_launch_package_too_big, sim_setup),
         cmocka_unit_test_setup(test_launch_extra_checks, sim_setup),

@@ -64,7 +64,14 @@ struct vm_plan {
     unsigned ndisks;
     struct vm_device devices[VM_DEV_MAX]; /* devices_plan */
     unsigned ndevices;
+    /* --pin: per vCPU, the physical CPUs it may run on (bit n: CPU n); 0:
+     * not pinned. Any pin makes the package carry an AFFINITY section. */
+    uint32_t pin[VM_PKG_MAX_VCPUS];
 };
+
+/* Parse one --pin argument, "VCPU=CPU[,CPU...]" (vCPU 0-7, CPUs 0-7), into
+ * *vcpu and *mask; false when it is malformed. */
+bool pin_parse(const char *arg, unsigned *vcpu, uint32_t *mask);
 
 /* Errors go to stderr as "armvisor-loader: ..." lines. */
 void loader_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

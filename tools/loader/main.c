@@ -2,7 +2,8 @@
  * armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]
  *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
  *                 [--load-addr ADDR] [--entry ADDR] [--name NAME]
- *                 [--console pl011|virtio] [--disk host:N[,ro][,first=S][,count=C]]... -o OUT
+ *                 [--console pl011|virtio] [--disk host:N[,ro][,first=S][,count=C]]...
+ *                 [--pin VCPU=CPU[,CPU...]]... -o OUT
  *
  * Reads the kernel (and initrd), decides where everything goes, builds the
  * guest DTB and writes the VM package. Every bad input stops it with one
@@ -41,14 +42,16 @@ static void usage(FILE *f)
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
           "                       [--load-addr ADDR] [--entry ADDR] [--name NAME]\n"
           "                       [--console pl011|virtio]\n"
-          "                       [--disk host:N[,ro][,first=SECTOR][,count=SECTORS]]... -o OUT\n"
+          "                       [--disk host:N[,ro][,first=SECTOR][,count=SECTORS]]...\n"
+          "                       [--pin VCPU=CPU[,CPU...]]... -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
           "              raw image (at RAM base + 0x80000 on arm64, + 0x10000 on arm)\n"
           "  --initrd    initial ramdisk, described in /chosen\n"
           "  --ram       guest RAM in MiB at 0x40000000 (default 128)\n"
-          "  --cpus      vCPUs in the DTB, 1-8 (default 1; armvisor runs vCPU 0 only today)\n"
+          "  --cpus      vCPUs in the DTB, 1-8 (default 1; vCPU 0 starts, the guest starts the\n"
+          "              others with PSCI CPU_ON)\n"
           "  --cmdline   /chosen bootargs\n"
           "  --protocol  linux: x0 / r2 = DTB address; raw: registers zero\n"
           "              (default: raw for an ELF file, linux for anything else)\n"
@@ -59,7 +62,9 @@ static void usage(FILE *f)
           "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n"
           "  --disk      a virtio-blk on the host's disk N (0-7, as armvisor finds them), from\n"
           "              SECTOR (default 0) for SECTORS (default: to its end), ro: read-only;\n"
-          "              up to 4, in the virtio-mmio slots after the console's\n",
+          "              up to 4, in the virtio-mmio slots after the console's\n"
+          "  --pin       vCPU VCPU runs only on physical CPUs CPU,... (0-7; repeatable; vCPUs\n"
+          "              not pinned run on any CPU)\n",
           f);
 }
 
@@ -221,6 +226,7 @@ int main(int argc, char **argv)
         {"entry", required_argument, NULL, 'e'},
         {"console", required_argument, NULL, 'C'},
         {"disk", required_argument, NULL, 'D'},
+        {"pin", required_argument, NULL, 'P'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -279,6 +285,17 @@ int main(int argc, char **argv)
             if (disk_option(&plan, optarg) != 0)
                 return 2;
             break;
+        case 'P': {
+            unsigned vcpu;
+            uint32_t mask;
+            if (!pin_parse(optarg, &vcpu, &mask)) {
+                loader_error("--pin %s: want VCPU=CPU[,CPU...] with vCPU and CPUs 0-%u", optarg,
+                             VM_PKG_MAX_CPUS - 1);
+                return 2;
+            }
+            plan.pin[vcpu] = mask;
+            break;
+        }
         case 'o':
             out_path = optarg;
             break;
@@ -340,6 +357,12 @@ int main(int argc, char **argv)
     }
     plan.ram_size = ram_mib << 20;
     devices_plan(&plan);
+    for (unsigned i = plan.ncpus; i < VM_PKG_MAX_VCPUS; i++) {
+        if (plan.pin[i]) {
+            loader_error("--pin %u=...: the VM has %u vCPU(s) (--cpus)", i, plan.ncpus);
+            return 2;
+        }
+    }
 
     struct file_buf kernel = {0}, initrd = {0}, dtb = {0}, pkg = {0};
     int rc = 1;

@@ -1,6 +1,7 @@
 /*
  * The package blob (docs/vm-package.md): header, section table, then
- * CONFIG, KERNEL, INITRD, DTB and DEVICES, each on its own 4 KiB boundary, and the
+ * CONFIG, KERNEL, INITRD, DTB, DEVICES and AFFINITY (when a vCPU is pinned),
+ * each on its own 4 KiB boundary, and the
  * checksum over the whole. The result is parsed back with the hypervisor's
  * own vm_package_parse before anyone writes it: the loader never produces
  * a package armvisor would refuse.
@@ -52,6 +53,44 @@ static void devices(const struct vm_plan *plan, uint8_t *s)
     }
 }
 
+/* AFFINITY (docs/vm-package.md): a mask per vCPU, any CPU for those not
+ * pinned; size 0 when no vCPU is pinned (no section). */
+static size_t affinity(const struct vm_plan *plan, uint8_t *a)
+{
+    bool any = false;
+    for (unsigned i = 0; i < plan->ncpus; i++)
+        any = any || plan->pin[i];
+    if (!any)
+        return 0;
+    put_le32(a + VM_PKG_AFF_COUNT, plan->ncpus);
+    for (unsigned i = 0; i < plan->ncpus; i++)
+        put_le32(a + VM_PKG_AFF_MASKS + 4u * i, plan->pin[i] ? plan->pin[i] : VM_PKG_AFF_ANY);
+    return VM_PKG_AFF_MASKS + 4u * plan->ncpus;
+}
+
+bool pin_parse(const char *arg, unsigned *vcpu, uint32_t *mask)
+{
+    const char *p = arg;
+    if (*p < '0' || *p > '9' || p[1] != '=')
+        return false;
+    *vcpu = (unsigned)(*p - '0');
+    if (*vcpu >= VM_PKG_MAX_VCPUS)
+        return false;
+    p += 2;
+    *mask = 0;
+    for (;;) {
+        if (*p < '0' || *p > '9' || (unsigned)(*p - '0') >= VM_PKG_MAX_CPUS)
+            return false;
+        *mask |= 1u << (*p - '0');
+        p++;
+        if (*p == '\0')
+            return true;
+        if (*p != ',')
+            return false;
+        p++;
+    }
+}
+
 int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
                   const struct file_buf *initrd, const struct file_buf *dtb, struct file_buf *out)
 {
@@ -59,11 +98,13 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
     config(plan, cfg);
     uint8_t devs[VM_PKG_DEV_HDR + VM_DEV_MAX * VM_PKG_DEV_SIZE];
     devices(plan, devs);
+    uint8_t aff[VM_PKG_AFF_MASKS + 4u * VM_PKG_MAX_VCPUS];
+    size_t aff_size = affinity(plan, aff);
     struct {
         uint32_t type;
         const uint8_t *data;
         size_t size;
-    } sect[5];
+    } sect[6];
     unsigned n = 0;
     sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
     sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, kernel->data, kernel->size};
@@ -72,6 +113,8 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
     sect[n++] = (typeof(sect[0])){VM_PKG_DTB, dtb->data, dtb->size};
     sect[n++] =
         (typeof(sect[0])){VM_PKG_DEVICES, devs, VM_PKG_DEV_HDR + plan->ndevices * VM_PKG_DEV_SIZE};
+    if (aff_size)
+        sect[n++] = (typeof(sect[0])){VM_PKG_AFFINITY, aff, aff_size};
 
     size_t total = VM_PKG_ALIGN; /* header and table fit in the first page */
     for (unsigned i = 0; i < n; i++)

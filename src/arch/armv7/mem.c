@@ -106,6 +106,19 @@ void arch_tlb_inval_vmid(uint16_t vmid)
     isb();
 }
 
+void arch_tlb_inval_vmid_local(uint16_t vmid)
+{
+    /* TLBIALL (not the IS form) in Hyp mode: this CPU's PL1&0 entries of
+     * the VMID in VTTBR (B4.2.2). */
+    uint64_t saved = cp_read64(VTTBR);
+    cp_write64(VTTBR, (uint64_t)vmid << 48);
+    isb();
+    cp_write32(TLBIALL, 0);
+    dsb_ish();
+    cp_write64(VTTBR, saved);
+    isb();
+}
+
 void arch_tlb_inval_ipa(uint16_t vmid, ipa_t ipa, uint64_t size)
 {
     (void)ipa;

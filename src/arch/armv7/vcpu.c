@@ -157,6 +157,20 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     return 0;
 }
 
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    struct arch_vcpu *c = vcpu ? vcpu->arch : NULL;
+    if (!c)
+        return;
+    pmu_put(&c->pmu);
+    if (hw_loaded != c)
+        return;
+    armv7_ctx_fetch(c, false);
+    cp_write32(CNTV_CTL, 0); /* its timer no longer fires here */
+    isb();
+    hw_loaded = NULL;
+}
+
 void arch_vcpu_release(struct vcpu *vcpu)
 {
     /* Only a slot this vCPU owns; wiping it frees it (owner NULL) and

@@ -103,6 +103,17 @@ void arch_tlb_inval_vmid(uint16_t vmid)
     vmid_restore(old);
 }
 
+void arch_tlb_inval_vmid_local(uint16_t vmid)
+{
+    /* TLBI VMALLE1: this PE's stage-1 EL1&0 entries of the VMID in
+     * VTTBR_EL2 (Arm ARM C5.5), not broadcast. */
+    uint64_t old = vmid_select(vmid);
+    __asm__ volatile("tlbi vmalle1" ::: "memory");
+    dsb_ish();
+    isb();
+    vmid_restore(old);
+}
+
 void armv8_el2_init(void)
 {
     /* Host HCR_EL2: EL1 is AArch64, nothing trapped, stage 2 off until a

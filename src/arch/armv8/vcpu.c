@@ -422,6 +422,26 @@ static bool sve_trap_ours(const struct arch_vcpu *a)
     return a->sve.buf && !(fp_owner == a && a->sve.active);
 }
 
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    struct arch_vcpu *a = vcpu ? vcpu->arch : NULL;
+    if (!a)
+        return;
+    if (fp_owner == a) {
+        fp_traps(false, false); /* FPEXC32_EL2 and the registers reachable; the
+                                   next entry sets the traps for its vCPU */
+        fp_save(a);
+        fp_owner = NULL;
+    }
+    pmu_put(&a->pmu);
+    if (hw_loaded == a) {
+        armv8_el1_fetch(a, false);
+        write_sysreg(cntv_ctl_el0, 0); /* its timer no longer fires here */
+        isb();
+        hw_loaded = NULL;
+    }
+}
+
 static unsigned esr_ec(uint32_t esr)
 {
     return (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;

@@ -18,3 +18,13 @@ void arch_cpu_send_event(void)
     dsb_ish();
     __asm__ volatile("sev" ::: "memory");
 }
+
+/* Until the secondary CPUs are brought up (branch smparch: PSCI CPU_ON from
+ * the boot flow, and this kick as a physical SGI, ARCH_IRQ_KICK), armvisor
+ * runs on the boot CPU alone, and arch.h says a kick to the calling CPU or
+ * to one that is not online does nothing: nothing to send. Replaced by the
+ * SGI when that lands. */
+void arch_cpu_kick(unsigned cpu)
+{
+    (void)cpu;
+}

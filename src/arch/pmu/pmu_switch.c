@@ -79,6 +79,18 @@ void pmu_load(struct pmu_ctx *c)
     hw_owner = c;
 }
 
+void pmu_put(struct pmu_ctx *c)
+{
+    if (hw_owner != c)
+        return;
+    save(c);
+    /* Nothing of c's counts or interrupts here any more: it may be loaded
+     * on another CPU next. */
+    pmu_hw_write(ARCH_PMU_INTEN, 0, 0);
+    pmu_hw_write(ARCH_PMU_CNTEN, 0, 0);
+    hw_owner = NULL;
+}
+
 void pmu_ctx_reset(struct pmu_ctx *c)
 {
     *c = (struct pmu_ctx){0};

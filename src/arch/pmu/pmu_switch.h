@@ -29,6 +29,9 @@ struct pmu_ctx {
 /* Put c's registers into the CPU before its vCPU runs, saving those of the
  * vCPU that had it (nothing when c is there already). */
 void pmu_load(struct pmu_ctx *c);
+/* c's vCPU leaves this CPU (arch_vcpu_put): its registers saved into c,
+ * the hardware's counters and interrupt enables cleared. */
+void pmu_put(struct pmu_ctx *c);
 /* c is reset or given back: afterwards it is all zeros (the PMU's reset
  * state: nothing enabled, filters counting EL1 and EL0 only). If the CPU
  * held it, the CPU's PMU is quietened (counters and interrupt off). */

@@ -32,6 +32,7 @@ size_t sim_free_pages(void);
 struct sim_tlb_counts {
     uint64_t inval_ipa;  /* arch_tlb_inval_ipa calls */
     uint64_t inval_vmid; /* arch_tlb_inval_vmid calls */
+    uint64_t inval_vmid_local; /* arch_tlb_inval_vmid_local calls */
     uint64_t syncs;      /* arch_stage2_sync calls */
 };
 const struct sim_tlb_counts *sim_tlb_counts(void);
@@ -155,6 +156,7 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq);
 #define SIM_PIRQ_MAINT  25u
 #define SIM_PIRQ_VTIMER 27u
 #define SIM_PIRQ_HYPTIMER 26u /* the EL2 physical timer (CNTHP), as on QEMU virt */
+#define SIM_PIRQ_KICK 1u /* the SGI another CPU's arch_cpu_kick raises */
 
 /* The PMU (sim_pmu.c). The host PMU has n event counters (at most
  * SIM_PMU_MAX_COUNTERS; -1: no PMU, what sim_reset leaves). Its counters
@@ -208,5 +210,17 @@ struct sim_blk_file_counts {
     unsigned waiting;                /* requests not yet completed */
 };
 const struct sim_blk_file_counts *sim_blk_file_counts(int disk);
+/* ---- Several simulated CPUs (sim_smp.c) ----------------------------------- */
+
+/* Start simulated physical CPUs 1..ncpus-1, each a host thread running the
+ * core's sched_secondary_main (the calling thread is CPU 0, ids as
+ * arch_cpu_id reports them); returns once all are online. -1, with the
+ * reason in *why, where the sim cannot (the coroutine builds for qemu-user
+ * run one CPU). sim_reset stops them: every VM must be destroyed first. */
+int sim_smp_start(unsigned ncpus, const char **why);
+/* Simulated CPUs running now (1 before sim_smp_start). */
+unsigned sim_smp_cpus(void);
+/* Kicks (ARCH_IRQ_KICK) CPU cpu has taken since sim_reset. */
+uint64_t sim_cpu_kicks(unsigned cpu);
 
 #endif

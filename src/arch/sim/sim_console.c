@@ -1,5 +1,6 @@
 /* The hypervisor console in sim: kept in a buffer for tests, echoed on
  * request. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "arch/sim/sim.h"
 #include "arch/sim/sim_internal.h"
 
+/* Every simulated CPU may print. */
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *text;
 static size_t len, cap;
 static bool echo;
@@ -20,6 +23,7 @@ void sim_console_echo(bool on)
 
 void arch_console_putc(char c)
 {
+    pthread_mutex_lock(&out_lock);
     if (len + 2 > cap) {
         size_t ncap = cap ? cap * 2 : 4096;
         char *n = realloc(text, ncap);
@@ -32,6 +36,7 @@ void arch_console_putc(char c)
     text[len] = '\0';
     if (echo)
         fputc(c, stdout);
+    pthread_mutex_unlock(&out_lock);
 }
 
 const char *sim_console_text(void)
@@ -41,9 +46,11 @@ const char *sim_console_text(void)
 
 void sim_console_clear(void)
 {
+    pthread_mutex_lock(&out_lock);
     len = 0;
     if (text)
         text[0] = '\0';
+    pthread_mutex_unlock(&out_lock);
 }
 
 void sim_console_input(const char *bytes, size_t n)

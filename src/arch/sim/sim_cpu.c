@@ -14,6 +14,9 @@
 #include "core/vm.h"
 
 static struct arch_vcpu slots[SIM_MAX_VCPUS];
+/* Taken to hand out or give back a slot: CPU_ON may start a vCPU on any
+ * simulated CPU. */
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Entry points bound with sim_guest_at. */
 struct guest_at {
@@ -28,11 +31,6 @@ static unsigned nguests_at;
 const char *arch_name(void)
 {
     return "sim";
-}
-
-unsigned arch_cpu_id(void)
-{
-    return 0;
 }
 
 /* The host ID registers arch_id_reg_read returns (sim_set_id_reg). */
@@ -88,6 +86,14 @@ _Noreturn void arch_halt(int status)
 
 void arch_cpu_idle(void)
 {
+    if (sim_smp_active()) {
+        /* Several CPUs: wait for a kick, then let simulated time pass
+         * (sim_smp.c). A test's idle hook still runs on CPU 0. */
+        if (arch_cpu_id() == 0 && sim_idle_run_hook())
+            return;
+        sim_smp_idle();
+        return;
+    }
     /* The one host thread "waits": a test's idle hook decides what happens
      * meanwhile (a device receives a byte...); without one, time passes up
      * to the next event the sim knows of, the earliest armed virtual timer
@@ -118,11 +124,22 @@ void arch_cpu_idle(void)
 
 /* ---- vCPU slots ---------------------------------------------------------- */
 
+static struct arch_vcpu *slot_find_or_take(struct vcpu *vcpu);
+
 struct arch_vcpu *sim_vcpu_slot(struct vcpu *vcpu)
 {
     struct arch_vcpu *av = vcpu->arch;
     if (av >= slots && av < slots + SIM_MAX_VCPUS && av->used && av->owner == vcpu)
         return av;
+    pthread_mutex_lock(&slots_lock);
+    av = slot_find_or_take(vcpu);
+    pthread_mutex_unlock(&slots_lock);
+    return av;
+}
+
+static struct arch_vcpu *slot_find_or_take(struct vcpu *vcpu)
+{
+    struct arch_vcpu *av;
     for (unsigned i = 0; i < SIM_MAX_VCPUS; i++)
         if (slots[i].used && slots[i].owner == vcpu)
             return vcpu->arch = &slots[i];
@@ -162,6 +179,15 @@ void sim_vcpus_reset(void)
             slot_free(&slots[i]);
     nguests_at = 0;
     sim_counter_reset();
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    /* Registers live in the slot, in memory: only this CPU's hold on the
+     * vCPU's timer (its live one) goes. */
+    struct sim_cpu *c = sim_cpu_this();
+    if (vcpu && vcpu->arch && c->live_av == vcpu->arch)
+        c->live_av = NULL;
 }
 
 void arch_vcpu_release(struct vcpu *vcpu)

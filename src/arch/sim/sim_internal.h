@@ -13,6 +13,54 @@
 #include "arch/sim/sim_guest.h"
 #include "core/stage2.h"
 
+/* ---- Simulated physical CPUs (sim_smp.c) --------------------------------- */
+
+#define SIM_MAX_CPUS 8
+
+/* One simulated physical CPU. Its interrupt state (sim_vgic.c) is touched by
+ * its own thread and by the guest thread it runs (only while its own thread
+ * waits for that guest); kick_pending and the kick counts by any CPU,
+ * atomically; wait_lock/wait_cv end its idle wait. */
+struct sim_cpu {
+    unsigned id;
+    /* Physical interrupts (sim_vgic.c). */
+    bool maint_pending;
+    bool vtimer_ppi_active;
+    struct arch_vcpu *live_av; /* whose virtual timer this CPU holds live */
+    bool hyp_armed, hyp_active;
+    uint64_t hyp_cval, hyp_arms, hyp_fired;
+    /* Kicks (arch_cpu_kick), set by any CPU. */
+    bool kick_pending;
+    uint64_t kicks_sent, kicks_taken;
+    pthread_mutex_t wait_lock;
+    pthread_cond_t wait_cv;
+    /* The host thread of a secondary CPU. */
+    pthread_t thread;
+    bool started, stop;
+    jmp_buf stop_jmp;
+};
+
+/* The simulated CPU the calling thread is (or runs a guest for). */
+struct sim_cpu *sim_cpu_this(void);
+/* A guest thread takes the id of the CPU that hands it the turn. */
+void sim_set_this_cpu(unsigned id);
+/* More than one simulated CPU runs (sim_smp_start). */
+bool sim_smp_active(void);
+/* arch_cpu_idle of a multi-CPU sim. */
+void sim_smp_idle(void);
+/* Stop the secondary CPUs' threads (sim_reset). */
+void sim_smp_stop(void);
+/* A kick is pending for c / take it (arch_irq_ack). */
+bool sim_kick_pending(const struct sim_cpu *c);
+bool sim_kick_take(struct sim_cpu *c);
+/* This CPU has a physical interrupt pending (sim_vgic.c), and the counter
+ * value of its next timer event after now (its hypervisor timer, the live
+ * virtual timer). */
+bool sim_irq_pending_here(void);
+bool sim_next_event_here(uint64_t now, uint64_t *when);
+/* Clear one CPU's interrupt state. */
+void sim_cpu_irq_reset(struct sim_cpu *c);
+
 /* Called by sim_reset after memory is recreated: other sim parts drop state. */
 void sim_reset_hook(void);
 
@@ -84,6 +132,7 @@ struct arch_vcpu {
     void *stack;
 #endif
     struct arch_exit exit; /* filled by the guest thread when it traps */
+    unsigned run_cpu;      /* the simulated CPU that entered it last */
     bool irq_exit_pending;
 
     /* The stage 2 installed by arch_vcpu_run (VTTBR/VTCR as loaded). */

@@ -123,7 +123,15 @@ void arch_tlb_inval_ipa(uint16_t vmid, ipa_t ipa, uint64_t size)
 
 void arch_tlb_inval_vmid(uint16_t vmid)
 {
-    tlb.inval_vmid++;
+    __atomic_fetch_add(&tlb.inval_vmid, 1, __ATOMIC_RELAXED);
+    sim_tlb_flush_hook(vmid, 0, ~0ull);
+}
+
+void arch_tlb_inval_vmid_local(uint16_t vmid)
+{
+    /* The sim has one TLB for all its CPUs (as if every CPU shared it):
+     * dropping the VMID's entries is at least what the local TLBI does. */
+    __atomic_fetch_add(&tlb.inval_vmid_local, 1, __ATOMIC_RELAXED);
     sim_tlb_flush_hook(vmid, 0, ~0ull);
 }
 

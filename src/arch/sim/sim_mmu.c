@@ -8,6 +8,7 @@
  * The walker is written from the descriptor format, not with the core's
  * stage2_walk: it is an independent check of the engine's tables.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "arch/sim/sim_internal.h"
@@ -24,6 +25,9 @@ struct tlb_entry {
     unsigned level;
 };
 
+/* The TLB is shared by the simulated CPUs; guests on several CPUs walk at
+ * once. */
+static pthread_mutex_t tlb_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tlb_entry tlb[SIM_TLB_ENTRIES];
 static unsigned tlb_next; /* round-robin replacement */
 static struct sim_tlb_stats stats;
@@ -147,7 +151,18 @@ static bool walk(const struct stage2 *s2, ipa_t ipa, struct sim_s2_result *r)
     }
 }
 
+static bool lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc,
+                   struct sim_s2_result *r);
+
 bool sim_s2_lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc, struct sim_s2_result *r)
+{
+    pthread_mutex_lock(&tlb_lock);
+    bool ok = lookup(s2, ipa, acc, r);
+    pthread_mutex_unlock(&tlb_lock);
+    return ok;
+}
+
+static bool lookup(const struct stage2 *s2, ipa_t ipa, enum sim_s2_acc acc, struct sim_s2_result *r)
 {
     memset(r, 0, sizeof(*r));
     ipa_t page = ipa & ~(ipa_t)(PAGE_SIZE - 1);
@@ -178,6 +193,7 @@ const struct sim_tlb_stats *sim_tlb_stats(void)
 
 void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size)
 {
+    pthread_mutex_lock(&tlb_lock);
     for (unsigned i = 0; i < SIM_TLB_ENTRIES; i++) {
         struct tlb_entry *e = &tlb[i];
         if (!e->valid || e->vmid != vmid)
@@ -192,10 +208,12 @@ void sim_tlb_flush_hook(uint16_t vmid, ipa_t ipa, uint64_t size)
             stats.dropped++;
         }
     }
+    pthread_mutex_unlock(&tlb_lock);
 }
 
 void sim_reset_hook(void)
 {
+    sim_smp_stop();
     sim_vcpus_reset();
     memset(tlb, 0, sizeof(tlb));
     memset(&stats, 0, sizeof(stats));

@@ -45,9 +45,11 @@ void sim_guest_trap(struct arch_vcpu *av)
     pthread_cond_broadcast(&av->cv);
     wait_turn(av, true);
     bool killed = av->kill;
+    unsigned cpu = av->run_cpu;
     pthread_mutex_unlock(&av->lock);
     if (killed)
         longjmp(av->kill_jmp, 1); /* back to guest_main on this thread */
+    sim_set_this_cpu(cpu);        /* the CPU that resumed it (it may have moved) */
 }
 
 static void *guest_main(void *p)
@@ -56,6 +58,7 @@ static void *guest_main(void *p)
     pthread_mutex_lock(&av->lock);
     wait_turn(av, true);
     bool killed = av->kill;
+    sim_set_this_cpu(av->run_cpu);
     pthread_mutex_unlock(&av->lock);
 
     if (!killed && setjmp(av->kill_jmp) == 0)
@@ -90,6 +93,7 @@ void sim_guest_thread_stop(struct arch_vcpu *av)
 static void enter_guest(struct arch_vcpu *av)
 {
     pthread_mutex_lock(&av->lock);
+    av->run_cpu = arch_cpu_id();
     av->guest_turn = true;
     if (!av->thread_started) {
         if (pthread_create(&av->thread, NULL, guest_main, av) != 0) {
@@ -175,7 +179,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
      * takes the guest straight back out (HCR.IMO), as on hardware. */
     sim_set_live_vcpu(av);
     if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
-        sim_maint_at_entry(av)) {
+        sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
         av->irq_exit_pending = false;
         *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
         return;

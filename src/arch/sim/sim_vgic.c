@@ -80,121 +80,159 @@ void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
  *  - the PMU's overflow interrupt, level-sensitive: pending while the live
  *    vCPU's PMU asks for it (sim_pmu.c), unless active. */
 
-static bool maint_pending;
-static bool vtimer_ppi_active;
-static bool console_active;
-static struct arch_vcpu *live_av; /* whose virtual timer the "CPU" holds */
+static bool console_active; /* the console's interrupt goes to CPU 0 */
 
 void sim_set_live_vcpu(struct arch_vcpu *av)
 {
-    live_av = av;
+    sim_cpu_this()->live_av = av;
+}
+
+static bool vtimer_ppi_pending_on(const struct sim_cpu *c)
+{
+    const struct arch_vcpu *av = c->live_av;
+    if (!av || !av->used || c->vtimer_ppi_active)
+        return false;
+    const struct vtimer_state *t = &av->vtimer;
+    return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) &&
+           arch_counter_read() - t->voff >= t->cval;
 }
 
 bool sim_vtimer_ppi_pending(void)
 {
-    if (!live_av || !live_av->used || vtimer_ppi_active)
-        return false;
-    const struct vtimer_state *t = &live_av->vtimer;
-    return (t->ctl & CNTV_CTL_ENABLE) && !(t->ctl & CNTV_CTL_IMASK) && counter - t->voff >= t->cval;
+    return vtimer_ppi_pending_on(sim_cpu_this());
 }
 
-/* The hypervisor timer (CNTHP_*): armed for hyp_cval; its PPI is pending
- * while armed and the counter has reached it, until acknowledged. */
-static bool hyp_armed, hyp_active;
-static uint64_t hyp_cval, hyp_arms, hyp_fired;
-
+/* The hypervisor timer (CNTHP_*) of the calling CPU: armed for hyp_cval;
+ * its PPI is pending while armed and the counter has reached it, until
+ * acknowledged. */
 void arch_hyp_timer_arm(uint64_t when)
 {
-    hyp_armed = true;
-    hyp_cval = when;
-    hyp_arms++;
+    struct sim_cpu *c = sim_cpu_this();
+    c->hyp_armed = true;
+    c->hyp_cval = when;
+    c->hyp_arms++;
 }
 
 void arch_hyp_timer_disarm(void)
 {
-    hyp_armed = false;
+    sim_cpu_this()->hyp_armed = false;
 }
 
 bool sim_hyp_timer_next(uint64_t *when)
 {
-    if (!hyp_armed || hyp_active)
+    const struct sim_cpu *c = sim_cpu_this();
+    if (!c->hyp_armed || c->hyp_active)
         return false;
-    *when = hyp_cval;
+    *when = c->hyp_cval;
     return true;
 }
 
 uint64_t sim_hyp_timer_arms(void)
 {
-    return hyp_arms;
+    return sim_cpu_this()->hyp_arms;
 }
 
 bool sim_hyp_timer(uint64_t *cval)
 {
+    const struct sim_cpu *c = sim_cpu_this();
     if (cval)
-        *cval = hyp_armed ? hyp_cval : 0;
-    return hyp_armed;
+        *cval = c->hyp_armed ? c->hyp_cval : 0;
+    return c->hyp_armed;
 }
 
 uint64_t sim_hyp_timer_fired(void)
 {
-    return hyp_fired;
+    return sim_cpu_this()->hyp_fired;
 }
 
 bool sim_hyp_timer_pending(void)
 {
-    return hyp_armed && !hyp_active && counter >= hyp_cval;
+    const struct sim_cpu *c = sim_cpu_this();
+    return c->hyp_armed && !c->hyp_active && arch_counter_read() >= c->hyp_cval;
+}
+
+bool sim_irq_pending_here(void)
+{
+    const struct sim_cpu *c = sim_cpu_this();
+    return c->maint_pending || sim_kick_pending(c) || vtimer_ppi_pending_on(c) ||
+           sim_hyp_timer_pending() || (c->id == 0 && !console_active && sim_console_has_input());
+}
+
+bool sim_next_event_here(uint64_t now, uint64_t *when)
+{
+    const struct sim_cpu *c = sim_cpu_this();
+    bool any = sim_hyp_timer_next(when);
+    uint64_t t;
+    if (c->live_av && c->live_av->used && sim_vtimer_next(&c->live_av->vtimer, now, &t) &&
+        (!any || t < *when)) {
+        *when = t;
+        any = true;
+    }
+    return any;
 }
 
 void g_spin(struct sim_guest *g, uint64_t ticks)
 {
     struct arch_vcpu *av = sim_vcpu_slot(g->vcpu);
-    counter += ticks;
+    sim_counter_advance(ticks);
     if (av)
         sim_pmu_count(av, ticks * SIM_PMU_CYCLES_PER_TICK);
     /* Instructions that do not trap; a physical interrupt that became
-     * pending meanwhile takes the guest out (HCR.IMO), the PC after them. */
-    if (av && (sim_hyp_timer_pending() || sim_vtimer_ppi_pending() || sim_pmu_irq_pending(av))) {
+     * pending meanwhile (a timer, the PMU's overflow, another CPU's kick)
+     * takes the guest out (HCR.IMO), the PC after them. */
+    if (av && (sim_hyp_timer_pending() || sim_vtimer_ppi_pending() || sim_pmu_irq_pending(av) ||
+               sim_kick_pending(sim_cpu_this()))) {
         av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
         sim_guest_trap(av);
     }
 }
 
+void sim_cpu_irq_reset(struct sim_cpu *c)
+{
+    c->hyp_armed = c->hyp_active = false;
+    c->hyp_cval = c->hyp_arms = c->hyp_fired = 0;
+    c->maint_pending = false;
+    c->vtimer_ppi_active = false;
+    c->live_av = NULL;
+}
+
 void sim_irq_reset(void)
 {
-    hyp_armed = hyp_active = false;
-    hyp_cval = hyp_arms = hyp_fired = 0;
-    maint_pending = false;
-    vtimer_ppi_active = false;
+    sim_cpu_irq_reset(sim_cpu_this());
     console_active = false;
-    live_av = NULL;
     sim_pmu_irq_set_active(false);
 }
 
 bool arch_irq_ack(struct arch_irq *irq)
 {
-    if (maint_pending) {
-        maint_pending = false;
+    struct sim_cpu *c = sim_cpu_this();
+    if (c->maint_pending) {
+        c->maint_pending = false;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VGIC_MAINT, .intid = SIM_PIRQ_MAINT};
         return true;
     }
-    if (!console_active && sim_console_has_input()) {
+    if (sim_kick_take(c)) {
+        *irq = (struct arch_irq){.kind = ARCH_IRQ_KICK, .intid = SIM_PIRQ_KICK};
+        return true;
+    }
+    if (c->id == 0 && !console_active && sim_console_has_input()) {
         console_active = true;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_CONSOLE, .intid = SIM_PIRQ_CONSOLE};
         return true;
     }
-    if (sim_vtimer_ppi_pending()) {
-        vtimer_ppi_active = true;
+    if (vtimer_ppi_pending_on(c)) {
+        c->vtimer_ppi_active = true;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_VTIMER, .intid = SIM_PIRQ_VTIMER};
         return true;
     }
-    if (sim_pmu_irq_pending(live_av)) {
+    if (sim_pmu_irq_pending(c->live_av)) {
         sim_pmu_irq_set_active(true);
         *irq = (struct arch_irq){.kind = ARCH_IRQ_PMU, .intid = SIM_PIRQ_PMU};
         return true;
     }
     if (sim_hyp_timer_pending()) {
-        hyp_active = true;
-        hyp_fired++;
+        c->hyp_active = true;
+        c->hyp_fired++;
         *irq = (struct arch_irq){.kind = ARCH_IRQ_HYP_TIMER, .intid = SIM_PIRQ_HYPTIMER};
         return true;
     }
@@ -203,12 +241,13 @@ bool arch_irq_ack(struct arch_irq *irq)
 
 void arch_irq_deactivate(unsigned intid)
 {
+    struct sim_cpu *c = sim_cpu_this();
     if (intid == SIM_PIRQ_VTIMER)
-        vtimer_ppi_active = false;
+        c->vtimer_ppi_active = false;
     if (intid == SIM_PIRQ_CONSOLE)
         console_active = false;
     if (intid == SIM_PIRQ_HYPTIMER)
-        hyp_active = false;
+        c->hyp_active = false;
     if (intid == SIM_PIRQ_PMU)
         sim_pmu_irq_set_active(false);
 }
@@ -227,7 +266,7 @@ static void maint_check(struct arch_vcpu *av, bool eoi_maint)
                  ((av->maint & VGIC_MAINT_NO_PENDING) && pending == 0);
     if (!raise)
         return;
-    maint_pending = true;
+    sim_cpu_this()->maint_pending = true;
     av->maint_exits++;
     av->exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
     sim_guest_trap(av);
@@ -253,7 +292,7 @@ bool sim_maint_at_entry(struct arch_vcpu *av)
         abort();
     }
     if (holds) {
-        maint_pending = true;
+        sim_cpu_this()->maint_pending = true;
         av->maint_exits++;
     }
     return holds;
@@ -342,13 +381,13 @@ uint64_t sim_vcpu_hw_deactivations(struct vcpu *vcpu, uint32_t *last_pirq)
 
 void sim_counter_advance(uint64_t ticks)
 {
-    counter += ticks;
+    __atomic_fetch_add(&counter, ticks, __ATOMIC_RELAXED);
 }
 
 void sim_counter_reset(void)
 {
     sim_irq_reset();
-    counter = 0;
+    __atomic_store_n(&counter, 0, __ATOMIC_RELAXED);
     sim_console_input_clear();
     idle_hook = NULL;
     idle_ctx = NULL;
@@ -363,13 +402,13 @@ void sim_set_idle_hook(sim_idle_fn fn, void *ctx)
 
 uint64_t sim_idle_count(void)
 {
-    return idle_calls;
+    return __atomic_load_n(&idle_calls, __ATOMIC_RELAXED);
 }
 
 bool sim_idle_run_hook(void)
 {
-    idle_calls++;
-    if (!idle_hook)
+    __atomic_fetch_add(&idle_calls, 1, __ATOMIC_RELAXED);
+    if (sim_cpu_this()->id != 0 || !idle_hook)
         return false;
     idle_hook(idle_ctx);
     return true;
@@ -391,7 +430,7 @@ bool sim_vtimer_next(const struct vtimer_state *t, uint64_t now, uint64_t *when)
 
 uint64_t arch_counter_read(void)
 {
-    return counter;
+    return __atomic_load_n(&counter, __ATOMIC_RELAXED);
 }
 
 uint64_t arch_counter_freq(void)
@@ -421,7 +460,7 @@ void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
 uint64_t g_cntvct(struct sim_guest *g)
 {
     /* CNTVCT = CNTPCT - CNTVOFF. */
-    return counter - guest_av(g)->vtimer.voff;
+    return arch_counter_read() - guest_av(g)->vtimer.voff;
 }
 
 uint64_t g_cntv_read(struct sim_guest *g, enum sim_cntv_reg reg)
@@ -430,13 +469,13 @@ uint64_t g_cntv_read(struct sim_guest *g, enum sim_cntv_reg reg)
     switch (reg) {
     case SIM_CNTV_CTL:
         /* ISTATUS is the CPU's to compute, whatever IMASK says. */
-        if ((t->ctl & CNTV_CTL_ENABLE) && cntv_met(t, counter))
+        if ((t->ctl & CNTV_CTL_ENABLE) && cntv_met(t, arch_counter_read()))
             return (t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) | CNTV_CTL_ISTATUS;
         return t->ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
     case SIM_CNTV_CVAL:
         return t->cval;
     case SIM_CNTV_TVAL:
-        return (uint64_t)(int64_t)(int32_t)(uint32_t)(t->cval - (counter - t->voff));
+        return (uint64_t)(int64_t)(int32_t)(uint32_t)(t->cval - (arch_counter_read() - t->voff));
     }
     return 0;
 }
@@ -452,7 +491,7 @@ void g_cntv_write(struct sim_guest *g, enum sim_cntv_reg reg, uint64_t v)
         t->cval = v;
         return;
     case SIM_CNTV_TVAL:
-        t->cval = (counter - t->voff) + (uint64_t)(int64_t)(int32_t)(uint32_t)v;
+        t->cval = (arch_counter_read() - t->voff) + (uint64_t)(int64_t)(int32_t)(uint32_t)v;
         return;
     }
 }
