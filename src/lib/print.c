@@ -5,6 +5,12 @@
 
 #include "arch/arch.h"
 #include "lib/log.h"
+#include "lib/spinlock.h"
+
+/* One av_printf's output (a log line) at a time on the console, so lines
+ * of two CPUs do not interleave. A CPU that already holds it (a fault or a
+ * failed CHECK reported in the middle of a line) prints on without it. */
+static struct spinlock console_lock;
 
 struct out {
     char *buf;
@@ -164,9 +170,14 @@ int av_snprintf(char *buf, size_t n, const char *fmt, ...)
 int av_printf(const char *fmt, ...)
 {
     struct out o = {0, 0, 0};
+    bool take = !spin_is_held(&console_lock);
+    if (take)
+        spin_lock(&console_lock);
     va_list ap;
     va_start(ap, fmt);
     format(&o, fmt, ap);
     va_end(ap);
+    if (take)
+        spin_unlock(&console_lock);
     return (int)o.len;
 }

@@ -6,7 +6,8 @@
  *     we are linked at, with a message on the console.
  *  2. The DTB the loader passed in x0: console PL011 and PSCI conduit
  *     first, then RAM, the GIC and the CPUs, the initrd.
- *  3. Page pool, EL2 MMU and caches, EL2 controls.
+ *  3. Page pool, EL2 MMU and caches, EL2 controls, the GIC, then the
+ *     other CPUs the DTB lists (smp.c), which wait for vCPUs.
  *  4. The guest in the initrd (boot_run_guest): a VM package, or a bare
  *     arm64 Image (A64) or zImage (AArch32). armvisor.selftest=two_vms
  *     runs a bare image as two interleaved VMs (two_vms.c).
@@ -70,6 +71,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     }
     if (el != 2)
         wrong_el(el);
+    armv8_cpu_record_set(0);
     write_sysreg(vbar_el2, (uint64_t)(uintptr_t)armv8_el2_vectors);
     isb();
 
@@ -97,6 +99,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
         arch_halt(HALT_REFUSED);
     armv8_el2_init();
     boot_gic_init(&bi, ~0ull);
+    armv8_smp_start(&bi);
     struct stage2_format s2;
     if (arch_stage2_format(0, &s2))
         log_info("stage 2: %u-bit IPA, start level %u, %u concatenated table(s)\n", s2.ipa_bits,
