@@ -4,16 +4,15 @@
  * for guests, then run the guest in the initrd through the boot flow shared
  * with armv8 (arch/boot/boot.h): a VM package from tools/loader
  * (docs/vm-package.md; AArch32 only, an ARMv7 CPU has no A64) or a raw A32
- * image. Power off with the guest's exit code.
+ * image. The other CPUs the DTB lists come up once the GIC is (smp.c) and
+ * wait for vCPUs. Power off with the guest's exit code.
  */
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "arch/boot/boot.h"
 #include "lib/log.h"
 
-
 static struct boot_info bi;
-
 
 static const struct boot_arch boot_armv7 = {
     .a64 = false,
@@ -54,5 +53,6 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     /* Hyp's VAs are 32 bits and VA = PA (hyp_mmu.c): the GIC must lie
      * below 4 GiB. */
     boot_gic_init(&bi, 0xffffffffull);
+    armv7_smp_start(&bi);
     boot_run_guest(&bi, &boot_armv7);
 }
