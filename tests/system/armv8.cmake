@@ -31,6 +31,7 @@ function(a64_guest name src)
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/reset.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
     COMMENT "a64 guest ${name}")
   add_custom_target(guest_a64_${name} ALL DEPENDS ${bin})
@@ -57,12 +58,31 @@ a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
 a64_guest(smp smp.c)
 a64_guest(idregs idregs.c)
+a64_guest(reset reset.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
            EXPECT "vm guest0: starting at 0x40000000"
            EXPECT "hello from the AArch64 guest" EXPECT "guest runs at EL1: ok"
            EXPECT "vcpu 0 MPIDR affinity: ok" EXPECT "guest: all checks passed")
+# Physical secondary CPUs (issue 9): every CPU the DTB lists is started by
+# PSCI CPU_ON and logged as up; the guest runs as on one CPU.
+foreach(host 2 4)
+  av_cpus_up_expect(up ${host})
+  armv8_test(cpus_up${host} hello cortex-a57 SMP ${host} LABELS system smp
+             EXPECT ${up} "hello from the AArch64 guest" "guest: all checks passed"
+             REJECT ${AV_CPUS_UP_REJECT})
+endforeach()
+# PSCI SYSTEM_RESET (guests/reset.h): the VM restarts once, in fresh memory,
+# and its second run passes; on 2 physical CPUs.
+av_cpus_up_expect(up 2)
+armv8_test(system_reset reset cortex-a57 SMP 2 LABELS system smp
+           EXPECT ${up} "guest0\\| reset: first run" "RAM holds no marker at the first run: ok"
+                  "vm guest0: system reset: restarting the VM from its image"
+                  "vm guest0: reset: run 2 starts" "guest0\\| reset: second run"
+                  "fresh RAM after SYSTEM_RESET \\(no marker from the first run\\): ok"
+                  "guest: all checks passed"
+           REJECT "run 3 starts" ${AV_CPUS_UP_REJECT})
 armv8_test(hello_max hello max
            EXPECT "stage 2: 48-bit IPA, start level 0, 1 concatenated"
            EXPECT "hello from the AArch64 guest" EXPECT "guest runs at EL1: ok"
@@ -463,17 +483,24 @@ if(AV_HOST_LOADER)
   # CPU_OFF/CPU_ON cycles with AFFINITY_INFO checked; then power-off.
   av_package(${pkg_dir}/smp64.pkg ${A64_OUT}/smp.bin --arch arm64 --protocol linux --name smp64
              --cpus 4)
+  set(smp64_expect
+      "vm smp64: starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
+      "smp64\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
+      "smp64\\| CPU_ON of vCPUs 1-3: ok"
+      "smp64\\| all vCPUs OFF after the SGI storm \\(AFFINITY_INFO\\): ok"
+      "smp64\\| smp: SGIs taken: 0x0000000000001770,"
+      "smp64\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
+      "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
+      "smp64\\| no secondary failed: ok"
+      "smp64\\| guest: all checks passed")
   av_system_test(armv8_smp4 CPU cortex-a57 INITRD ${pkg_dir}/smp64.pkg TIMEOUT 60
-    LABELS system smp
-    EXPECT "vm smp64: starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
-           "smp64\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
-           "smp64\\| CPU_ON of vCPUs 1-3: ok"
-           "smp64\\| all vCPUs OFF after the SGI storm \\(AFFINITY_INFO\\): ok"
-           "smp64\\| smp: SGIs taken: 0x0000000000001770,"
-           "smp64\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
-           "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
-           "smp64\\| no secondary failed: ok"
-           "smp64\\| guest: all checks passed")
+    LABELS system smp EXPECT ${smp64_expect})
+  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp).
+  foreach(host 2 4)
+    av_cpus_up_expect(up ${host})
+    av_system_test(armv8_smp4_on${host} CPU cortex-a57 SMP ${host} INITRD ${pkg_dir}/smp64.pkg
+      TIMEOUT 90 LABELS system smp EXPECT ${up} ${smp64_expect} REJECT ${AV_CPUS_UP_REJECT})
+  endforeach()
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).
   if(ARMV8_A32_CC AND ARMV8_A32_OBJCOPY)

@@ -41,6 +41,7 @@ function(a32_guest name isa)
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/reset.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
     COMMENT "a32 guest ${name} (${isa})")
   add_custom_target(guest_a32_${name} ALL DEPENDS ${bin})
