@@ -41,7 +41,6 @@ _Noreturn void armv7_secondary_main(uint32_t index);
 /* Per-CPU Hyp configuration for running guests (vcpu.c). */
 void armv7_cpu_init(void);
 
-
 /* The C entry from boot.S, and the report of an exception taken in Hyp. */
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine);
 void armv7_hyp_fault(unsigned vector, const uint32_t *regs, uint32_t sp);

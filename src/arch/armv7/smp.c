@@ -8,10 +8,10 @@
  * interface and GICH (gicv2_cpu_init). Which CPUs to start and the wait for
  * them is shared with ARMv8 (arch/boot/smp.c).
  */
+#include "arch/boot/smp.h"
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/context.h"
 #include "arch/armv7/cp15.h"
-#include "arch/boot/smp.h"
 #include "core/pcpu.h"
 #include "core/sched.h"
 

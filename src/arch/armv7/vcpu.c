@@ -180,8 +180,8 @@ void armv7_cpu_init(void)
     /* The guest may read the physical counter (CNTPCT, B8.1.2); the
      * physical timer's registers trap (PL1PCEN clear) and the core emulates
      * it per vCPU (core/ptimer.c). The Hyp timer (CNTHP, hyp_timer.c) starts
-     * off: its reset state is UNKNOWN. The event stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5 MHz) bounds a
-     * WFE in arch_cpu_idle on hardware. */
+     * off: its reset state is UNKNOWN. The event stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5
+     * MHz) bounds a WFE in arch_cpu_idle on hardware. */
     cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN | CNTHCTL_EVNTEN | (15u << CNTHCTL_EVNTI_SHIFT));
     cp_write64(CNTVOFF, 0);
     arch_hyp_timer_disarm();

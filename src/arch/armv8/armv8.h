@@ -108,11 +108,11 @@ struct arch_vcpu {
  * first instruction on (boot.S); the exit path finds the guest's registers
  * through it. */
 struct armv8_cpu {
-    struct armv8_gregs *guest;    /* first: the vCPU armv8_guest_enter runs */
-    unsigned index;               /* arch_cpu_id() */
-    struct arch_vcpu *hw_loaded;  /* its EL1 state, HCR/VTTBR/VTCR are in this CPU */
-    struct arch_vcpu *fp_owner;   /* its FP/SIMD registers are in this CPU */
-    int fp_trapping;              /* CPTR_EL2.TFP as last written; -1 unknown */
+    struct armv8_gregs *guest;        /* first: the vCPU armv8_guest_enter runs */
+    unsigned index;                   /* arch_cpu_id() */
+    struct arch_vcpu *hw_loaded;      /* its EL1 state, HCR/VTTBR/VTCR are in this CPU */
+    struct arch_vcpu *fp_owner;       /* its FP/SIMD registers are in this CPU */
+    int fp_trapping;                  /* CPTR_EL2.TFP as last written; -1 unknown */
 } __attribute__((aligned(CPU_SIZE))); /* one cache line each; boot.S indexes by CPU_SIZE */
 extern struct armv8_cpu armv8_cpus[PCPU_MAX];
 

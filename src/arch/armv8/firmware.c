@@ -23,7 +23,7 @@ static bool probed;
 void armv8_psci_set(enum boot_psci method)
 {
     probed = true;
-    conduit = method == BOOT_PSCI_SMC ? CONDUIT_SMC
+    conduit = method == BOOT_PSCI_SMC   ? CONDUIT_SMC
               : method == BOOT_PSCI_HVC ? CONDUIT_HVC
                                         : CONDUIT_NONE;
 }

@@ -7,10 +7,10 @@
  * CPU interface and virtual interface control (gicv2_cpu_init). Which CPUs
  * to start and the wait for them is shared with ARMv7 (arch/boot/smp.c).
  */
+#include "arch/boot/smp.h"
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
-#include "arch/boot/smp.h"
 #include "core/sched.h"
 
 /* PSCI CPU_ON, SMC64 form (Arm DEN0022D 5.1.4). */

@@ -32,11 +32,11 @@
  * saves it into the context and lets go where it next takes an interrupt or
  * waits (boot_smp_service), and the asking CPU loads it from memory.
  */
-#include "arch/boot/smp.h"
-#include "core/cntv_ctl.h"
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
+#include "arch/boot/smp.h"
+#include "core/cntv_ctl.h"
 #include "core/syndrome_v8.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -104,19 +104,19 @@ const char *arch_name(void)
     return "armv8";
 }
 
-
 /* MRS of S3_0_C0_C<crm>_<op2>: the encoding is an immediate, so one case
  * per register. The whole space is readable at EL2 (unallocated encodings
  * in it are RAZ, Arm ARM D19.2). */
 #define ID_CASE(crm, op2)                                                                          \
-    case (crm)*8 + (op2): {                                                                       \
+    case (crm)*8 + (op2): {                                                                        \
         uint64_t v;                                                                                \
         __asm__ volatile("mrs %0, S3_0_C0_C" #crm "_" #op2 : "=r"(v));                             \
         return v;                                                                                  \
     }
 #define ID_ROW(crm)                                                                                \
-    ID_CASE(crm, 0) ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4)               \
-        ID_CASE(crm, 5) ID_CASE(crm, 6) ID_CASE(crm, 7)
+    ID_CASE(crm, 0)                                                                                \
+    ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5)                \
+        ID_CASE(crm, 6) ID_CASE(crm, 7)
 
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {

@@ -46,16 +46,16 @@
 #include "lib/log.h"
 
 /* Distributor (IHI0048B 4.3). */
-#define GICD_CTLR       0x000u
-#define GICD_ISENABLER  0x100u
-#define GICD_ICENABLER  0x180u
-#define GICD_ICPENDR    0x280u
-#define GICD_ICACTIVER  0x380u
-#define GICD_IPRIORITYR 0x400u
-#define GICD_ITARGETSR  0x800u
-#define GICD_ICFGR      0xc00u
-#define GICD_SGIR       0xf00u
-#define GICD_CTLR_EN    (1u << 0)
+#define GICD_CTLR               0x000u
+#define GICD_ISENABLER          0x100u
+#define GICD_ICENABLER          0x180u
+#define GICD_ICPENDR            0x280u
+#define GICD_ICACTIVER          0x380u
+#define GICD_IPRIORITYR         0x400u
+#define GICD_ITARGETSR          0x800u
+#define GICD_ICFGR              0xc00u
+#define GICD_SGIR               0xf00u
+#define GICD_CTLR_EN            (1u << 0)
 #define GICD_SGIR_TARGETS_SHIFT 16 /* CPUTargetList; TargetListFilter 0: the list */
 
 /* CPU interface (4.4). */
@@ -68,7 +68,7 @@
 #define GICC_CTLR_EOIMODE (1u << 9) /* EOImodeS / EOImode without Security Ext. */
 #define GICC_IAR_ID_MASK  0x3ffu
 #define GICC_IAR_CPU_MASK 0x1c00u /* SGIs: the source CPU, which GICC_DIR needs too */
-#define GICC_SPURIOUS     1020u /* 1020-1023: no interrupt to acknowledge */
+#define GICC_SPURIOUS     1020u   /* 1020-1023: no interrupt to acknowledge */
 
 /* Virtual interface control (5.3). */
 #define GICH_HCR          0x000u
@@ -100,8 +100,8 @@
 
 /* The PL1/EL1 virtual timer's PPI and the GIC maintenance PPI (Arm BSA PPI
  * map; QEMU virt's DTB /timer and GIC node say the same). */
-#define PPI_VTIMER 27u
-#define PPI_MAINT  25u
+#define PPI_VTIMER   27u
+#define PPI_MAINT    25u
 #define PPI_HYPTIMER 26u /* the EL2 / Hyp physical timer, CNTHP */
 /* The SGI one CPU sends another to make it look at its run queue
  * (arch_cpu_kick, ARCH_IRQ_KICK). Host SGIs are the hypervisor's: a guest's
