@@ -8,9 +8,17 @@
 #include "lib/spinlock.h"
 
 /* One av_printf's output (a log line) at a time on the console, so lines
- * of two CPUs do not interleave. A CPU that already holds it (a fault or a
- * failed CHECK reported in the middle of a line) prints on without it. */
+ * of two CPUs do not interleave, once av_console_shared said several CPUs
+ * print (before, only one runs, and it may not yet be able to say which it
+ * is: arch_cpu_id). A CPU that already holds it (a fault or a failed CHECK
+ * reported in the middle of a line) prints on without it. */
 static struct spinlock console_lock;
+static bool console_shared;
+
+void av_console_shared(void)
+{
+    __atomic_store_n(&console_shared, true, __ATOMIC_RELEASE);
+}
 
 struct out {
     char *buf;
@@ -170,7 +178,7 @@ int av_snprintf(char *buf, size_t n, const char *fmt, ...)
 int av_printf(const char *fmt, ...)
 {
     struct out o = {0, 0, 0};
-    bool take = !spin_is_held(&console_lock);
+    bool take = __atomic_load_n(&console_shared, __ATOMIC_ACQUIRE) && !spin_is_held(&console_lock);
     if (take)
         spin_lock(&console_lock);
     va_list ap;

@@ -109,7 +109,7 @@ extern struct armv7_cpu armv7_cpus[ARMV7_CPUS];
 static inline struct armv7_cpu *armv7_this_cpu(void)
 {
     uint32_t v;
-    __asm__ volatile("mrc " HTPIDR : "=r"(v));
+    __asm__("mrc " HTPIDR : "=r"(v)); /* fixed per CPU: may be CSEd */
     return (struct armv7_cpu *)(uintptr_t)v;
 }
 

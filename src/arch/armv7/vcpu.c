@@ -98,10 +98,14 @@ static inline void claim(struct arch_vcpu *c)
         fetch_remote(c, me);
 }
 
+/* If this CPU does not hold c's state, no other may either: then it is in
+ * memory (loading c anywhere claims it from everyone else). */
 bool armv7_ctx_live(struct arch_vcpu *c)
 {
+    if (this_cpu()->hw_loaded == c)
+        return !c->in_mem;
     claim(c);
-    return this_cpu()->hw_loaded == c && !c->in_mem;
+    return false;
 }
 
 static void ctx_save(struct arch_vcpu *c)
@@ -131,10 +135,10 @@ static void let_go(struct armv7_cpu *cpu, struct arch_vcpu *prev)
 /* Put c's state into the CPU, unless it is there already. */
 static void vcpu_load(struct arch_vcpu *c, struct vcpu *vcpu)
 {
-    claim(c);
     struct armv7_cpu *cpu = this_cpu();
     if (cpu->hw_loaded == c && !c->reload)
         return;
+    claim(c);
     if (cpu->hw_loaded && cpu->hw_loaded != c)
         let_go(cpu, cpu->hw_loaded);
     armv7_cp15_restore(&c->cp15);

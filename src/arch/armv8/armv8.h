@@ -120,7 +120,7 @@ extern struct armv8_cpu armv8_cpus[PCPU_MAX];
 static inline struct armv8_cpu *armv8_this_cpu(void)
 {
     struct armv8_cpu *c;
-    __asm__ volatile("mrs %0, tpidr_el2" : "=r"(c));
+    __asm__("mrs %0, tpidr_el2" : "=r"(c)); /* fixed per CPU: may be CSEd */
     return c;
 }
 

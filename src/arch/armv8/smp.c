@@ -18,13 +18,11 @@
 
 struct armv8_cpu armv8_cpus[PCPU_MAX];
 
-/* TPIDR_EL2 is only there at EL2: set once armv8_main has checked the EL
- * (boot.S pointed it at CPU 0's record). Before, only the boot CPU runs. */
-static bool records_ready;
-
+/* TPIDR_EL2 points at the CPU's record from boot.S on (at EL2; a wrong-EL
+ * entry only prints, before any lock is taken: lib/log.h). */
 unsigned arch_cpu_id(void)
 {
-    return __atomic_load_n(&records_ready, __ATOMIC_RELAXED) ? armv8_this_cpu()->index : 0;
+    return armv8_this_cpu()->index;
 }
 
 void armv8_cpu_record_set(unsigned index)
@@ -34,8 +32,6 @@ void armv8_cpu_record_set(unsigned index)
     c->fp_trapping = -1;
     write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)c);
     isb();
-    if (index == 0)
-        __atomic_store_n(&records_ready, true, __ATOMIC_RELEASE);
 }
 
 _Noreturn void armv8_secondary_main(uint64_t index)

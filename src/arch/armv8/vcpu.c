@@ -115,8 +115,9 @@ const char *arch_name(void)
     }
 #define ID_ROW(crm)                                                                                \
     ID_CASE(crm, 0)                                                                                \
-    ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5)                \
-        ID_CASE(crm, 6) ID_CASE(crm, 7)
+    ID_CASE(crm, 1)                                                                                \
+    ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5) ID_CASE(crm, 6)                \
+        ID_CASE(crm, 7)
 
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {
@@ -292,11 +293,16 @@ static void save_context(struct arch_vcpu *a)
     a->cntv_cval = read_sysreg(cntv_cval_el0);
 }
 
-/* The EL1 state in this CPU is a's and newer than its memory copy. */
+/* The EL1 state in this CPU is a's and newer than its memory copy. If this
+ * CPU does not hold it, no other may either: then it is in memory. (A CPU
+ * that holds a's EL1 state holds all of a that any CPU holds: loading a
+ * anywhere claims it from everyone else.) */
 static bool live(struct arch_vcpu *a)
 {
+    if (this_cpu()->hw_loaded == a)
+        return !a->el1_in_mem;
     claim(a);
-    return this_cpu()->hw_loaded == a && !a->el1_in_mem;
+    return false;
 }
 
 void armv8_el1_fetch(struct arch_vcpu *a, bool for_write)
@@ -323,10 +329,10 @@ static void el1_let_go(struct armv8_cpu *c, struct arch_vcpu *prev)
 /* Put a's state into the CPU, unless it is there already. */
 static void vcpu_load(struct arch_vcpu *a)
 {
-    claim(a);
     struct armv8_cpu *c = this_cpu();
     if (c->hw_loaded == a && !a->el1_reload)
         return;
+    claim(a);
     if (c->hw_loaded && c->hw_loaded != a)
         el1_let_go(c, c->hw_loaded);
     load_context(a);
