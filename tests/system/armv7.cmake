@@ -20,6 +20,7 @@ endfunction()
 
 a32_guest(hello arm hello.c)
 a32_guest(smp arm smp.c)
+a32_guest(smp100 arm smp.c DEFS -DSMP_CYCLES=100u)
 a32_guest(reset arm reset.c)
 a32_guest(hello_t32 thumb hello.c)
 a32_guest(hvc arm hvc.c)
@@ -245,11 +246,16 @@ if(AV_HOST_LOADER)
       "smp32\\| guest: all checks passed")
   av_system_test(armv7_smp4 CPU cortex-a15 INITRD ${pkg_dir}/smp32.pkg TIMEOUT 90
     LABELS system smp EXPECT ${smp32_expect})
-  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp).
+  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp), with 100
+  # CPU_OFF/CPU_ON cycles.
+  av_package(${pkg_dir}/smp32_100.pkg ${A32_OUT}/smp100.elf --arch arm --name smp32 --cpus 4)
+  add_dependencies(package_smp32_100 guest_a32_smp100)
+  set(smp32_100_expect ${smp32_expect})
+  list(INSERT smp32_100_expect 5 "smp32\\| smp: cycles done: 0x00000064")
   foreach(host 2 4)
     av_cpus_up_expect(up ${host})
-    av_system_test(armv7_smp4_on${host} CPU cortex-a15 SMP ${host} INITRD ${pkg_dir}/smp32.pkg
-      TIMEOUT 120 LABELS system smp EXPECT ${up} ${smp32_expect} REJECT ${AV_CPUS_UP_REJECT})
+    av_system_test(armv7_smp4_on${host} CPU cortex-a15 SMP ${host} INITRD ${pkg_dir}/smp32_100.pkg
+      TIMEOUT 150 LABELS system smp EXPECT ${up} ${smp32_100_expect} REJECT ${AV_CPUS_UP_REJECT})
   endforeach()
 
   av_zeros(${pkg_dir}/zeros32.bin 4096)

@@ -15,9 +15,9 @@ set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding 
     -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,--no-warn-rwx-segments
     -Wl,-T,${A64_DIR}/guest.ld)
 
-# a64_guest(<name> <source>): guests/a64/<name>.bin, behind an arm64 Image
-# header (image_head.S: armvisor runs a bare initrd only if it is a
-# recognisable kernel image).
+# a64_guest(<name> <source> [<-D...>...]): guests/a64/<name>.bin, behind an
+# arm64 Image header (image_head.S: armvisor runs a bare initrd only if it is
+# a recognisable kernel image); the -D options go to the compiler.
 function(a64_guest name src)
   set(elf ${A64_OUT}/${name}.elf)
   set(bin ${A64_OUT}/${name}.bin)
@@ -25,7 +25,7 @@ function(a64_guest name src)
   add_custom_command(
     OUTPUT ${bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
+    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} ${ARGN} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
@@ -57,6 +57,7 @@ a64_guest(watch watch.c)
 a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
 a64_guest(smp smp.c)
+a64_guest(smp100 smp.c -DSMP_CYCLES=100u)
 a64_guest(idregs idregs.c)
 a64_guest(reset reset.c)
 
@@ -495,11 +496,16 @@ if(AV_HOST_LOADER)
       "smp64\\| guest: all checks passed")
   av_system_test(armv8_smp4 CPU cortex-a57 INITRD ${pkg_dir}/smp64.pkg TIMEOUT 60
     LABELS system smp EXPECT ${smp64_expect})
-  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp).
+  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp), with 100
+  # CPU_OFF/CPU_ON cycles.
+  av_package(${pkg_dir}/smp64_100.pkg ${A64_OUT}/smp100.bin --arch arm64 --protocol linux
+             --name smp64 --cpus 4)
+  set(smp64_100_expect ${smp64_expect})
+  list(INSERT smp64_100_expect 8 "smp64\\| smp: cycles done: 0x0000000000000064")
   foreach(host 2 4)
     av_cpus_up_expect(up ${host})
-    av_system_test(armv8_smp4_on${host} CPU cortex-a57 SMP ${host} INITRD ${pkg_dir}/smp64.pkg
-      TIMEOUT 90 LABELS system smp EXPECT ${up} ${smp64_expect} REJECT ${AV_CPUS_UP_REJECT})
+    av_system_test(armv8_smp4_on${host} CPU cortex-a57 SMP ${host} INITRD ${pkg_dir}/smp64_100.pkg
+      TIMEOUT 120 LABELS system smp EXPECT ${up} ${smp64_100_expect} REJECT ${AV_CPUS_UP_REJECT})
   endforeach()
 
   # The same for an AArch32 guest at EL1 (Linux arm protocol: r0-r2).

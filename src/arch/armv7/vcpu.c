@@ -98,8 +98,8 @@ static inline void claim(struct arch_vcpu *c)
         fetch_remote(c, me);
 }
 
-/* If this CPU does not hold c's state, no other may either: then it is in
- * memory (loading c anywhere claims it from everyone else). */
+/* If this CPU does not hold c's state, any CPU that does gives it back
+ * first (claim), so it is in memory. */
 bool armv7_ctx_live(struct arch_vcpu *c)
 {
     if (this_cpu()->hw_loaded == c)
