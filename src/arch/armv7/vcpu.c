@@ -80,8 +80,7 @@ static void fetch_remote(struct arch_vcpu *c, unsigned me)
         unsigned h = __atomic_load_n(&c->live_cpu, __ATOMIC_ACQUIRE);
         if (!h || h == me)
             break;
-        arch_cpu_kick(h - 1);
-        arch_cpu_send_event();
+        arch_cpu_kick(h - 1); /* an SGI, and an event for a WFE */
         while (__atomic_load_n(&c->live_cpu, __ATOMIC_ACQUIRE) == h)
             arch_cpu_wait_event();
     }

@@ -207,16 +207,21 @@ void gicv2_cpu_init(void)
 
 void arch_cpu_kick(unsigned cpu)
 {
-    if (!gic.ready || cpu >= PCPU_MAX || cpu == arch_cpu_id())
+    if (cpu >= PCPU_MAX || cpu == arch_cpu_id())
         return;
-    uint8_t target = __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE);
-    if (!target)
-        return; /* not online (or a uniprocessor GIC) */
-    /* What the kick is about (a pending interrupt, a run queue) is in
-     * memory: visible before the SGI can be taken (a DSB orders Normal
-     * stores before a Device write to another observer). */
-    dsb_ish();
-    wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_KICK);
+    uint8_t target = gic.ready ? __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE) : 0;
+    if (target) {
+        /* What the kick is about (a pending interrupt, a run queue) is in
+         * memory: visible before the SGI can be taken (a DSB orders Normal
+         * stores before a Device write to another observer). No target: the
+         * CPU is not online (or the GIC is uniprocessor). */
+        dsb_ish();
+        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_KICK);
+    }
+    /* And an event: a CPU waiting in WFE (arch_cpu_idle with nothing that
+     * could end a WFI, or no GIC at all) looks again without waiting for
+     * the event stream. */
+    arch_cpu_send_event();
 }
 
 bool gicv2_console_irq(unsigned intid)
