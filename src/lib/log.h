@@ -11,11 +11,6 @@ int av_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int av_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 int av_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* From now on several CPUs print: each av_printf takes the console lock
- * (lib/spinlock.h), so their lines do not interleave. Called once, before
- * a second CPU starts. */
-void av_console_shared(void);
-
 #define log_info(...) av_printf("armvisor: " __VA_ARGS__)
 #define log_warn(...) av_printf("armvisor: warning: " __VA_ARGS__)
 #define log_err(...)  av_printf("armvisor: error: " __VA_ARGS__)

@@ -7,18 +7,11 @@
 #include "lib/log.h"
 #include "lib/spinlock.h"
 
-/* One av_printf's output (a log line) at a time on the console, so lines
- * of two CPUs do not interleave, once av_console_shared said several CPUs
- * print (before, only one runs, and it may not yet be able to say which it
- * is: arch_cpu_id). A CPU that already holds it (a fault or a failed CHECK
- * reported in the middle of a line) prints on without it. */
-static struct spinlock console_lock;
-static bool console_shared;
-
-void av_console_shared(void)
-{
-    __atomic_store_n(&console_shared, true, __ATOMIC_RELEASE);
-}
+/* One av_printf's characters reach the console together, whichever CPUs
+ * print at once. The last lock in every order (core/pcpu.h): taken with any
+ * other held, and nothing is taken under it. A CHECK failing while this CPU
+ * holds it (inside av_printf) prints without taking it again. */
+static struct spinlock out_lock;
 
 struct out {
     char *buf;
@@ -178,14 +171,14 @@ int av_snprintf(char *buf, size_t n, const char *fmt, ...)
 int av_printf(const char *fmt, ...)
 {
     struct out o = {0, 0, 0};
-    bool take = __atomic_load_n(&console_shared, __ATOMIC_ACQUIRE) && !spin_is_held(&console_lock);
-    if (take)
-        spin_lock(&console_lock);
+    bool nested = spin_is_held(&out_lock);
+    if (!nested)
+        spin_lock(&out_lock);
     va_list ap;
     va_start(ap, fmt);
     format(&o, fmt, ap);
     va_end(ap);
-    if (take)
-        spin_unlock(&console_lock);
+    if (!nested)
+        spin_unlock(&out_lock);
     return (int)o.len;
 }

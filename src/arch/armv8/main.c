@@ -52,12 +52,26 @@ static const struct boot_arch boot_armv8 = {
     .run_raw = run_two_vms,
 };
 
+static void put_raw(const char *s)
+{
+    while (*s)
+        arch_console_putc(*s++);
+}
+
+/* At EL1 there is no TPIDR_EL2, so arch_cpu_id() cannot answer and the
+ * console lock (av_printf's) cannot be taken: the lines arch_halt would
+ * print are formatted and written directly, on the one CPU that runs. */
 static _Noreturn void wrong_el(uint64_t el)
 {
-    log_err("entered at EL%llu, but armvisor runs at EL2 (hypervisor mode). "
-            "QEMU: -M virt,virtualization=on\n",
-            (unsigned long long)el);
-    arch_halt(HALT_REFUSED);
+    char line[160];
+    av_snprintf(line, sizeof line,
+                "armvisor: error: entered at EL%llu, but armvisor runs at EL2 (hypervisor "
+                "mode). QEMU: -M virt,virtualization=on\n",
+                (unsigned long long)el);
+    put_raw(line);
+    av_snprintf(line, sizeof line, "armvisor: halt %d\n", HALT_REFUSED);
+    put_raw(line);
+    armv8_system_off();
 }
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)

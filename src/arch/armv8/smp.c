@@ -18,8 +18,9 @@
 
 struct armv8_cpu armv8_cpus[PCPU_MAX];
 
-/* TPIDR_EL2 points at the CPU's record from boot.S on (at EL2; a wrong-EL
- * entry only prints, before any lock is taken: lib/log.h). */
+/* TPIDR_EL2 points at the CPU's record from boot.S on. (Entered at the
+ * wrong EL, EL1, where TPIDR_EL2 does not exist, armvisor never asks: it
+ * says why without a lock and powers off, main.c.) */
 unsigned arch_cpu_id(void)
 {
     return armv8_this_cpu()->index;

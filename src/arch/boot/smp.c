@@ -117,8 +117,6 @@ void boot_smp_start(const struct boot_info *bi, const struct boot_smp_arch *arch
         n = 1;
     }
     unsigned online = 1;
-    if (n > 1)
-        av_console_shared();
     for (unsigned i = 1; i < n; i++) {
         int32_t rc = arch->cpu_on(cpu_mpidr[i], i);
         if (rc != SMP_PSCI_SUCCESS) {
