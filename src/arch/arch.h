@@ -171,6 +171,16 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot);
  * that has no arch context. The vCPU must not be running. */
 void arch_vcpu_release(struct vcpu *vcpu);
 
+/* vcpu leaves this CPU for good or for a while (it may run on another CPU
+ * next, or its VM stops): save into its context in memory everything of it
+ * that is still live in this CPU (EL1/PL1 system registers, FP/SIMD, the
+ * virtual timer's registers), stop its virtual timer in the CPU (so the
+ * CPU's timer PPI no longer fires for it) and forget that the CPU holds
+ * it, so that the next arch_vcpu_run, on any CPU, loads it from memory
+ * (KVM's vcpu_put). Called on the CPU that ran it last, with it not
+ * running; a no-op when this CPU holds nothing of it. */
+void arch_vcpu_put(struct vcpu *vcpu);
+
 /* Enter the guest on this CPU and return when it exits, with *exit filled.
  * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);

@@ -149,16 +149,22 @@ static void vcpu_load(struct arch_vcpu *c, struct vcpu *vcpu)
     c->reload = false;
 }
 
+/* This CPU gives c back for good: saved, forgotten, and its virtual timer
+ * no longer fires here. */
+static void put_here(struct armv7_cpu *cpu, struct arch_vcpu *c)
+{
+    let_go(cpu, c);
+    cp_write32(CNTV_CTL, 0);
+    isb();
+}
+
 void boot_smp_service(void)
 {
     struct armv7_cpu *cpu = this_cpu();
     struct arch_vcpu *h = cpu->hw_loaded;
     if (!h || !__atomic_load_n(&h->flush_wanted, __ATOMIC_ACQUIRE))
         return;
-    let_go(cpu, h);
-    /* Its virtual timer must not fire here any more. */
-    cp_write32(CNTV_CTL, 0);
-    isb();
+    put_here(cpu, h);
     arch_cpu_send_event();
 }
 
@@ -233,6 +239,14 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     c->cp15.cntvoff = arch_counter_read();
     c->hcr = HCR_GUEST;
     return 0;
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    struct arch_vcpu *c = vcpu ? vcpu->arch : NULL;
+    struct armv7_cpu *cpu = this_cpu();
+    if (c && cpu->hw_loaded == c)
+        put_here(cpu, c);
 }
 
 void arch_vcpu_release(struct vcpu *vcpu)

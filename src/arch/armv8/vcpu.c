@@ -115,8 +115,9 @@ const char *arch_name(void)
     }
 #define ID_ROW(crm)                                                                                \
     ID_CASE(crm, 0)                                                                                \
-    ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5)                \
-        ID_CASE(crm, 6) ID_CASE(crm, 7)
+    ID_CASE(crm, 1)                                                                                \
+    ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5) ID_CASE(crm, 6)                \
+        ID_CASE(crm, 7)
 
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {
@@ -442,6 +443,13 @@ static void forget(struct arch_vcpu *a)
         c->hw_loaded = NULL;
         a->el1_cpu = 0;
     }
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+    struct arch_vcpu *a = vcpu ? vcpu->arch : NULL;
+    if (a)
+        let_go(this_cpu(), a);
 }
 
 static unsigned esr_ec(uint32_t esr)
