@@ -108,16 +108,14 @@ const char *arch_name(void)
  * per register. The whole space is readable at EL2 (unallocated encodings
  * in it are RAZ, Arm ARM D19.2). */
 #define ID_CASE(crm, op2)                                                                          \
-    case (crm)*8 + (op2): {                                                                        \
+    case (crm)*8 + (op2): {                                                                       \
         uint64_t v;                                                                                \
         __asm__ volatile("mrs %0, S3_0_C0_C" #crm "_" #op2 : "=r"(v));                             \
         return v;                                                                                  \
     }
 #define ID_ROW(crm)                                                                                \
-    ID_CASE(crm, 0)                                                                                \
-    ID_CASE(crm, 1)                                                                                \
-    ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4) ID_CASE(crm, 5) ID_CASE(crm, 6)                \
-        ID_CASE(crm, 7)
+    ID_CASE(crm, 0) ID_CASE(crm, 1) ID_CASE(crm, 2) ID_CASE(crm, 3) ID_CASE(crm, 4)               \
+        ID_CASE(crm, 5) ID_CASE(crm, 6) ID_CASE(crm, 7)
 
 uint64_t arch_id_reg_read(unsigned crm, unsigned op2)
 {
