@@ -92,7 +92,7 @@ struct arch_vcpu {
      * none); written by that CPU, read by any (atomics). */
     unsigned live_cpu;
     /* Another CPU wants that state in memory (it is about to run or reset
-     * this vCPU): the holding CPU saves it and lets go (boot_smp_service). */
+     * this vCPU): the holding CPU saves it and lets go (boot_smp_lazy_service). */
     bool flush_wanted;
 };
 

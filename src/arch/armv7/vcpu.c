@@ -158,7 +158,7 @@ static void put_here(struct armv7_cpu *cpu, struct arch_vcpu *c)
     isb();
 }
 
-void boot_smp_service(void)
+void boot_smp_lazy_service(void)
 {
     struct armv7_cpu *cpu = this_cpu();
     struct arch_vcpu *h = cpu->hw_loaded;

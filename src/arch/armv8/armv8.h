@@ -99,7 +99,7 @@ struct arch_vcpu {
     unsigned el1_cpu, fp_cpu;
     /* Another CPU wants that state in memory (it is about to run or reset
      * this vCPU): the holding CPU saves it, forgets it and clears this
-     * (vcpu.c, boot_smp_service). */
+     * (vcpu.c, boot_smp_lazy_service). */
     bool flush_wanted;
 };
 
@@ -191,6 +191,10 @@ void armv8_el2_selftests(const char *bootargs);
 
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
 int armv8_two_vms(const void *image, uint64_t size);
+
+/* remote_fetch.c: the lazy-state hand-over self-test (CPU 1 reads a vCPU
+ * CPU 0 holds); 0 when it and the guest pass. */
+int armv8_remote_fetch(const void *image, uint64_t size);
 
 /* cache.c */
 void armv8_dcache_clean_poc(uint64_t va, uint64_t len);

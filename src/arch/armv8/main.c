@@ -10,7 +10,9 @@
  *     other CPUs the DTB lists (smp.c), which wait for vCPUs.
  *  4. The guest in the initrd (boot_run_guest): a VM package, or a bare
  *     arm64 Image (A64) or zImage (AArch32). armvisor.selftest=two_vms
- *     runs a bare image as two interleaved VMs (two_vms.c).
+ *     runs a bare image as two interleaved VMs (two_vms.c);
+ *     armvisor.selftest=remote_fetch hands its vCPU's state from CPU 0
+ *     to CPU 1 (remote_fetch.c).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -21,6 +23,8 @@
 
 /* The bootargs word that runs the image as two interleaved VMs. */
 #define TWO_VMS_ARG "armvisor.selftest=two_vms"
+/* ... and the one that has CPU 1 read a vCPU CPU 0 holds (remote_fetch.c). */
+#define REMOTE_FETCH_ARG "armvisor.selftest=remote_fetch"
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset);
 
@@ -38,6 +42,10 @@ static uint64_t host_ram_free(void)
 
 static bool run_two_vms(const struct boot_info *b, const struct guest_desc *g, int *code)
 {
+    if (bootargs_has(b->bootargs, REMOTE_FETCH_ARG)) {
+        *code = armv8_remote_fetch(g->image, g->image_size);
+        return true;
+    }
     if (!bootargs_has(b->bootargs, TWO_VMS_ARG))
         return false;
     *code = armv8_two_vms(g->image, g->image_size);

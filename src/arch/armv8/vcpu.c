@@ -389,7 +389,7 @@ static void let_go(struct armv8_cpu *c, struct arch_vcpu *a)
         fp_let_go(c);
 }
 
-void boot_smp_service(void)
+void boot_smp_lazy_service(void)
 {
     struct armv8_cpu *c = this_cpu();
     struct arch_vcpu *h = c->hw_loaded, *f = c->fp_owner;

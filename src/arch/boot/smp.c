@@ -22,6 +22,47 @@ static uint64_t cpu_mpidr[PCPU_MAX];
 static unsigned ncpus_known; /* entries of cpu_mpidr filled (0: not yet) */
 static unsigned ncpus_online = 1;
 
+/* A function one CPU asked another to run (boot_smp_call). */
+struct smp_job {
+    void (*fn)(void *);
+    void *arg;
+    bool done;
+};
+static struct smp_job *jobs[PCPU_MAX]; /* posted for CPU i; atomics */
+
+bool boot_smp_call(unsigned cpu, void (*fn)(void *), void *arg)
+{
+    if (cpu >= PCPU_MAX || cpu == arch_cpu_id() ||
+        !__atomic_load_n(&pcpu_of(cpu)->online, __ATOMIC_ACQUIRE))
+        return false;
+    struct smp_job job = {.fn = fn, .arg = arg};
+    for (;;) {
+        struct smp_job *none = NULL;
+        if (__atomic_compare_exchange_n(&jobs[cpu], &none, &job, false, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED))
+            break;
+        arch_cpu_wait_event(); /* another CPU's job first */
+    }
+    arch_cpu_kick(cpu);
+    while (!__atomic_load_n(&job.done, __ATOMIC_ACQUIRE))
+        arch_cpu_wait_event();
+    return true;
+}
+
+void boot_smp_service(void)
+{
+    unsigned me = arch_cpu_id();
+    struct smp_job *job = __atomic_load_n(&jobs[me], __ATOMIC_ACQUIRE);
+    if (job) {
+        /* Taken before it runs: a wait inside fn services again. */
+        __atomic_store_n(&jobs[me], NULL, __ATOMIC_RELAXED);
+        job->fn(job->arg);
+        __atomic_store_n(&job->done, true, __ATOMIC_RELEASE);
+        arch_cpu_send_event();
+    }
+    boot_smp_lazy_service();
+}
+
 int boot_cpu_index(uint64_t mpidr)
 {
     unsigned n = __atomic_load_n(&ncpus_known, __ATOMIC_ACQUIRE);

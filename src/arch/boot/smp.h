@@ -56,13 +56,25 @@ void boot_smp_start(const struct boot_info *bi, const struct boot_smp_arch *arch
  * the boot CPU). Any context. */
 int boot_cpu_index(uint64_t mpidr);
 
-/* Per-port glue (each port's vcpu.c): give back what other CPUs asked this
- * one for, the lazily switched state of a vCPU it no longer runs and another
- * CPU is about to run or reset (saved into the vCPU's context, then
- * forgotten here), and send an event if it did. Called where a CPU waits
- * (arch_cpu_wait_event) and where it takes a kick (arch_irq_ack), with no
- * vCPU running on it; cheap when nothing was asked. */
+/* Do what other CPUs asked of this one: run a function posted with
+ * boot_smp_call, and give back lazily switched vCPU state
+ * (boot_smp_lazy_service). Called where a CPU waits (arch_cpu_wait_event)
+ * and where it takes a kick (arch_irq_ack), with no vCPU running on it;
+ * cheap when nothing was asked. */
 void boot_smp_service(void);
+
+/* Per-port glue (each port's vcpu.c): give back the lazily switched state
+ * of a vCPU this CPU no longer runs and another CPU is about to run, read
+ * or reset (saved into the vCPU's context, then forgotten here), and send
+ * an event if it did. */
+void boot_smp_lazy_service(void);
+
+/* Run fn(arg) on online CPU cpu (not the caller) where it next takes an
+ * interrupt or waits, kicking it, and wait until it returned; requests to
+ * this CPU are answered meanwhile. False (nothing run) for the calling CPU
+ * or one that is not online. For self-tests; fn runs with no vCPU running
+ * on that CPU, in its interrupt path. */
+bool boot_smp_call(unsigned cpu, void (*fn)(void *), void *arg);
 
 /* How many CPUs are online (the boot CPU included). Any context. */
 unsigned boot_cpus_online(void);
