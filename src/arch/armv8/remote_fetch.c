@@ -7,9 +7,11 @@
  * vCPU's SP_EL1 through the accessor the core uses (arch_vcpu_sp_read),
  * which must fetch it from CPU 0 (vcpu.c: flush_wanted, a kick, CPU 0 saves
  * it in its wait): the value must be what CPU 0's register holds, not the
- * stale copy in memory. CPU 0 then runs the guest on to its end, loading
- * the state back from memory: the guest's own checks pass only if nothing
- * was lost on the way.
+ * stale copy in memory. CPU 1 then translates the guest's PC through its
+ * stage 1 (arch_vcpu_va_to_ipa), which loads the vCPU's EL1 state into
+ * CPU 1's registers: now CPU 1 holds it. CPU 0 then runs the guest on to
+ * its end, fetching the state back from CPU 1 (idle in WFI: the kick wakes
+ * it): the guest's own checks pass only if nothing was lost on the way.
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -26,6 +28,8 @@ struct remote_read {
     struct vcpu *vcpu;
     uint64_t sp;
     unsigned cpu;
+    bool translated; /* the guest's PC went through its stage 1 here */
+    ipa_t pc_ipa;
 };
 
 static void read_on_other_cpu(void *arg)
@@ -33,6 +37,7 @@ static void read_on_other_cpu(void *arg)
     struct remote_read *r = arg;
     r->cpu = arch_cpu_id();
     r->sp = arch_vcpu_sp_read(r->vcpu);
+    r->translated = arch_vcpu_va_to_ipa(r->vcpu, arch_vcpu_pc(r->vcpu), &r->pc_ipa);
 }
 
 static unsigned lines_out;
@@ -81,6 +86,12 @@ int armv8_remote_fetch(const void *image, uint64_t size)
              "register, 0x%llx stale in memory): %s\n",
              r.cpu, (unsigned long long)r.sp, (unsigned long long)in_cpu,
              (unsigned long long)in_mem, ok ? "ok" : "FAIL");
+    /* The guest's MMU is off: its PC translates to itself. */
+    bool moved = r.translated && r.pc_ipa == arch_vcpu_pc(v) &&
+                 __atomic_load_n(&a->el1_cpu, __ATOMIC_ACQUIRE) == 2;
+    log_info("remote_fetch: CPU 1 then holds the vCPU's EL1 state (AT S1E1R there): %s\n",
+             moved ? "ok" : "FAIL");
+    ok = ok && moved;
     while (!stopped)
         stopped = vcpu_run_once(v) == RUN_STOP;
     log_info("remote_fetch: guest exit code %d\n", vm->exit_code);
