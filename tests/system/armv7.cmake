@@ -63,6 +63,19 @@ armv7_test(system_reset reset SMP 2 LABELS system smp
                   "fresh RAM after SYSTEM_RESET \\(no marker from the first run\\): ok"
                   "guest: all checks passed"
            REJECT "run 3 starts" ${AV_CPUS_UP_REJECT})
+# A vCPU's lazily switched state handed between physical CPUs
+# (remote_fetch.c, vcpu.c): the vfp guest fills d0-d31 and FPSCR, then CPU
+# 1 fetches the vCPU's cp15/VFP state, which CPU 0's registers hold, and
+# loads it (ATS1CPR there); CPU 0 runs the guest on, fetching it back from
+# the idle CPU 1, and the guest finds its registers preserved.
+armv7_test(selftest_remote_fetch vfp SMP 2 APPEND armvisor.selftest=remote_fetch
+           LABELS system smp
+           EXPECT ${up} "vfp registers loaded, exits done"
+                  "remote_fetch: CPU 1 fetched VBAR 0x[0-9a-f]+ of a vCPU CPU 0 held .*: ok"
+                  "remote_fetch: CPU 1 then holds the vCPU's cp15 state .*: ok"
+                  "d0-d31 preserved across exits: ok" "FPSCR preserved across exits: ok"
+                  "guest: all checks passed" "remote_fetch: guest exit code 0"
+           REJECT ${AV_CPUS_UP_REJECT})
 armv7_test(hello_t32 hello_t32
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
 armv7_test(hvc hvc

@@ -37,6 +37,9 @@ int32_t armv7_psci_call(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3);
  * C entry from boot.S (Hyp mode, MMU off, r0 = its index). */
 void armv7_smp_start(const struct boot_info *bi);
 _Noreturn void armv7_secondary_main(uint32_t index);
+/* remote_fetch.c: the lazy-state hand-over self-test (CPU 1 fetches a vCPU
+ * CPU 0 holds, then CPU 0 fetches it back); 0 when it and the guest pass. */
+int armv7_remote_fetch(const void *image, uint64_t size);
 
 /* Per-CPU Hyp configuration for running guests (vcpu.c). */
 void armv7_cpu_init(void);

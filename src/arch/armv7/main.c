@@ -10,14 +10,28 @@
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "arch/boot/boot.h"
+#include "lib/bootargs.h"
 #include "lib/log.h"
 
+/* The bootargs word that runs a bare image through the lazy-state
+ * hand-over self-test (remote_fetch.c). */
+#define REMOTE_FETCH_ARG "armvisor.selftest=remote_fetch"
+
 static struct boot_info bi;
+
+static bool run_selftest(const struct boot_info *b, const struct guest_desc *g, int *code)
+{
+    if (!bootargs_has(b->bootargs, REMOTE_FETCH_ARG))
+        return false;
+    *code = armv7_remote_fetch(g->image, g->image_size);
+    return true;
+}
 
 static const struct boot_arch boot_armv7 = {
     .a64 = false,
     .pa_usable = armv7_pa_usable,
     .host_ram_free = armv7_mem_free_bytes,
+    .run_raw = run_selftest,
 };
 
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
