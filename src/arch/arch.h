@@ -316,7 +316,9 @@ enum arch_irq_kind {
 };
 struct arch_irq {
     enum arch_irq_kind kind;
-    unsigned intid; /* the host's INTID, for arch_irq_deactivate / vgic_lr.pirq */
+    unsigned intid; /* the host's INTID, for arch_irq_deactivate / vgic_lr.pirq
+                       (a GICv2 SGI's also carries its source CPU, bits 12:10,
+                       which deactivating it needs) */
 };
 
 /* Acknowledge the most urgent pending physical interrupt of this CPU and drop

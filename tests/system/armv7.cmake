@@ -20,6 +20,8 @@ endfunction()
 
 a32_guest(hello arm hello.c)
 a32_guest(smp arm smp.c)
+a32_guest(smp100 arm smp.c DEFS -DSMP_CYCLES=100u)
+a32_guest(reset arm reset.c)
 a32_guest(hello_t32 thumb hello.c)
 a32_guest(hvc arm hvc.c)
 a32_guest(dabt arm dabt.c)
@@ -44,6 +46,38 @@ a32_guest(idregs arm idregs.c)
 
 armv7_test(hello hello
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
+# Physical secondary CPUs (issue 9): every CPU the DTB lists is started by
+# PSCI CPU_ON (CPU_ON32 through SMC) and logged as up; the guest runs as on
+# one CPU.
+foreach(host 2 4)
+  av_cpus_up_expect(up ${host})
+  armv7_test(cpus_up${host} hello SMP ${host} LABELS system smp
+             EXPECT ${up} "hello from the AArch32 guest" "guest: all checks passed"
+             REJECT ${AV_CPUS_UP_REJECT})
+endforeach()
+# PSCI SYSTEM_RESET (guests/reset.h): the VM restarts once, in fresh memory,
+# and its second run passes; on 2 physical CPUs.
+av_cpus_up_expect(up 2)
+armv7_test(system_reset reset SMP 2 LABELS system smp
+           EXPECT ${up} "guest0\\| reset: first run" "RAM holds no marker at the first run: ok"
+                  "vm guest0: system reset: restarting the VM from its image"
+                  "vm guest0: reset: run 2 starts" "guest0\\| reset: second run"
+                  "fresh RAM after SYSTEM_RESET \\(no marker from the first run\\): ok"
+                  "guest: all checks passed"
+           REJECT "run 3 starts" ${AV_CPUS_UP_REJECT})
+# A vCPU's lazily switched state handed between physical CPUs
+# (remote_fetch.c, vcpu.c): the vfp guest fills d0-d31 and FPSCR, then CPU
+# 1 fetches the vCPU's cp15/VFP state, which CPU 0's registers hold, and
+# loads it (ATS1CPR there); CPU 0 runs the guest on, fetching it back from
+# the idle CPU 1, and the guest finds its registers preserved.
+armv7_test(selftest_remote_fetch vfp SMP 2 APPEND armvisor.selftest=remote_fetch
+           LABELS system smp
+           EXPECT ${up} "vfp registers loaded, exits done"
+                  "remote_fetch: CPU 1 fetched VBAR 0x[0-9a-f]+ of a vCPU CPU 0 held .*: ok"
+                  "remote_fetch: CPU 1 then holds the vCPU's cp15 state .*: ok"
+                  "d0-d31 preserved across exits: ok" "FPSCR preserved across exits: ok"
+                  "guest: all checks passed" "remote_fetch: guest exit code 0"
+           REJECT ${AV_CPUS_UP_REJECT})
 armv7_test(hello_t32 hello_t32
            EXPECT "hello from the AArch32 guest" EXPECT "guest runs in SVC: ok")
 armv7_test(hvc hvc
@@ -230,14 +264,26 @@ if(AV_HOST_LOADER)
   # would put it at RAM base + 0x8000).
   av_package(${pkg_dir}/smp32.pkg ${A32_OUT}/smp.elf --arch arm --name smp32 --cpus 4)
   add_dependencies(package_smp32 guest_a32_smp)
+  set(smp32_expect
+      "vm smp32: starting at 0x40000040 \\(A32, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
+      "smp32\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
+      "smp32\\| CPU_ON of vCPUs 1-3: ok"
+      "smp32\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
+      "smp32\\| no secondary failed: ok"
+      "smp32\\| guest: all checks passed")
   av_system_test(armv7_smp4 CPU cortex-a15 INITRD ${pkg_dir}/smp32.pkg TIMEOUT 90
-    LABELS system smp
-    EXPECT "vm smp32: starting at 0x40000040 \\(A32, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
-           "smp32\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
-           "smp32\\| CPU_ON of vCPUs 1-3: ok"
-           "smp32\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
-           "smp32\\| no secondary failed: ok"
-           "smp32\\| guest: all checks passed")
+    LABELS system smp EXPECT ${smp32_expect})
+  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp), with 100
+  # CPU_OFF/CPU_ON cycles.
+  av_package(${pkg_dir}/smp32_100.pkg ${A32_OUT}/smp100.elf --arch arm --name smp32 --cpus 4)
+  add_dependencies(package_smp32_100 guest_a32_smp100)
+  set(smp32_100_expect ${smp32_expect})
+  list(INSERT smp32_100_expect 5 "smp32\\| smp: cycles done: 0x00000064")
+  foreach(host 2 4)
+    av_cpus_up_expect(up ${host})
+    av_system_test(armv7_smp4_on${host} CPU cortex-a15 SMP ${host} INITRD ${pkg_dir}/smp32_100.pkg
+      TIMEOUT 150 LABELS system smp EXPECT ${up} ${smp32_100_expect} REJECT ${AV_CPUS_UP_REJECT})
+  endforeach()
 
   # The PMU given to the guest (guests/pmu.h, core/vpmu.c; labels cpu and
   # system), as armv8_pmu: the cortex-a15's PMUv2 in Hyp mode, nothing

@@ -15,9 +15,9 @@ set(A64_CFLAGS -march=armv8-a -mgeneral-regs-only -mstrict-align -ffreestanding 
     -I${PROJECT_SOURCE_DIR}/src -Wl,--build-id=none -Wl,--no-warn-rwx-segments
     -Wl,-T,${A64_DIR}/guest.ld)
 
-# a64_guest(<name> <source>): guests/a64/<name>.bin, behind an arm64 Image
-# header (image_head.S: armvisor runs a bare initrd only if it is a
-# recognisable kernel image).
+# a64_guest(<name> <source> [<-D...>...]): guests/a64/<name>.bin, behind an
+# arm64 Image header (image_head.S: armvisor runs a bare initrd only if it is
+# a recognisable kernel image); the -D options go to the compiler.
 function(a64_guest name src)
   set(elf ${A64_OUT}/${name}.elf)
   set(bin ${A64_OUT}/${name}.bin)
@@ -25,12 +25,13 @@ function(a64_guest name src)
   add_custom_command(
     OUTPUT ${bin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A64_OUT}
-    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
+    COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} ${ARGN} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/reset.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/pmu.h ${PROJECT_SOURCE_DIR}/src/core/pmu_regs.h
     COMMENT "a64 guest ${name}")
@@ -57,14 +58,34 @@ a64_guest(watch watch.c)
 a64_guest(ptimer ptimer.c)
 a64_guest(hostile hostile.c)
 a64_guest(smp smp.c)
+a64_guest(smp100 smp.c -DSMP_CYCLES=100u)
 a64_guest(idregs idregs.c)
 a64_guest(pmu pmu.c)
+a64_guest(reset reset.c)
 
 armv8_test(hello hello cortex-a57
            EXPECT "stage 2: 40-bit IPA, start level 1, 2 concatenated"
            EXPECT "vm guest0: starting at 0x40000000"
            EXPECT "hello from the AArch64 guest" EXPECT "guest runs at EL1: ok"
            EXPECT "vcpu 0 MPIDR affinity: ok" EXPECT "guest: all checks passed")
+# Physical secondary CPUs (issue 9): every CPU the DTB lists is started by
+# PSCI CPU_ON and logged as up; the guest runs as on one CPU.
+foreach(host 2 4)
+  av_cpus_up_expect(up ${host})
+  armv8_test(cpus_up${host} hello cortex-a57 SMP ${host} LABELS system smp
+             EXPECT ${up} "hello from the AArch64 guest" "guest: all checks passed"
+             REJECT ${AV_CPUS_UP_REJECT})
+endforeach()
+# PSCI SYSTEM_RESET (guests/reset.h): the VM restarts once, in fresh memory,
+# and its second run passes; on 2 physical CPUs.
+av_cpus_up_expect(up 2)
+armv8_test(system_reset reset cortex-a57 SMP 2 LABELS system smp
+           EXPECT ${up} "guest0\\| reset: first run" "RAM holds no marker at the first run: ok"
+                  "vm guest0: system reset: restarting the VM from its image"
+                  "vm guest0: reset: run 2 starts" "guest0\\| reset: second run"
+                  "fresh RAM after SYSTEM_RESET \\(no marker from the first run\\): ok"
+                  "guest: all checks passed"
+           REJECT "run 3 starts" ${AV_CPUS_UP_REJECT})
 armv8_test(hello_max hello max
            EXPECT "stage 2: 48-bit IPA, start level 0, 1 concatenated"
            EXPECT "hello from the AArch64 guest" EXPECT "guest runs at EL1: ok"
@@ -234,6 +255,22 @@ armv8_test(two_vms_sve_pauth idregs max APPEND armvisor.selftest=two_vms LABELS 
            EXPECT "vm[01]\\| GCR_EL1 kept across an exit: ok"
            EXPECT "vm[01]\\| GCR_EL1 kept across an exit: ok"
            EXPECT "two_vms: both VMs passed")
+
+# A vCPU's lazily switched state handed from one physical CPU to another
+# (remote_fetch.c, vcpu.c): CPU 1 reads the SP_EL1 of the vCPU whose EL1
+# state CPU 0's registers hold, so CPU 0 must save it for it; CPU 1 then
+# loads it (a stage-1 walk there), and the context guest runs on, on CPU 0,
+# which fetches it back from the idle CPU 1, and passes.
+av_cpus_up_expect(up 2)
+armv8_test(selftest_remote_fetch context cortex-a57 SMP 2 APPEND armvisor.selftest=remote_fetch
+           LABELS system smp
+           EXPECT ${up} "guest: boot x0 0x0000000000000000"
+                  "remote_fetch: CPU 1 read SP_EL1 0x[0-9a-f]+ of a vCPU CPU 0 held .*: ok"
+                  "remote_fetch: CPU 1 then holds the vCPU's EL1 state .*: ok"
+                  "EL1 registers kept across an exit: ok"
+                  "FP/SIMD registers kept across exits: ok" "guest: all checks passed"
+                  "remote_fetch: guest exit code 0"
+           REJECT ${AV_CPUS_UP_REJECT})
 
 # Debug registers belong to their VM (debug.c switches them with the EL1
 # registers): one VM arms a watchpoint and hits it; two VMs interleaved arm
@@ -520,17 +557,29 @@ if(AV_HOST_LOADER)
   # CPU_OFF/CPU_ON cycles with AFFINITY_INFO checked; then power-off.
   av_package(${pkg_dir}/smp64.pkg ${A64_OUT}/smp.bin --arch arm64 --protocol linux --name smp64
              --cpus 4)
+  set(smp64_expect
+      "vm smp64: starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
+      "smp64\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
+      "smp64\\| CPU_ON of vCPUs 1-3: ok"
+      "smp64\\| all vCPUs OFF after the SGI storm \\(AFFINITY_INFO\\): ok"
+      "smp64\\| smp: SGIs taken: 0x0000000000001770,"
+      "smp64\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
+      "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
+      "smp64\\| no secondary failed: ok"
+      "smp64\\| guest: all checks passed")
   av_system_test(armv8_smp4 CPU cortex-a57 INITRD ${pkg_dir}/smp64.pkg TIMEOUT 60
-    LABELS system smp
-    EXPECT "vm smp64: starting at 0x40000000 \\(A64, [0-9]+ MiB RAM at 0x40000000, 4 vCPUs\\)"
-           "smp64\\| AFFINITY_INFO: vCPUs 1-3 OFF at boot: ok"
-           "smp64\\| CPU_ON of vCPUs 1-3: ok"
-           "smp64\\| all vCPUs OFF after the SGI storm \\(AFFINITY_INFO\\): ok"
-           "smp64\\| smp: SGIs taken: 0x0000000000001770,"
-           "smp64\\| 6 pairs, 500 SGIs each way \\(1000 a pair\\), none lost or doubled: ok"
-           "smp64\\| CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF: ok"
-           "smp64\\| no secondary failed: ok"
-           "smp64\\| guest: all checks passed")
+    LABELS system smp EXPECT ${smp64_expect})
+  # The same on 2 and 4 physical CPUs, all brought up (QEMU -smp), with 100
+  # CPU_OFF/CPU_ON cycles.
+  av_package(${pkg_dir}/smp64_100.pkg ${A64_OUT}/smp100.bin --arch arm64 --protocol linux
+             --name smp64 --cpus 4)
+  set(smp64_100_expect ${smp64_expect})
+  list(INSERT smp64_100_expect 8 "smp64\\| smp: cycles done: 0x0000000000000064")
+  foreach(host 2 4)
+    av_cpus_up_expect(up ${host})
+    av_system_test(armv8_smp4_on${host} CPU cortex-a57 SMP ${host} INITRD ${pkg_dir}/smp64_100.pkg
+      TIMEOUT 120 LABELS system smp EXPECT ${up} ${smp64_100_expect} REJECT ${AV_CPUS_UP_REJECT})
+  endforeach()
 
   # The PMU given to the guest (guests/pmu.h, core/vpmu.c; labels cpu and
   # system): cycles counted while the guest runs and not while armvisor

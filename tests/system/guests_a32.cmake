@@ -35,23 +35,26 @@ set(A32_IDREGS_EXPECT EXPECT "ID registers read without exception: ok"
     EXPECT "MVFR0: 32 double-precision registers: ok" EXPECT "guest: all checks passed"
     EXPECT "id reads=24")
 
-# a32_guest(<name> <arm|thumb> <sources>...): guests/a32/<name>.bin, the
-# sources after image_head.S (a zImage header: armvisor runs a bare initrd
-# only if it is a recognisable kernel image), start.S and guest.c.
+# a32_guest(<name> <arm|thumb> <sources>... [DEFS <-D...>...]):
+# guests/a32/<name>.bin, the sources after image_head.S (a zImage header:
+# armvisor runs a bare initrd only if it is a recognisable kernel image),
+# start.S and guest.c; DEFS go to the compiler.
 function(a32_guest name isa)
+  cmake_parse_arguments(PARSE_ARGV 2 G "" "" "DEFS")
   set(elf ${A32_OUT}/${name}.elf)
   set(bin ${A32_OUT}/${name}.bin)
   set(common ${A32_DIR}/image_head.S ${A32_DIR}/start.S ${A32_DIR}/guest.c)
-  list(TRANSFORM ARGN PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
+  list(TRANSFORM G_UNPARSED_ARGUMENTS PREPEND ${A32_DIR}/ OUTPUT_VARIABLE srcs)
   add_custom_command(
     OUTPUT ${bin} ${elf}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${A32_OUT}
-    COMMAND ${A32_CC} ${A32_CFLAGS} -m${isa} -o ${elf} ${common} ${srcs} -lgcc
+    COMMAND ${A32_CC} ${A32_CFLAGS} -m${isa} ${G_DEFS} -o ${elf} ${common} ${srcs} -lgcc
     COMMAND ${A32_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
+            ${CMAKE_CURRENT_SOURCE_DIR}/guests/reset.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/gic_guest.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/pmu.h ${PROJECT_SOURCE_DIR}/src/core/pmu_regs.h
             ${A32_DIR}/pmu.c # included by pmu_el1_on_v8.c

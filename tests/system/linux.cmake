@@ -8,7 +8,7 @@
 find_program(AV_CPIO cpio)
 
 # av_linux_test(<name> <debian-arch> <kernel glob> <loader arch> [INIT <file>]
-#               [CONSOLE pl011|virtio] [MODULES <path>...]
+#               [CONSOLE pl011|virtio] [MODULES <path>...] [HOST_CPUS <n>]
 #               [BOOT_EXPECT <regex>...] [EXPECT <regex>...] [LABELS <label>...]
 #               <av_system_test options>...)
 # The package is the initrd. INIT: the /init (default guests/linux/init).
@@ -17,6 +17,8 @@ find_program(AV_CPIO cpio)
 # initramfs, for the /init to load; without them the test is not registered.
 # BOOT_EXPECT: lines of the kernel's boot log, before /init runs. EXPECT:
 # further lines, after the timer check and before the power-down.
+# HOST_CPUS: physical CPUs (QEMU -smp), every one of which armvisor must
+# bring up (av_cpus_up_expect) before the guest starts.
 # LABELS: besides system and linux. PROGRAMS: further files (programs the
 # test built for the guest) put in /bin of the initramfs; DEPENDS: the
 # targets that build them.
@@ -25,7 +27,7 @@ function(av_linux_test name debarch kglob larch)
   # one of ours (EXPECT, LABELS) ends where the next keyword starts; they
   # are passed on as given.
   cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
-                        "INIT;CONSOLE;VCPUS;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
+                        "INIT;CONSOLE;VCPUS;HOST_CPUS;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
                         "EXPECT;BOOT_EXPECT;LABELS;REJECT;SEND;MODULES;PROGRAMS;DEPENDS")
   set(pass)
   foreach(key CPU SMP GIC MEMORY MACHINE KERNEL HALT DISABLED)
@@ -35,6 +37,12 @@ function(av_linux_test name debarch kglob larch)
   endforeach()
   if(L_NO_HALT)
     list(APPEND pass NO_HALT)
+  endif()
+  set(host_up)
+  if(L_HOST_CPUS)
+    list(APPEND pass SMP ${L_HOST_CPUS})
+    av_cpus_up_expect(host_up ${L_HOST_CPUS})
+    list(APPEND L_REJECT ${AV_CPUS_UP_REJECT})
   endif()
   if(NOT L_TIMEOUT)
     set(L_TIMEOUT 300)
@@ -100,7 +108,7 @@ function(av_linux_test name debarch kglob larch)
   add_dependencies(package_${name} ${name}_initrd)
   av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT ${L_TIMEOUT} ${pass}
                  LABELS system linux ${L_LABELS}
-                 EXPECT "Booting Linux on physical CPU" ${L_BOOT_EXPECT} "Run /init as init process"
+                 EXPECT ${host_up} "Booting Linux on physical CPU" ${L_BOOT_EXPECT} "Run /init as init process"
                         "armvisor-linux: init running" "armvisor-linux: timer interrupts: ok"
                         ${L_EXPECT} "reboot: Power down"
                  REJECT ${L_REJECT} SEND ${L_SEND})
@@ -116,6 +124,8 @@ endfunction()
 #                       up its secondaries with PSCI CPU_ON; /init checks
 #                       nproc, every CPU's timer, a busy loop per CPU in
 #                       parallel, cpu1 offline and online (CPU_OFF / CPU_ON);
+#   <prefix>_smp2_on2, <prefix>_smp4_on2  the same with armvisor on 2
+#                       physical CPUs (QEMU -smp 2, both brought up);
 #   <prefix>_console    console input (label console): the busybox shell of
 #                       scripts/run gets a command typed and answers; poweroff
 #                       typed ends it;
@@ -132,12 +142,14 @@ function(av_linux_suite prefix debarch kglob larch cpu)
   endif()
   av_linux_test(${prefix} ${k} CPU ${cpu} MEMORY 1024M ${boot})
   foreach(n 2 4)
+    set(smp_expect EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
+                          "armvisor-linux: cpu1 offline and online again: ok"
+                          "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
+                          "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
     av_linux_test(${prefix}_smp${n} ${k} CPU ${cpu} MEMORY 1024M VCPUS ${n}
-                  INIT guests/linux/init-smp LABELS smp
-                  EXPECT "armvisor-linux: every CPU's timer interrupts grew: ok"
-                         "armvisor-linux: cpu1 offline and online again: ok"
-                         "armvisor-linux: ${n} of ${n} parallel busy loops finished: ok"
-                         "armvisor-linux: nproc ${n} = vCPUs ${n}: ok")
+                  INIT guests/linux/init-smp LABELS smp ${smp_expect})
+    av_linux_test(${prefix}_smp${n}_on2 ${k} CPU ${cpu} MEMORY 1024M VCPUS ${n} HOST_CPUS 2
+                  INIT guests/linux/init-smp LABELS smp ${smp_expect})
   endforeach()
   set(shell SEND "armvisor-linux# " "tty\\recho $((6*7))\\r" "\\| 42" "poweroff\\r")
   av_linux_test(${prefix}_console ${k} INIT guests/linux/init-shell

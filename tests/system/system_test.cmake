@@ -88,3 +88,21 @@ function(av_system_test name)
     set_tests_properties(${name} PROPERTIES DISABLED TRUE)
   endif()
 endfunction()
+
+# av_cpus_up_expect(<var> <n>): in <var>, what armvisor logs when it brought
+# up all <n> physical CPUs QEMU's -smp <n> gives (arch/boot/smp.c: each
+# secondary by PSCI CPU_ON, in DTB order, MPIDR Aff0 = its number on QEMU
+# virt), for an EXPECT list; AV_CPUS_UP_REJECT holds what it logs when one
+# did not come up.
+function(av_cpus_up_expect var n)
+  set(lines "armvisor: ${n} CPU\\(s\\) in the DTB")
+  math(EXPR last "${n} - 1")
+  if(last GREATER 0)
+    foreach(i RANGE 1 ${last})
+      list(APPEND lines "armvisor: CPU ${i} \\(MPIDR 0x${i}\\) up")
+    endforeach()
+  endif()
+  list(APPEND lines "armvisor: ${n} CPU\\(s\\) online")
+  set(${var} ${lines} PARENT_SCOPE)
+endfunction()
+set(AV_CPUS_UP_REJECT "PSCI CPU_ON failed" "not online after")

@@ -19,6 +19,7 @@
  *     reported, not a silent hang), set SP_hyp, zero .bss.
  *  4. Call armv7_main(dtb, r0, r1) in C, which turns on the Hyp MMU.
  */
+#include "arch/armv7/context.h"
 #include "arch/armv7/cp15.h"
 
 #define UART_BASE   0x09000000 /* QEMU virt PL011, before the DTB is read */
@@ -58,8 +59,10 @@ reset:
     cpsid   aif
     ldr     r0, =hyp_vectors
     mcr     p15, 4, r0, c12, c0, 0  @ HVBAR
+    ldr     r0, =armv7_cpus         @ HTPIDR: CPU 0's record (index 0 in
+    mcr     p15, 4, r0, c13, c0, 2  @ the zeroed .bss), for arch_cpu_id()
     isb
-    ldr     sp, =hyp_stack_top
+    ldr     sp, =(armv7_cpu_stacks + ARMV7_STACK_SIZE)
 
     ldr     r0, =__bss_start
     ldr     r1, =__bss_end
@@ -72,6 +75,33 @@ reset:
     mov     r1, r4
     mov     r2, r5
     bl      armv7_main
+    b       stop
+
+/*
+ * A secondary CPU, started by the boot CPU's PSCI CPU_ON (arch/boot/smp.c):
+ * the firmware enters here in Hyp mode, MMU and caches off, r0 = the
+ * context_id we passed, the CPU's index (Arm DEN0022D 6.4.3). HVBAR, its
+ * record (HTPIDR) and its own stack, then C (smp.c), which turns the Hyp
+ * MMU on with the boot CPU's tables. An index that is not ours parks it.
+ */
+    .global armv7_secondary_entry
+armv7_secondary_entry:
+    cpsid   aif
+    cmp     r0, #ARMV7_CPUS
+    bhs     stop
+    ldr     r1, =hyp_vectors
+    mcr     p15, 4, r1, c12, c0, 0  @ HVBAR
+    ldr     r1, =armv7_cpus
+    mov     r2, #CPU_SIZE
+    mla     r1, r0, r2, r1
+    mcr     p15, 4, r1, c13, c0, 2  @ HTPIDR
+    isb
+    ldr     r1, =armv7_cpu_stacks
+    add     r2, r0, #1
+    mov     r3, #ARMV7_STACK_SIZE
+    mla     r1, r2, r3, r1
+    mov     sp, r1
+    bl      armv7_secondary_main
     b       stop
 
 wrong_mode:
@@ -147,9 +177,9 @@ msg_addr_end:
     .balign 4
     .ltorg
 
+    /* One Hyp stack per CPU, CPU 0's first. */
     .section .bss.stack, "aw", %nobits
     .balign 16
-    .global hyp_stack_top
-hyp_stack:
-    .space  16384
-hyp_stack_top:
+    .global armv7_cpu_stacks
+armv7_cpu_stacks:
+    .space  ARMV7_STACK_SIZE * ARMV7_CPUS

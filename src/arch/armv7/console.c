@@ -25,18 +25,12 @@
 #define PSCI_SYSTEM_OFF 0x84000008u
 
 static volatile uint32_t *uart = (volatile uint32_t *)QEMU_VIRT_UART;
-static bool psci_smc;
 
 void armv7_console_set_base(uint64_t base)
 {
     /* Only the first GiB is mapped as Device (hyp_mmu.c). */
     if (base && base < (1ull << 30))
         uart = (volatile uint32_t *)(uintptr_t)base;
-}
-
-void armv7_set_psci_smc(bool smc)
-{
-    psci_smc = smc;
 }
 
 void arch_console_putc(char c)
@@ -73,13 +67,11 @@ _Noreturn void arch_halt(int status)
 {
     av_printf("armvisor: halt %d\n", status);
     verdict_print(status);
-    if (psci_smc) {
-        register uint32_t r0 __asm__("r0") = PSCI_SYSTEM_OFF;
-        __asm__ volatile(".arch_extension sec\n\tsmc #0" : "+r"(r0) : : "r1", "r2", "r3", "memory");
-        av_printf("armvisor: PSCI SYSTEM_OFF returned %d\n", (int)r0);
-    } else {
+    int32_t rc = armv7_psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+    if (rc == -1)
         av_printf("armvisor: no PSCI SMC conduit in the DTB: stopping the CPU\n");
-    }
+    else
+        av_printf("armvisor: PSCI SYSTEM_OFF returned %d\n", (int)rc);
     for (;;)
         __asm__ volatile("wfi");
 }

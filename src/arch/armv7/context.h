@@ -26,6 +26,13 @@
 #define CTX_FIQ       116 /* r8-r12, sp, lr, spsr */
 #define CTX_GPRS_SIZE 148
 
+/* struct armv7_cpu, each physical CPU's record (HTPIDR points at it), for
+ * boot.S and vectors.S (checked below). */
+#define CPU_GUEST        0     /* the running vCPU's struct armv7_gprs */
+#define CPU_SIZE         32    /* sizeof(struct armv7_cpu) */
+#define ARMV7_CPUS       8     /* PCPU_MAX (core/pcpu.h), checked in smp.c */
+#define ARMV7_STACK_SIZE 16384 /* Hyp stack per CPU */
+
 /* What the vector stubs return from armv7_guest_enter (enum arch_exit_kind). */
 #define GUEST_EXIT_TRAP 0
 #define GUEST_EXIT_IRQ  1
@@ -35,6 +42,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "arch/armv7/cp15.h"
 #include "arch/gicv2/gicv2.h"
 #include "arch/pmu/pmu_switch.h"
 
@@ -71,7 +79,7 @@ struct armv7_vfp {
 };
 
 struct arch_vcpu {
-    struct armv7_gprs gprs; /* first: vectors.S gets this pointer in HTPIDR */
+    struct armv7_gprs gprs; /* first: vectors.S gets this pointer (struct armv7_cpu) */
     struct armv7_cp15 cp15;
     struct armv7_vfp vfp;
     uint32_t hcr;          /* HCR while this vCPU runs */
@@ -82,7 +90,30 @@ struct arch_vcpu {
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct pmu_ctx pmu;    /* the PMU while another vCPU's is loaded (arch/pmu) */
     struct vcpu *owner;
+    /* 1 + index of the physical CPU whose registers hold cp15/VFP (0:
+     * none); written by that CPU, read by any (atomics). */
+    unsigned live_cpu;
+    /* Another CPU wants that state in memory (it is about to run or reset
+     * this vCPU): the holding CPU saves it and lets go (boot_smp_lazy_service). */
+    bool flush_wanted;
 };
+
+/* What each physical CPU keeps for itself; HTPIDR points at it from boot.S
+ * on, and the exit path finds the guest's registers through it. */
+struct armv7_cpu {
+    struct armv7_gprs *guest;    /* first: the vCPU armv7_guest_enter runs */
+    unsigned index;              /* arch_cpu_id() */
+    struct arch_vcpu *hw_loaded; /* whose cp15/VFP, HCR and VTTBR are in this CPU */
+} __attribute__((aligned(CPU_SIZE)));
+extern struct armv7_cpu armv7_cpus[ARMV7_CPUS];
+
+/* The record of the CPU executing the caller. */
+static inline struct armv7_cpu *armv7_this_cpu(void)
+{
+    uint32_t v;
+    __asm__("mrc " HTPIDR : "=r"(v)); /* fixed per CPU: may be CSEd */
+    return (struct armv7_cpu *)(uintptr_t)v;
+}
 
 _Static_assert(offsetof(struct armv7_gprs, r) == CTX_R0, "ctx r0");
 _Static_assert(offsetof(struct armv7_gprs, sp_usr) == CTX_SP_USR, "ctx sp_usr");
@@ -95,6 +126,8 @@ _Static_assert(offsetof(struct armv7_gprs, und) == CTX_UND, "ctx und");
 _Static_assert(offsetof(struct armv7_gprs, irq) == CTX_IRQ, "ctx irq");
 _Static_assert(offsetof(struct armv7_gprs, r_fiq) == CTX_FIQ, "ctx fiq");
 _Static_assert(sizeof(struct armv7_gprs) == CTX_GPRS_SIZE, "ctx size");
+_Static_assert(offsetof(struct armv7_cpu, guest) == CPU_GUEST, "cpu guest");
+_Static_assert(sizeof(struct armv7_cpu) == CPU_SIZE, "cpu size");
 _Static_assert(GUEST_EXIT_TRAP == ARCH_EXIT_TRAP && GUEST_EXIT_IRQ == ARCH_EXIT_IRQ, "kinds");
 
 /* vcpu.c: make c's cp15/VFP state in memory current before reading it; with
@@ -104,7 +137,7 @@ _Static_assert(GUEST_EXIT_TRAP == ARCH_EXIT_TRAP && GUEST_EXIT_IRQ == ARCH_EXIT_
  * runs again. */
 void armv7_ctx_fetch(struct arch_vcpu *c, bool for_write);
 /* Whether c's cp15 state is live in the CPU and newer than its copy. */
-bool armv7_ctx_live(const struct arch_vcpu *c);
+bool armv7_ctx_live(struct arch_vcpu *c);
 
 /* vectors.S: load ctx, ERET to the guest; returns GUEST_EXIT_* when it traps. */
 int armv7_guest_enter(struct armv7_gprs *ctx);

@@ -177,6 +177,7 @@
 #define IFAR       "p15, 0, %0, c6, c0, 2"
 #define ATS1CPR    "p15, 0, %0, c7, c8, 0"
 #define ICIALLU    "p15, 0, %0, c7, c5, 0"
+#define DCCMVAC    "p15, 0, %0, c7, c10, 1"
 #define DCCISW     "p15, 0, %0, c7, c14, 2"
 #define TLBIALL    "p15, 0, %0, c8, c7, 0"
 #define TLBIALLIS  "p15, 0, %0, c8, c3, 0"

@@ -38,7 +38,15 @@ void armv7_hyp_mmu_init(void)
 {
     for (unsigned i = 0; i < HYP_L1_ENTRIES; i++)
         hyp_l1[i] = l1_block(i);
+    armv7_hyp_mmu_enable();
+}
 
+/* This CPU's Hyp stage 1 on over hyp_l1: the boot CPU first thing, each
+ * secondary first thing (the same table, HMAIR, HTCR and HSCTLR on every
+ * CPU; table walks are cacheable, HTCR, so the boot CPU's later edits in
+ * armv7_hyp_mmu_limit are seen). */
+void armv7_hyp_mmu_enable(void)
+{
     cp_write32(HMAIR0, HMAIR0_VALUE);
     cp_write32(HMAIR1, 0);
     cp_write32(HTCR, HTCR_VALUE);

@@ -4,21 +4,34 @@
  * for guests, then run the guest in the initrd through the boot flow shared
  * with armv8 (arch/boot/boot.h): a VM package from tools/loader
  * (docs/vm-package.md; AArch32 only, an ARMv7 CPU has no A64) or a raw A32
- * image. Power off with the guest's exit code.
+ * image. The other CPUs the DTB lists come up once the GIC is (smp.c) and
+ * wait for vCPUs. Power off with the guest's exit code.
  */
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "arch/boot/boot.h"
+#include "lib/bootargs.h"
 #include "lib/log.h"
 
+/* The bootargs word that runs a bare image through the lazy-state
+ * hand-over self-test (remote_fetch.c). */
+#define REMOTE_FETCH_ARG "armvisor.selftest=remote_fetch"
 
 static struct boot_info bi;
 
+static bool run_selftest(const struct boot_info *b, const struct guest_desc *g, int *code)
+{
+    if (!bootargs_has(b->bootargs, REMOTE_FETCH_ARG))
+        return false;
+    *code = armv7_remote_fetch(g->image, g->image_size);
+    return true;
+}
 
 static const struct boot_arch boot_armv7 = {
     .a64 = false,
     .pa_usable = armv7_pa_usable,
     .host_ram_free = armv7_mem_free_bytes,
+    .run_raw = run_selftest,
 };
 
 void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
@@ -54,5 +67,6 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     /* Hyp's VAs are 32 bits and VA = PA (hyp_mmu.c): the GIC must lie
      * below 4 GiB. */
     boot_gic_init(&bi, 0xffffffffull);
+    armv7_smp_start(&bi);
     boot_run_guest(&bi, &boot_armv7);
 }

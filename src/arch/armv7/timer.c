@@ -38,8 +38,3 @@ void arch_vtimer_write(struct vcpu *vcpu, const struct vtimer_state *t)
     c->cntv_cval = t->cval;
     c->cntvoff = t->voff;
 }
-
-unsigned arch_cpu_id(void)
-{
-    return cp_read32(MPIDR) & 0xffu;
-}

@@ -16,12 +16,20 @@
  * them (armv7_ctx_fetch: an injected exception, the timer), and loaded again
  * on entry only if the copy in memory changed or another vCPU ran (as KVM's
  * vcpu_load/vcpu_put).
+ *
+ * Several physical CPUs: which vCPU's state a CPU holds is in its record
+ * (struct armv7_cpu, HTPIDR), and each context says which CPU holds it
+ * (live_cpu). A CPU about to run, read or reset a vCPU another CPU still
+ * holds (the vCPU moved) asks that CPU for it (flush_wanted, a kick, a
+ * wait: claim); the holder saves it and lets go where it next takes an
+ * interrupt or waits (boot_smp_service).
  */
 #include <string.h>
 
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/context.h"
 #include "arch/armv7/cp15.h"
+#include "arch/boot/smp.h"
 #include "core/syndrome_v7.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -56,12 +64,53 @@
 
 static struct arch_vcpu pool[VM_MAX * VM_MAX_VCPUS];
 
-/* The vCPU whose cp15/VFP state, HCR and VTTBR the CPU holds (NULL: none). */
-static struct arch_vcpu *hw_loaded;
-
-bool armv7_ctx_live(const struct arch_vcpu *c)
+static struct armv7_cpu *this_cpu(void)
 {
-    return hw_loaded == c && !c->in_mem;
+    return armv7_this_cpu();
+}
+
+/* How a context names the CPU holding its state: 1 + index, 0 none. */
+static unsigned cpu_tag(const struct armv7_cpu *cpu)
+{
+    return cpu->index + 1;
+}
+
+/* Another CPU holds c's state: ask it (flush_wanted, a kick, an event for
+ * a CPU waiting in WFE) and wait until it let go. Requests to this CPU are
+ * answered meanwhile (arch_cpu_wait_event), so two CPUs asking each other
+ * do not deadlock. */
+static void fetch_remote(struct arch_vcpu *c, unsigned me)
+{
+    __atomic_store_n(&c->flush_wanted, true, __ATOMIC_RELEASE);
+    for (;;) {
+        unsigned h = __atomic_load_n(&c->live_cpu, __ATOMIC_ACQUIRE);
+        if (!h || h == me)
+            break;
+        arch_cpu_kick(h - 1); /* an SGI, and an event for a WFE */
+        while (__atomic_load_n(&c->live_cpu, __ATOMIC_ACQUIRE) == h)
+            arch_cpu_wait_event();
+    }
+    __atomic_store_n(&c->flush_wanted, false, __ATOMIC_RELEASE);
+}
+
+/* Before touching c's lazily switched state: if another CPU holds it, have
+ * that CPU put it in memory first. */
+static inline void claim(struct arch_vcpu *c)
+{
+    unsigned me = cpu_tag(this_cpu());
+    unsigned h = __atomic_load_n(&c->live_cpu, __ATOMIC_ACQUIRE);
+    if (h && h != me)
+        fetch_remote(c, me);
+}
+
+/* If this CPU does not hold c's state, any CPU that does gives it back
+ * first (claim), so it is in memory. */
+bool armv7_ctx_live(struct arch_vcpu *c)
+{
+    if (this_cpu()->hw_loaded == c)
+        return !c->in_mem;
+    claim(c);
+    return false;
 }
 
 static void ctx_save(struct arch_vcpu *c)
@@ -75,23 +124,67 @@ void armv7_ctx_fetch(struct arch_vcpu *c, bool for_write)
 {
     if (armv7_ctx_live(c))
         ctx_save(c);
-    if (for_write && hw_loaded == c)
+    if (for_write && this_cpu()->hw_loaded == c)
         c->reload = true;
+}
+
+/* This CPU no longer holds prev's state (saved first if newer). */
+static void let_go(struct armv7_cpu *cpu, struct arch_vcpu *prev)
+{
+    if (!prev->in_mem)
+        ctx_save(prev);
+    cpu->hw_loaded = NULL;
+    __atomic_store_n(&prev->live_cpu, 0, __ATOMIC_RELEASE);
 }
 
 /* Put c's state into the CPU, unless it is there already. */
 static void vcpu_load(struct arch_vcpu *c, struct vcpu *vcpu)
 {
-    if (hw_loaded == c && !c->reload)
+    struct armv7_cpu *cpu = this_cpu();
+    if (cpu->hw_loaded == c && !c->reload)
         return;
-    if (hw_loaded && hw_loaded != c && armv7_ctx_live(hw_loaded))
-        ctx_save(hw_loaded);
+    claim(c);
+    if (cpu->hw_loaded && cpu->hw_loaded != c)
+        let_go(cpu, cpu->hw_loaded);
     armv7_cp15_restore(&c->cp15);
     armv7_vfp_restore(&c->vfp);
     cp_write32(HCR, c->hcr);
     cp_write64(VTTBR, stage2_vttbr(&vcpu->vm->stage2));
-    hw_loaded = c;
+    cpu->hw_loaded = c;
+    __atomic_store_n(&c->live_cpu, cpu_tag(cpu), __ATOMIC_RELEASE);
     c->reload = false;
+}
+
+/* This CPU gives c back for good: saved, forgotten, and its virtual timer
+ * no longer fires here. */
+static void put_here(struct armv7_cpu *cpu, struct arch_vcpu *c)
+{
+    pmu_put(&c->pmu); /* first: a CPU waiting for live_cpu may load it */
+    let_go(cpu, c);
+    cp_write32(CNTV_CTL, 0);
+    isb();
+}
+
+void boot_smp_lazy_service(void)
+{
+    struct armv7_cpu *cpu = this_cpu();
+    struct arch_vcpu *h = cpu->hw_loaded;
+    if (!h || !__atomic_load_n(&h->flush_wanted, __ATOMIC_ACQUIRE))
+        return;
+    put_here(cpu, h);
+    arch_cpu_send_event();
+}
+
+/* c is about to be reset or given back: no CPU may hold (or later save
+ * into) its state. */
+static void forget(struct arch_vcpu *c)
+{
+    claim(c);
+    struct armv7_cpu *cpu = this_cpu();
+    if (cpu->hw_loaded == c) {
+        cpu->hw_loaded = NULL;
+        c->live_cpu = 0;
+    }
 }
 
 void armv7_cpu_init(void)
@@ -103,8 +196,8 @@ void armv7_cpu_init(void)
     /* The guest may read the physical counter (CNTPCT, B8.1.2); the
      * physical timer's registers trap (PL1PCEN clear) and the core emulates
      * it per vCPU (core/ptimer.c). The Hyp timer (CNTHP, hyp_timer.c) starts
-     * off: its reset state is UNKNOWN. The event stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5 MHz) bounds a
-     * WFE in arch_cpu_idle on hardware. */
+     * off: its reset state is UNKNOWN. The event stream (every 2^(EVNTI+1) ticks, ~1 ms at 62.5
+     * MHz) bounds a WFE in arch_cpu_idle on hardware. */
     cp_write32(CNTHCTL, CNTHCTL_PL1PCTEN | CNTHCTL_EVNTEN | (15u << CNTHCTL_EVNTI_SHIFT));
     cp_write64(CNTVOFF, 0);
     arch_hyp_timer_disarm();
@@ -135,8 +228,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         log_err("vCPU %u: no free context slot\n", vcpu->id);
         return -1;
     }
-    if (hw_loaded == c)
-        hw_loaded = NULL; /* its state is reset below: load it on entry */
+    forget(c); /* its state is reset below: load it on entry */
     memset(c, 0, sizeof(*c));
     pmu_ctx_reset(&c->pmu);
     c->owner = vcpu;
@@ -160,15 +252,11 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
 void arch_vcpu_put(struct vcpu *vcpu)
 {
     struct arch_vcpu *c = vcpu ? vcpu->arch : NULL;
-    if (!c)
-        return;
-    pmu_put(&c->pmu);
-    if (hw_loaded != c)
-        return;
-    armv7_ctx_fetch(c, false);
-    cp_write32(CNTV_CTL, 0); /* its timer no longer fires here */
-    isb();
-    hw_loaded = NULL;
+    struct armv7_cpu *cpu = this_cpu();
+    if (c && cpu->hw_loaded == c)
+        put_here(cpu, c);
+    else if (c)
+        pmu_put(&c->pmu);
 }
 
 void arch_vcpu_release(struct vcpu *vcpu)
@@ -177,8 +265,7 @@ void arch_vcpu_release(struct vcpu *vcpu)
      * leaves no register of the old guest for the next one to read. */
     struct arch_vcpu *c = vcpu->arch;
     if (c >= pool && c < pool + sizeof(pool) / sizeof(pool[0]) && c->owner == vcpu) {
-        if (hw_loaded == c)
-            hw_loaded = NULL;
+        forget(c);
         memset(c, 0, sizeof(*c));
         pmu_ctx_reset(&c->pmu);
     }

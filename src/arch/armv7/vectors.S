@@ -10,7 +10,7 @@
  * interrupts masked).
  *
  * armv7_guest_enter(ctx) saves the hypervisor's callee-saved registers on
- * SP_hyp, records ctx in HTPIDR, loads the guest's banked registers with the
+ * SP_hyp, records ctx in this CPU's record (HTPIDR points at it), loads the guest's banked registers with the
  * MSR (banked register) instructions (B9.3.10), ELR_hyp/SPSR_hyp, r0-r12
  * and ERETs. A trap lands in guest_exit, which stores everything back into
  * ctx and returns from armv7_guest_enter with the exit kind, as if it were
@@ -41,8 +41,10 @@ hyp_vectors:
 
 /*
  * An exception in Hyp mode itself. The stack may be what broke, so switch to
- * a stack of its own; the faulting SP_hyp is parked in HTPIDR (the guest
- * context pointer is of no use any more: this CPU stops).
+ * a stack of its own; the faulting SP_hyp is parked in HTPIDR (in place of
+ * the CPU's record pointer, which armv7_hyp_fault finds again by MPIDR).
+ * One fault stack: the first CPU to fault reports and stops the machine;
+ * one that faults meanwhile parks (fault.c).
  */
 .macro hyp_fault_stub name, num
 \name:
@@ -71,7 +73,8 @@ guest_irq:
     push    {r0, r1}
     mov     r1, #GUEST_EXIT_IRQ
 guest_exit:
-    mrc     p15, 4, r0, c13, c0, 2  @ HTPIDR: the running vCPU's context
+    mrc     p15, 4, r0, c13, c0, 2  @ HTPIDR: this CPU's struct armv7_cpu
+    ldr     r0, [r0, #CPU_GUEST]    @ the running vCPU's context
     add     r0, r0, #(CTX_R0 + 8)
     stm     r0, {r2-r12}            @ guest r2-r12
     sub     r0, r0, #(CTX_R0 + 8)
@@ -125,7 +128,8 @@ guest_exit:
     .global armv7_guest_enter
 armv7_guest_enter:
     push    {r4-r12, lr}
-    mcr     p15, 4, r0, c13, c0, 2  @ HTPIDR = ctx, for guest_exit
+    mrc     p15, 4, r1, c13, c0, 2  @ HTPIDR: this CPU's struct armv7_cpu
+    str     r0, [r1, #CPU_GUEST]    @ ctx, for guest_exit
 
     add     r1, r0, #CTX_SVC
     ldm     r1, {r2-r4}

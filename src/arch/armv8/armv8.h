@@ -27,6 +27,14 @@
 /* Boot stack per CPU (bytes). */
 #define ARMV8_STACK_SIZE 16384
 
+/* struct armv8_cpu, for boot.S and vectors.S (checked below): TPIDR_EL2
+ * points at the executing CPU's record. */
+#define CPU_GUEST 0  /* the running vCPU's struct armv8_gregs */
+#define CPU_SIZE  64 /* sizeof(struct armv8_cpu) */
+/* Physical CPUs with a record and a stack: PCPU_MAX (core/pcpu.h, a C
+ * header; checked equal below). */
+#define ARMV8_CPUS 8
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,6 +48,7 @@
 #include "arch/boot/boot.h"
 #include "arch/gicv2/gicv2.h"
 #include "arch/pmu/pmu_switch.h"
+#include "core/pcpu.h"
 #include "lib/fdt.h"
 
 /* General registers the exit path saves in assembly. */
@@ -74,7 +83,7 @@ struct armv8_aa32_regs {
 };
 
 struct arch_vcpu {
-    struct armv8_gregs g; /* first: vectors.S gets this pointer in TPIDR_EL2 */
+    struct armv8_gregs g; /* first: vectors.S gets this pointer (struct armv8_cpu) */
     struct armv8_el1_regs el1;
     struct armv8_debug_regs dbg; /* switched with el1 (debug.c) */
     struct armv8_pauth_keys keys; /* switched with el1 on FEAT_PAuth (pauth.c) */
@@ -93,7 +102,36 @@ struct arch_vcpu {
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct pmu_ctx pmu;    /* the PMU while another vCPU's is loaded (arch/pmu) */
     struct vcpu *owner;
+    /* Which physical CPU's registers hold this context's lazily switched
+     * state, as 1 + its index (0: none): el1_cpu for el1/aa32/cntv/debug,
+     * fp_cpu for FP/SIMD. Written by that CPU, read by any (atomics). */
+    unsigned el1_cpu, fp_cpu;
+    /* Another CPU wants that state in memory (it is about to run or reset
+     * this vCPU): the holding CPU saves it, forgets it and clears this
+     * (vcpu.c, boot_smp_lazy_service). */
+    bool flush_wanted;
 };
+
+/* What each physical CPU keeps for itself (its "per-CPU record" on the arch
+ * side; core/pcpu.h is the core's). TPIDR_EL2 points at it from the CPU's
+ * first instruction on (boot.S); the exit path finds the guest's registers
+ * through it. */
+struct armv8_cpu {
+    struct armv8_gregs *guest;        /* first: the vCPU armv8_guest_enter runs */
+    unsigned index;                   /* arch_cpu_id() */
+    struct arch_vcpu *hw_loaded;      /* its EL1 state, HCR/VTTBR/VTCR are in this CPU */
+    struct arch_vcpu *fp_owner;       /* its FP/SIMD registers are in this CPU */
+    uint64_t cptr_traps;              /* CPTR_EL2.TFP/TZ as last written; ~0 unknown */
+} __attribute__((aligned(CPU_SIZE))); /* one cache line each; boot.S indexes by CPU_SIZE */
+extern struct armv8_cpu armv8_cpus[PCPU_MAX];
+
+/* The record of the CPU executing the caller. */
+static inline struct armv8_cpu *armv8_this_cpu(void)
+{
+    struct armv8_cpu *c;
+    __asm__("mrs %0, tpidr_el2" : "=r"(c)); /* fixed per CPU: may be CSEd */
+    return c;
+}
 
 _Static_assert(offsetof(struct armv8_gregs, x) == GREGS_X0, "gregs x0");
 _Static_assert(offsetof(struct armv8_gregs, x[30]) == GREGS_X30, "gregs x30");
@@ -102,6 +140,9 @@ _Static_assert(offsetof(struct armv8_gregs, pstate) == GREGS_PSTATE, "gregs psta
 _Static_assert(sizeof(struct armv8_gregs) == GREGS_SIZE, "gregs size");
 _Static_assert(offsetof(struct arch_vcpu, g) == 0, "gregs first");
 _Static_assert(offsetof(struct armv8_fpsimd, fpsr) == 512, "fpsimd.S layout");
+_Static_assert(offsetof(struct armv8_cpu, guest) == CPU_GUEST, "cpu guest");
+_Static_assert(sizeof(struct armv8_cpu) == CPU_SIZE, "cpu size");
+_Static_assert(ARMV8_CPUS == PCPU_MAX, "a record and a stack per possible CPU");
 
 /* vcpu.c: make a's EL1 state in memory (el1, aa32, cntv_*) current before
  * reading it; with for_write, the memory copy is loaded into the CPU again
@@ -127,6 +168,9 @@ uint64_t armv8_uart_base(void);
 
 /* firmware.c: PSCI calls to the firmware (QEMU) through the DTB's conduit. */
 void armv8_psci_set(enum boot_psci method);
+/* An SMCCC call fid(a1, a2, a3) to the firmware; x0 on return (-1,
+ * NOT_SUPPORTED, without a conduit). */
+int64_t armv8_psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 _Noreturn void armv8_system_off(void);
 
 /* mem.c: RAM and the page pool. */
@@ -157,12 +201,26 @@ void armv8_el2_selftests(const char *bootargs);
 /* two_vms.c: the world-switch self-test; 0 when both VMs exit with 0. */
 int armv8_two_vms(const void *image, uint64_t size);
 
+/* remote_fetch.c: the lazy-state hand-over self-test (CPU 1 reads a vCPU
+ * CPU 0 holds); 0 when it and the guest pass. */
+int armv8_remote_fetch(const void *image, uint64_t size);
+
 /* cache.c */
 void armv8_dcache_clean_poc(uint64_t va, uint64_t len);
 void armv8_icache_inval_all(void);
 
-/* mmu.c: EL2 stage-1 identity map and MMU/caches on. */
+/* mmu.c: EL2 stage-1 identity map and MMU/caches on (boot CPU), then the
+ * same tables and controls on a secondary CPU (armv8_mmu_enable). */
 int armv8_mmu_init(void);
+void armv8_mmu_enable(void);
+
+/* smp.c: a secondary CPU's C entry (boot.S, MMU off, context_id = index),
+ * and the bring-up the boot CPU runs once its own set-up is done. */
+_Noreturn void armv8_secondary_main(uint64_t index);
+void armv8_smp_start(const struct boot_info *bi);
+/* The record of CPU index, with TPIDR_EL2 pointing at it (boot.S for the
+ * boot CPU, the secondary entry, and a fault report that borrowed it). */
+void armv8_cpu_record_set(unsigned index);
 /* TCR/VTCR PS field for this CPU (PARange, capped at 48 bits). */
 uint64_t armv8_pa_size_field(void);
 

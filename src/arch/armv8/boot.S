@@ -49,22 +49,32 @@ primary_entry:
     ldr     x1, =_start
     sub     x21, x21, x1
 
-    /* Boot stack (grows down from its top); 16-byte aligned. */
-    adrp    x1, armv8_boot_stack
-    add     x1, x1, :lo12:armv8_boot_stack
+    /* Boot stack (grows down from its top; CPU 0's slot of
+     * armv8_cpu_stacks); 16-byte aligned. TPIDR_EL2: CPU 0's record
+     * (arch_cpu_id() reads it from the first C call on; zeroing .bss below
+     * leaves its index 0). Only at EL2: at EL1 the MSR would UNDEF, and
+     * armv8_main refuses that EL before taking any lock. */
+    adrp    x1, armv8_cpu_stacks
+    add     x1, x1, :lo12:armv8_cpu_stacks
     add     x1, x1, #ARMV8_STACK_SIZE
     mov     sp, x1
+    cmp     x20, #2
+    b.ne    1f
+    adrp    x1, armv8_cpus
+    add     x1, x1, :lo12:armv8_cpus
+    msr     tpidr_el2, x1
+1:
 
     /* Zero .bss. Both ends are 16-byte aligned by the linker script. */
     adrp    x1, __bss_start
     add     x1, x1, :lo12:__bss_start
     adrp    x2, __bss_end
     add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
+3:  cmp     x1, x2
+    b.hs    4f
     stp     xzr, xzr, [x1], #16
-    b       1b
-2:
+    b       3b
+4:
     mov     x0, x19
     mov     x1, x20
     mov     x2, x21
@@ -72,11 +82,42 @@ primary_entry:
     mov     x30, xzr
     bl      armv8_main
     /* armv8_main does not return; if it did, stop here. */
-3:  wfe
-    b       3b
+5:  wfe
+    b       5b
 
+/*
+ * A secondary CPU, started by the boot CPU's PSCI CPU_ON (arch/boot/smp.c):
+ * the firmware enters here at EL2 with the MMU and caches off and x0 = the
+ * context_id we passed, the CPU's index (Arm DEN0022D 6.4.3). Its record
+ * (TPIDR_EL2) and its own stack slot, then C (smp.c), which turns the MMU
+ * on with the boot CPU's tables. The index is ours, below ARMV8_CPUS; a
+ * larger one parks the CPU rather than run on someone else's stack.
+ */
+    .global armv8_secondary_entry
+armv8_secondary_entry:
+    msr     daifset, #0xf
+    cmp     x0, #ARMV8_CPUS
+    b.hs    7f
+    adrp    x1, armv8_cpus
+    add     x1, x1, :lo12:armv8_cpus
+    mov     x2, #CPU_SIZE
+    madd    x1, x0, x2, x1
+    msr     tpidr_el2, x1
+    adrp    x1, armv8_cpu_stacks
+    add     x1, x1, :lo12:armv8_cpu_stacks
+    add     x2, x0, #1
+    mov     x3, #ARMV8_STACK_SIZE
+    madd    x1, x2, x3, x1
+    mov     sp, x1
+    mov     x29, xzr
+    mov     x30, xzr
+    bl      armv8_secondary_main
+7:  wfe
+    b       7b
+
+    /* One stack per CPU, CPU 0's first (ARMV8_CPUS). */
     .section .bss.stack, "aw", %nobits
     .balign 16
-    .global armv8_boot_stack
-armv8_boot_stack:
-    .space  ARMV8_STACK_SIZE
+    .global armv8_cpu_stacks
+armv8_cpu_stacks:
+    .space  ARMV8_STACK_SIZE * ARMV8_CPUS

@@ -6,10 +6,13 @@
  *     we are linked at, with a message on the console.
  *  2. The DTB the loader passed in x0: console PL011 and PSCI conduit
  *     first, then RAM, the GIC and the CPUs, the initrd.
- *  3. Page pool, EL2 MMU and caches, EL2 controls.
+ *  3. Page pool, EL2 MMU and caches, EL2 controls, the GIC, then the
+ *     other CPUs the DTB lists (smp.c), which wait for vCPUs.
  *  4. The guest in the initrd (boot_run_guest): a VM package, or a bare
  *     arm64 Image (A64) or zImage (AArch32). armvisor.selftest=two_vms
- *     runs a bare image as two interleaved VMs (two_vms.c).
+ *     runs a bare image as two interleaved VMs (two_vms.c);
+ *     armvisor.selftest=remote_fetch hands its vCPU's state from CPU 0
+ *     to CPU 1 (remote_fetch.c).
  */
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
@@ -20,6 +23,8 @@
 
 /* The bootargs word that runs the image as two interleaved VMs. */
 #define TWO_VMS_ARG "armvisor.selftest=two_vms"
+/* ... and the one that has CPU 1 read a vCPU CPU 0 holds (remote_fetch.c). */
+#define REMOTE_FETCH_ARG "armvisor.selftest=remote_fetch"
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset);
 
@@ -37,6 +42,10 @@ static uint64_t host_ram_free(void)
 
 static bool run_two_vms(const struct boot_info *b, const struct guest_desc *g, int *code)
 {
+    if (bootargs_has(b->bootargs, REMOTE_FETCH_ARG)) {
+        *code = armv8_remote_fetch(g->image, g->image_size);
+        return true;
+    }
     if (!bootargs_has(b->bootargs, TWO_VMS_ARG))
         return false;
     *code = armv8_two_vms(g->image, g->image_size);
@@ -51,12 +60,26 @@ static const struct boot_arch boot_armv8 = {
     .run_raw = run_two_vms,
 };
 
+static void put_raw(const char *s)
+{
+    while (*s)
+        arch_console_putc(*s++);
+}
+
+/* At EL1 there is no TPIDR_EL2, so arch_cpu_id() cannot answer and the
+ * console lock (av_printf's) cannot be taken: the lines arch_halt would
+ * print are formatted and written directly, on the one CPU that runs. */
 static _Noreturn void wrong_el(uint64_t el)
 {
-    log_err("entered at EL%llu, but armvisor runs at EL2 (hypervisor mode). "
-            "QEMU: -M virt,virtualization=on\n",
-            (unsigned long long)el);
-    arch_halt(HALT_REFUSED);
+    char line[160];
+    av_snprintf(line, sizeof line,
+                "armvisor: error: entered at EL%llu, but armvisor runs at EL2 (hypervisor "
+                "mode). QEMU: -M virt,virtualization=on\n",
+                (unsigned long long)el);
+    put_raw(line);
+    av_snprintf(line, sizeof line, "armvisor: halt %d\n", HALT_REFUSED);
+    put_raw(line);
+    armv8_system_off();
 }
 
 _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
@@ -70,6 +93,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     }
     if (el != 2)
         wrong_el(el);
+    armv8_cpu_record_set(0);
     write_sysreg(vbar_el2, (uint64_t)(uintptr_t)armv8_el2_vectors);
     isb();
 
@@ -97,6 +121,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
         arch_halt(HALT_REFUSED);
     armv8_el2_init();
     boot_gic_init(&bi, ~0ull);
+    armv8_smp_start(&bi);
     struct stage2_format s2;
     if (arch_stage2_format(0, &s2))
         log_info("stage 2: %u-bit IPA, start level %u, %u concatenated table(s)\n", s2.ipa_bits,

@@ -140,8 +140,20 @@ int armv8_mmu_init(void)
             return -1;
         }
 
-    /* The tables were written with the MMU off (non-cacheable): make them
-     * visible, drop any stale EL2 TLB entry, then switch on. */
+    armv8_mmu_enable();
+    armv8_mte_el2_ready();
+    log_info("EL2 MMU on: RAM mapped Normal (%u partial GiB slot(s)), devices below 4 GiB\n",
+             used_l2);
+    return 0;
+}
+
+/* This CPU's EL2 stage 1 on, over the tables armv8_mmu_init built: the boot
+ * CPU once they are written, each secondary first thing (the same tables,
+ * MAIR, TCR and SCTLR on every CPU). The tables were written with the MMU
+ * off (non-cacheable), or cleaned since: make them visible, drop any stale
+ * EL2 TLB entry of this CPU, then switch on. */
+void armv8_mmu_enable(void)
+{
     dsb_sy();
     __asm__ volatile("tlbi alle2" ::: "memory");
     dsb_sy();
@@ -159,10 +171,6 @@ int armv8_mmu_init(void)
     write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
                                 SCTLR_EL2_SA | SCTLR_EL2_WXN | armv8_mte_el2_sctlr());
     isb();
-    armv8_mte_el2_ready();
-    log_info("EL2 MMU on: RAM mapped Normal (%u partial GiB slot(s)), devices below 4 GiB\n",
-             used_l2);
-    return 0;
 }
 
 uint64_t armv8_pa_size_field(void)

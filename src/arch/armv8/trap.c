@@ -7,6 +7,7 @@
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
+#include "arch/boot/smp.h"
 #include "lib/log.h"
 
 static const char *const kinds[8] = {
@@ -16,9 +17,21 @@ static const char *const kinds[8] = {
 
 _Noreturn void armv8_el2_fault(struct armv8_el2_frame *f)
 {
-    static int depth;
-    if (depth++) /* faulted while reporting: just stop */
-        armv8_system_off();
+    /* One report: a CPU that faults while reporting stops the machine; any
+     * other CPU that faults meanwhile parks and leaves the report whole. */
+    static uint64_t reporter; /* 1 + MPIDR of the reporting CPU, 0: none */
+    uint64_t me = read_sysreg(mpidr_el1) + 1, none = 0;
+    if (!__atomic_compare_exchange_n(&reporter, &none, me, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED)) {
+        if (none == me)
+            armv8_system_off();
+        for (;;)
+            __asm__ volatile("wfe");
+    }
+    /* The vector borrowed TPIDR_EL2: point it at this CPU's record again
+     * (found by MPIDR), so the console lock knows who holds it. */
+    int index = boot_cpu_index(read_sysreg(mpidr_el1));
+    armv8_cpu_record_set(index >= 0 ? (unsigned)index : 0);
     uint64_t esr = read_sysreg(esr_el2), elr = read_sysreg(elr_el2);
     uint64_t far = read_sysreg(far_el2), spsr = read_sysreg(spsr_el2);
     av_printf("\narmvisor: EL2 exception: %s\n", f->kind < 8 ? kinds[f->kind] : "?");

@@ -17,7 +17,7 @@
  *   - GICv2 virtual interface (GICH_LRn, GICH_VMCR, GICH_APR): arch/gicv2, around
  *     every run (gicv2_enter/exit);
  *   - the PMU's registers: arch/pmu, lazily too, when another vCPU is
- *     entered (pmu_load);
+ *     entered (pmu_load), and given back when the vCPU leaves the CPU;
  *   - FP/SIMD and SVE: lazily, with one owner (the V registers are the low
  *     bits of the Z registers). The hypervisor never uses those registers,
  *     so they keep the last guest's values; CPTR_EL2.TFP traps a guest whose
@@ -31,27 +31,58 @@
  *
  * Contexts come from a static pool, one per (VM slot, vCPU), since the
  * hypervisor has no heap.
+ *
+ * Lazy state and several physical CPUs: which vCPU's EL1 and FP/SIMD state
+ * a CPU holds is in that CPU's record (struct armv8_cpu), and each context
+ * says which CPU holds its state (el1_cpu, fp_cpu). A CPU about to run, read
+ * or reset a vCPU whose state another CPU still holds (the vCPU moved) asks
+ * that CPU for it: flush_wanted, a kick, and a wait (claim); the holder
+ * saves it into the context and lets go where it next takes an interrupt or
+ * waits (boot_smp_service), and the asking CPU loads it from memory.
  */
-#include "core/cntv_ctl.h"
 #include "arch/arch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
+#include "arch/boot/smp.h"
+#include "core/cntv_ctl.h"
 #include "core/syndrome_v8.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
 static struct arch_vcpu slots[VM_MAX * VM_MAX_VCPUS];
 
-/* This CPU's FP/SIMD registers belong to this context (NULL: nobody's). */
-static struct arch_vcpu *fp_owner;
-/* This CPU's EL1 registers, HCR/VTTBR/VTCR hold this context's values. */
-static struct arch_vcpu *hw_loaded;
-/* The CPU has AArch32 EL1, hence the AArch32-only EL2 registers. */
+/* The CPU has AArch32 EL1, hence the AArch32-only EL2 registers (every CPU
+ * is assumed alike, as for the ID registers). */
 static bool has_aa32;
 /* The CPU has pointer authentication: the keys are switched. */
 static bool has_pauth;
 /* The CPU has SVE (CPTR_EL2.TZ is a trap bit, not RES1). */
 static bool has_sve;
+
+static struct armv8_cpu *this_cpu(void)
+{
+    return armv8_this_cpu();
+}
+
+/* How a context names the CPU holding its state: 1 + index, 0 none. */
+static unsigned cpu_tag(const struct armv8_cpu *c)
+{
+    return c->index + 1;
+}
+
+static void fetch_remote(struct arch_vcpu *a, unsigned me);
+static void forget(struct arch_vcpu *a);
+
+/* Before touching a's lazily switched state: if another CPU holds some of
+ * it, have that CPU put it in memory first. */
+static inline void claim(struct arch_vcpu *a)
+{
+    unsigned me = cpu_tag(this_cpu());
+    unsigned e = __atomic_load_n(&a->el1_cpu, __ATOMIC_ACQUIRE);
+    unsigned f = __atomic_load_n(&a->fp_cpu, __ATOMIC_ACQUIRE);
+    if ((e && e != me) || (f && f != me))
+        fetch_remote(a, me);
+}
 
 /* Guest HCR_EL2 (D13.2.46): stage 2 on; physical IRQ/FIQ/SError to EL2 and
  * the virtual ones on; set/way invalidates upgraded to clean+invalidate;
@@ -86,11 +117,6 @@ static struct arch_vcpu *ctx(struct vcpu *vcpu)
 const char *arch_name(void)
 {
     return "armv8";
-}
-
-unsigned arch_cpu_id(void)
-{
-    return 0; /* one physical CPU until SMP */
 }
 
 /* MRS of S3_0_C0_C<crm>_<op2>: the encoding is an immediate, so one case
@@ -150,10 +176,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
     }
     unsigned slot = (vcpu->vm->id - 1) * VM_MAX_VCPUS + vcpu->id;
     struct arch_vcpu *a = &slots[slot];
-    if (fp_owner == a)
-        fp_owner = NULL;
-    if (hw_loaded == a)
-        hw_loaded = NULL;
+    forget(a);
     *a = (struct arch_vcpu){0};
     for (unsigned i = 0; i < 4; i++)
         a->g.x[i] = aa32 ? (uint32_t)boot->regs[i] : boot->regs[i];
@@ -212,10 +235,7 @@ void arch_vcpu_release(struct vcpu *vcpu)
         /* Nothing may point at the context any more: the CPU's FP/SIMD
          * registers still hold this guest's values, but with no owner the
          * next guest's first FP access traps and loads its own (fp_take). */
-        if (fp_owner == a)
-            fp_owner = NULL;
-        if (hw_loaded == a)
-            hw_loaded = NULL;
+        forget(a);
         *a = (struct arch_vcpu){0};
         pmu_ctx_reset(&a->pmu);
     }
@@ -305,7 +325,6 @@ static void load_context(struct arch_vcpu *a)
     write_sysreg(cntv_cval_el0, a->cntv_cval);
     write_sysreg(cntv_ctl_el0, a->cntv_ctl);
     isb();
-    hw_loaded = a;
 }
 
 static void save_context(struct arch_vcpu *a)
@@ -322,10 +341,16 @@ static void save_context(struct arch_vcpu *a)
     a->cntv_cval = read_sysreg(cntv_cval_el0);
 }
 
-/* The EL1 state in the CPU is hw_loaded's and newer than its memory copy. */
-static bool live(const struct arch_vcpu *a)
+/* The EL1 state in this CPU is a's and newer than its memory copy. If this
+ * CPU does not hold it, any CPU that does gives it back first (claim), so
+ * it is in memory. A CPU that holds a's EL1 state holds all of a that any
+ * CPU holds (loading a anywhere claims it from everyone else): no claim. */
+static bool live(struct arch_vcpu *a)
 {
-    return hw_loaded == a && !a->el1_in_mem;
+    if (this_cpu()->hw_loaded == a)
+        return !a->el1_in_mem;
+    claim(a);
+    return false;
 }
 
 void armv8_el1_fetch(struct arch_vcpu *a, bool for_write)
@@ -334,42 +359,55 @@ void armv8_el1_fetch(struct arch_vcpu *a, bool for_write)
         save_context(a);
         a->el1_in_mem = true;
     }
-    if (for_write && hw_loaded == a)
+    if (for_write && this_cpu()->hw_loaded == a)
         a->el1_reload = true;
+}
+
+/* This CPU no longer holds prev's EL1 state (saved first if newer). */
+static void el1_let_go(struct armv8_cpu *c, struct arch_vcpu *prev)
+{
+    if (!prev->el1_in_mem) {
+        save_context(prev);
+        prev->el1_in_mem = true;
+    }
+    c->hw_loaded = NULL;
+    __atomic_store_n(&prev->el1_cpu, 0, __ATOMIC_RELEASE);
 }
 
 /* Put a's state into the CPU, unless it is there already. */
 static void vcpu_load(struct arch_vcpu *a)
 {
-    if (hw_loaded == a && !a->el1_reload)
+    struct armv8_cpu *c = this_cpu();
+    if (c->hw_loaded == a && !a->el1_reload)
         return;
-    if (hw_loaded && hw_loaded != a && live(hw_loaded)) {
-        save_context(hw_loaded);
-        hw_loaded->el1_in_mem = true;
-    }
+    claim(a);
+    if (c->hw_loaded && c->hw_loaded != a)
+        el1_let_go(c, c->hw_loaded);
     load_context(a);
+    c->hw_loaded = a;
+    __atomic_store_n(&a->el1_cpu, cpu_tag(c), __ATOMIC_RELEASE);
     a->el1_reload = false;
 }
 
-/* CPTR_EL2.TFP and TZ (TZ is RES1 without SVE: it stays set there). */
-static void fp_traps(bool fp, bool sve)
+/* CPTR_EL2.TFP and TZ of this CPU (TZ is RES1 without SVE: it stays set
+ * there), written only when they change. */
+static void fp_traps(struct armv8_cpu *c, bool fp, bool sve)
 {
-    static uint64_t written = ~0ull; /* the two bits as last written */
     uint64_t want = (fp ? CPTR_EL2_TFP : 0) | (sve || !has_sve ? CPTR_EL2_TZ : 0);
-    if (written == want)
+    if (c->cptr_traps == want)
         return;
     uint64_t cptr = read_sysreg(cptr_el2) & ~(CPTR_EL2_TFP | CPTR_EL2_TZ);
     write_sysreg(cptr_el2, cptr | want);
     isb();
-    written = want;
+    c->cptr_traps = want;
 }
 
 /* Both traps as the vCPU about to run needs them: FP/SIMD open when its
  * registers are in the CPU, SVE open when they are in SVE form. */
-static void fp_traps_for(const struct arch_vcpu *a)
+static void fp_traps_for(struct armv8_cpu *c, const struct arch_vcpu *a)
 {
-    bool owner = fp_owner == a;
-    fp_traps(!owner, !(owner && a->sve.active));
+    bool owner = c->fp_owner == a;
+    fp_traps(c, !owner, !(owner && a->sve.active));
 }
 
 static void fp_save(struct arch_vcpu *o)
@@ -398,6 +436,17 @@ static void fp_restore(const struct arch_vcpu *a)
         write_sysreg(fpexc32_el2, a->fp.fpexc32);
 }
 
+/* This CPU's FP/SIMD (and SVE) registers are no longer the owner's (saved
+ * first). */
+static void fp_let_go(struct armv8_cpu *c)
+{
+    struct arch_vcpu *o = c->fp_owner;
+    fp_traps(c, false, false); /* EL2 is trapped by both too */
+    fp_save(o);
+    c->fp_owner = NULL;
+    __atomic_store_n(&o->fp_cpu, 0, __ATOMIC_RELEASE);
+}
+
 /* The guest touched FP/SIMD (sve false) or SVE (sve true) while those
  * registers were not loaded: make a the owner, in SVE form if it asked for
  * SVE. A vCPU that owns the registers in FP/SIMD form and now uses SVE
@@ -405,13 +454,15 @@ static void fp_restore(const struct arch_vcpu *a)
  * another vCPU's. */
 static void fp_take(struct arch_vcpu *a, bool sve)
 {
-    fp_traps(false, false); /* EL2 is trapped by both too */
-    if (fp_owner)
-        fp_save(fp_owner);
+    struct armv8_cpu *c = this_cpu();
+    fp_traps(c, false, false);
+    if (c->fp_owner)
+        fp_let_go(c);
     if (sve && !a->sve.active)
         armv8_sve_from_fpsimd(&a->sve, &a->fp);
     fp_restore(a);
-    fp_owner = a;
+    c->fp_owner = a;
+    __atomic_store_n(&a->fp_cpu, cpu_tag(c), __ATOMIC_RELEASE);
 }
 
 /* An SVE trap (ESR_EL2 EC 0x19) the arch takes: the VM has SVE and the
@@ -419,27 +470,82 @@ static void fp_take(struct arch_vcpu *a, bool sve)
  * (UNDEF, as on a CPU without SVE). */
 static bool sve_trap_ours(const struct arch_vcpu *a)
 {
-    return a->sve.buf && !(fp_owner == a && a->sve.active);
+    return a->sve.buf && !(this_cpu()->fp_owner == a && a->sve.active);
+}
+
+/* Save what of a this CPU holds into a and let go of it; its virtual timer
+ * must not fire here any more either. */
+static void let_go(struct armv8_cpu *c, struct arch_vcpu *a)
+{
+    pmu_put(&a->pmu); /* first: a CPU waiting for el1_cpu/fp_cpu may load it */
+    if (c->hw_loaded == a) {
+        el1_let_go(c, a);
+        write_sysreg(cntv_ctl_el0, 0);
+        isb();
+    }
+    if (c->fp_owner == a)
+        fp_let_go(c);
+}
+
+void boot_smp_lazy_service(void)
+{
+    struct armv8_cpu *c = this_cpu();
+    struct arch_vcpu *h = c->hw_loaded, *f = c->fp_owner;
+    bool gave = false;
+    if (h && __atomic_load_n(&h->flush_wanted, __ATOMIC_ACQUIRE)) {
+        let_go(c, h);
+        gave = true;
+    }
+    if (f && f != h && __atomic_load_n(&f->flush_wanted, __ATOMIC_ACQUIRE)) {
+        let_go(c, f);
+        gave = true;
+    }
+    if (gave)
+        arch_cpu_send_event();
+}
+
+/* Another CPU holds some of a's state: ask it (flush_wanted, then a kick,
+ * and an event for a CPU waiting in WFE) and wait until no other CPU does.
+ * Requests to this CPU are answered meanwhile (arch_cpu_wait_event), so two
+ * CPUs asking each other do not deadlock. */
+static void fetch_remote(struct arch_vcpu *a, unsigned me)
+{
+    __atomic_store_n(&a->flush_wanted, true, __ATOMIC_RELEASE);
+    for (;;) {
+        unsigned e = __atomic_load_n(&a->el1_cpu, __ATOMIC_ACQUIRE);
+        unsigned f = __atomic_load_n(&a->fp_cpu, __ATOMIC_ACQUIRE);
+        unsigned other = (e && e != me) ? e : (f && f != me) ? f : 0;
+        if (!other)
+            break;
+        arch_cpu_kick(other - 1); /* an SGI, and an event for a WFE */
+        while (__atomic_load_n(&a->el1_cpu, __ATOMIC_ACQUIRE) == e &&
+               __atomic_load_n(&a->fp_cpu, __ATOMIC_ACQUIRE) == f)
+            arch_cpu_wait_event();
+    }
+    __atomic_store_n(&a->flush_wanted, false, __ATOMIC_RELEASE);
+}
+
+/* a is about to be reset or given back: no CPU may hold (or later save
+ * into) its state. */
+static void forget(struct arch_vcpu *a)
+{
+    claim(a);
+    struct armv8_cpu *c = this_cpu();
+    if (c->fp_owner == a) {
+        c->fp_owner = NULL;
+        a->fp_cpu = 0;
+    }
+    if (c->hw_loaded == a) {
+        c->hw_loaded = NULL;
+        a->el1_cpu = 0;
+    }
 }
 
 void arch_vcpu_put(struct vcpu *vcpu)
 {
     struct arch_vcpu *a = vcpu ? vcpu->arch : NULL;
-    if (!a)
-        return;
-    if (fp_owner == a) {
-        fp_traps(false, false); /* FPEXC32_EL2 and the registers reachable; the
-                                   next entry sets the traps for its vCPU */
-        fp_save(a);
-        fp_owner = NULL;
-    }
-    pmu_put(&a->pmu);
-    if (hw_loaded == a) {
-        armv8_el1_fetch(a, false);
-        write_sysreg(cntv_ctl_el0, 0); /* its timer no longer fires here */
-        isb();
-        hw_loaded = NULL;
-    }
+    if (a)
+        let_go(this_cpu(), a);
 }
 
 static unsigned esr_ec(uint32_t esr)
@@ -494,7 +600,8 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         vcpu_load(a);
         pmu_load(&a->pmu);
         gicv2_enter(&a->gic);
-        fp_traps_for(a);
+        struct armv8_cpu *c = this_cpu();
+        fp_traps_for(c, a);
         a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */
         int kind = armv8_guest_enter(&a->g);
         gicv2_exit(&a->gic);
@@ -505,7 +612,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR};
         switch (kind) {
         case GUEST_EXIT_SYNC:
-            if (esr_ec(esr) == ESR_EC_FP_ASIMD && fp_owner != a) {
+            if (esr_ec(esr) == ESR_EC_FP_ASIMD && c->fp_owner != a) {
                 fp_take(a, false);
                 continue; /* ELR_EL2 is the FP instruction: it runs again */
             }

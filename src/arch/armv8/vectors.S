@@ -13,7 +13,8 @@
  *
  * Why it works: the guest cannot change SP_EL2, so the exit path finds the
  * EL2 stack exactly as armv8_guest_enter left it, and TPIDR_EL2 (which no
- * lower EL can access) carries the pointer to g across the guest's run.
+ * lower EL can access) points at this physical CPU's struct armv8_cpu,
+ * whose first word carries the pointer to g across the guest's run.
  *
  * An exception taken at EL2 itself (the "current EL" vectors) is a
  * hypervisor bug: armv8_el2_fault (trap.c) prints ESR/ELR/FAR and stops. It
@@ -28,7 +29,8 @@
 /* One vector slot is 0x80 bytes (32 instructions). */
 .macro el2_fault_slot kind
     .balign 0x80
-    msr     tpidr_el2, x0           /* scratch: no guest is running */
+    msr     tpidr_el2, x0           /* scratch: no guest is running; the
+                                       report puts the CPU's record back */
     mov     x0, #\kind
     msr     sp_el0, x0              /* second scratch: EL2 never uses SP_EL0 */
     b       el2_fault_common
@@ -76,7 +78,8 @@ armv8_guest_enter:
     stp     x23, x24, [sp, #48]
     stp     x25, x26, [sp, #64]
     stp     x27, x28, [sp, #80]
-    msr     tpidr_el2, x0
+    mrs     x1, tpidr_el2           /* this CPU's struct armv8_cpu */
+    str     x0, [x1, #CPU_GUEST]
 
     ldp     x1, x2, [x0, #GREGS_PC]
     msr     elr_el2, x1
@@ -107,6 +110,7 @@ armv8_guest_enter:
  * kind in x0. */
 guest_exit:
     mrs     x1, tpidr_el2
+    ldr     x1, [x1, #CPU_GUEST]
     stp     x2, x3, [x1, #16]
     stp     x4, x5, [x1, #32]
     stp     x6, x7, [x1, #48]

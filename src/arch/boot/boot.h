@@ -20,6 +20,9 @@
 /* Largest DTB accepted (Linux booting.rst: the DTB must not exceed 2 MiB). */
 #define BOOT_DTB_MAX_SIZE (2u << 20)
 
+/* CPU nodes read from the DTB (PCPU_MAX, core/pcpu.h, is the same). */
+#define BOOT_MAX_CPUS 8
+
 /* How the firmware below the hypervisor is called (the /psci node). */
 enum boot_psci { BOOT_PSCI_NONE, BOOT_PSCI_SMC, BOOT_PSCI_HVC };
 
@@ -37,6 +40,7 @@ struct boot_info {
     unsigned gic_ranges; /* how many of GICD, GICC, GICH, GICV the GICv2 node gives */
     struct gicv2_ranges gic;
     int ncpus;           /* CPU nodes (negative: an FDT error) */
+    uint64_t cpu_mpidr[BOOT_MAX_CPUS]; /* the first BOOT_MAX_CPUS nodes' reg (MPIDR) */
     const char *bootargs; /* /chosen bootargs, NULL if none */
 };
 

@@ -108,8 +108,7 @@ bool boot_dtb_open(struct boot_info *bi, uint64_t dtb_pa, uint64_t avail)
     bi->psci = find_psci(fdt);
     bi->uart_base = find_uart(fdt, &bi->uart_intid);
     find_gic(fdt, bi);
-    uint64_t mpidr[8];
-    bi->ncpus = fdt_cpus(fdt, mpidr, 8);
+    bi->ncpus = fdt_cpus(fdt, bi->cpu_mpidr, BOOT_MAX_CPUS);
     bi->bootargs = fdt_chosen_bootargs(fdt);
     verdict_set_token(bi->bootargs);
     return true;
@@ -118,7 +117,7 @@ bool boot_dtb_open(struct boot_info *bi, uint64_t dtb_pa, uint64_t avail)
 void boot_gic_init(const struct boot_info *bi, uint64_t pa_limit)
 {
     if (bi->ncpus > 0)
-        log_info("%d CPU(s) in the DTB; running on the boot CPU only\n", bi->ncpus);
+        log_info("%d CPU(s) in the DTB\n", bi->ncpus);
     else
         log_warn("no CPUs in the DTB (%d)\n", bi->ncpus);
     if (bi->gic_ranges == 0) {

@@ -24,7 +24,11 @@
  *     level is high (core/vpmu.c). All are the numbers of the
  *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
  *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
- *     typed input wakes the hypervisor.
+ *     typed input wakes the hypervisor. And on every CPU SGI 0, the kick
+ *     one CPU sends another (arch_cpu_kick, ARCH_IRQ_KICK).
+ *   - Per physical CPU (gicv2_cpu_init, each CPU for itself): the banked
+ *     SGI/PPI enables and priorities, the CPU interface, GICH, and which
+ *     list registers its GICH holds; the distributor's global part once.
  *
  * The guest's side: the core emulates the distributor; the guest drives the
  * virtual CPU interface GICV directly, mapped at its GICC address
@@ -38,20 +42,24 @@
 #include "arch/gicv2/gicv2.h"
 #include "arch/arch.h"
 #include "arch/barrier.h"
+#include "arch/boot/smp.h"
 #include "core/cntv_ctl.h"
+#include "core/pcpu.h"
 #include "core/vm.h"
 #include "lib/log.h"
 
 /* Distributor (IHI0048B 4.3). */
-#define GICD_CTLR       0x000u
-#define GICD_ISENABLER  0x100u
-#define GICD_ICENABLER  0x180u
-#define GICD_ICPENDR    0x280u
-#define GICD_ICACTIVER  0x380u
-#define GICD_IPRIORITYR 0x400u
-#define GICD_ITARGETSR  0x800u
-#define GICD_ICFGR      0xc00u
-#define GICD_CTLR_EN    (1u << 0)
+#define GICD_CTLR               0x000u
+#define GICD_ISENABLER          0x100u
+#define GICD_ICENABLER          0x180u
+#define GICD_ICPENDR            0x280u
+#define GICD_ICACTIVER          0x380u
+#define GICD_IPRIORITYR         0x400u
+#define GICD_ITARGETSR          0x800u
+#define GICD_ICFGR              0xc00u
+#define GICD_SGIR               0xf00u
+#define GICD_CTLR_EN            (1u << 0)
+#define GICD_SGIR_TARGETS_SHIFT 16 /* CPUTargetList; TargetListFilter 0: the list */
 
 /* CPU interface (4.4). */
 #define GICC_CTLR         0x0000u
@@ -62,7 +70,8 @@
 #define GICC_CTLR_EN      (1u << 0)
 #define GICC_CTLR_EOIMODE (1u << 9) /* EOImodeS / EOImode without Security Ext. */
 #define GICC_IAR_ID_MASK  0x3ffu
-#define GICC_SPURIOUS     1020u /* 1020-1023: no interrupt to acknowledge */
+#define GICC_IAR_CPU_MASK 0x1c00u /* SGIs: the source CPU, which GICC_DIR needs too */
+#define GICC_SPURIOUS     1020u   /* 1020-1023: no interrupt to acknowledge */
 
 /* Virtual interface control (5.3). */
 #define GICH_HCR          0x000u
@@ -94,10 +103,16 @@
 
 /* The PL1/EL1 virtual timer's PPI and the GIC maintenance PPI (Arm BSA PPI
  * map; QEMU virt's DTB /timer and GIC node say the same). */
-#define PPI_VTIMER 27u
-#define PPI_MAINT  25u
+#define PPI_VTIMER   27u
+#define PPI_MAINT    25u
 #define PPI_HYPTIMER 26u /* the EL2 / Hyp physical timer, CNTHP */
 #define PPI_PMU      23u /* the PMU's overflow interrupt */
+/* The SGI one CPU sends another to make it look at its run queue
+ * (arch_cpu_kick, ARCH_IRQ_KICK). Host SGIs are the hypervisor's: a guest's
+ * SGIs are virtual (the core's distributor model, list registers), so no
+ * guest ever sees or sends this one. */
+#define SGI_KICK 0u
+#define SGI_MAX  15u
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
 #define GIC_PMR_ALL 0xf0u
@@ -110,9 +125,22 @@ static struct {
     bool ready;
     uint64_t gicd, gicc, gich, gicv, gicv_size;
     unsigned nlrs;
-    uint32_t hw_valid;      /* list registers valid in the hardware now */
     unsigned console_intid; /* the console UART's line, 0: not enabled */
 } gic;
+
+/* What the banked CPU interface and GICH of each physical CPU hold, indexed
+ * by arch_cpu_id(); written by that CPU only (iface by gicv2_cpu_init, read
+ * by any CPU sending it a kick). */
+static struct gic_cpu {
+    uint32_t hw_valid; /* list registers valid in this CPU's GICH now */
+    uint8_t iface;     /* its CPU interface's bit in GICD_ITARGETSR / SGIR
+                          targets; 0: not set up (no kicks to it) */
+} gic_cpu[PCPU_MAX];
+
+static struct gic_cpu *this_gic_cpu(void)
+{
+    return &gic_cpu[arch_cpu_id()];
+}
 
 static uint32_t rd(uint64_t base, uint32_t off)
 {
@@ -139,31 +167,69 @@ void gicv2_init(const struct gicv2_ranges *r)
     unsigned nlrs = (rd(gic.gich, GICH_VTR) & GICH_VTR_LISTREGS) + 1;
     gic.nlrs = nlrs < GICV2_MAX_LRS ? nlrs : GICV2_MAX_LRS;
 
-    /* Hypervisor side: distributor on, everything of ours quiet, then PPI
-     * 27 enabled (PPIs are banked: ISENABLER0 and IPRIORITYR0-7 are this
-     * CPU's). */
+    /* Hypervisor side: the distributor on, then this CPU's interface. */
     wr(gic.gicd, GICD_CTLR, GICD_CTLR_EN);
-    wr(gic.gicd, GICD_ICENABLER, 0xffffffffu);
-    wr(gic.gicd, GICD_ICPENDR, 0xffffffffu);
-    wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
-    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_VTIMER) = PPI_PRIO;
-    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_MAINT) = PPI_PRIO;
-    *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_HYPTIMER) = PPI_PRIO;
-    uint32_t ppis = (1u << PPI_VTIMER) | (1u << PPI_MAINT) | (1u << PPI_HYPTIMER);
-    if (arch_pmu_counters() >= 0) {
-        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_PMU) = PPI_PRIO;
-        ppis |= 1u << PPI_PMU;
-    }
-    wr(gic.gicd, GICD_ISENABLER, ppis);
-    wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
-    wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
-    wr(gic.gich, GICH_HCR, 0);
-    dsb_sy();
     gic.ready = true;
+    gicv2_cpu_init();
     log_info("GICv2: distributor 0x%llx, CPU interface 0x%llx, GICH 0x%llx, GICV 0x%llx; "
              "%u list registers; vGIC on\n",
              (unsigned long long)gic.gicd, (unsigned long long)gic.gicc,
              (unsigned long long)gic.gich, (unsigned long long)gic.gicv, gic.nlrs);
+}
+
+void gicv2_cpu_init(void)
+{
+    if (!gic.ready)
+        return;
+    /* Everything banked for this CPU quiet (SGIs and PPIs: ISENABLER0,
+     * ICPENDR0, ICACTIVER0 and IPRIORITYR0-7 are per CPU, IHI0048B 4.3),
+     * then the PPIs and the kick SGI armvisor takes enabled. */
+    wr(gic.gicd, GICD_ICENABLER, 0xffffffffu);
+    wr(gic.gicd, GICD_ICPENDR, 0xffffffffu);
+    wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
+    static const uint8_t ours[] = {PPI_VTIMER, PPI_MAINT, PPI_HYPTIMER, SGI_KICK};
+    uint32_t enable = 0;
+    for (unsigned i = 0; i < sizeof(ours); i++) {
+        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + ours[i]) = PPI_PRIO;
+        enable |= 1u << ours[i];
+    }
+    if (arch_pmu_counters() >= 0) { /* a PMU to give: its overflow PPI too */
+        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + PPI_PMU) = PPI_PRIO;
+        enable |= 1u << PPI_PMU;
+    }
+    wr(gic.gicd, GICD_ISENABLER, enable);
+    wr(gic.gicc, GICC_PMR, GIC_PMR_ALL);
+    wr(gic.gicc, GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
+    wr(gic.gich, GICH_HCR, 0);
+    for (unsigned i = 0; i < gic.nlrs; i++)
+        wr(gic.gich, GICH_LR0 + 4 * i, 0);
+    /* This CPU's interface number: ITARGETSR0-7 read back the reading
+     * CPU's own bit (4.3.12); 0 on a uniprocessor GIC, which needs no
+     * kicks. */
+    struct gic_cpu *me = this_gic_cpu();
+    me->hw_valid = 0;
+    dsb_sy();
+    __atomic_store_n(&me->iface, *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_ITARGETSR),
+                     __ATOMIC_RELEASE);
+}
+
+void arch_cpu_kick(unsigned cpu)
+{
+    if (cpu >= PCPU_MAX || cpu == arch_cpu_id())
+        return;
+    uint8_t target = gic.ready ? __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE) : 0;
+    if (target) {
+        /* What the kick is about (a pending interrupt, a run queue) is in
+         * memory: visible before the SGI can be taken (a DSB orders Normal
+         * stores before a Device write to another observer). No target: the
+         * CPU is not online (or the GIC is uniprocessor). */
+        dsb_ish();
+        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_KICK);
+    }
+    /* And an event: a CPU waiting in WFE (arch_cpu_idle with nothing that
+     * could end a WFI, or no GIC at all) looks again without waiting for
+     * the event stream. */
+    arch_cpu_send_event();
 }
 
 bool gicv2_console_irq(unsigned intid)
@@ -199,11 +265,12 @@ void gicv2_enter(struct gicv2_vcpu *g)
     if (!gic.ready)
         return;
     /* Write what this vCPU has, and clear what the last run left valid. */
-    uint32_t todo = g->valid | gic.hw_valid;
+    struct gic_cpu *me = this_gic_cpu();
+    uint32_t todo = g->valid | me->hw_valid;
     for (unsigned i = 0; todo; i++, todo >>= 1)
         if (todo & 1)
             wr(gic.gich, GICH_LR0 + 4 * i, g->lr[i]);
-    gic.hw_valid = g->valid;
+    me->hw_valid = g->valid;
     wr(gic.gich, GICH_VMCR, g->vmcr);
     wr(gic.gich, GICH_APR, g->apr);
     wr(gic.gich, GICH_HCR, GICH_HCR_EN | g->hcr_maint);
@@ -215,15 +282,16 @@ void gicv2_exit(struct gicv2_vcpu *g)
         return;
     /* A list register only goes from valid to empty while the guest runs,
      * so only those we loaded valid can have changed. */
-    if (gic.hw_valid) {
+    struct gic_cpu *me = this_gic_cpu();
+    if (me->hw_valid) {
         uint32_t empty = rd(gic.gich, GICH_ELRSR0);
         for (unsigned i = 0; i < gic.nlrs; i++) {
-            if (!((gic.hw_valid >> i) & 1))
+            if (!((me->hw_valid >> i) & 1))
                 continue;
             g->lr[i] = ((empty >> i) & 1) ? 0 : rd(gic.gich, GICH_LR0 + 4 * i);
         }
-        gic.hw_valid &= ~empty;
-        g->valid = gic.hw_valid;
+        me->hw_valid &= ~empty;
+        g->valid = me->hw_valid;
     }
     g->vmcr = rd(gic.gich, GICH_VMCR);
     g->apr = rd(gic.gich, GICH_APR);
@@ -306,13 +374,18 @@ bool arch_irq_ack(struct arch_irq *irq)
 {
     if (!gic.ready)
         return false;
+    /* Whatever other CPUs asked of this one first (a kick may be why). */
+    boot_smp_service();
     uint32_t iar = rd(gic.gicc, GICC_IAR);
     unsigned id = iar & GICC_IAR_ID_MASK;
     if (id >= GICC_SPURIOUS)
         return false;
     wr(gic.gicc, GICC_EOIR, iar); /* priority drop only (EOImode=1) */
-    irq->intid = id;
-    irq->kind = id == PPI_VTIMER                                 ? ARCH_IRQ_VTIMER
+    /* An SGI's INTID keeps its source CPU (IAR bits 12:10): GICC_DIR must
+     * name it to deactivate that SGI (IHI0048B 4.4.15). */
+    irq->intid = iar & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK);
+    irq->kind = id == SGI_KICK                                   ? ARCH_IRQ_KICK
+                : id == PPI_VTIMER                               ? ARCH_IRQ_VTIMER
                 : id == PPI_HYPTIMER                             ? ARCH_IRQ_HYP_TIMER
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT
                 : id == PPI_PMU                                  ? ARCH_IRQ_PMU
@@ -324,7 +397,7 @@ bool arch_irq_ack(struct arch_irq *irq)
 void arch_irq_deactivate(unsigned intid)
 {
     if (gic.ready)
-        wr(gic.gicc, GICC_DIR, intid & GICC_IAR_ID_MASK);
+        wr(gic.gicc, GICC_DIR, intid & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK));
 }
 
 bool arch_vgic_cpu_iface(paddr_t *pa, uint64_t *size)

@@ -30,10 +30,16 @@ struct gicv2_ranges {
     uint64_t gicd, gicc, gich, gicv, gicv_size;
 };
 
-/* Check the ranges and set the GIC up (distributor, CPU interface with
- * EOImode=1, PPIs 25, 26 and 27 enabled, and 23 with a PMU to give); a GIC
- * it refuses leaves the vGIC off. */
+/* Check the ranges and set the GIC up (distributor, then this CPU's part,
+ * gicv2_cpu_init: CPU interface with EOImode=1, PPIs 25, 26 and 27 and the
+ * kick SGI enabled, and 23 with a PMU to give); a GIC it refuses leaves the
+ * vGIC off. Boot CPU, once. */
 void gicv2_init(const struct gicv2_ranges *r);
+/* This CPU's banked part: CPU interface with EOImode=1, GICH off, PPIs 25,
+ * 26 and 27 and the kick SGI enabled, its CPU interface number recorded for
+ * arch_cpu_kick. Every CPU, once (gicv2_init does the boot CPU's); nothing
+ * when gicv2_init refused the GIC. */
+void gicv2_cpu_init(void);
 /* Enable SPI or PPI intid, the console UART's line, level-sensitive and
  * routed to this CPU; arch_irq_ack reports it as ARCH_IRQ_CONSOLE and
  * arch_cpu_idle can then wait with WFI. False (nothing changed) when the

@@ -15,10 +15,14 @@
  */
 #include "arch/pmu/pmu_switch.h"
 
+#include "core/pcpu.h"
 #include "core/pmu_regs.h"
 
-/* The block the CPU's PMU holds (NULL: nobody's). */
-static struct pmu_ctx *hw_owner;
+/* Per physical CPU, the block its PMU holds (NULL: nobody's); read and
+ * written by that CPU only. A vCPU's block is given back (pmu_put) before
+ * the vCPU may run on another CPU (arch_vcpu_put). */
+static struct pmu_ctx *hw_owners[PCPU_MAX];
+#define hw_owner (hw_owners[arch_cpu_id()])
 
 /* PMCR bits a vCPU's block keeps: the rest is read-only (N, IDs) or acts
  * once (P, C). */

@@ -45,7 +45,9 @@
 #ifndef SMP_ROUNDS
 #define SMP_ROUNDS 500u
 #endif
+#ifndef SMP_CYCLES
 #define SMP_CYCLES 20u
+#endif
 #ifndef SMP_TIMEOUT_S
 #define SMP_TIMEOUT_S 10u
 #endif
