@@ -63,6 +63,10 @@ int armv8_remote_fetch(const void *image, uint64_t size)
         return rc;
     pl011_init(&uart, VIRT_PL011_BASE);
     uart.tx = console_tx;
+    /* The test runs the vCPU itself (vcpu_run_once), not through the
+     * scheduler: pinned to this CPU, so CPU 1's loop never takes it from
+     * the run queue the start puts it on. */
+    vm->vcpus[0].affinity = 1u << 0;
     struct vcpu_boot boot = {.isa = ISA_A64, .pc = VIRT_RAM_BASE};
     if (vm_add_ram(vm, VIRT_RAM_BASE, REMOTE_FETCH_RAM, S2_RWX) != 0 ||
         !vm_copy_to_guest(vm, VIRT_RAM_BASE, image, size) || vm_add_device(vm, &uart.dev) != 0 ||
