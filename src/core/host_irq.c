@@ -18,6 +18,9 @@
  *  - the hypervisor timer's PPI: one of its users' deadlines (a time slice,
  *    a blocked vCPU's timer, a guest's EL1 physical timer) passed; htimer.c
  *    calls them back;
+ *  - a host device armvisor drives (the host disk): its driver, in the
+ *    arch, completes the requests it finished (arch_irq_device), and the
+ *    callbacks go to whoever submitted them;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
@@ -54,6 +57,12 @@ void host_irq_handle(struct vcpu *vcpu)
         case ARCH_IRQ_KICK:
             /* Nothing to do here: the kick only made this CPU leave its
              * guest or its idle wait, and its loop looks at what changed. */
+            arch_irq_deactivate(irq.intid);
+            break;
+        case ARCH_IRQ_DEVICE:
+            /* The device's driver completes what it finished; a level
+             * line is low once the driver acknowledged the device. */
+            arch_irq_device(irq.intid);
             arch_irq_deactivate(irq.intid);
             break;
         case ARCH_IRQ_OTHER:

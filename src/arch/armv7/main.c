@@ -9,11 +9,10 @@
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "arch/boot/boot.h"
+#include "arch/virtio_blk/vblk_host.h"
 #include "lib/log.h"
 
-
 static struct boot_info bi;
-
 
 static const struct boot_arch boot_armv7 = {
     .a64 = false,
@@ -54,5 +53,6 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     /* Hyp's VAs are 32 bits and VA = PA (hyp_mmu.c): the GIC must lie
      * below 4 GiB. */
     boot_gic_init(&bi, 0xffffffffull);
+    vblk_host_probe(&bi.fdt); /* host disks: after the MMU and the GIC */
     boot_run_guest(&bi, &boot_armv7);
 }

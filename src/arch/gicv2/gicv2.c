@@ -21,7 +21,10 @@
  *     deadlines it keeps (arch_hyp_timer_arm, core/htimer.c). All are the numbers of the
  *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
  *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
- *     typed input wakes the hypervisor.
+ *     typed input wakes the hypervisor; and the SPIs of the devices
+ *     armvisor drives itself (gicv2_device_irq: the host disk's
+ *     completions), reported as ARCH_IRQ_DEVICE, whose handler
+ *     arch_irq_device runs.
  *
  * The guest's side: the core emulates the distributor; the guest drives the
  * virtual CPU interface GICV directly, mapped at its GICC address
@@ -91,8 +94,8 @@
 
 /* The PL1/EL1 virtual timer's PPI and the GIC maintenance PPI (Arm BSA PPI
  * map; QEMU virt's DTB /timer and GIC node say the same). */
-#define PPI_VTIMER 27u
-#define PPI_MAINT  25u
+#define PPI_VTIMER   27u
+#define PPI_MAINT    25u
 #define PPI_HYPTIMER 26u /* the EL2 / Hyp physical timer, CNTHP */
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
@@ -108,6 +111,14 @@ static struct {
     unsigned nlrs;
     uint32_t hw_valid;      /* list registers valid in the hardware now */
     unsigned console_intid; /* the console UART's line, 0: not enabled */
+    /* Devices armvisor drives itself (the host disk): their SPI and the
+     * driver's completion handler (gicv2_device_irq). */
+    struct {
+        unsigned intid;
+        void (*handler)(void *ctx);
+        void *ctx;
+    } dev[GICV2_MAX_DEVICE_IRQS];
+    unsigned ndev;
 } gic;
 
 static uint32_t rd(uint64_t base, uint32_t off)
@@ -157,19 +168,19 @@ void gicv2_init(const struct gicv2_ranges *r)
              (unsigned long long)gic.gich, (unsigned long long)gic.gicv, gic.nlrs);
 }
 
-bool gicv2_console_irq(unsigned intid)
+/* Route SPI or PPI intid to this CPU at armvisor's priority, edge- or
+ * level-sensitive, cleared and enabled. */
+static void irq_enable(unsigned intid, bool edge)
 {
-    if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || intid == PPI_VTIMER ||
-        intid == PPI_MAINT)
-        return false;
     uint32_t bit = 1u << (intid % 32), word = 4 * (intid / 32);
     wr(gic.gicd, GICD_ICENABLER + word, bit);
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + intid) = PPI_PRIO;
     if (intid >= 32) {
-        /* Level-sensitive (GICD_ICFGR Int_config[1] clear, IHI0048B
-         * 4.3.13), as a PL011's UARTINTR is. */
+        /* GICD_ICFGR Int_config[1]: 1 edge-triggered, 0 level-sensitive
+         * (IHI0048B 4.3.13). */
         uint32_t off = GICD_ICFGR + 4 * (intid / 16), shift = 2 * (intid % 16) + 1;
-        wr(gic.gicd, off, rd(gic.gicd, off) & ~(1u << shift));
+        uint32_t cfg = rd(gic.gicd, off) & ~(1u << shift);
+        wr(gic.gicd, off, cfg | (edge ? 1u << shift : 0));
         /* To this CPU: ITARGETSR0-7 read as this CPU's own bit (4.3.12);
          * a uniprocessor GIC has them RAZ/WI, and routes everything to
          * its one CPU anyway. */
@@ -180,9 +191,50 @@ bool gicv2_console_irq(unsigned intid)
     wr(gic.gicd, GICD_ICPENDR + word, bit);
     wr(gic.gicd, GICD_ISENABLER + word, bit);
     dsb_sy();
+}
+
+/* intid is already armvisor's (a PPI it enabled, the console, a device). */
+static bool irq_taken(unsigned intid)
+{
+    if (intid == PPI_VTIMER || intid == PPI_MAINT || intid == PPI_HYPTIMER ||
+        intid == gic.console_intid)
+        return true;
+    for (unsigned i = 0; i < gic.ndev; i++)
+        if (gic.dev[i].intid == intid)
+            return true;
+    return false;
+}
+
+bool gicv2_console_irq(unsigned intid)
+{
+    if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || irq_taken(intid))
+        return false;
+    irq_enable(intid, false); /* level, as a PL011's UARTINTR is */
     gic.console_intid = intid;
     log_info("console input by interrupt: INTID %u\n", intid);
     return true;
+}
+
+bool gicv2_device_irq(unsigned intid, bool edge, void (*handler)(void *ctx), void *ctx)
+{
+    if (!gic.ready || intid < 32 || intid >= GICC_SPURIOUS || irq_taken(intid) ||
+        gic.ndev == GICV2_MAX_DEVICE_IRQS)
+        return false;
+    gic.dev[gic.ndev].intid = intid;
+    gic.dev[gic.ndev].handler = handler;
+    gic.dev[gic.ndev].ctx = ctx;
+    gic.ndev++;
+    irq_enable(intid, edge);
+    return true;
+}
+
+void arch_irq_device(unsigned intid)
+{
+    for (unsigned i = 0; i < gic.ndev; i++)
+        if (gic.dev[i].intid == intid) {
+            gic.dev[i].handler(gic.dev[i].ctx);
+            return;
+        }
 }
 
 void gicv2_enter(struct gicv2_vcpu *g)
@@ -308,6 +360,9 @@ bool arch_irq_ack(struct arch_irq *irq)
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT
                 : (gic.console_intid && id == gic.console_intid) ? ARCH_IRQ_CONSOLE
                                                                  : ARCH_IRQ_OTHER;
+    for (unsigned i = 0; irq->kind == ARCH_IRQ_OTHER && i < gic.ndev; i++)
+        if (gic.dev[i].intid == id)
+            irq->kind = ARCH_IRQ_DEVICE;
     return true;
 }
 
@@ -339,10 +394,12 @@ static bool vtimer_can_wake(void)
 void arch_cpu_idle(void)
 {
     dsb_sy();
-    if (gic.ready && (gic.console_intid || vtimer_can_wake() || gicv2_arch_hyp_timer_armed())) {
+    if (gic.ready &&
+        (gic.console_intid || gic.ndev || vtimer_can_wake() || gicv2_arch_hyp_timer_armed())) {
         /* A real wait: the live virtual timer (PPI 27), the hypervisor's
          * own timer (PPI 26, armed for a deadline: core/htimer.c), console
-         * input (the UART's SPI, deactivated as soon as it is handled) or any
+         * input (the UART's SPI, deactivated as soon as it is handled), a
+         * device of armvisor's completing a request (the host disk) or any
          * other physical interrupt wakes it even with the I bit masked
          * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
          * stays pending for the core's arch_irq_ack. */

@@ -38,6 +38,15 @@ void gicv2_init(const struct gicv2_ranges *r);
  * arch_cpu_idle can then wait with WFI. False (nothing changed) when the
  * GIC is not set up or intid is no SPI/PPI. */
 bool gicv2_console_irq(unsigned intid);
+/* Devices of armvisor's own that interrupt it (host disks). */
+#define GICV2_MAX_DEVICE_IRQS 4
+/* Enable SPI intid for a device armvisor drives itself (the host disk),
+ * edge-triggered or level-sensitive as its DTB node says, routed to this
+ * CPU; arch_irq_ack reports it as ARCH_IRQ_DEVICE and arch_irq_device runs
+ * handler(ctx). False (nothing changed) when the GIC is not set up, intid
+ * is no SPI, is armvisor's already, or GICV2_MAX_DEVICE_IRQS are taken.
+ * Boot only (before any guest runs). */
+bool gicv2_device_irq(unsigned intid, bool edge, void (*handler)(void *ctx), void *ctx);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
 void gicv2_exit(struct gicv2_vcpu *g);
