@@ -22,12 +22,13 @@ find_program(AV_CPIO cpio)
 # tests/system/disk_check.py --mode CHECK (rw: write, check the image,
 # boot again and read back; ro: nothing written; fsck: the image clean).
 # EXPECT: further lines, after the timer check and before the power-down.
-# LABELS: besides system and linux.
+# LABELS: besides system and linux. PACKAGE_ONLY: build the package (and
+# its disk image), register no test (scripts/bench boots it).
 function(av_linux_test name debarch kglob larch)
   # Every av_system_test keyword is named here too, so that a multi-value
   # one of ours (EXPECT, LABELS) ends where the next keyword starts; they
   # are passed on as given.
-  cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT"
+  cmake_parse_arguments(PARSE_ARGV 4 L "NO_HALT;PACKAGE_ONLY"
                         "INIT;CONSOLE;VCPUS;DISK;CHECK;CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;TIMEOUT;HALT;DISABLED"
                         "EXPECT;LABELS;REJECT;SEND;MODULES")
   set(pass)
@@ -94,7 +95,7 @@ function(av_linux_test name debarch kglob larch)
   set(disk_arg)
   set(disk_test)
   if(L_DISK)
-    if(NOT L_CHECK OR NOT L_DISK MATCHES "^(rw|ro)$")
+    if((NOT L_CHECK AND NOT L_PACKAGE_ONLY) OR NOT L_DISK MATCHES "^(rw|ro)$")
       message(FATAL_ERROR "av_linux_test(${name}): DISK rw|ro needs CHECK rw|ro|fsck")
     endif()
     set(disk_arg --disk host:0)
@@ -119,6 +120,9 @@ function(av_linux_test name debarch kglob larch)
   av_package(${dir}/${name}.pkg ${kernel} --arch ${larch} --initrd ${dir}/initrd.cpio --ram 256
              --name ${name} --cmdline "${cmdline}" ${console_arg} ${cpus_arg} ${disk_arg})
   add_dependencies(package_${name} ${name}_initrd)
+  if(L_PACKAGE_ONLY)
+    return() # for scripts/bench, not a test
+  endif()
   av_system_test(${ARCH}_${name} INITRD ${dir}/${name}.pkg TIMEOUT ${L_TIMEOUT} ${pass}
                  LABELS system linux ${L_LABELS}
                  EXPECT "Booting Linux on physical CPU" "Run /init as init process"
@@ -194,4 +198,6 @@ function(av_linux_suite prefix debarch kglob larch cpu)
                 EXPECT "armvisor-linux: disk /dev/vda mounted at /mnt: hello from armvisor's disk"
                        "armvisor-linux: shell on the console" "\\| hello from armvisor's disk"
                 SEND "armvisor-linux# " "cat /mnt/etc/motd\\r" "\\| hello from" "poweroff\\r")
+  av_linux_test(${prefix}_disk_bench ${k} INIT guests/linux/init-disk-bench ${disk} DISK rw
+                PACKAGE_ONLY)
 endfunction()
