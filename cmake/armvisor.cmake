@@ -42,3 +42,20 @@ endif()
 function(av_link_all target)
   target_link_libraries(${target} PRIVATE "$<LINK_GROUP:RESCAN,av_arch,av_vdev,av_core,av_lib>")
 endfunction()
+
+# Layering (docs/architecture.md), checked at configure time: every quoted
+# or angle-bracket include of the C files and headers in DIR that names a
+# folder ("x/y.h") must match ALLOWED, and none may climb out with "..".
+# Plain system headers (<stdint.h>, "loader.h") have no folder and pass.
+function(av_check_includes dir allowed what)
+  file(GLOB files ${dir}/*.c ${dir}/*.h)
+  foreach(f ${files})
+    file(STRINGS ${f} incs REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]")
+    foreach(line ${incs})
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[\"<]([^\">]*)[\">].*" "\\1" inc "${line}")
+      if(inc MATCHES "\\.\\." OR (inc MATCHES "/" AND NOT inc MATCHES "${allowed}"))
+        message(FATAL_ERROR "${f} includes \"${inc}\": ${what} (docs/architecture.md)")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()

@@ -1,16 +1,17 @@
 /*
- * The seam between the core and the emulated devices: the devices every VM
- * gets besides RAM and the vGIC are created outside the core (src/vdev's
- * board.c), so the core includes no device header. vm_launch calls it once
- * the VM's vGIC, if any, is attached.
+ * The seam between the core and the emulated devices: the devices are
+ * created outside the core (src/vdev's board.c fills the device registry,
+ * core/device.h), so the core includes no device header.
  */
 #ifndef CORE_BOARD_H
 #define CORE_BOARD_H
 
 struct vm;
 
-/* Add the board's devices to vm, wired to its vGIC when it has one; 0 on
- * success, -1 (logged) otherwise. */
+/* Add the default devices (vm_device_defaults: the PL011, and a
+ * virtio-console when vm->console is VM_CONSOLE_VIRTIO) through the
+ * registry, wired to the vGIC when the VM has one; 0 on success, -1
+ * (logged) otherwise. For a VM whose description has no device list. */
 int board_add_devices(struct vm *vm);
 
 /* A byte vm sends to the console other than through its devices

@@ -5,6 +5,7 @@
 #include "core/launch.h"
 
 #include "core/board.h"
+#include "core/device.h"
 #include "core/vgic.h"
 #include "core/vm.h"
 #include "lib/log.h"
@@ -79,7 +80,7 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
 
     struct vm *vm = vm_create(name, nvcpus, 0);
     if (!vm)
-        return -1; /* vm_create said why */
+        return -1;        /* vm_create said why */
     vm->can_reset = true; /* desc stays ours until vm_launch returns */
 
     int code = -1;
@@ -111,8 +112,10 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
             vm_map_device_passthrough(vm, VIRT_GICC_BASE, gicv, gicv_size) != 0)
             goto out;
     }
-    /* The devices (the PL011 on SPI 1, INTID 33, as on QEMU virt). */
-    if (board_add_devices(vm) != 0)
+    /* The devices of the description (by default the PL011 on SPI 1,
+     * INTID 33, as on QEMU virt), through the registry src/vdev fills. */
+    if (desc->devices ? vm_add_devices(vm, desc->devices, desc->ndevices) != 0
+                      : board_add_devices(vm) != 0)
         goto out;
 
     /* vCPU 0 starts; the others are OFF until the guest's PSCI CPU_ON. */

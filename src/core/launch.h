@@ -9,6 +9,7 @@
 #include "arch/arch.h"
 #include "core/virt_layout.h"
 #include "core/vm.h"
+#include "core/vm_device.h"
 
 /* A further image copied into guest RAM before the vCPU starts (an initrd,
  * a DTB). size 0: unused. */
@@ -31,6 +32,11 @@ struct guest_desc {
     struct guest_extra extra[GUEST_EXTRA_MAX]; /* inside RAM, apart from each other
                                                   and from the image */
     enum vm_console console;                   /* console input device (PL011 default) */
+    /* The VM's devices (core/vm_device.h), built through the device
+     * registry; NULL: the defaults (the PL011, and a virtio-console when
+     * console is VM_CONSOLE_VIRTIO). */
+    const struct vm_device *devices;
+    unsigned ndevices;
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

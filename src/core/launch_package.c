@@ -10,6 +10,8 @@
 #include "lib/log.h"
 
 _Static_assert(VM_PKG_MAX_VCPUS <= VM_MAX_VCPUS, "a package may ask for more vCPUs than a VM has");
+_Static_assert(VM_DEV_MAX <= MMIO_MAX_DEVICES - 1, "a package may list more devices than a bus has "
+                                                   "room for beside the distributor");
 
 static enum vcpu_isa isa_of(enum vm_pkg_isa isa)
 {
@@ -53,6 +55,8 @@ int vm_launch_package(const struct vm_package *pkg)
                  .regs = {pkg->regs[0], pkg->regs[1], pkg->regs[2], pkg->regs[3]}},
         .nvcpus = pkg->nvcpus,
         .console = pkg->console == VM_PKG_CONSOLE_VIRTIO ? VM_CONSOLE_VIRTIO : VM_CONSOLE_PL011,
+        .devices = pkg->devices,
+        .ndevices = pkg->ndevices,
     };
     unsigned n = 0;
     if (pkg->initrd.data)
@@ -72,5 +76,23 @@ int vm_launch_package(const struct vm_package *pkg)
     if (pkg->console == VM_PKG_CONSOLE_VIRTIO)
         av_printf(", console input on virtio-console");
     av_printf("\n");
+    if (pkg->has_device_list) {
+        for (unsigned i = 0; i < pkg->ndevices; i++) {
+            const struct vm_device *dv = &pkg->devices[i];
+            log_info("vm %s: device %s at 0x%llx, SPI %u", pkg->name, vm_device_kind_name(dv->kind),
+                     (unsigned long long)dv->base, dv->spi);
+            if (dv->kind == VM_DEV_VIRTIO_BLK) {
+                av_printf(", host disk %u from sector %llu", dv->disk,
+                          (unsigned long long)dv->first_sector);
+                if (dv->sectors)
+                    av_printf(", %llu sectors", (unsigned long long)dv->sectors);
+                else
+                    av_printf(" to its end");
+                if (dv->flags & VM_DEV_F_RO)
+                    av_printf(", read-only");
+            }
+            av_printf("\n");
+        }
+    }
     return vm_launch(&d);
 }

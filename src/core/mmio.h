@@ -33,6 +33,15 @@ enum mmio_result {
 struct mmio_ops {
     /* Handle one access; return MMIO_OK or MMIO_REFUSED. */
     int (*access)(struct mmio_dev *dev, struct mmio_access *acc);
+    /* Optional. The guest asked for a system reset (PSCI SYSTEM_RESET):
+     * back to the state after creation, taking no more work from the
+     * guest's memory. Called with no vCPU of the VM running. */
+    void (*reset)(struct mmio_dev *dev);
+    /* Optional. The VM goes away (vm_destroy, before its RAM is freed):
+     * give back what the device holds and wait for any work still in flight
+     * that could touch the VM's memory (a disk transfer into its buffers).
+     * The device is off the bus afterwards. */
+    void (*release)(struct mmio_dev *dev);
 };
 
 struct mmio_dev {
@@ -53,6 +62,12 @@ void mmio_bus_init(struct mmio_bus *bus);
 /* Claim dev->[base, base+size); refused (-1) if it overlaps another device,
  * has zero size, wraps, or the bus is full. */
 int mmio_bus_register(struct mmio_bus *bus, struct mmio_dev *dev);
+
+/* Call every device's reset hook (mmio_ops.reset), in address order. */
+void mmio_bus_reset_all(struct mmio_bus *bus);
+
+/* Call every device's release hook, then empty the bus. */
+void mmio_bus_release_all(struct mmio_bus *bus);
 
 /* The device covering ipa, or NULL. */
 struct mmio_dev *mmio_bus_find(struct mmio_bus *bus, ipa_t ipa);

@@ -51,6 +51,21 @@ int mmio_bus_register(struct mmio_bus *bus, struct mmio_dev *dev)
     return 0;
 }
 
+void mmio_bus_reset_all(struct mmio_bus *bus)
+{
+    for (unsigned i = 0; i < bus->ndevs; i++)
+        if (bus->devs[i]->ops->reset)
+            bus->devs[i]->ops->reset(bus->devs[i]);
+}
+
+void mmio_bus_release_all(struct mmio_bus *bus)
+{
+    for (unsigned i = 0; i < bus->ndevs; i++)
+        if (bus->devs[i]->ops->release)
+            bus->devs[i]->ops->release(bus->devs[i]);
+    mmio_bus_init(bus);
+}
+
 struct mmio_dev *mmio_bus_find(struct mmio_bus *bus, ipa_t ipa)
 {
     for (unsigned i = 0; i < bus->ndevs; i++) {

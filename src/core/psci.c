@@ -220,6 +220,9 @@ static enum run_result psci_cpu_suspend(struct vcpu *vcpu, uint64_t power_state,
 
 static enum run_result psci_system_reset(struct vm *vm, int64_t *ret)
 {
+    /* The devices stop taking work from the guest now (a disk forgets its
+     * queues); vm_launch rebuilds the VM around them or tears it down. */
+    mmio_bus_reset_all(&vm->mmio);
     if (vm->can_reset) {
         log_info("vm %s: system reset: restarting the VM from its image\n", vm->name);
         vm->reset_requested = true;

@@ -50,7 +50,7 @@
 #define VGIC_NR_PRIVATE   32u  /* SGIs + PPIs, banked per CPU interface */
 #define VGIC_MAX_SPIS     224u /* up to INTID 255: ITLinesNumber 7 */
 #define VGIC_SPURIOUS     1023u
-#define VGIC_DEFAULT_SPIS 96u /* ITLinesNumber 3: INTIDs 0-127 */
+#define VGIC_DEFAULT_SPIS VIRT_SPI_COUNT /* ITLinesNumber 3: INTIDs 0-127 */
 
 /* The guest machine's addresses and interrupt numbers come from the one
  * layout header (core/virt_layout.h, QEMU virt's); the names below are the

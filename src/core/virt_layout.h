@@ -42,4 +42,8 @@
 #define VIRT_VIRTIO_SPI   16u
 #define VIRT_VIRTIO_INTID(n) (32u + VIRT_VIRTIO_SPI + (n))
 
+/* SPIs the guest's distributor implements (GICD_TYPER.ITLinesNumber 3:
+ * INTIDs 32-127); a device's SPI is below it. */
+#define VIRT_SPI_COUNT 96u
+
 #endif

@@ -87,8 +87,12 @@ void vm_destroy(struct vm *vm)
         sched_forget(&vm->vcpus[i]);
         arch_vcpu_release(&vm->vcpus[i]);
     }
-    vgic_detach(vm);
     console_in_detach(vm); /* its receiver is about to go */
+    /* Devices let go (a disk waits for transfers into guest buffers) while
+     * the RAM is still the VM's; the vGIC, whose distributor is on the bus
+     * with no release hook, last. */
+    mmio_bus_release_all(&vm->mmio);
+    vgic_detach(vm);
     /* Tables first (nothing can walk them afterwards), then the TLB entries
      * tagged with this VMID, which the next VM in this slot will reuse. */
     stage2_destroy(&vm->stage2);

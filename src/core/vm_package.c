@@ -6,8 +6,8 @@
  * every guest range against guest RAM before anything uses it, and the
  * first refusal returns with a sentence saying which rule it broke.
  */
-#include "lib/le.h"
 #include "core/vm_package.h"
+#include "lib/le.h"
 
 #include <string.h>
 
@@ -93,8 +93,9 @@ struct sect {
 
 /* Header and section table: every section inside the blob, aligned, known,
  * once, not overlapping another or the table. */
-static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_PKG_CONFIG + 1],
-                          bool checksum, const char **why)
+static int parse_sections(const uint8_t *b, uint64_t len,
+                          struct sect sects[VM_PKG_SECT_TYPE_MAX + 1], bool checksum,
+                          const char **why)
 {
     if (len < VM_PKG_HDR_SIZE)
         REFUSE("blob shorter than the package header");
@@ -128,7 +129,7 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
         const uint8_t *e = b + VM_PKG_HDR_SIZE + i * VM_PKG_SECT_SIZE;
         uint32_t type = get_le32(e + VM_PKG_SECT_TYPE);
         uint64_t off = get_le64(e + VM_PKG_SECT_OFFSET), size = get_le64(e + VM_PKG_SECT_LEN);
-        if (type < VM_PKG_KERNEL || type > VM_PKG_CONFIG)
+        if (type < VM_PKG_KERNEL || type > VM_PKG_SECT_TYPE_MAX)
             REFUSE("unknown section type");
         if (sects[type].present)
             REFUSE("duplicate section");
@@ -142,7 +143,7 @@ static int parse_sections(const uint8_t *b, uint64_t len, struct sect sects[VM_P
             REFUSE("section overlaps the header or the section table");
         if (off > total || size > total - off)
             REFUSE("section runs past the end of the blob");
-        for (unsigned t = VM_PKG_KERNEL; t <= VM_PKG_CONFIG; t++)
+        for (unsigned t = VM_PKG_KERNEL; t <= VM_PKG_SECT_TYPE_MAX; t++)
             if (sects[t].present && off < sects[t].off + sects[t].size && sects[t].off < off + size)
                 REFUSE("sections overlap in the blob");
         sects[type] = (struct sect){true, off, size};
@@ -283,6 +284,105 @@ static int check_entry(const struct vm_package *p, const char **why)
     REFUSE("unknown boot protocol");
 }
 
+/* [a, a+alen) and [b, b+blen) meet; both lie below VM_PKG_DEVICE_TOP. */
+static bool dev_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* One device entry: a known kind with its own window size, aligned, below
+ * the RAM (every RAM is at or above VM_PKG_DEVICE_TOP, so a device there
+ * cannot overlap it), clear of the GIC the core puts at the virt board's
+ * addresses, an SPI the guest's GIC has, only the flags and backing its
+ * kind can use. */
+static int parse_device(const uint8_t *e, struct vm_device *d, const char **why)
+{
+    *d = (struct vm_device){
+        .kind = get_le32(e + VM_PKG_DEV_KIND),
+        .flags = get_le32(e + VM_PKG_DEV_FLAGS),
+        .base = get_le64(e + VM_PKG_DEV_BASE),
+        .size = get_le64(e + VM_PKG_DEV_LEN),
+        .spi = get_le32(e + VM_PKG_DEV_SPI),
+        .disk = get_le32(e + VM_PKG_DEV_DISK),
+        .first_sector = get_le64(e + VM_PKG_DEV_FIRST),
+        .sectors = get_le64(e + VM_PKG_DEV_SECTORS),
+    };
+    uint64_t size = vm_device_kind_size(d->kind);
+    if (size == 0)
+        REFUSE("unknown device kind");
+    if (d->flags & ~VM_DEV_F_ALL)
+        REFUSE("unknown device flags");
+    if (d->size != size)
+        REFUSE("device size is not its kind's window size");
+    if (d->base % size)
+        REFUSE("device base is not aligned to its size");
+    if (d->base >= VM_PKG_DEVICE_TOP || size > VM_PKG_DEVICE_TOP - d->base)
+        REFUSE("device not below 0x40000000 (the RAM)");
+    if (dev_overlap(d->base, size, VIRT_GICD_BASE,
+                    VIRT_GICC_BASE + VIRT_GICC_SIZE - VIRT_GICD_BASE))
+        REFUSE("device overlaps the GIC");
+    if (d->spi >= VIRT_SPI_COUNT)
+        REFUSE("device SPI out of range (0-95)");
+    bool disk = d->kind == VM_DEV_VIRTIO_BLK;
+    if ((d->flags & VM_DEV_F_RO) && !disk)
+        REFUSE("read-only flag on a device that is not a disk");
+    if ((d->flags & VM_DEV_F_CONSOLE) && d->kind != VM_DEV_PL011 &&
+        d->kind != VM_DEV_VIRTIO_CONSOLE)
+        REFUSE("console flag on a device that cannot take input");
+    if (!disk && (d->disk || d->first_sector || d->sectors))
+        REFUSE("disk backing given for a device that is not a disk");
+    if (disk && d->disk >= VM_DEV_DISK_MAX)
+        REFUSE("host disk index out of range (0-7)");
+    if (disk && (d->first_sector >= VM_DEV_SECTOR_LIMIT ||
+                 d->sectors > VM_DEV_SECTOR_LIMIT - d->first_sector))
+        REFUSE("disk range beyond 2^54 sectors");
+    return 0;
+}
+
+/* The DEVICES section: count, entries, and the rules between entries (no
+ * two overlap or share an SPI, at most one device takes console input, at
+ * most one PL011 and one virtio-console, VM_DEV_MAX_BLK disks). */
+static int parse_devices(const uint8_t *s, uint64_t len, struct vm_package *p, const char **why)
+{
+    if (len < VM_PKG_DEV_HDR)
+        REFUSE("DEVICES section shorter than its header");
+    uint32_t n = get_le32(s + VM_PKG_DEV_COUNT);
+    if (n == 0 || n > VM_DEV_MAX)
+        REFUSE("device count out of range (1-16)");
+    if (get_le32(s + VM_PKG_DEV_RESERVED) != 0)
+        REFUSE("DEVICES reserved field is not zero");
+    if (len != VM_PKG_DEV_HDR + (uint64_t)n * VM_PKG_DEV_SIZE)
+        REFUSE("DEVICES section size does not match its count");
+    unsigned per_kind[VM_DEV_KIND_LAST + 1] = {0};
+    const unsigned kind_max[VM_DEV_KIND_LAST + 1] = {
+        [VM_DEV_PL011] = 1, [VM_DEV_VIRTIO_CONSOLE] = 1, [VM_DEV_VIRTIO_BLK] = VM_DEV_MAX_BLK};
+    bool console = false;
+    p->console = VM_PKG_CONSOLE_PL011;
+    for (uint32_t i = 0; i < n; i++) {
+        struct vm_device *d = &p->devices[i];
+        if (parse_device(s + VM_PKG_DEV_HDR + i * VM_PKG_DEV_SIZE, d, why) != 0)
+            return -1;
+        for (uint32_t j = 0; j < i; j++) {
+            if (dev_overlap(d->base, d->size, p->devices[j].base, p->devices[j].size))
+                REFUSE("devices overlap");
+            if (d->spi == p->devices[j].spi)
+                REFUSE("two devices share an SPI");
+        }
+        if (++per_kind[d->kind] > kind_max[d->kind])
+            REFUSE("too many devices of one kind (1 PL011, 1 virtio-console, 4 virtio-blk)");
+        if (d->flags & VM_DEV_F_CONSOLE) {
+            if (console)
+                REFUSE("more than one device takes console input");
+            console = true;
+            if (d->kind == VM_DEV_VIRTIO_CONSOLE)
+                p->console = VM_PKG_CONSOLE_VIRTIO;
+        }
+    }
+    p->ndevices = n;
+    p->has_device_list = true;
+    return 0;
+}
+
 int vm_package_parse(const void *blob, size_t len, struct vm_package *out, const char **why)
 {
     return vm_package_parse_opts(blob, len, out, why, 0);
@@ -294,7 +394,7 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     if (!blob || !out)
         REFUSE("no blob");
     const uint8_t *b = blob;
-    struct sect sects[VM_PKG_CONFIG + 1] = {0};
+    struct sect sects[VM_PKG_SECT_TYPE_MAX + 1] = {0};
     if (parse_sections(b, len, sects, !(opts & VM_PKG_PARSE_NO_CHECKSUM), why) != 0)
         return -1;
 
@@ -317,6 +417,15 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     if (console > VM_PKG_CONSOLE_VIRTIO)
         REFUSE("unknown console device");
     p.console = (enum vm_pkg_console)console;
+    if (sects[VM_PKG_DEVICES].present) {
+        /* The list says which device takes console input. */
+        if (console != VM_PKG_CONSOLE_PL011)
+            REFUSE("CONFIG console field set alongside a DEVICES section");
+        if (parse_devices(b + sects[VM_PKG_DEVICES].off, sects[VM_PKG_DEVICES].size, &p, why) != 0)
+            return -1;
+    } else {
+        p.ndevices = vm_device_defaults(p.devices, p.console == VM_PKG_CONSOLE_VIRTIO);
+    }
     if (p.ram_base % PKG_PAGE || p.ram_size % PKG_PAGE)
         REFUSE("RAM base or size is not page aligned");
     if (p.ram_size == 0)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/virt_layout.h"
+#include "core/vm_device.h"
 
 /* ---- Wire format (all integers little-endian) ---------------------------- */
 
@@ -56,7 +57,9 @@ enum vm_pkg_section {
     VM_PKG_INITRD = 2,
     VM_PKG_DTB = 3,
     VM_PKG_CONFIG = 4,
+    VM_PKG_DEVICES = 5,
 };
+#define VM_PKG_SECT_TYPE_MAX VM_PKG_DEVICES /* highest known section type */
 
 /* CONFIG section: exactly VM_PKG_CFG_SIZE bytes. */
 #define VM_PKG_CFG_SIZE       96u
@@ -76,6 +79,23 @@ enum vm_pkg_section {
  * armvisor's console): its PL011, or a virtio-console (hvc0) at the first
  * virtio-mmio slot. The PL011 is there either way. */
 enum vm_pkg_console { VM_PKG_CONSOLE_PL011 = 0, VM_PKG_CONSOLE_VIRTIO = 1 };
+
+/* DEVICES section (optional): a count, then that many fixed-size entries,
+ * each a struct vm_device (core/vm_device.h). Exactly VM_PKG_DEV_HDR +
+ * count * VM_PKG_DEV_SIZE bytes, count 1..VM_DEV_MAX. Without it a VM gets
+ * vm_device_defaults (the PL011, and a virtio-console per CONFIG console). */
+#define VM_PKG_DEV_HDR      8u /* u32 count, u32 reserved (0) */
+#define VM_PKG_DEV_COUNT    0u
+#define VM_PKG_DEV_RESERVED 4u
+#define VM_PKG_DEV_SIZE     48u
+#define VM_PKG_DEV_KIND     0u  /* u32 enum vm_dev_kind */
+#define VM_PKG_DEV_FLAGS    4u  /* u32 VM_DEV_F_* */
+#define VM_PKG_DEV_BASE     8u  /* u64 IPA, aligned to the kind's size */
+#define VM_PKG_DEV_LEN      16u /* u64 the kind's window size */
+#define VM_PKG_DEV_SPI      24u /* u32 SPI number, below VIRT_SPI_COUNT */
+#define VM_PKG_DEV_DISK     28u /* u32 host disk index (virtio-blk) */
+#define VM_PKG_DEV_FIRST    32u /* u64 first sector (virtio-blk) */
+#define VM_PKG_DEV_SECTORS  40u /* u64 sector count, 0: to the disk's end */
 
 enum vm_pkg_isa { VM_PKG_ISA_A64 = 0, VM_PKG_ISA_A32 = 1, VM_PKG_ISA_T32 = 2 };
 
@@ -120,7 +140,13 @@ struct vm_package {
     unsigned nvcpus;
     enum vm_pkg_isa isa;
     enum vm_pkg_protocol protocol;
+    /* Which kind of device takes console input (derived from the device
+     * list when the package has one: the device flagged VM_DEV_F_CONSOLE). */
     enum vm_pkg_console console;
+    /* The VM's devices: the DEVICES section, or vm_device_defaults. */
+    struct vm_device devices[VM_DEV_MAX];
+    unsigned ndevices;
+    bool has_device_list; /* the package had a DEVICES section */
     struct vm_pkg_image kernel, initrd, dtb;
     /* Guest RAM the kernel claims: its section, or the arm64 Image header's
      * image_size when that is larger (bss, page tables). */

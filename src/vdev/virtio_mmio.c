@@ -17,8 +17,12 @@
 #define TRANSPORT_FEATURES                                                                         \
     ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_INDIRECT_DESC) | (1ull << VIRTIO_F_EVENT_IDX))
 
-static int vmmio_access(struct mmio_dev *dev, struct mmio_access *acc);
-static const struct mmio_ops vmmio_ops = {.access = vmmio_access};
+static void vmmio_reset(struct mmio_dev *dev)
+{
+    virtio_mmio_reset(dev->priv);
+}
+
+static const struct mmio_ops vmmio_ops = {.access = virtio_mmio_access, .reset = vmmio_reset};
 
 static void say_once(struct virtio_mmio *vd, const char *what)
 {
@@ -58,6 +62,11 @@ static void device_reset(struct virtio_mmio *vd)
     if (vd->ops->reset)
         vd->ops->reset(vd);
     irq_update(vd);
+}
+
+void virtio_mmio_reset(struct virtio_mmio *vd)
+{
+    device_reset(vd);
 }
 
 void virtio_mmio_init(struct virtio_mmio *vd, ipa_t base, const struct virtio_dev_ops *ops,
@@ -312,7 +321,7 @@ static uint32_t reg_read(struct virtio_mmio *vd, uint32_t reg)
     return 0; /* write-only and reserved registers read as zero */
 }
 
-static int vmmio_access(struct mmio_dev *dev, struct mmio_access *acc)
+int virtio_mmio_access(struct mmio_dev *dev, struct mmio_access *acc)
 {
     struct virtio_mmio *vd = dev->priv;
     uint64_t off = acc->offset;

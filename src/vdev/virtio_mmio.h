@@ -2,7 +2,7 @@
  * The virtio-mmio transport, modern register layout (Virtio 1.2 section
  * 4.2, Version 2 only: no legacy interface). One struct virtio_mmio is one
  * device window of 0x200 bytes; what kind of device it is comes from
- * struct virtio_dev_ops (virtio-console, later virtio-blk).
+ * struct virtio_dev_ops (virtio-console, virtio-blk).
  *
  * The transport owns the device status state machine (2.1), feature
  * negotiation (2.2, VIRTIO_F_VERSION_1 required), the queues' registers
@@ -83,6 +83,14 @@ struct virtio_mmio {
 /* Device of ops at base, reaching guest RAM through mem; reset state. */
 void virtio_mmio_init(struct virtio_mmio *vd, ipa_t base, const struct virtio_dev_ops *ops,
                       void *priv, const struct virtq_mem *mem);
+
+/* The transport's register access (its mmio_ops.access), for a device that
+ * wraps it in its own ops (a lock around it: virtio_blk.c). */
+int virtio_mmio_access(struct mmio_dev *dev, struct mmio_access *acc);
+
+/* Device reset (2.4), as a write of 0 to Status does it; also the
+ * transport's mmio_ops.reset (a guest's SYSTEM_RESET). */
+void virtio_mmio_reset(struct virtio_mmio *vd);
 
 /* Features offered: the device's plus VERSION_1, INDIRECT_DESC, EVENT_IDX. */
 uint64_t virtio_mmio_device_features(const struct virtio_mmio *vd);

@@ -160,4 +160,33 @@ bool sim_hyp_timer(uint64_t *cval);
 uint64_t sim_hyp_timer_fired(void);
 uint64_t sim_vcpu_maint_exits(struct vcpu *vcpu);
 
+/* ---- Host disks: files (sim_blk_file.c) ----------------------------------- */
+
+/* A host file as a host disk (vdev/blk_backend.h), registered in the host
+ * disk registry: returns its index (what a VM description's "host disk N"
+ * names) or -1 (cannot open, empty, registry full). Capacity: the file's
+ * size in whole 512-byte sectors. Requests complete at once (pread, pwrite,
+ * fsync for FLUSH) unless sim_blk_file_async. */
+int sim_blk_file_open(const char *path, bool read_only);
+
+/* Unregister and close every file sim_blk_file_open opened. */
+void sim_blk_file_close_all(void);
+
+/* Make disk complete requests later, as a DMA device with a completion
+ * interrupt does: up to depth wait (the transfer is done when they
+ * complete); one more is refused as a full queue. depth 0: at once again. */
+void sim_blk_file_async(int disk, unsigned depth);
+
+/* Complete up to n waiting requests of disk (oldest first, or newest first
+ * with reverse); returns how many completed. */
+unsigned sim_blk_file_complete(int disk, unsigned n, bool reverse);
+
+struct sim_blk_file_counts {
+    uint64_t reads, writes, flushes; /* completed, by kind */
+    uint64_t fsyncs;                 /* fsync(2) calls that succeeded */
+    uint64_t refused_full;           /* submits refused: queue full */
+    unsigned waiting;                /* requests not yet completed */
+};
+const struct sim_blk_file_counts *sim_blk_file_counts(int disk);
+
 #endif
