@@ -490,6 +490,9 @@ if(AV_HOST_LOADER)
   endif()
 endif()
 
+include(${CMAKE_CURRENT_SOURCE_DIR}/host_disk.cmake)
+av_host_disk_tests(${A64_OUT}/hello.bin cortex-a57 "guest: all checks passed")
+
 # Debian's arm64 Linux boots under armvisor to a busybox /init, with the
 # CPU's PMU present: Linux writes PMUSERENR_EL0 before it has vectors, and
 # armvisor answers the trapped PMU registers RAZ/WI (core/vpmu.c).

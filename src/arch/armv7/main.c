@@ -54,5 +54,6 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
      * below 4 GiB. */
     boot_gic_init(&bi, 0xffffffffull);
     vblk_host_probe(&bi.fdt); /* host disks: after the MMU and the GIC */
+    vblk_host_selftest(bi.bootargs);
     boot_run_guest(&bi, &boot_armv7);
 }

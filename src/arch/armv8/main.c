@@ -99,6 +99,7 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
     armv8_el2_init();
     boot_gic_init(&bi, ~0ull);
     vblk_host_probe(&bi.fdt); /* host disks: after the MMU and the GIC */
+    vblk_host_selftest(bi.bootargs);
     struct stage2_format s2;
     if (arch_stage2_format(0, &s2))
         log_info("stage 2: %u-bit IPA, start level %u, %u concatenated table(s)\n", s2.ipa_bits,

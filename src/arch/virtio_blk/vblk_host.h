@@ -24,4 +24,9 @@
  * interrupt: without a GIC no disk is taken). */
 void vblk_host_probe(const struct fdt *fdt);
 
+/* armvisor.selftest=disk in bootargs: write, flush, read back and check
+ * host disk 0's last 64 KiB through its backend, completions by interrupt
+ * (vblk_selftest.c); the image is changed unless QEMU has snapshot=on. */
+void vblk_host_selftest(const char *bootargs);
+
 #endif

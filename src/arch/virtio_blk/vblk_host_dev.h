@@ -16,7 +16,7 @@
 /* Per in-flight request, indexed by its chain's head: the header the
  * device reads and the status byte it writes, in hypervisor memory. */
 struct vblk_slot_dma {
-    uint8_t hdr[VRING_DRV_MAX][16]; /* VIRTIO_BLK_REQ_HDR_SIZE each */
+    uint8_t hdr[VRING_DRV_MAX][16]; /* VIRTIO_BLK_HDR_SIZE each */
     uint8_t status[VRING_DRV_MAX];
 };
 

@@ -13,7 +13,7 @@
 #include "lib/check.h"
 #include "lib/le.h"
 #include "lib/log.h"
-#include "vdev/virtio_blk_spec.h"
+#include "vdev/virtio_blk.h"
 #include "vdev/virtio_mmio.h"
 #include "vdev/virtio_mmio_regs.h"
 
@@ -88,7 +88,7 @@ int vblk_host_submit(struct blk_backend *b, struct blk_req *req)
     struct vring_drv_buf bufs[BLK_MAX_SEGS + 2];
     paddr_t dma = d->dma_pa;
     bufs[0] = (struct vring_drv_buf){.pa = dma + (paddr_t)(hdr - (uint8_t *)d->dma),
-                                     .len = VIRTIO_BLK_REQ_HDR_SIZE};
+                                     .len = VIRTIO_BLK_HDR_SIZE};
     for (unsigned i = 0; i + 2 < n; i++)
         bufs[i + 1] = (struct vring_drv_buf){
             .pa = req->seg[i].pa, .len = req->seg[i].len, .device_writes = req->op == BLK_OP_READ};

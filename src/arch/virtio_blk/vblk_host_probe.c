@@ -12,8 +12,7 @@
 #include "arch/gicv2/gicv2.h"
 #include "arch/virtio_blk/vblk_host_dev.h"
 #include "lib/log.h"
-#include "vdev/blk_host_disk.h"
-#include "vdev/virtio_blk_spec.h"
+#include "vdev/virtio_blk.h"
 #include "vdev/virtio_mmio.h"
 #include "vdev/virtio_mmio_regs.h"
 
