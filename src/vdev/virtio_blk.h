@@ -77,9 +77,10 @@ struct virtio_blk {
     bool read_only;
     char serial[VIRTIO_BLK_ID_BYTES]; /* GET_ID */
     /* Protects everything below and the transport state in vd: taken by
-     * register accesses (the vCPU's exit) and by completions (any CPU);
-     * nothing else is taken while it is held except the vGIC's, by the
-     * interrupt line (vgic_line_set). */
+     * register accesses (the vCPU's exit, with no lock held) and by
+     * completions (any CPU, no lock held); while it is held only what
+     * raising the interrupt takes (vgic_line_set: the vGIC's state and the
+     * scheduler's CPU lock to wake a vCPU) is taken after it. */
     struct spinlock lock;
     uint32_t gen;            /* moves on at every device reset: late completions of
                                 requests taken before it write nothing */

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/le.h"
 #include "core/vm_package.h"
 #include "fuzz_check.h"
+#include "lib/le.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,8 +55,43 @@ static bool apart(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return !alen || !blen || a + alen <= b || b + blen <= a;
 }
 
+/* The device list (the DEVICES section, or the defaults): every window its
+ * kind's size, aligned, below the RAM and clear of the GIC, apart from the
+ * others; distinct valid SPIs; flags and backing only where the kind takes
+ * them; at most one console input, the one p->console names. */
+static void check_devices(const struct vm_package *p)
+{
+    CHECK(p->ndevices >= 1 && p->ndevices <= VM_DEV_MAX);
+    unsigned consoles = 0;
+    for (unsigned i = 0; i < p->ndevices; i++) {
+        const struct vm_device *d = &p->devices[i];
+        CHECK(d->kind >= VM_DEV_KIND_FIRST && d->kind <= VM_DEV_KIND_LAST);
+        CHECK(d->size == vm_device_kind_size(d->kind) && d->base % d->size == 0);
+        CHECK(d->base < VM_PKG_DEVICE_TOP && d->base + d->size <= VM_PKG_DEVICE_TOP);
+        CHECK(d->base + d->size <= VIRT_GICD_BASE || d->base >= VIRT_GICC_BASE + VIRT_GICC_SIZE);
+        CHECK(d->spi < VIRT_SPI_COUNT && (d->flags & ~VM_DEV_F_ALL) == 0);
+        bool disk = d->kind == VM_DEV_VIRTIO_BLK;
+        CHECK(disk || !(d->flags & VM_DEV_F_RO));
+        CHECK(disk || (d->disk | d->first_sector | d->sectors) == 0);
+        CHECK(!disk ||
+              (d->disk < VM_DEV_DISK_MAX && d->first_sector + d->sectors <= VM_DEV_SECTOR_LIMIT));
+        if (d->flags & VM_DEV_F_CONSOLE) {
+            CHECK(d->kind != VM_DEV_VIRTIO_BLK);
+            CHECK((p->console == VM_PKG_CONSOLE_VIRTIO) == (d->kind == VM_DEV_VIRTIO_CONSOLE));
+            consoles++;
+        }
+        for (unsigned j = 0; j < i; j++) {
+            const struct vm_device *o = &p->devices[j];
+            CHECK(apart(d->base, d->size, o->base, o->size) && d->spi != o->spi);
+        }
+    }
+    CHECK(consoles <= 1);
+    CHECK(consoles == 1 || p->console == VM_PKG_CONSOLE_PL011);
+}
+
 static void check_accepted(const uint8_t *b, size_t len, const struct vm_package *p)
 {
+    check_devices(p);
     CHECK(memchr(p->name, 0, sizeof(p->name)) && p->name[0]);
     CHECK(p->nvcpus >= 1 && p->nvcpus <= VM_PKG_MAX_VCPUS);
     CHECK(p->ram_size && p->ram_base >= VM_PKG_DEVICE_TOP);

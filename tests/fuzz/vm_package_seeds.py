@@ -35,6 +35,9 @@ class Pkg:
             self.dtb = struct.pack(">II", 0xD00DFEED, 40)
             self.sects.append([3, 0, 3 * PAGE, 64, None])
             self.cfg["dtb_ipa"] = RAM + MIB
+        self.devices = None  # DEVICES entries (dicts, see dev()), or no section
+        self.dev_count = None  # the count field, if not len(devices)
+        self.dev_reserved = 0
         self.length = None  # blob length: end of the last section by default
 
     @staticmethod
@@ -43,6 +46,21 @@ class Pkg:
         struct.pack_into("<IIQQQ", h, 0, 0x14000010, 0, text, image_size, flags)
         struct.pack_into("<I", h, 56, magic)
         return bytes(h)
+
+    def with_devices(self, devices):
+        self.devices = devices
+        size = 8 + 48 * len(devices)
+        self.sects.append([5, 0, 5 * PAGE, size, None])
+
+    def devices_blob(self):
+        if self.devices is None:
+            return b""
+        count = self.dev_count if self.dev_count is not None else len(self.devices)
+        out = struct.pack("<II", count, self.dev_reserved)
+        for d in self.devices:
+            out += struct.pack("<IIQQIIQQ", d["kind"], d["flags"], d["base"], d["size"], d["spi"],
+                               d["disk"], d["first"], d["sectors"])
+        return out
 
     def sect(self, typ):
         return next(s for s in self.sects if s[0] == typ)
@@ -82,11 +100,11 @@ class Pkg:
         out += rec(0, head[:64])
         out += rec(64, table)
         contents = {4: cfg, 1: self.kernel, 3: getattr(self, "dtb", b""),
-                    2: getattr(self, "initrd", b"")}
+                    2: getattr(self, "initrd", b""), 5: self.devices_blob()}
         for t, _, o, n, data in self.sects:
             data = data if data is not None else contents.get(t, b"")
             if o % PAGE == 0 and 0 < o // PAGE < 16 and data:
-                out += rec(o, data[:min(n, 255)])
+                out += rec(o, data[:n] if t == 5 else data[:min(n, 255)])
         if self.checksum == "right":
             blob = bytearray(length + (2 * MIB if big else 0))
             for off, data in placed:
@@ -190,7 +208,7 @@ refusals = {
     "nsect_zero": (A64, hdr(nsect=0)),
     "nsect_nine": (A64, hdr(nsect=9)),
     "table_past_end": (A64, both(hdr(nsect=8, total=200), attr(length=200))),
-    "sect_type": (A64, sect(1, **{}) if False else lambda p: p.sect(1).__setitem__(0, 5)),
+    "sect_type": (A64, sect(1, **{}) if False else lambda p: p.sect(1).__setitem__(0, 9)),
     "sect_duplicate": (A64, lambda p: p.sects.append([4, 0, 5 * PAGE, 96, None])),
     "sect_flags": (A64, sect(1, flags=1)),
     "sect_unaligned": (A64, sect(1, off=2 * PAGE + 8)),
@@ -245,6 +263,52 @@ refusals = {
     "arm_beyond_128m": (A32, cfg(ram_size=256 * MIB, kernel_ipa=RAM + 128 * MIB,
                                  entry=RAM + 128 * MIB)),
 }
+# The DEVICES section (type 5): kinds 1 pl011, 2 virtio-console, 3 virtio-blk;
+# flags 1 read-only, 2 console input.
+def dev(kind, slot=0, **kw):
+    d = dict(kind=kind, flags=0, base=0x0A000000 + 0x200 * slot, size=0x200, spi=16 + slot,
+             disk=0, first=0, sectors=0)
+    if kind == 1:
+        d.update(base=0x09000000, size=0x1000, spi=1)
+    d.update(kw)
+    return d
+
+
+DEVS = mut(A64, lambda p: p.with_devices([dev(1, flags=2), dev(2, 0),
+                                          dev(3, 1, flags=1, disk=1, first=10, sectors=20)]))
+seed("ok_devices", DEVS)
+seed("ok_devices_virtio_console_input",
+     mut(A64, lambda p: p.with_devices([dev(1), dev(2, 0, flags=2), dev(3, 2)])))
+
+
+def devf(i, **kw):
+    return lambda p: p.devices[i].update(kw)
+
+
+refusals.update({
+    "dev_short": (DEVS, sect(5, size=4)),
+    "dev_count": (DEVS, attr(dev_count=0)),
+    "dev_reserved": (DEVS, attr(dev_reserved=1)),
+    "dev_size_mismatch": (DEVS, attr(dev_count=2)),
+    "dev_kind": (DEVS, devf(1, kind=9)),
+    "dev_flags": (DEVS, devf(1, flags=8)),
+    "dev_window": (DEVS, devf(2, size=0x1000)),
+    "dev_align": (DEVS, devf(2, base=0x0A000300)),
+    "dev_below_ram": (DEVS, devf(2, base=0x40000000)),
+    "dev_gic": (DEVS, devf(0, base=0x08010000)),
+    "dev_spi": (DEVS, devf(2, spi=96)),
+    "dev_ro": (DEVS, devf(0, flags=1)),
+    "dev_console_flag": (DEVS, devf(2, flags=2)),
+    "dev_backing": (DEVS, devf(1, disk=1)),
+    "dev_disk_index": (DEVS, devf(2, disk=8)),
+    "dev_sectors": (DEVS, devf(2, first=1 << 54)),
+    "dev_overlap": (DEVS, devf(2, base=0x0A000000)),
+    "dev_spi_shared": (DEVS, devf(2, spi=16)),
+    "dev_too_many": (DEVS, devf(1, kind=1, base=0x09001000, size=0x1000)),
+    "dev_two_consoles": (DEVS, devf(1, flags=2)),
+    "dev_cfg_console": (DEVS, cfg(reserved=1)),
+})
+
 for name, (base, fn) in refusals.items():
     seed("refuse_" + name, mut(base, fn))
 

@@ -1,21 +1,21 @@
 /*
  * armvisor-loader end to end: write small kernels (an arm64 Image header,
- * a zImage header, raw bytes, ELF files good and malformed) to files, run the real program on them, and
- * read what it wrote back with the hypervisor's own vm_package_parse and
- * with libfdt: placement, boot registers, and every node of the guest DTB.
- * Bad inputs must fail with a clear line on stderr and no output file.
+ * a zImage header, raw bytes, ELF files good and malformed) to files, run the real program on them,
+ * and read what it wrote back with the hypervisor's own vm_package_parse and with libfdt:
+ * placement, boot registers, and every node of the guest DTB. Bad inputs must fail with a clear
+ * line on stderr and no output file.
  *
  * Usage: test_loader <path to armvisor-loader> <scratch directory>
  */
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,9 +24,9 @@
 #include <cmocka.h>
 #include <libfdt.h>
 
-#include "lib/le.h"
 #include "core/virt_layout.h"
 #include "core/vm_package.h"
+#include "lib/le.h"
 
 #define RAM_BASE VIRT_RAM_BASE
 #define MiB      (1ull << 20)
@@ -432,6 +432,92 @@ static void test_console_virtio(void **state)
     assert_true(fdt_path_offset(dtb_of(&p), "/virtio_mmio@a000000") < 0);
 }
 
+/* --disk: one virtio-blk per disk in the slots after the console's, in the
+ * package's device list and in the DTB; bad or overlapping ranges are
+ * refused. */
+static void test_disks(void **state)
+{
+    (void)state;
+    make_image("Image", 4096, 0x80000, 0, 0);
+    const char *args[] = {"--arch",    "arm64",
+                          "--kernel",  "@Image",
+                          "--console", "virtio",
+                          "--disk",    "host:0",
+                          "--disk",    "host:1,ro,first=2048,count=4096",
+                          "--disk",    "host:1,ro,first=4096",
+                          "-o",        "@out.pkg",
+                          NULL};
+    struct vm_package p;
+    build_ok(args, &p);
+    assert_true(p.has_device_list);
+    assert_int_equal(p.console, VM_PKG_CONSOLE_VIRTIO);
+    assert_int_equal(p.ndevices, 5);
+    assert_int_equal(p.devices[0].kind, VM_DEV_PL011);
+    assert_int_equal(p.devices[0].flags, 0);
+    assert_int_equal(p.devices[1].kind, VM_DEV_VIRTIO_CONSOLE);
+    assert_int_equal(p.devices[1].flags, VM_DEV_F_CONSOLE);
+    const struct vm_device *d0 = &p.devices[2], *d1 = &p.devices[3], *d2 = &p.devices[4];
+    assert_int_equal(d0->kind, VM_DEV_VIRTIO_BLK);
+    assert_int_equal(d0->base, 0x0a000200);
+    assert_int_equal(d0->spi, 17);
+    assert_int_equal(d0->flags, 0);
+    assert_int_equal(d0->disk | d0->first_sector | d0->sectors, 0);
+    assert_int_equal(d1->base, 0x0a000400);
+    assert_int_equal(d1->flags, VM_DEV_F_RO);
+    assert_int_equal(d1->disk, 1);
+    assert_int_equal(d1->first_sector, 2048);
+    assert_int_equal(d1->sectors, 4096);
+    assert_int_equal(d2->first_sector, 4096);
+    assert_int_equal(d2->sectors, 0);
+    const void *fdt = dtb_of(&p);
+    for (unsigned slot = 0; slot < 4; slot++) {
+        char n[64];
+        snprintf(n, sizeof(n), "/virtio_mmio@%x", 0x0a000000 + 0x200 * slot);
+        int vio = node(fdt, n);
+        assert_int_equal(fdt_node_check_compatible(fdt, vio, "virtio,mmio"), 0);
+        assert_int_equal(cells64(fdt, vio, "reg", 0), 0x0a000000 + 0x200 * slot);
+        assert_int_equal(cells64(fdt, vio, "reg", 1), 0x200);
+        assert_int_equal(cell(fdt, vio, "interrupts", 1), 16 + slot);
+    }
+    assert_true(fdt_path_offset(fdt, "/virtio_mmio@a000800") < 0);
+
+    /* Without --console virtio the first disk takes slot 0. */
+    const char *one[] = {"--arch", "arm64",    "--kernel", "@Image", "--disk", "host:7,first=0x10",
+                         "-o",     "@out.pkg", NULL};
+    build_ok(one, &p);
+    assert_int_equal(p.ndevices, 2);
+    assert_int_equal(p.devices[0].flags, VM_DEV_F_CONSOLE);
+    assert_int_equal(p.devices[1].base, 0x0a000000);
+    assert_int_equal(p.devices[1].disk, 7);
+    assert_int_equal(p.devices[1].first_sector, 16);
+    node(dtb_of(&p), "/virtio_mmio@a000000");
+
+#define FAILS(want, ...)                                                                           \
+    do {                                                                                           \
+        const char *a_[] = {"--arch",    "arm64", "--kernel", "@Image",                            \
+                            __VA_ARGS__, "-o",    "@out.pkg", NULL};                               \
+        build_fails(a_, want);                                                                     \
+    } while (0)
+    FAILS("want host:N", "--disk", "disk.img");
+    FAILS("want host:N", "--disk", "host:");
+    FAILS("want host:N", "--disk", "host:8");
+    FAILS("want host:N", "--disk", "host:-1");
+    FAILS("want host:N", "--disk", "host:0x");
+    FAILS("'rw'", "--disk", "host:0,rw");
+    FAILS("'first=-1'", "--disk", "host:0,first=-1");
+    FAILS("'count=0'", "--disk", "host:0,count=0");
+    FAILS("'first=18014398509481984'", "--disk", "host:0,first=18014398509481984");
+    FAILS("beyond 2^54", "--disk", "host:0,first=9007199254740992,count=9007199254740993");
+    FAILS("''", "--disk", "host:0,");
+    FAILS("at most 4", "--disk", "host:0", "--disk", "host:1", "--disk", "host:2", "--disk",
+          "host:3", "--disk", "host:4");
+    FAILS("overlaps an earlier", "--disk", "host:0,first=0,count=100", "--disk",
+          "host:0,first=99,ro");
+    FAILS("overlaps an earlier", "--disk", "host:2,first=50", "--disk", "host:2,count=51");
+#undef FAILS
+    assert_false(temp_left());
+}
+
 static void test_arm_zimage(void **state)
 {
     (void)state;
@@ -496,10 +582,9 @@ static void test_raw_kernels(void **state)
     assert_int_equal(p.regs[2], p.dtb.ipa);
 
     /* --load-addr, --entry, --protocol raw: registers zero, entered inside. */
-    const char *a64_raw[] = {"--arch",   "arm64",      "--kernel",   "@raw",
-                             "--protocol", "raw",      "--load-addr", "0x40200000",
-                             "--entry",  "0x40200040", "-o",          "@out.pkg",
-                             NULL};
+    const char *a64_raw[] = {"--arch", "arm64",       "--kernel",   "@raw",    "--protocol",
+                             "raw",    "--load-addr", "0x40200000", "--entry", "0x40200040",
+                             "-o",     "@out.pkg",    NULL};
     build_ok(a64_raw, &p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
     assert_int_equal(p.kernel.ipa, 0x40200000);
@@ -508,10 +593,9 @@ static void test_raw_kernels(void **state)
     dtb_of(&p); /* built anyway, at its usual place */
 
     /* The same with the Linux registers, and decimal addresses. */
-    const char *a64_lin[] = {"--arch",   "arm64",      "--kernel",   "@raw",
-                             "--protocol", "linux",    "--load-addr", "1075838976",
-                             "--entry",  "1075839040", "-o",          "@out.pkg",
-                             NULL};
+    const char *a64_lin[] = {"--arch", "arm64",       "--kernel",   "@raw",    "--protocol",
+                             "linux",  "--load-addr", "1075838976", "--entry", "1075839040",
+                             "-o",     "@out.pkg",    NULL};
     build_ok(a64_lin, &p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
     assert_int_equal(p.kernel.ipa, 0x40200000);
@@ -519,14 +603,15 @@ static void test_raw_kernels(void **state)
     assert_int_equal(p.regs[0], p.dtb.ipa);
 
     /* arm: a raw image at the RAM base, raw protocol; a Thumb entry. */
-    const char *a32_raw[] = {"--arch",    "arm",        "--kernel", "@raw", "--protocol", "raw",
-                             "--load-addr", "0x40000000", "-o",     "@out.pkg", NULL};
+    const char *a32_raw[] = {"--arch",     "arm",      "--kernel",    "@raw",
+                             "--protocol", "raw",      "--load-addr", "0x40000000",
+                             "-o",         "@out.pkg", NULL};
     build_ok(a32_raw, &p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
     assert_int_equal(p.kernel.ipa, RAM_BASE);
     assert_int_equal(p.isa, VM_PKG_ISA_A32);
-    const char *t32[] = {"--arch",   "arm",  "--kernel", "@raw",     "--protocol", "raw",
-                         "--entry", "0x40010102", "-o",  "@out.pkg", NULL};
+    const char *t32[] = {"--arch",  "arm",        "--kernel", "@raw",     "--protocol", "raw",
+                         "--entry", "0x40010102", "-o",       "@out.pkg", NULL};
     build_ok(t32, &p);
     assert_int_equal(p.isa, VM_PKG_ISA_T32);
     assert_int_equal(p.entry, 0x40010102);
@@ -565,8 +650,13 @@ struct elf_spec {
 static struct elf_spec elf64(void)
 {
     return (struct elf_spec){
-        .cls = 2, .machine = 183, .type = 2, .data = 1, .version = 1,
-        .entry = 0x40100010, .nseg = 2,
+        .cls = 2,
+        .machine = 183,
+        .type = 2,
+        .data = 1,
+        .version = 1,
+        .entry = 0x40100010,
+        .nseg = 2,
         .seg = {{1, 0x1000, 0x40100000, 0x40100000, 0x100, 0x100},
                 {1, 0x2000, 0x40102000, 0x40102000, 0x80, 0x1000}},
     };
@@ -665,8 +755,8 @@ static void test_elf_kernels(void **state)
     assert_int_equal(p.regs[0] | p.regs[1] | p.regs[2] | p.regs[3], 0);
     assert_true(p.dtb.ipa >= 0x40103000);
     /* --protocol linux: x0 = DTB. */
-    const char *a64l[] = {"--arch", "arm64", "--kernel", "@k64.elf", "--protocol", "linux",
-                          "-o", "@out.pkg", NULL};
+    const char *a64l[] = {"--arch", "arm64", "--kernel", "@k64.elf", "--protocol",
+                          "linux",  "-o",    "@out.pkg", NULL};
     build_ok(a64l, &p);
     check_flat(&p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM64);
@@ -693,8 +783,8 @@ static void test_elf_kernels(void **state)
     check_flat(&p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_RAW);
     assert_int_equal(p.isa, VM_PKG_ISA_A32);
-    const char *a32l[] = {"--arch", "arm", "--kernel", "@k32.elf", "--protocol", "linux",
-                          "-o", "@out.pkg", NULL};
+    const char *a32l[] = {"--arch", "arm", "--kernel", "@k32.elf", "--protocol",
+                          "linux",  "-o",  "@out.pkg", NULL};
     build_ok(a32l, &p);
     assert_int_equal(p.protocol, VM_PKG_BOOT_LINUX_ARM);
     assert_int_equal(p.entry, 0x40100010);
@@ -758,12 +848,12 @@ static void test_bad_elf(void **state)
     /* --load-addr / --entry are for raw images. */
     struct elf_spec e = elf64();
     make_elf("k.elf", &e);
-    const char *la[] = {"--arch", "arm64", "--kernel", "@k.elf", "--load-addr", "0x40000000",
-                        "-o", "@out.pkg", NULL};
+    const char *la[] = {"--arch",     "arm64", "--kernel", "@k.elf", "--load-addr",
+                        "0x40000000", "-o",    "@out.pkg", NULL};
     build_fails(la, "raw images");
     make_image("Image", 4096, 0x80000, 0x10000, 0);
-    const char *ie[] = {"--arch", "arm64", "--kernel", "@Image", "--entry", "0x40080000",
-                        "-o", "@out.pkg", NULL};
+    const char *ie[] = {"--arch",     "arm64", "--kernel", "@Image", "--entry",
+                        "0x40080000", "-o",    "@out.pkg", NULL};
     build_fails(ie, "raw images");
 }
 
@@ -796,18 +886,17 @@ static void test_bad_inputs(void **state)
           "0x48000000", "-o", "@out.pkg");
     FAILS("--load-addr 12z", "--arch", "arm64", "--kernel", "@raw", "--load-addr", "12z", "-o",
           "@out.pkg");
-    FAILS("--load-addr 0x1ffffffffffffffff", "--arch", "arm64", "--kernel", "@raw",
-          "--load-addr", "0x1ffffffffffffffff", "-o", "@out.pkg");
-    FAILS("--entry -4", "--arch", "arm64", "--kernel", "@raw", "--entry", "-4", "-o",
-          "@out.pkg");
+    FAILS("--load-addr 0x1ffffffffffffffff", "--arch", "arm64", "--kernel", "@raw", "--load-addr",
+          "0x1ffffffffffffffff", "-o", "@out.pkg");
+    FAILS("--entry -4", "--arch", "arm64", "--kernel", "@raw", "--entry", "-4", "-o", "@out.pkg");
     FAILS("--entry 0x40000000", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40000000",
           "-o", "@out.pkg");
     FAILS("--entry 0x40080bb8", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40080bb8",
           "-o", "@out.pkg");
     FAILS("--entry 0x40080002", "--arch", "arm64", "--kernel", "@raw", "--entry", "0x40080002",
           "-o", "@out.pkg");
-    FAILS("--entry 0x40010001", "--arch", "arm", "--kernel", "@raw", "--entry", "0x40010001",
-          "-o", "@out.pkg");
+    FAILS("--entry 0x40010001", "--arch", "arm", "--kernel", "@raw", "--entry", "0x40010001", "-o",
+          "@out.pkg");
     /* A raw image past the first 128 MiB cannot take the Linux arm protocol. */
     FAILS("first 128 MiB", "--arch", "arm", "--kernel", "@raw", "--ram", "256", "--load-addr",
           "0x48000000", "-o", "@out.pkg");
@@ -939,6 +1028,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_arm64_small_ram_and_old_image),
         cmocka_unit_test(test_arm_zimage),
         cmocka_unit_test(test_console_virtio),
+        cmocka_unit_test(test_disks),
         cmocka_unit_test(test_raw_kernels),
         cmocka_unit_test(test_elf_kernels),
         cmocka_unit_test(test_bad_elf),

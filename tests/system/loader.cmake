@@ -14,15 +14,16 @@ endif()
 
 set(AV_HOST_LOADER ${CMAKE_BINARY_DIR}/host/armvisor-loader)
 set(loader_dir ${PROJECT_SOURCE_DIR}/tools/loader)
-set(loader_srcs ${loader_dir}/main.c ${loader_dir}/kernel.c ${loader_dir}/elf.c ${loader_dir}/layout.c
-    ${loader_dir}/guest_dtb.c ${loader_dir}/package.c ${PROJECT_SOURCE_DIR}/src/core/vm_package.c)
+include(${loader_dir}/sources.cmake)
+set(loader_srcs ${AV_LOADER_SRCS})
 add_custom_command(
   OUTPUT ${AV_HOST_LOADER}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/host
   COMMAND ${AV_HOST_CC} -std=gnu11 -O2 -Wall -Wextra -Werror -I${PROJECT_SOURCE_DIR}/src
           -I${loader_dir} -o ${AV_HOST_LOADER} ${loader_srcs} -lfdt
   DEPENDS ${loader_srcs} ${loader_dir}/loader.h ${PROJECT_SOURCE_DIR}/src/core/vm_package.h
-          ${PROJECT_SOURCE_DIR}/src/core/virt_layout.h ${PROJECT_SOURCE_DIR}/src/lib/le.h
+          ${PROJECT_SOURCE_DIR}/src/core/virt_layout.h ${PROJECT_SOURCE_DIR}/src/core/vm_device.h
+          ${PROJECT_SOURCE_DIR}/src/lib/le.h
   COMMENT "armvisor-loader (host tool)")
 add_custom_target(host_loader ALL DEPENDS ${AV_HOST_LOADER})
 

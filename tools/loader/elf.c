@@ -214,8 +214,7 @@ int elf_plan(struct vm_plan *plan, struct file_buf *k)
     if (entry < lo || entry >= hi) {
         loader_error("the ELF kernel's entry point 0x%llx is outside its segments "
                      "(0x%llx-0x%llx)",
-                     (unsigned long long)entry, (unsigned long long)lo,
-                     (unsigned long long)hi);
+                     (unsigned long long)entry, (unsigned long long)lo, (unsigned long long)hi);
         return -1;
     }
     /* hi - lo fits in RAM (every segment does), so this fits in memory. */

@@ -3,8 +3,9 @@
  * describes the machine armvisor emulates in the terms of QEMU's virt board
  * (hw/arm/virt.c), so a kernel that boots on "-M virt" finds the same
  * nodes: RAM, the CPUs with PSCI (HVC conduit: armvisor answers it), the
- * architected timer, a GICv2, the PL011 with its APB clock, /chosen; with
- * --console virtio also the first virtio-mmio transport (the virtio-console).
+ * architected timer, a GICv2, the PL011 with its APB clock, /chosen, and a
+ * virtio-mmio transport for each virtio device of the list (devices.c: the
+ * virtio-console of --console virtio, one virtio-blk per --disk).
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -26,8 +27,8 @@
 #define PPI_CPU_MASK_SHIFT 8u
 
 /* Architected timer PPIs: secure phys, non-secure phys, virtual, hyp. */
-static const uint32_t timer_ppis[4] = {VIRT_TIMER_PPI_SEC, VIRT_TIMER_PPI_PHYS,
-                                        VIRT_TIMER_PPI_VIRT, VIRT_TIMER_PPI_HYP};
+static const uint32_t timer_ppis[4] = {VIRT_TIMER_PPI_SEC, VIRT_TIMER_PPI_PHYS, VIRT_TIMER_PPI_VIRT,
+                                       VIRT_TIMER_PPI_HYP};
 
 #define TRY(call)                                                                                  \
     do {                                                                                           \
@@ -174,15 +175,19 @@ int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out)
     TRY(prop_strings(fdt, "clock-names", clock_names, 2));
     TRY(fdt_end_node(fdt));
 
-    if (plan->console == VM_PKG_CONSOLE_VIRTIO) {
-        /* The first virtio-mmio slot, as QEMU virt describes its
-         * transports (Linux's virtio,mmio binding): the virtio-console. */
-        snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)VIRT_VIRTIO_BASE);
+    /* Each virtio-mmio transport of the device list, as QEMU virt
+     * describes its transports (Linux's virtio,mmio binding): the
+     * virtio-console, the disks. */
+    for (unsigned i = 0; i < plan->ndevices; i++) {
+        const struct vm_device *d = &plan->devices[i];
+        if (d->kind != VM_DEV_VIRTIO_CONSOLE && d->kind != VM_DEV_VIRTIO_BLK)
+            continue;
+        snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)d->base);
         TRY(fdt_begin_node(fdt, name));
         TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-        uint64_t vio[2] = {VIRT_VIRTIO_BASE, VIRT_VIRTIO_SIZE};
+        uint64_t vio[2] = {d->base, d->size};
         TRY(prop_reg2(fdt, vio, 1));
-        uint32_t vio_irq[3] = {GIC_SPI, VIRT_VIRTIO_SPI, IRQ_LEVEL_HIGH};
+        uint32_t vio_irq[3] = {GIC_SPI, d->spi, IRQ_LEVEL_HIGH};
         TRY(prop_cells(fdt, "interrupts", vio_irq, 3));
         TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
         TRY(fdt_end_node(fdt));

@@ -17,9 +17,9 @@
 
 #include "loader.h"
 
-#define ZIMAGE_LOAD_OFFSET    0x8000u
-#define RAW_A64_LOAD_OFFSET   0x80000u /* QEMU KERNEL64_LOAD_ADDR */
-#define RAW_A32_LOAD_OFFSET   0x10000u /* QEMU KERNEL_LOAD_ADDR */
+#define ZIMAGE_LOAD_OFFSET  0x8000u
+#define RAW_A64_LOAD_OFFSET 0x80000u /* QEMU KERNEL64_LOAD_ADDR */
+#define RAW_A32_LOAD_OFFSET 0x10000u /* QEMU KERNEL_LOAD_ADDR */
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -130,8 +130,8 @@ int kernel_plan(struct vm_plan *plan, struct file_buf *k, const struct kernel_op
     }
     plan->isa = plan->arch == LOADER_ARM64 ? VM_PKG_ISA_A64 : VM_PKG_ISA_A32;
     plan->kind = KERNEL_RAW;
-    plan->kernel_ipa = plan->ram_base +
-                       (plan->arch == LOADER_ARM64 ? RAW_A64_LOAD_OFFSET : RAW_A32_LOAD_OFFSET);
+    plan->kernel_ipa =
+        plan->ram_base + (plan->arch == LOADER_ARM64 ? RAW_A64_LOAD_OFFSET : RAW_A32_LOAD_OFFSET);
     plan->kernel_footprint = k->size;
 
     /* A magic number with the header cut short is a truncated kernel, not a
@@ -177,8 +177,8 @@ int kernel_plan(struct vm_plan *plan, struct file_buf *k, const struct kernel_op
     }
 
     /* QEMU's defaults: an ELF file is not a Linux kernel, everything else is. */
-    bool linux_regs = o->protocol == KERNEL_PROTO_DEFAULT ? !elf
-                                                          : o->protocol == KERNEL_PROTO_LINUX;
+    bool linux_regs =
+        o->protocol == KERNEL_PROTO_DEFAULT ? !elf : o->protocol == KERNEL_PROTO_LINUX;
     if (!linux_regs)
         plan->protocol = VM_PKG_BOOT_RAW;
     else if (plan->arch == LOADER_ARM64)

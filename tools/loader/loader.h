@@ -7,6 +7,7 @@
  * elf.c      ELF kernels: program headers flattened into one image
  * layout.c   where the initrd and the DTB go in guest RAM (QEMU's rules)
  * guest_dtb.c the guest's device tree (libfdt), a QEMU-virt-like machine
+ * devices.c  the device list (--console, --disk) for the package and the DTB
  * package.c  the package blob itself
  * main.c     the command line
  */
@@ -38,6 +39,13 @@ struct file_buf {
     size_t size;
 };
 
+/* One --disk: a range of a host disk. */
+struct loader_disk {
+    unsigned index;        /* host disk N */
+    uint64_t first, count; /* sectors; count 0: to the disk's end */
+    bool ro;
+};
+
 /* Everything the package will say, decided step by step. */
 struct vm_plan {
     enum loader_arch arch;
@@ -52,6 +60,10 @@ struct vm_plan {
     uint64_t initrd_ipa, initrd_size; /* size 0: no initrd */
     uint64_t dtb_ipa;
     enum vm_pkg_console console; /* PL011 (default) or a virtio-console for input */
+    struct loader_disk disks[VM_DEV_MAX_BLK];
+    unsigned ndisks;
+    struct vm_device devices[VM_DEV_MAX]; /* devices_plan */
+    unsigned ndevices;
 };
 
 /* Errors go to stderr as "armvisor-loader: ..." lines. */
@@ -74,6 +86,13 @@ int elf_plan(struct vm_plan *plan, struct file_buf *kernel);
 /* initrd_ipa and dtb_ipa from the kernel's footprint; checks the kernel
  * and initrd fit in RAM. */
 int layout_plan(struct vm_plan *plan);
+
+/* Add the --disk argument arg to the plan; -1 (said why) when it is
+ * malformed, one too many, or overlaps an earlier writable range. */
+int disk_option(struct vm_plan *plan, const char *arg);
+
+/* The device list from the console choice and the disks. */
+void devices_plan(struct vm_plan *plan);
 
 /* The guest DTB for the plan (malloc'd into *out). */
 int guest_dtb_build(const struct vm_plan *plan, struct file_buf *out);

@@ -1,7 +1,8 @@
 /*
  * armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]
  *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
- *                 [--load-addr ADDR] [--entry ADDR] [--name NAME] -o OUT
+ *                 [--load-addr ADDR] [--entry ADDR] [--name NAME]
+ *                 [--console pl011|virtio] [--disk host:N[,ro][,first=S][,count=C]]... -o OUT
  *
  * Reads the kernel (and initrd), decides where everything goes, builds the
  * guest DTB and writes the VM package. Every bad input stops it with one
@@ -39,7 +40,8 @@ static void usage(FILE *f)
     fputs("usage: armvisor-loader --arch arm64|arm --kernel FILE [--initrd FILE] [--ram MiB]\n"
           "                       [--cpus N] [--cmdline STR] [--protocol raw|linux]\n"
           "                       [--load-addr ADDR] [--entry ADDR] [--name NAME]\n"
-          "                       [--console pl011|virtio] -o OUT\n"
+          "                       [--console pl011|virtio]\n"
+          "                       [--disk host:N[,ro][,first=SECTOR][,count=SECTORS]]... -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
@@ -54,7 +56,10 @@ static void usage(FILE *f)
           "  --entry     where a raw image is entered (default: its first byte)\n"
           "  --name      VM name, 1-31 printable characters (default: guest)\n"
           "  --console   the device typed input goes to: pl011 (ttyAMA0, default) or\n"
-          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n",
+          "              virtio (a virtio-console, hvc0, at 0x0a000000; the PL011 stays)\n"
+          "  --disk      a virtio-blk on the host's disk N (0-7, as armvisor finds them), from\n"
+          "              SECTOR (default 0) for SECTORS (default: to its end), ro: read-only;\n"
+          "              up to 4, in the virtio-mmio slots after the console's\n",
           f);
 }
 
@@ -215,6 +220,7 @@ int main(int argc, char **argv)
         {"load-addr", required_argument, NULL, 'L'},
         {"entry", required_argument, NULL, 'e'},
         {"console", required_argument, NULL, 'C'},
+        {"disk", required_argument, NULL, 'D'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -268,6 +274,10 @@ int main(int argc, char **argv)
                 loader_error("--console %s: want pl011 or virtio", optarg);
                 return 2;
             }
+            break;
+        case 'D':
+            if (disk_option(&plan, optarg) != 0)
+                return 2;
             break;
         case 'o':
             out_path = optarg;
@@ -329,6 +339,7 @@ int main(int argc, char **argv)
         return 2;
     }
     plan.ram_size = ram_mib << 20;
+    devices_plan(&plan);
 
     struct file_buf kernel = {0}, initrd = {0}, dtb = {0}, pkg = {0};
     int rc = 1;
@@ -356,8 +367,9 @@ int main(int argc, char **argv)
            (unsigned long long)plan.entry, vm_package_protocol_name(plan.protocol));
     if (initrd.size)
         printf(", initrd at 0x%llx", (unsigned long long)plan.initrd_ipa);
-    printf(", DTB at 0x%llx (%zu bytes), %llu MiB RAM, %u vCPU(s), %zu bytes\n",
-           (unsigned long long)plan.dtb_ipa, dtb.size, ram_mib, plan.ncpus, pkg.size);
+    printf(", DTB at 0x%llx (%zu bytes), %llu MiB RAM, %u vCPU(s), %u device(s), %zu bytes\n",
+           (unsigned long long)plan.dtb_ipa, dtb.size, ram_mib, plan.ncpus, plan.ndevices,
+           pkg.size);
     rc = 0;
 out:
     free(kernel.data);

@@ -1,6 +1,6 @@
 /*
  * The package blob (docs/vm-package.md): header, section table, then
- * CONFIG, KERNEL, INITRD and DTB, each on its own 4 KiB boundary, and the
+ * CONFIG, KERNEL, INITRD, DTB and DEVICES, each on its own 4 KiB boundary, and the
  * checksum over the whole. The result is parsed back with the hypervisor's
  * own vm_package_parse before anyone writes it: the loader never produces
  * a package armvisor would refuse.
@@ -29,7 +29,27 @@ static void config(const struct vm_plan *plan, uint8_t *c)
     put_le64(c + VM_PKG_CFG_INITRD_IPA, plan->initrd_size ? plan->initrd_ipa : 0);
     put_le64(c + VM_PKG_CFG_DTB_IPA, plan->dtb_ipa);
     put_le32(c + VM_PKG_CFG_PROTOCOL, plan->protocol);
-    put_le32(c + VM_PKG_CFG_CONSOLE, plan->console);
+    /* The console field stays 0: the DEVICES section flags the device
+     * that takes console input. */
+}
+
+/* The DEVICES section: count, then one entry per device. */
+static void devices(const struct vm_plan *plan, uint8_t *s)
+{
+    memset(s, 0, VM_PKG_DEV_HDR + plan->ndevices * VM_PKG_DEV_SIZE);
+    put_le32(s + VM_PKG_DEV_COUNT, plan->ndevices);
+    for (unsigned i = 0; i < plan->ndevices; i++) {
+        const struct vm_device *d = &plan->devices[i];
+        uint8_t *e = s + VM_PKG_DEV_HDR + i * VM_PKG_DEV_SIZE;
+        put_le32(e + VM_PKG_DEV_KIND, d->kind);
+        put_le32(e + VM_PKG_DEV_FLAGS, d->flags);
+        put_le64(e + VM_PKG_DEV_BASE, d->base);
+        put_le64(e + VM_PKG_DEV_LEN, d->size);
+        put_le32(e + VM_PKG_DEV_SPI, d->spi);
+        put_le32(e + VM_PKG_DEV_DISK, d->disk);
+        put_le64(e + VM_PKG_DEV_FIRST, d->first_sector);
+        put_le64(e + VM_PKG_DEV_SECTORS, d->sectors);
+    }
 }
 
 int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
@@ -37,17 +57,21 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
 {
     uint8_t cfg[VM_PKG_CFG_SIZE];
     config(plan, cfg);
+    uint8_t devs[VM_PKG_DEV_HDR + VM_DEV_MAX * VM_PKG_DEV_SIZE];
+    devices(plan, devs);
     struct {
         uint32_t type;
         const uint8_t *data;
         size_t size;
-    } sect[4];
+    } sect[5];
     unsigned n = 0;
     sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
     sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, kernel->data, kernel->size};
     if (initrd && initrd->size)
         sect[n++] = (typeof(sect[0])){VM_PKG_INITRD, initrd->data, initrd->size};
     sect[n++] = (typeof(sect[0])){VM_PKG_DTB, dtb->data, dtb->size};
+    sect[n++] =
+        (typeof(sect[0])){VM_PKG_DEVICES, devs, VM_PKG_DEV_HDR + plan->ndevices * VM_PKG_DEV_SIZE};
 
     size_t total = VM_PKG_ALIGN; /* header and table fit in the first page */
     for (unsigned i = 0; i < n; i++)
