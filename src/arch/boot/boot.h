@@ -40,16 +40,10 @@ struct boot_info {
     const char *bootargs; /* /chosen bootargs, NULL if none */
 };
 
-/* The interrupt flags of the GIC binding's third cell that mean
- * edge-triggered (Linux interrupt-controller/irq.h: IRQ_TYPE_EDGE_RISING 1,
- * IRQ_TYPE_EDGE_FALLING 2; 4 and 8 are level). */
-#define BOOT_IRQ_TYPE_EDGE_BOTH 3u
-
 /* The INTID of a node's first interrupt in the GIC binding's three cells
  * (Linux arm,gic.yaml: type 0 SPI / 1 PPI, number, flags); 0 when it has
- * none or one in another form. *edge (if not NULL): its flags say
- * edge-triggered. */
-unsigned boot_dtb_intid(const struct fdt *fdt, int node, bool *edge);
+ * none or one in another form. */
+unsigned boot_dtb_intid(const struct fdt *fdt, int node);
 
 /* Open the DTB at physical (= hypervisor virtual) address dtb_pa, reading
  * at most avail bytes, and probe it into bi. False (nothing dereferenced)

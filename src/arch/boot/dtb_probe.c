@@ -7,15 +7,13 @@
 #include "lib/log.h"
 #include "lib/verdict.h"
 
-unsigned boot_dtb_intid(const struct fdt *fdt, int node, bool *edge)
+unsigned boot_dtb_intid(const struct fdt *fdt, int node)
 {
     uint32_t len;
     const uint8_t *p = fdt_getprop(fdt, node, "interrupts", &len);
     if (!p || len < 12)
         return 0;
     uint64_t type = fdt_read_cells(p, 1), num = fdt_read_cells(p + 4, 1);
-    if (edge) /* flags 1: rising edge, 2: falling edge; 4, 8: level */
-        *edge = (fdt_read_cells(p + 8, 1) & BOOT_IRQ_TYPE_EDGE_BOTH) != 0;
     if (type == 0 && num < 988) /* SPIs are INTIDs 32-1019 */
         return (unsigned)num + 32;
     if (type == 1 && num < 16) /* PPIs are INTIDs 16-31 */
@@ -36,7 +34,7 @@ static uint64_t find_uart(const struct fdt *fdt, unsigned *intid)
     }
     uint64_t base;
     if (n >= 0 && fdt_reg(fdt, n, 0, &base, NULL) == 0) {
-        *intid = boot_dtb_intid(fdt, n, NULL);
+        *intid = boot_dtb_intid(fdt, n);
         return base;
     }
     return 0;

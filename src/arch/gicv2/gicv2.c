@@ -168,19 +168,18 @@ void gicv2_init(const struct gicv2_ranges *r)
              (unsigned long long)gic.gich, (unsigned long long)gic.gicv, gic.nlrs);
 }
 
-/* Route SPI or PPI intid to this CPU at armvisor's priority, edge- or
+/* Route SPI or PPI intid to this CPU at armvisor's priority,
  * level-sensitive, cleared and enabled. */
-static void irq_enable(unsigned intid, bool edge)
+static void irq_enable(unsigned intid)
 {
     uint32_t bit = 1u << (intid % 32), word = 4 * (intid / 32);
     wr(gic.gicd, GICD_ICENABLER + word, bit);
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + intid) = PPI_PRIO;
     if (intid >= 32) {
-        /* GICD_ICFGR Int_config[1]: 1 edge-triggered, 0 level-sensitive
-         * (IHI0048B 4.3.13). */
+        /* Level-sensitive: GICD_ICFGR Int_config[1] clear (IHI0048B
+         * 4.3.13). */
         uint32_t off = GICD_ICFGR + 4 * (intid / 16), shift = 2 * (intid % 16) + 1;
-        uint32_t cfg = rd(gic.gicd, off) & ~(1u << shift);
-        wr(gic.gicd, off, cfg | (edge ? 1u << shift : 0));
+        wr(gic.gicd, off, rd(gic.gicd, off) & ~(1u << shift));
         /* To this CPU: ITARGETSR0-7 read as this CPU's own bit (4.3.12);
          * a uniprocessor GIC has them RAZ/WI, and routes everything to
          * its one CPU anyway. */
@@ -209,13 +208,13 @@ bool gicv2_console_irq(unsigned intid)
 {
     if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || irq_taken(intid))
         return false;
-    irq_enable(intid, false); /* level, as a PL011's UARTINTR is */
+    irq_enable(intid); /* a PL011's UARTINTR is a level */
     gic.console_intid = intid;
     log_info("console input by interrupt: INTID %u\n", intid);
     return true;
 }
 
-bool gicv2_device_irq(unsigned intid, bool edge, void (*handler)(void *ctx), void *ctx)
+bool gicv2_device_irq(unsigned intid, void (*handler)(void *ctx), void *ctx)
 {
     if (!gic.ready || intid < 32 || intid >= GICC_SPURIOUS || irq_taken(intid) ||
         gic.ndev == GICV2_MAX_DEVICE_IRQS)
@@ -224,7 +223,7 @@ bool gicv2_device_irq(unsigned intid, bool edge, void (*handler)(void *ctx), voi
     gic.dev[gic.ndev].handler = handler;
     gic.dev[gic.ndev].ctx = ctx;
     gic.ndev++;
-    irq_enable(intid, edge);
+    irq_enable(intid);
     return true;
 }
 

@@ -23,7 +23,6 @@ struct vblk_slot_dma {
 struct vblk_host {
     uint64_t base;  /* the virtio-mmio window */
     unsigned intid; /* its SPI */
-    bool edge;      /* ... edge-triggered, as its DTB node says */
     struct blk_backend be;
     char name[32];
     uint64_t features; /* negotiated */

@@ -130,8 +130,10 @@ static void give_up(struct vblk_host *d, const char *why)
 void vblk_host_irq(void *ctx)
 {
     struct vblk_host *d = ctx;
-    /* Acknowledge first (4.2.2 InterruptACK): the line drops, and a chain
-     * used from here on raises it again, so none is left unseen. */
+    /* Acknowledge what InterruptStatus says first (4.2.2 InterruptACK),
+     * then read the used ring: a chain used after the read sets the bit
+     * again and keeps the (level) line high, so the handler runs again
+     * once the core deactivates the interrupt; none is left unseen. */
     uint32_t isr = vblk_rd(d, VIRTIO_MMIO_INTERRUPT_STATUS);
     vblk_wr(d, VIRTIO_MMIO_INTERRUPT_ACK, isr);
     dsb_sy();

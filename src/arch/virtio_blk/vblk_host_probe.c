@@ -152,7 +152,7 @@ static bool dev_start(struct vblk_host *d)
         return false;
     read_config(d);
     /* Completions come by interrupt only: no interrupt, no disk. */
-    if (!gicv2_device_irq(d->intid, d->edge, vblk_host_irq, d))
+    if (!gicv2_device_irq(d->intid, vblk_host_irq, d))
         return refuse(d, "its interrupt cannot be taken (no GIC, or no SPI in the DTB)");
     add_status(d, VIRTIO_CONFIG_S_DRIVER_OK);
     return true;
@@ -185,7 +185,7 @@ static void probe_node(const struct fdt *fdt, int node)
     }
     struct vblk_host *d = &disks[ndisks];
     *d = (struct vblk_host){.base = base};
-    d->intid = boot_dtb_intid(fdt, node, &d->edge);
+    d->intid = boot_dtb_intid(fdt, node);
     av_snprintf(d->name, sizeof(d->name), "virtio-blk@0x%llx", (unsigned long long)base);
     d->be = (struct blk_backend){.name = d->name, .submit = vblk_host_submit, .priv = d};
     if (d->intid < 32) {
