@@ -80,7 +80,7 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
 
     struct vm *vm = vm_create(name, nvcpus, 0);
     if (!vm)
-        return -1;        /* vm_create said why */
+        return -1; /* vm_create said why */
     vm->can_reset = true; /* desc stays ours until vm_launch returns */
 
     int code = -1;

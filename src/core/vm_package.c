@@ -6,8 +6,8 @@
  * every guest range against guest RAM before anything uses it, and the
  * first refusal returns with a sentence saying which rule it broke.
  */
-#include "core/vm_package.h"
 #include "lib/le.h"
+#include "core/vm_package.h"
 
 #include <string.h>
 

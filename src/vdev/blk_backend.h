@@ -8,7 +8,10 @@
  * (the backend calls req->done later, on the CPU that takes the backing
  * device's completion interrupt, with no lock held), or completes it at once
  * (done called before submit returns, which is what the sim's file backend
- * does). Segments name hypervisor-visible memory: va for a backend that
+ * does). Inside submit, done is called for that request only, never for
+ * another one: the submitter holds its device's lock there, and another
+ * request may belong to another VM's device, whose lock it must not take
+ * (virtio_blk.c). Segments name hypervisor-visible memory: va for a backend that
  * copies, pa for one whose device reads and writes memory itself (the
  * segments then point straight at the guest's buffers, checked against the
  * VM's RAM by the caller before submit).

@@ -115,6 +115,7 @@ static struct vblk_slot *free_slot(struct virtio_blk *b)
     return NULL;
 }
 
+/* Requests taken, by type (errors are counted as they are answered). */
 static void count(struct virtio_blk *b, const struct vblk_req *q)
 {
     switch (q->type) {
@@ -129,9 +130,6 @@ static void count(struct virtio_blk *b, const struct vblk_req *q)
         break;
     case VIRTIO_BLK_T_GET_ID:
         b->stats.get_ids++;
-        break;
-    default:
-        b->stats.unsupported++;
         break;
     }
 }
@@ -170,7 +168,10 @@ static void process(struct virtio_blk *b)
             return;
         }
         vblk_parse(vq, c, b->be->sectors, b->read_only, q);
-        count(b, q);
+        if (q->action == VBLK_BACKEND || q->action == VBLK_GET_ID)
+            count(b, q);
+        if (q->action == VBLK_STATUS && q->status == VIRTIO_BLK_S_UNSUPP)
+            b->stats.unsupported++;
         switch (q->action) {
         case VBLK_NO_STATUS:
             /* No byte to answer in: returned unprocessed, like a bad chain. */

@@ -19,7 +19,7 @@
  *  - asynchronous completion (the file backend holding requests as a DMA
  *    device does): nothing is used before completion, completions out of
  *    order, a full backend queue resumes at the next completion, the
- *    interrupt rises at completion;
+ *    interrupt rises at completion, on the vGIC's INTID 32 + the listed SPI;
  *  - a device reset (status 0, a SYSTEM_RESET) with requests in flight:
  *    their late completions write nothing, the device works again after;
  *    vm_destroy waits for them and every page and range goes back.
@@ -37,6 +37,7 @@
 
 #include "arch/sim/sim.h"
 #include "core/device.h"
+#include "core/vgic.h"
 #include "core/virt_layout.h"
 #include "core/vm.h"
 #include "helpers/unit_vm.h"
@@ -397,6 +398,8 @@ static void test_capacity_and_bad_requests(void **state)
     /* An unknown type (DISCARD is not offered). */
     assert_int_equal(one(d, 7, 11, 0, SECTOR), VIRTIO_BLK_S_UNSUPP);
     assert_int_equal(d->blk->stats.errors, 7);
+    assert_int_equal(d->blk->stats.unsupported, 1);
+    assert_int_equal(d->blk->stats.reads, 1); /* the last sector: the only read taken */
 
     /* A header cut short (8 bytes): IOERR. */
     uint16_t u = used_idx(d);
@@ -614,6 +617,39 @@ static void test_release_frees_pages(void **state)
     }
 }
 
+/* The description's SPI wired through the vGIC: the completion (not the
+ * notify) raises INTID 32 + SPI, InterruptACK lowers the line. */
+static void test_interrupt_through_vgic(void **state)
+{
+    (void)state;
+    unit_vm_destroy(&T.a.vm);
+    struct drv *d = &T.a;
+    d->vm = unit_vm_create("blkirq", SIM_ARMV8, 1);
+    assert_int_equal(vgic_attach(d->vm, VGIC_DEFAULT_SPIS, VIRT_GICD_BASE), 0);
+    assert_int_equal(add_blk(d->vm, 0, 0, 0), 0);
+    struct virtio_mmio *vd = mmio_bus_find(&d->vm->mmio, BASE)->priv;
+    void (*set)(void *, bool) = vd->irq_set;
+    void *ctx = vd->irq_ctx;
+    assert_ptr_equal(set, vgic_line_set);
+    driver_init(d, false);
+    vd->irq_set = set;
+    vd->irq_ctx = ctx;
+    struct vgic_irq *irq = vgic_irq(d->vm->vgic, 0, 32 + VIRT_VIRTIO_SPI + 1);
+    assert_non_null(irq);
+
+    sim_blk_file_async(T.disk, 1);
+    req(d, 0, VIRTIO_BLK_T_IN, 9, SECTOR);
+    notify(d);
+    assert_false(irq->line);
+    assert_false(vgic_irq_pending(irq));
+    assert_int_equal(sim_blk_file_complete(T.disk, 1, false), 1);
+    assert_true(irq->line);
+    assert_true(vgic_irq_pending(irq));
+    assert_int_equal(status(d, 0), VIRTIO_BLK_S_OK);
+    wr(d, R_INT_ACK, VIRTIO_MMIO_INT_VRING);
+    assert_false(irq->line);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +661,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_async_completion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release_frees_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupt_through_vgic, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
