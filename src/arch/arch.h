@@ -312,6 +312,8 @@ enum arch_irq_kind {
     ARCH_IRQ_PMU,        /* the PMU's overflow interrupt (level-sensitive: high
                             while PMCR.E and PMINTENSET & PMOVSSET of the PMU
                             state loaded in the CPU; core/vpmu.c) */
+    ARCH_IRQ_DEVICE,     /* a host device the arch drives for armvisor (the
+                            host disk's completions): arch_irq_device */
     ARCH_IRQ_OTHER,      /* anything else (not enabled by armvisor today) */
 };
 struct arch_irq {
@@ -327,6 +329,13 @@ struct arch_irq {
  * pending. Called by the core after an ARCH_EXIT_IRQ and after arch_cpu_idle,
  * on the CPU that took it, with no vCPU running. */
 bool arch_irq_ack(struct arch_irq *irq);
+
+/* Run the driver of the host device that raised intid (ARCH_IRQ_DEVICE):
+ * it takes the device's completed requests and calls their submitters back
+ * (struct blk_req's done). The core calls it from host_irq_handle, on the
+ * CPU that took the interrupt, with no vCPU in the guest and no lock held,
+ * then deactivates intid. */
+void arch_irq_device(unsigned intid);
 
 /* Deactivate physical interrupt intid of this CPU (GICC_DIR / ICC_DIR_EL1). */
 void arch_irq_deactivate(unsigned intid);

@@ -21,6 +21,9 @@
  *  - the PMU's overflow interrupt: a counter of the vCPU whose PMU state is
  *    in the CPU overflowed; vpmu.c keeps it active while that vCPU's
  *    overflow level is high and drives its PPI 23 with it;
+ *  - a host device armvisor drives (the host disk): its driver, in the
+ *    arch, completes the requests it finished (arch_irq_device), and the
+ *    callbacks go to whoever submitted them;
  *  - anything else is not ours to have (armvisor enables nothing else yet):
  *    deactivated and said once.
  */
@@ -61,6 +64,12 @@ void host_irq_handle(struct vcpu *vcpu)
         case ARCH_IRQ_KICK:
             /* Nothing to do here: the kick only made this CPU leave its
              * guest or its idle wait, and its loop looks at what changed. */
+            arch_irq_deactivate(irq.intid);
+            break;
+        case ARCH_IRQ_DEVICE:
+            /* The device's driver completes what it finished; a level
+             * line is low once the driver acknowledged the device. */
+            arch_irq_device(irq.intid);
             arch_irq_deactivate(irq.intid);
             break;
         case ARCH_IRQ_OTHER:

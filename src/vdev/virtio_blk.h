@@ -29,6 +29,7 @@
 #define VIRTIO_ID_BLOCK 2u
 
 /* Feature bits (5.2.3). */
+#define VIRTIO_BLK_F_SIZE_MAX 1 /* not offered here; the host driver takes it */
 #define VIRTIO_BLK_F_SEG_MAX  2
 #define VIRTIO_BLK_F_RO       5
 #define VIRTIO_BLK_F_BLK_SIZE 6

@@ -324,6 +324,9 @@ if(AV_HOST_LOADER)
     REJECT "starting at")
 endif()
 
+include(${CMAKE_CURRENT_SOURCE_DIR}/host_disk.cmake)
+av_host_disk_tests(${A32_OUT}/hello.bin cortex-a15 "guest runs in SVC: ok")
+
 # Debian's armhf Linux (the armmp-lpae zImage) boots under armvisor to a
 # busybox /init. Needs the AArch32 ACTLR and DBGDIDR answered
 # (core/sysreg.c), which the kernel reads before it can take an UNDEF. The

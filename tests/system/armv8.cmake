@@ -637,6 +637,9 @@ if(AV_HOST_LOADER)
   endif()
 endif()
 
+include(${CMAKE_CURRENT_SOURCE_DIR}/host_disk.cmake)
+av_host_disk_tests(${A64_OUT}/hello.bin cortex-a57 "guest: all checks passed")
+
 # Debian's arm64 Linux boots under armvisor to a busybox /init, with the
 # host's PMU given to it (core/vpmu.c, the guest DTB's /pmu node): Linux's
 # PMU driver finds the cortex-a57's 6 event counters and its cycle counter.

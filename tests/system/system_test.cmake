@@ -5,8 +5,8 @@
 #                [KERNEL <image>] [TIMEOUT <s>] [HALT <status> | NO_HALT] [NO_VERDICT]
 #                [QEMU_ARGS <arg>...]
 #                [EXPECT <regex>...] [REJECT <regex>...] [SAME <group>...]
-#                [SEND <after-regex> <text>...]
-#                [LABELS <label>...] [DISABLED <why>])
+#                [SEND <after-regex> <text>...] [QEMU_ARGS <arg>...]
+#                [DRIVER <command>...] [LABELS <label>...] [DISABLED <why>])
 #
 # Boots KERNEL (default the hypervisor image, ARMVISOR_BIN) on AV_QEMU
 # (qemu-system-arm or -aarch64, set by the arch's file) as
@@ -25,12 +25,16 @@
 # by two or more EXPECTs, all with the same text (qemu_check.py --same: a
 # count the guest prints against armvisor's). SEND types <text> on the
 # console after <after-regex> appears.
+# QEMU_ARGS go on QEMU's command line after the rest. DRIVER runs the
+# check through a command that gets the whole qemu_check.py command line as
+# its arguments (tests/system/disk_check.py: boots it more than once, checks
+# the disk image afterwards).
 # DISABLED registers the test disabled; <why> is for the reader (say what
 # QEMU does wrong, so it is re-enabled when that is fixed).
 function(av_system_test name)
   cmake_parse_arguments(PARSE_ARGV 1 T "NO_HALT;NO_VERDICT"
                         "CPU;SMP;GIC;MEMORY;MACHINE;KERNEL;INITRD;APPEND;TIMEOUT;HALT;DISABLED"
-                        "EXPECT;REJECT;SAME;SEND;LABELS;QEMU_ARGS")
+                        "EXPECT;REJECT;SAME;SEND;LABELS;QEMU_ARGS;DRIVER")
   if(T_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "av_system_test(${name}): unknown arguments ${T_UNPARSED_ARGUMENTS}")
   endif()
@@ -82,7 +86,7 @@ function(av_system_test name)
     list(APPEND qemu -append ${T_APPEND})
   endif()
   list(APPEND qemu ${T_QEMU_ARGS})
-  add_test(NAME ${name} COMMAND ${QEMU_CHECK} ${check} -- ${qemu})
+  add_test(NAME ${name} COMMAND ${T_DRIVER} ${QEMU_CHECK} ${check} -- ${qemu})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   if(T_DISABLED)
     set_tests_properties(${name} PROPERTIES DISABLED TRUE)

@@ -10,6 +10,7 @@
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/cp15.h"
 #include "arch/boot/boot.h"
+#include "arch/virtio_blk/vblk_host.h"
 #include "lib/bootargs.h"
 #include "lib/log.h"
 
@@ -26,7 +27,6 @@ static bool run_selftest(const struct boot_info *b, const struct guest_desc *g, 
     *code = armv7_remote_fetch(g->image, g->image_size);
     return true;
 }
-
 static const struct boot_arch boot_armv7 = {
     .a64 = false,
     .pa_usable = armv7_pa_usable,
@@ -67,6 +67,8 @@ void armv7_main(uint32_t dtb, uint32_t r0, uint32_t machine)
     /* Hyp's VAs are 32 bits and VA = PA (hyp_mmu.c): the GIC must lie
      * below 4 GiB. */
     boot_gic_init(&bi, 0xffffffffull);
+    vblk_host_probe(&bi.fdt); /* host disks: after the MMU and the GIC */
+    vblk_host_selftest(bi.bootargs);
     armv7_smp_start(&bi);
     boot_run_guest(&bi, &boot_armv7);
 }

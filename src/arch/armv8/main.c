@@ -18,6 +18,7 @@
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
 #include "arch/boot/boot.h"
+#include "arch/virtio_blk/vblk_host.h"
 #include "lib/bootargs.h"
 #include "lib/log.h"
 
@@ -121,6 +122,8 @@ _Noreturn void armv8_main(uint64_t dtb, uint64_t el, int64_t load_offset)
         arch_halt(HALT_REFUSED);
     armv8_el2_init();
     boot_gic_init(&bi, ~0ull);
+    vblk_host_probe(&bi.fdt); /* host disks: after the MMU and the GIC */
+    vblk_host_selftest(bi.bootargs);
     armv8_smp_start(&bi);
     struct stage2_format s2;
     if (arch_stage2_format(0, &s2))

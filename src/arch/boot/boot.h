@@ -44,6 +44,11 @@ struct boot_info {
     const char *bootargs; /* /chosen bootargs, NULL if none */
 };
 
+/* The INTID of a node's first interrupt in the GIC binding's three cells
+ * (Linux arm,gic.yaml: type 0 SPI / 1 PPI, number, flags); 0 when it has
+ * none or one in another form. */
+unsigned boot_dtb_intid(const struct fdt *fdt, int node);
+
 /* Open the DTB at physical (= hypervisor virtual) address dtb_pa, reading
  * at most avail bytes, and probe it into bi. False (nothing dereferenced)
  * for a zero or misaligned pointer, a header that is not a DTB or one

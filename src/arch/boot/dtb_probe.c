@@ -7,10 +7,7 @@
 #include "lib/log.h"
 #include "lib/verdict.h"
 
-/* The INTID of a node's first interrupt in the GIC binding's three cells
- * (Linux arm,gic.yaml: type 0 SPI / 1 PPI, number, flags); 0 when it has
- * none or one in another form. */
-static unsigned gic_intid(const struct fdt *fdt, int node)
+unsigned boot_dtb_intid(const struct fdt *fdt, int node)
 {
     uint32_t len;
     const uint8_t *p = fdt_getprop(fdt, node, "interrupts", &len);
@@ -37,7 +34,7 @@ static uint64_t find_uart(const struct fdt *fdt, unsigned *intid)
     }
     uint64_t base;
     if (n >= 0 && fdt_reg(fdt, n, 0, &base, NULL) == 0) {
-        *intid = gic_intid(fdt, n);
+        *intid = boot_dtb_intid(fdt, n);
         return base;
     }
     return 0;
@@ -124,8 +121,8 @@ void boot_gic_init(const struct boot_info *bi, uint64_t pa_limit)
         log_info("no GICv2 in the DTB: guests get no interrupts\n");
         return;
     }
-    log_info("GICv2: distributor 0x%llx, CPU interface 0x%llx\n",
-             (unsigned long long)bi->gic.gicd, (unsigned long long)bi->gic.gicc);
+    log_info("GICv2: distributor 0x%llx, CPU interface 0x%llx\n", (unsigned long long)bi->gic.gicd,
+             (unsigned long long)bi->gic.gicc);
     if (bi->gic_ranges < 4) {
         log_info("the GICv2 has no virtualization extensions (GICH/GICV) in the DTB: guests "
                  "get no interrupts\n");

@@ -24,8 +24,11 @@
  *     level is high (core/vpmu.c). All are the numbers of the
  *     Arm Base System Architecture's PPI map, which QEMU virt follows. And,
  *     when the DTB names it, the console PL011's SPI (gicv2_console_irq):
- *     typed input wakes the hypervisor. And on every CPU SGI 0, the kick
- *     one CPU sends another (arch_cpu_kick, ARCH_IRQ_KICK).
+ *     typed input wakes the hypervisor; and the SPIs of the devices
+ *     armvisor drives itself (gicv2_device_irq: the host disk's
+ *     completions), reported as ARCH_IRQ_DEVICE, whose handler
+ *     arch_irq_device runs. And on every CPU SGI 0, the kick one CPU sends
+ *     another (arch_cpu_kick, ARCH_IRQ_KICK).
  *   - Per physical CPU (gicv2_cpu_init, each CPU for itself): the banked
  *     SGI/PPI enables and priorities, the CPU interface, GICH, and which
  *     list registers its GICH holds; the distributor's global part once.
@@ -126,6 +129,14 @@ static struct {
     uint64_t gicd, gicc, gich, gicv, gicv_size;
     unsigned nlrs;
     unsigned console_intid; /* the console UART's line, 0: not enabled */
+    /* Devices armvisor drives itself (the host disk): their SPI and the
+     * driver's completion handler (gicv2_device_irq). */
+    struct {
+        unsigned intid;
+        void (*handler)(void *ctx);
+        void *ctx;
+    } dev[GICV2_MAX_DEVICE_IRQS];
+    unsigned ndev;
 } gic;
 
 /* What the banked CPU interface and GICH of each physical CPU hold, indexed
@@ -232,17 +243,16 @@ void arch_cpu_kick(unsigned cpu)
     arch_cpu_send_event();
 }
 
-bool gicv2_console_irq(unsigned intid)
+/* Route SPI or PPI intid to this CPU at armvisor's priority,
+ * level-sensitive, cleared and enabled. */
+static void irq_enable(unsigned intid)
 {
-    if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || intid == PPI_VTIMER ||
-        intid == PPI_MAINT)
-        return false;
     uint32_t bit = 1u << (intid % 32), word = 4 * (intid / 32);
     wr(gic.gicd, GICD_ICENABLER + word, bit);
     *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + intid) = PPI_PRIO;
     if (intid >= 32) {
-        /* Level-sensitive (GICD_ICFGR Int_config[1] clear, IHI0048B
-         * 4.3.13), as a PL011's UARTINTR is. */
+        /* Level-sensitive: GICD_ICFGR Int_config[1] clear (IHI0048B
+         * 4.3.13). */
         uint32_t off = GICD_ICFGR + 4 * (intid / 16), shift = 2 * (intid % 16) + 1;
         wr(gic.gicd, off, rd(gic.gicd, off) & ~(1u << shift));
         /* To this CPU: ITARGETSR0-7 read as this CPU's own bit (4.3.12);
@@ -255,9 +265,50 @@ bool gicv2_console_irq(unsigned intid)
     wr(gic.gicd, GICD_ICPENDR + word, bit);
     wr(gic.gicd, GICD_ISENABLER + word, bit);
     dsb_sy();
+}
+
+/* intid is already armvisor's (a PPI it enabled, the console, a device). */
+static bool irq_taken(unsigned intid)
+{
+    if (intid == PPI_VTIMER || intid == PPI_MAINT || intid == PPI_HYPTIMER ||
+        intid == gic.console_intid)
+        return true;
+    for (unsigned i = 0; i < gic.ndev; i++)
+        if (gic.dev[i].intid == intid)
+            return true;
+    return false;
+}
+
+bool gicv2_console_irq(unsigned intid)
+{
+    if (!gic.ready || intid < 16 || intid >= GICC_SPURIOUS || irq_taken(intid))
+        return false;
+    irq_enable(intid); /* a PL011's UARTINTR is a level */
     gic.console_intid = intid;
     log_info("console input by interrupt: INTID %u\n", intid);
     return true;
+}
+
+bool gicv2_device_irq(unsigned intid, void (*handler)(void *ctx), void *ctx)
+{
+    if (!gic.ready || intid < 32 || intid >= GICC_SPURIOUS || irq_taken(intid) ||
+        gic.ndev == GICV2_MAX_DEVICE_IRQS)
+        return false;
+    gic.dev[gic.ndev].intid = intid;
+    gic.dev[gic.ndev].handler = handler;
+    gic.dev[gic.ndev].ctx = ctx;
+    gic.ndev++;
+    irq_enable(intid);
+    return true;
+}
+
+void arch_irq_device(unsigned intid)
+{
+    for (unsigned i = 0; i < gic.ndev; i++)
+        if (gic.dev[i].intid == intid) {
+            gic.dev[i].handler(gic.dev[i].ctx);
+            return;
+        }
 }
 
 void gicv2_enter(struct gicv2_vcpu *g)
@@ -391,6 +442,9 @@ bool arch_irq_ack(struct arch_irq *irq)
                 : id == PPI_PMU                                  ? ARCH_IRQ_PMU
                 : (gic.console_intid && id == gic.console_intid) ? ARCH_IRQ_CONSOLE
                                                                  : ARCH_IRQ_OTHER;
+    for (unsigned i = 0; irq->kind == ARCH_IRQ_OTHER && i < gic.ndev; i++)
+        if (gic.dev[i].intid == id)
+            irq->kind = ARCH_IRQ_DEVICE;
     return true;
 }
 
@@ -422,10 +476,12 @@ static bool vtimer_can_wake(void)
 void arch_cpu_idle(void)
 {
     dsb_sy();
-    if (gic.ready && (gic.console_intid || vtimer_can_wake() || gicv2_arch_hyp_timer_armed())) {
+    if (gic.ready &&
+        (gic.console_intid || gic.ndev || vtimer_can_wake() || gicv2_arch_hyp_timer_armed())) {
         /* A real wait: the live virtual timer (PPI 27), the hypervisor's
          * own timer (PPI 26, armed for a deadline: core/htimer.c), console
-         * input (the UART's SPI, deactivated as soon as it is handled) or any
+         * input (the UART's SPI, deactivated as soon as it is handled), a
+         * device of armvisor's completing a request (the host disk) or any
          * other physical interrupt wakes it even with the I bit masked
          * (ARMv7-A ARM B1.8.13 "Wait For Interrupt"; Arm ARM D1.16.2); it
          * stays pending for the core's arch_irq_ack. */

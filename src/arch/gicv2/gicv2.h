@@ -45,6 +45,19 @@ void gicv2_cpu_init(void);
  * arch_cpu_idle can then wait with WFI. False (nothing changed) when the
  * GIC is not set up or intid is no SPI/PPI. */
 bool gicv2_console_irq(unsigned intid);
+/* Devices of armvisor's own that interrupt it (host disks). */
+#define GICV2_MAX_DEVICE_IRQS 4
+/* Enable SPI intid for a device armvisor drives itself (the host disk),
+ * level-sensitive and routed to this CPU; arch_irq_ack reports it as
+ * ARCH_IRQ_DEVICE and arch_irq_device runs handler(ctx). Level, whatever
+ * the DTB's flags say (QEMU's virtio-mmio nodes say edge): the line is
+ * high while the device has something to report (virtio-mmio's
+ * InterruptStatus), and a level interrupt still high after its handler is
+ * taken again, where an edge that came during the handler would be lost.
+ * False (nothing changed) when the GIC is not set up, intid is no SPI, is
+ * armvisor's already, or GICV2_MAX_DEVICE_IRQS are taken. Boot only
+ * (before any guest runs). */
+bool gicv2_device_irq(unsigned intid, void (*handler)(void *ctx), void *ctx);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
 void gicv2_exit(struct gicv2_vcpu *g);
