@@ -33,8 +33,12 @@
  *    three, and waits until they are OFF again.
  * Waits use WFE (trapped: the vCPU yields to the others) or WFI (blocked
  * until an interrupt), never a bare spin, and are bounded in time: a lost
- * interrupt fails a check instead of hanging the test. Only vCPU 0 prints;
- * the others record what went wrong in smp_bad / smp_why.
+ * interrupt fails a check instead of hanging the test. A WFI wait checks
+ * its condition with IRQs masked (smp_wfi_take): an SGI taken between an
+ * unmasked check and the WFI would leave the WFI nothing to end it, and the
+ * vCPU would sleep through its last SGI for good, as real hardware would.
+ * Only vCPU 0 prints; the others record what went wrong in smp_bad /
+ * smp_why.
  */
 #ifndef GUEST_SMP_H
 #define GUEST_SMP_H
@@ -134,6 +138,23 @@ void guest_irq(void)
     }
 }
 
+/* Wait for an interrupt and take it; called and returning with IRQs
+ * masked, so the caller's check of what the interrupt changes and the WFI
+ * are one step: an interrupt that comes after the check stays pending and
+ * ends the WFI, which a pending IRQ does even while masked (ARMv7-A ARM
+ * B1.8.13 "Wait For Interrupt"; Arm ARM DDI 0487 D1.6.2 "Wait for
+ * Interrupt"), then the handler runs while IRQs are unmasked. The ISB makes
+ * the unmasking take effect before the next masking (a context
+ * synchronization event); if the interrupt still waits, the next WFI ends at
+ * once and it is taken then. */
+static void smp_wfi_take(void)
+{
+    smp_wfi();
+    smp_irq_on();
+    __asm__ volatile("isb" ::: "memory");
+    smp_irq_off();
+}
+
 static void smp_send(unsigned target, unsigned sgi)
 {
     smp_wr32(SMP_GICD + SMP_GICD_SGIR, (1u << (16 + target)) | (sgi & 15));
@@ -180,17 +201,21 @@ static void smp_storm(unsigned me)
             smp_fail(WHY_TIMEOUT_ACK);
             return;
         }
-    /* All SGIs to this vCPU: only its own handler counts them, so WFI
-     * (woken by the next one) cannot miss the last. */
+    /* All SGIs to this vCPU: only its own handler counts them, and the
+     * count is checked with IRQs masked (smp_wfi_take), so the last one
+     * cannot be taken between the check and the WFI. */
     uint64_t start = smp_count(), limit = smp_freq() * SMP_TIMEOUT_S;
+    smp_irq_off();
     for (unsigned s = 0; s < SMP_NCPUS; s++)
         while (s != me && recv[me][s] < SMP_ROUNDS) {
             if (smp_count() - start > limit) {
                 smp_fail(WHY_TIMEOUT_RECV);
+                smp_irq_on();
                 return;
             }
-            smp_wfi();
+            smp_wfi_take();
         }
+    smp_irq_on();
 }
 
 static void smp_cpu_off(void)
@@ -216,7 +241,9 @@ void smp_secondary(uint32_t context)
     } else {
         alive[me] = cycle;
         smp_sev();
-        smp_irq_on();
+        /* IRQs masked from here to the check (smp_wfi_take): vCPU 0's one
+         * SGI back may come at any point once ours is sent. */
+        smp_irq_off();
         smp_send(0, (SMP_ROUNDS + cycle - 1) % 16);
         uint64_t start = smp_count(), limit = smp_freq() * SMP_TIMEOUT_S;
         while (recv[me][0] < SMP_ROUNDS + cycle) {
@@ -224,7 +251,7 @@ void smp_secondary(uint32_t context)
                 smp_fail(WHY_TIMEOUT_RECV);
                 break;
             }
-            smp_wfi();
+            smp_wfi_take();
         }
     }
     smp_cpu_off();
