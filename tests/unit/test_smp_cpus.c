@@ -233,6 +233,9 @@ static void test_sgi_to_unstarted(void **state)
     struct sgi_rec r = {0};
     if (!build(2, 2, guest_unstarted_sender, &r))
         skip();
+    /* Pinned to CPU 1: otherwise CPU 0, idle while vCPU 0 waits, may take
+     * it from CPU 1's queue first, which is the scheduler's right. */
+    vm->vcpus[1].affinity = 1u << 1;
     sim_guest_at(ENTRY1, guest_unstarted_target, &r);
     start0();
     assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
