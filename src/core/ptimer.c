@@ -98,16 +98,22 @@ bool ptimer_deadline(const struct vcpu *vcpu, uint64_t *counter)
     return true;
 }
 
+/* Off, and its line known low: nothing to sample. Its state and line
+ * change only on the vCPU's own CPU (its traps, this file), so that CPU
+ * may ask without the vGIC lock. */
+static bool ptimer_quiet(const struct vcpu *vcpu, const struct vgic_irq *irq)
+{
+    const struct ptimer_state *t = &vcpu->ptimer;
+    return !irq->line && (!(t->ctl & CNTV_CTL_ENABLE) || (t->ctl & CNTV_CTL_IMASK));
+}
+
 static void ptimer_sync_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic)
-        return;
     struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_PTIMER];
-    const struct ptimer_state *t = &vcpu->ptimer;
-    if (!irq->line && (!(t->ctl & CNTV_CTL_ENABLE) || (t->ctl & CNTV_CTL_IMASK)))
-        return; /* off, and known to be: no counter read on every exit */
-    vgic_irq_set_line(vgic, irq, ptimer_fires(t, arch_counter_read()));
+    if (ptimer_quiet(vcpu, irq))
+        return; /* no counter read on every exit */
+    vgic_irq_set_line(vgic, irq, ptimer_fires(&vcpu->ptimer, arch_counter_read()));
 }
 
 void ptimer_load(struct vcpu *vcpu)
@@ -115,10 +121,13 @@ void ptimer_load(struct vcpu *vcpu)
     uint64_t when;
     /* A deadline already passed has raised the line (ptimer_sync); the
      * hypervisor's timer would only fire again and again. */
-    if (vcpu->vm->vgic && ptimer_deadline(vcpu, &when) && arch_counter_read() < when)
+    if (vcpu->vm->vgic && ptimer_deadline(vcpu, &when) && arch_counter_read() < when) {
         htimer_set(pcpu_this(), HTIMER_PTIMER, when);
-    else
+        vcpu->ptimer.armed = true;
+    } else if (vcpu->ptimer.armed) {
         htimer_cancel(pcpu_this(), HTIMER_PTIMER);
+        vcpu->ptimer.armed = false;
+    }
 }
 
 void ptimer_expired(struct pcpu *p)
@@ -202,10 +211,8 @@ bool ptimer_access(struct vcpu *vcpu, const struct exit_info *info)
 void ptimer_sync(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic) {
-        ptimer_sync_locked(vcpu);
+    if (!vgic || ptimer_quiet(vcpu, &vgic->cpu[vcpu->id].priv[VGIC_PPI_PTIMER]))
         return;
-    }
     vgic_lock(vgic);
     ptimer_sync_locked(vcpu);
     vgic_unlock(vgic);

@@ -132,7 +132,15 @@ struct vgic_cpu {
     struct vgic_irq *ap_head; /* in flight: pending or active for this vCPU */
     unsigned ap_len;
     bool ap_unsorted; /* an entry was added or its rank changed */
-    bool dirty;       /* the LRs no longer say what the model says */
+    /* The LRs no longer say what the model says. Set under vgic->lock by
+     * whoever changes the model (vgic_cpu_mark_dirty); the vCPU's own CPU
+     * reads it without the lock on entry (vgic_flush_lrs): a CPU that sets
+     * it for a vCPU running elsewhere kicks that CPU afterwards (sched_kick),
+     * so a stale read there only means one more exit. */
+    bool dirty;
+    /* Bit i: slot lr[i] is used. Written by the vCPU's CPU under the lock,
+     * read by it alone without (vgic_sync_lrs's fast path). */
+    unsigned lr_used;
     unsigned maint;   /* VGIC_MAINT_* last given to the arch */
     uint64_t idles;   /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
@@ -159,6 +167,12 @@ struct vgic {
     struct mmio_dev dist;
     bool reserved_logged, wfi_logged, lr_overflow_logged;
 };
+
+/* Mark the vCPU's LRs stale (vgic->lock held). */
+static inline void vgic_cpu_mark_dirty(struct vgic_cpu *cpu)
+{
+    __atomic_store_n(&cpu->dirty, true, __ATOMIC_RELAXED);
+}
 
 /* Take / drop vgic->lock; the CPU that holds it may take it again. */
 static inline void vgic_lock(struct vgic *vgic)

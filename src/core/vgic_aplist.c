@@ -24,7 +24,7 @@ void vgic_ap_add(struct vgic *vgic, unsigned id, struct vgic_irq *irq)
     cpu->ap_head = irq;
     cpu->ap_len++;
     cpu->ap_unsorted = true;
-    cpu->dirty = true;
+    vgic_cpu_mark_dirty(cpu);
 }
 
 void vgic_ap_remove(struct vgic *vgic, struct vgic_irq *irq)
@@ -38,7 +38,7 @@ void vgic_ap_remove(struct vgic *vgic, struct vgic_irq *irq)
             irq->ap_next = NULL;
             irq->ap_vcpu = -1;
             cpu->ap_len--;
-            cpu->dirty = true;
+            vgic_cpu_mark_dirty(cpu);
             return;
         }
     }

@@ -63,7 +63,7 @@ int vgic_irq_target(const struct vgic *vgic, const struct vgic_irq *irq)
 static void mark(struct vgic *vgic, int id)
 {
     if (id >= 0 && (unsigned)id < vgic->vm->nvcpus) {
-        vgic->cpu[id].dirty = true;
+        vgic_cpu_mark_dirty(&vgic->cpu[id]);
         vgic->cpu[id].ap_unsorted = true;
     }
 }

@@ -126,12 +126,6 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         return;
     unsigned id = vcpu->id;
     struct vgic_cpu *cpu = &vgic->cpu[id];
-    if (!cpu->dirty) {
-        /* Nothing changed since the LRs were written or read back: the
-         * arch loads them as they are. */
-        cpu->work.flush_skips++;
-        return;
-    }
     cpu->work.flushes++;
     vgic_ap_prune_sort(vgic, id);
 
@@ -151,6 +145,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
             cpu->work.lr_writes++;
         }
         *slot = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
+        cpu->lr_used |= 1u << n;
         n++;
     }
     /* What did not fit: ask for an exit once the guest has room. An active
@@ -176,6 +171,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         arch_vgic_lr_write(vcpu, i, &empty);
         cpu->work.lr_writes++;
         cpu->lr[i].used = false;
+        cpu->lr_used &= ~(1u << i);
     }
     if (maint & VGIC_MAINT_UNDERFLOW)
         cpu->work.underflows++;
@@ -183,7 +179,15 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         arch_vgic_set_maint(vcpu, maint);
         cpu->maint = maint;
     }
-    cpu->dirty = false;
+    __atomic_store_n(&cpu->dirty, false, __ATOMIC_RELAXED);
+}
+
+/* The virtual timer's interrupt is in flight (listed, or its physical
+ * PPI still held for the guest's EOI): its condition is sampled on exits. */
+static bool vtimer_in_flight(const struct vgic_cpu *cpu)
+{
+    const struct vgic_irq *t = &cpu->priv[VGIC_PPI_VTIMER];
+    return t->ap_vcpu >= 0 || t->hw;
 }
 
 static void vgic_sync_lrs_locked(struct vcpu *vcpu)
@@ -191,17 +195,12 @@ static void vgic_sync_lrs_locked(struct vcpu *vcpu)
     struct vgic *vgic = vcpu->vm->vgic;
     if (!vgic)
         return;
-    unsigned cap = lr_count(), id = vcpu->id;
+    unsigned id = vcpu->id;
     struct vgic_cpu *cpu = &vgic->cpu[id];
-    uint64_t empty = 0;
-    bool any = false;
-    for (unsigned i = 0; i < cap; i++)
-        any |= cpu->lr[i].used;
-    if (any)
-        empty = arch_vgic_lr_empty(vcpu);
-    for (unsigned i = 0; i < cap; i++) {
+    uint64_t empty = cpu->lr_used ? arch_vgic_lr_empty(vcpu) : 0;
+    for (unsigned used = cpu->lr_used, i = 0; used; used >>= 1, i++) {
         struct vgic_lr_slot *slot = &cpu->lr[i];
-        if (!slot->used)
+        if (!(used & 1))
             continue;
         struct vgic_lr lr = slot->lr;
         if ((empty >> i) & 1) {
@@ -238,8 +237,7 @@ static void vgic_sync_lrs_locked(struct vcpu *vcpu)
      * and while its interrupt is in flight (the guest may have silenced it
      * since); otherwise nothing the guest did without an exit can matter
      * before the PPI fires. */
-    const struct vgic_irq *t = &cpu->priv[VGIC_PPI_VTIMER];
-    if (t->ap_vcpu >= 0 || t->hw)
+    if (vtimer_in_flight(cpu))
         vtimer_sync(vcpu);
     ptimer_sync(vcpu); /* emulated: nothing fires it but us */
 }
@@ -252,28 +250,46 @@ static void vgic_lrs_lost_locked(struct vcpu *vcpu)
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         cpu->lr[i].used = false;
+    cpu->lr_used = 0;
     cpu->maint = 0;
-    cpu->dirty = true;
+    vgic_cpu_mark_dirty(cpu);
     cpu->ap_unsorted = true;
 }
 
+/* The entry and exit paths of every exit: without the lock when nothing
+ * changed (the common exit: an HVC, an MMIO access, with no interrupt in
+ * flight), so an exit costs the vGIC two tests (see dirty and lr_used in
+ * vgic.h for why the unlocked reads are safe). */
 void vgic_flush_lrs(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic) {
-        vgic_flush_lrs_locked(vcpu);
+    if (!vgic)
+        return;
+    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    if (!__atomic_load_n(&cpu->dirty, __ATOMIC_RELAXED)) {
+        /* Nothing changed since the LRs were written or read back: the
+         * arch loads them as they are. */
+        cpu->work.flush_skips++;
         return;
     }
     vgic_lock(vgic);
-    vgic_flush_lrs_locked(vcpu);
+    if (__atomic_load_n(&cpu->dirty, __ATOMIC_RELAXED))
+        vgic_flush_lrs_locked(vcpu);
+    else
+        cpu->work.flush_skips++;
     vgic_unlock(vgic);
 }
 
 void vgic_sync_lrs(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic) {
-        vgic_sync_lrs_locked(vcpu);
+    if (!vgic)
+        return;
+    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    if (!cpu->lr_used && !vtimer_in_flight(cpu)) {
+        /* Nothing was in the LRs, so the guest changed nothing there; the
+         * emulated timer checks itself without the lock while off. */
+        ptimer_sync(vcpu);
         return;
     }
     vgic_lock(vgic);

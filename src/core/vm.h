@@ -103,6 +103,11 @@ struct ptimer_state {
     uint32_t ctl;
     uint64_t cval;
     uint64_t poff;
+    /* ptimer_load set its CPU's HTIMER_PTIMER for it and nothing has
+     * cancelled it since as far as it knows (a CPU cancels it also when it
+     * lets the vCPU go): an entry with the timer off then costs no
+     * hypervisor-timer call. */
+    bool armed;
 };
 
 /* The vCPU's PMU as the core keeps it (core/vpmu.c); the counters and
