@@ -36,6 +36,7 @@ struct exit_dabt {
     bool cm;        /* cache maintenance operation */
     bool ea;        /* external abort type */
     unsigned fsc;   /* DFSC: fault status code */
+    bool translation; /* fsc says translation fault: nothing mapped there */
 };
 
 /* Instruction abort ISS. */

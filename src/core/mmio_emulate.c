@@ -342,9 +342,11 @@ enum run_result mmio_emulate(struct vcpu *vcpu, const struct exit_info *info)
     }
 
     /* RAM is mapped, so a fault on it is no MMIO: a permission fault (write
-     * to read-only), an access-flag or alignment fault, ... */
+     * to read-only), an access-flag or alignment fault, ... A translation
+     * fault says nothing is mapped there (a VM's stage 2 does not change
+     * while it runs), which spares the MMIO exit a table walk. */
     struct stage2_walk w;
-    if (stage2_walk(&vm->stage2, ipa, &w) && w.mapped)
+    if (!d->translation && stage2_walk(&vm->stage2, ipa, &w) && w.mapped)
         return refuse(vcpu, REFUSE_PERMISSION, info);
 
     if (d->isv)

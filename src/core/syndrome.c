@@ -28,6 +28,9 @@ _Static_assert(HSR_ISS_CP64_OPC1_SHIFT == ESR_ISS_CP64_OPC1_SHIFT &&
                    HSR_ISS_CP64_RT2_SHIFT == ESR_ISS_CP64_RT2_SHIFT &&
                    HSR_ISS_CP64_RT_SHIFT == ESR_ISS_CP64_RT_SHIFT,
                "MCRR/MRRC");
+_Static_assert(HSR_ISS_FSC_TYPE_MASK == ESR_ISS_FSC_TYPE_MASK &&
+                   HSR_ISS_FSC_TRANSLATION == ESR_ISS_FSC_TRANSLATION,
+               "translation fault");
 _Static_assert(HSR_ISS_ISV == ESR_ISS_ISV && HSR_ISS_SAS_SHIFT == ESR_ISS_SAS_SHIFT &&
                    HSR_ISS_SSE == ESR_ISS_SSE && HSR_ISS_SRT_SHIFT == ESR_ISS_SRT_SHIFT &&
                    HSR_ISS_EA == ESR_ISS_EA && HSR_ISS_CM == ESR_ISS_CM &&
@@ -148,6 +151,7 @@ static void decode_dabt(uint32_t iss, const struct syn_layout *l, struct exit_in
     d->s1ptw = (iss & ESR_ISS_S1PTW) != 0;
     d->write = (iss & ESR_ISS_WNR) != 0;
     d->fsc = iss & ESR_ISS_FSC_MASK;
+    d->translation = (iss & ESR_ISS_FSC_TYPE_MASK) == ESR_ISS_FSC_TRANSLATION;
 }
 
 static void decode_wfx(uint32_t iss, struct exit_info *info)

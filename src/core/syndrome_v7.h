@@ -89,5 +89,9 @@
 #define HSR_ISS_S1PTW     (1u << 7)
 #define HSR_ISS_WNR       (1u << 6)
 #define HSR_ISS_FSC_MASK  0x3fu
+/* Long-descriptor DFSC 0b0001LL: translation fault at level LL (ARMv7-A ARM
+ * B3.13.3, the format Hyp mode reports in). */
+#define HSR_ISS_FSC_TYPE_MASK   0x3cu
+#define HSR_ISS_FSC_TRANSLATION 0x04u
 
 #endif

@@ -116,5 +116,8 @@
 #define ESR_ISS_S1PTW     (1u << 7)  /* stage-2 fault on a stage-1 walk */
 #define ESR_ISS_WNR       (1u << 6)  /* write, not read */
 #define ESR_ISS_FSC_MASK  0x3fu      /* DFSC / IFSC */
+/* DFSC 0b0001LL: translation fault at level LL (Arm ARM D17.2.40). */
+#define ESR_ISS_FSC_TYPE_MASK   0x3cu
+#define ESR_ISS_FSC_TRANSLATION 0x04u
 
 #endif
