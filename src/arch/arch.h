@@ -212,6 +212,17 @@ void arch_vcpu_put(struct vcpu *vcpu);
  * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);
 
+/* Whether a WFI the guest executes traps (an exit of its own: the default
+ * after arch_vcpu_init) or waits in the guest until an interrupt for it is
+ * pending: a virtual one in its list registers, or any physical one (taken
+ * by the hypervisor: an exit), as on a CPU with no hypervisor (HCR_EL2.TWI /
+ * HCR.TWI). The scheduler lets a vCPU that has a CPU to itself wait there
+ * (sched.c: no block, idle, wake-up and load on the way). Called on the CPU
+ * about to run vcpu, before arch_vcpu_run; takes effect from that run on.
+ * An arch that cannot let the guest wait (sim: its guest threads run only
+ * between traps) keeps trapping, which the Arm ARM allows a hypervisor. */
+void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap);
+
 /* ---- vCPU state -------------------------------------------------------- */
 
 /* General register n as the guest's current mode sees it. A64: 0-30 are

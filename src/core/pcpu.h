@@ -36,15 +36,19 @@ struct pcpu {
                     the boot CPU from its first sched_run), read by any CPU
                     placing or stealing vCPUs */
 
-    struct spinlock lock; /* protects the five fields below */
+    struct spinlock lock; /* protects the six fields below */
     struct vcpu *rq_head; /* runnable vCPUs waiting for this CPU, FIFO */
     struct vcpu *rq_tail; /* (linked through vcpu->sched_next) */
     struct vcpu *blocked; /* vCPUs in WFI whose home this is */
     struct vcpu *current; /* the vCPU this CPU runs now (on no list) */
     bool need_resched;    /* the current vCPU's slice is over */
+    bool waiters;         /* current and a run queue behind it (sched.c) */
 
     bool poked; /* atomic: another CPU put a vCPU on this run queue; this
                    CPU times the current vCPU's slice when it sees it */
+    bool wfi_in_guest; /* atomic: the vCPU it runs may wait in a WFI in the
+                          guest; a CPU that queues a vCPU where none waited
+                          kicks it (sched.c, wfi_choose) */
 
     struct vcpu *loaded;      /* this CPU only: the vCPU that ran last, whose
                                  lazily switched state (EL1 registers, FP/SIMD,

@@ -70,6 +70,74 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
     vm->slice_ticks = t ? t : 1;
 }
 
+/* ---- WFI in the guest --------------------------------------------------------
+ *
+ * A trapped WFI that blocks costs its CPU the whole way round: the trap, the
+ * block, the idle, the wake-up, picking and loading the vCPU again. A vCPU
+ * that has its CPU to itself (no vCPU waits in any run queue) runs with WFI
+ * not trapped instead (arch_vcpu_trap_wfi) and waits in the guest: an
+ * interrupt made pending for it (a kick from sched_kick, its timer's PPI)
+ * ends the wait with an exit like any physical interrupt, and the flush
+ * after it shows the guest the virtual one (KVM/arm64 does the same while a
+ * vCPU's thread is alone on its CPU). The moment a vCPU is queued anywhere,
+ * every CPU whose vCPU may wait in the guest is kicked: it re-enters with
+ * WFI trapped, so its next WFI blocks and gives the CPU away, or lets it
+ * steal. Only a vCPU one of whose WFIs has blocked (wfi_earned) waits in the
+ * guest: a guest whose WFI has nothing that could end it (wfi_blocks) keeps
+ * seeing it complete at once.
+ *
+ * "Queued" means waiting behind another vCPU: a CPU that runs one and has
+ * more in its run queue (pcpu->waiters). A vCPU woken onto the queue of an
+ * idle CPU is taken at once and does not count, or every IPI to a vCPU
+ * blocked on another CPU would make the sender's next WFI trap.
+ *
+ * Ordering: a CPU sets its wfi_in_guest before it reads cpus_waited_on, and
+ * a CPU that makes a vCPU wait adds to cpus_waited_on before it reads the
+ * others' wfi_in_guest (all sequentially consistent): one of the two sees
+ * the other.
+ */
+static unsigned cpus_waited_on; /* atomic: CPUs whose pcpu->waiters is set */
+
+/* cpus_waited_on went from 0: vCPUs waiting in a WFI in the guest elsewhere
+ * re-enter with it trapped. */
+static void wfi_leave_guest(void)
+{
+    unsigned me = arch_cpu_id();
+    for (unsigned i = 0; i < PCPU_MAX; i++)
+        if (i != me && __atomic_load_n(&pcpu_of(i)->wfi_in_guest, __ATOMIC_SEQ_CST))
+            arch_cpu_kick(i);
+}
+
+/* Before each entry of v on p: WFI trapped or waited for in the guest. */
+static void wfi_choose(struct pcpu *p, struct vcpu *v)
+{
+    bool in_guest = v->wfi_earned;
+    if (in_guest) {
+        __atomic_store_n(&p->wfi_in_guest, true, __ATOMIC_SEQ_CST);
+        in_guest = __atomic_load_n(&cpus_waited_on, __ATOMIC_SEQ_CST) == 0;
+    }
+    if (!in_guest)
+        __atomic_store_n(&p->wfi_in_guest, false, __ATOMIC_RELAXED);
+    if (in_guest != v->wfi_in_guest) {
+        arch_vcpu_trap_wfi(v, !in_guest);
+        v->wfi_in_guest = in_guest;
+    }
+}
+
+/* p's current vCPU or run queue changed (p->lock held): does a vCPU now
+ * wait behind another there? */
+static void waiters_update(struct pcpu *p)
+{
+    bool w = p->current && p->rq_head;
+    if (w == p->waiters)
+        return;
+    p->waiters = w;
+    if (!w)
+        __atomic_fetch_sub(&cpus_waited_on, 1, __ATOMIC_RELAXED);
+    else if (__atomic_fetch_add(&cpus_waited_on, 1, __ATOMIC_SEQ_CST) == 0)
+        wfi_leave_guest();
+}
+
 /* ---- Lists (pcpu->lock held) ---------------------------------------------- */
 
 static void rq_push(struct pcpu *p, struct vcpu *v)
@@ -82,6 +150,7 @@ static void rq_push(struct pcpu *p, struct vcpu *v)
         p->rq_head = v;
     p->rq_tail = v;
     v->queued = true;
+    waiters_update(p);
 }
 
 static struct vcpu *rq_pop(struct pcpu *p)
@@ -94,6 +163,7 @@ static struct vcpu *rq_pop(struct pcpu *p)
         p->rq_tail = NULL;
     v->sched_next = NULL;
     v->queued = false;
+    waiters_update(p);
     return v;
 }
 
@@ -119,6 +189,7 @@ static bool rq_remove(struct pcpu *p, struct vcpu *v)
             p->rq_tail = prev;
         c->sched_next = NULL;
         c->queued = false;
+        waiters_update(p);
         return true;
     }
     return false;
@@ -234,7 +305,7 @@ void sched_kick(struct vcpu *v)
         kick = remote;
     } else if (remote && p->current == v) {
         kick = true; /* it runs there: out of the guest, so the flush shows it */
-    }
+        }
     spin_unlock(&p->lock);
     if (kick)
         arch_cpu_kick(p->id);
@@ -289,6 +360,7 @@ void sched_forget(struct vcpu *v)
     spin_lock(&p->lock);
     if (p->current == v)
         p->current = NULL;
+    waiters_update(p);
     spin_unlock(&p->lock);
     if (p->loaded == v)
         p->loaded = NULL;
@@ -390,6 +462,7 @@ static struct vcpu *pick(struct pcpu *p)
     while ((v = rq_pop(p)) && vcpu_state(v) != VCPU_RUNNING)
         ; /* stopped while queued: dropped */
     p->current = v;
+    waiters_update(p);
     p->need_resched = false;
     htimer_cancel(p, HTIMER_SLICE);
     slice_start(p);
@@ -439,6 +512,7 @@ static void put(struct pcpu *p, struct vcpu *v, bool requeue)
         p->current = NULL;
     if (requeue && vcpu_state(v) == VCPU_RUNNING)
         rq_push(p, v);
+    waiters_update(p);
     spin_unlock(&p->lock);
 }
 
@@ -485,6 +559,7 @@ static void block(struct pcpu *p, struct vcpu *v)
     spin_lock(&p->lock);
     if (p->current == v)
         p->current = NULL;
+    waiters_update(p);
     if (vcpu_state(v) == VCPU_RUNNING) {
         vcpu_set_state(v, VCPU_WFI);
         v->sched_next = p->blocked;
@@ -583,6 +658,7 @@ static bool cpu_step(struct pcpu *p, bool may_end)
     /* The exit path: one vCPU runs until something needs deciding. */
     enum run_result r;
     do {
+        wfi_choose(p, v);
         r = vcpu_run_once(v);
         if (__atomic_load_n(&p->poked, __ATOMIC_ACQUIRE)) {
             /* Another CPU queued a vCPU here: the slice starts counting. */
@@ -592,11 +668,13 @@ static bool cpu_step(struct pcpu *p, bool may_end)
             spin_unlock(&p->lock);
         }
     } while (r == RUN_CONTINUE && !p->need_resched);
+    __atomic_store_n(&p->wfi_in_guest, false, __ATOMIC_RELAXED);
 
     if (r == RUN_STOP) {
         put(p, v, false);
         unload(p); /* off or stopped: no CPU keeps it */
     } else if (r == RUN_IDLE && wfi_blocks(v)) {
+        v->wfi_earned = true;
         block(p, v);
     } else if (r == RUN_YIELD && p->rq_head) {
         put(p, v, true);

@@ -104,6 +104,12 @@ struct vgic_irq {
     uint8_t priority;
     uint8_t targets;     /* SPIs: GICD_ITARGETSR CPU mask */
     uint8_t sgi_pending; /* SGIs: pending per source CPU (GICD_SPENDSGIR) */
+    /* SGIs: sources that sent it again while it was pending in a list
+     * register of a vCPU that may be running: the guest may have taken the
+     * first without an exit, so the model cannot tell a merge (not taken
+     * yet) from a new instance (taken). The vCPU's next sync decides from
+     * its list register, as KVM's model does; its flush clears it. */
+    uint8_t sgi_again;
     uint8_t active_src;  /* SGIs: the source of the active instance */
     int8_t active_on;    /* SPIs: the vCPU that has it active, or -1 */
 };

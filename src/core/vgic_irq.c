@@ -82,14 +82,25 @@ void vgic_irq_changed(struct vgic *vgic, struct vgic_irq *irq)
     mark(vgic, target);
     /* A vCPU blocked in WFI that now has something to take runs again
      * (whoever made it pending: a device, another vCPU's SGI, its timer). */
-    if (target >= 0 && vgic_irq_signalled(vgic, irq)) {
+    if (target < 0)
+        return;
+    struct vcpu *v = &vgic->vm->vcpus[target];
+    enum vcpu_state s = vcpu_state(v);
+    bool elsewhere =
+        s == VCPU_RUNNING && __atomic_load_n(&v->home, __ATOMIC_ACQUIRE) != arch_cpu_id();
+    if (vgic_irq_signalled(vgic, irq)) {
         /* ... and one that runs on another CPU is kicked out of the guest
          * there, so the next flush shows it the interrupt at once. */
-        struct vcpu *v = &vgic->vm->vcpus[target];
-        enum vcpu_state s = vcpu_state(v);
-        if (s == VCPU_WFI ||
-            (s == VCPU_RUNNING && __atomic_load_n(&v->home, __ATOMIC_ACQUIRE) != arch_cpu_id()))
+        if (s == VCPU_WFI || elsewhere)
             sched_kick(v);
+    } else if (elsewhere && irq->active && irq->enabled && vgic_group_enabled(vgic, irq) &&
+               vgic_irq_pending(irq)) {
+        /* Pending again while the model says active: the vCPU may have
+         * EOIed it since, in its list register, without an exit (the model
+         * learns that at its next sync), and then waits in the guest for
+         * this one. Kicked, it syncs now and takes it (KVM's
+         * vgic_queue_irq_unlock kicks for the same reason). */
+        sched_kick(v);
     }
 }
 
@@ -163,11 +174,33 @@ void vgic_irq_set_line(struct vgic *vgic, struct vgic_irq *irq, bool level)
     vgic_irq_changed(vgic, irq);
 }
 
+/* The source whose instance of SGI irq sits pending in a list register of
+ * its vCPU, as the last flush wrote it; 0 when none. */
+static uint8_t sgi_listed_pending(const struct vgic *vgic, const struct vgic_irq *irq)
+{
+    if (irq->ap_vcpu < 0)
+        return 0;
+    const struct vgic_cpu *cpu = &vgic->cpu[irq->ap_vcpu];
+    for (unsigned used = cpu->lr_used, i = 0; used; used >>= 1, i++)
+        if ((used & 1) && cpu->lr[i].irq == irq && cpu->lr[i].lr.pending)
+            return (uint8_t)(1u << cpu->lr[i].lr.source);
+    return 0;
+}
+
 void vgic_irq_sgi_pend(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources, bool on)
 {
     uint8_t was = irq->sgi_pending;
-    irq->sgi_pending = on ? (uint8_t)(was | sources) : (uint8_t)(was & ~sources);
-    if (irq->sgi_pending != was)
+    uint8_t again = 0;
+    if (on) {
+        again = sources & was & sgi_listed_pending(vgic, irq);
+        irq->sgi_again |= again;
+        irq->sgi_pending = (uint8_t)(was | sources);
+    } else {
+        irq->sgi_pending = (uint8_t)(was & ~sources);
+        irq->sgi_again &= (uint8_t)~sources;
+    }
+    /* Sent again: its vCPU, if it runs elsewhere, is kicked to sync. */
+    if (irq->sgi_pending != was || again)
         vgic_irq_changed(vgic, irq);
 }
 

@@ -140,6 +140,8 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         if (more)
             maint |= VGIC_MAINT_NO_PENDING;
         struct vgic_lr_slot *slot = &cpu->lr[n];
+        if (irq->intid < VGIC_NR_SGIS)
+            irq->sgi_again = 0; /* the guest runs nothing until this: merged */
         if (!slot->used || !lr_equal(&slot->lr, &lr)) {
             arch_vgic_lr_write(vcpu, n, &lr);
             cpu->work.lr_writes++;
@@ -209,17 +211,24 @@ static void vgic_sync_lrs_locked(struct vcpu *vcpu)
             arch_vgic_lr_read(vcpu, i, &lr);
             cpu->work.lr_reads++;
         }
-        if (lr.pending == slot->lr.pending && lr.active == slot->lr.active)
-            continue; /* the guest did not touch it */
         /* Only the virtual CPU interface changes a list register while the
          * guest runs: pending -> active on acknowledge, active -> inactive
          * on EOI. A pending state we sent and no longer see was taken. */
         bool taken = slot->lr.pending && !lr.pending;
+        struct vgic_irq *irq = slot->irq;
+        uint8_t again = 0;
+        if (irq->intid < VGIC_NR_SGIS) {
+            /* Sent again meanwhile: a new instance if this one was taken,
+             * merged with it if not. */
+            again = irq->sgi_again & (uint8_t)(1u << slot->lr.source);
+            irq->sgi_again &= (uint8_t)~again;
+        }
+        if (lr.pending == slot->lr.pending && lr.active == slot->lr.active)
+            continue; /* the guest did not touch it */
         slot->lr.pending = lr.pending;
         slot->lr.active = lr.active;
-        struct vgic_irq *irq = slot->irq;
         if (irq->intid < VGIC_NR_SGIS) {
-            if (taken)
+            if (taken && !again)
                 irq->sgi_pending &= (uint8_t) ~(1u << slot->lr.source);
             if (lr.active)
                 irq->active_src = slot->lr.source;

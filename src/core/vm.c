@@ -353,6 +353,7 @@ static int vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
      * UNKNOWN value: off is one), the guest's physical count the host's:
      * the guest reads CNTPCT directly (CNTHCTL EL1PCTEN / PL1PCTEN). */
     vcpu->ptimer = (struct ptimer_state){0};
+    vcpu->wfi_earned = vcpu->wfi_in_guest = false; /* arch_vcpu_init traps WFI */
     vgic_lrs_lost(vcpu);
     return 0;
 }

@@ -132,6 +132,12 @@ struct vcpu {
     struct vcpu *sched_next; /* link on the run queue or blocked list */
     unsigned home;           /* the physical CPU whose lists hold it */
     bool queued;             /* on the run queue */
+    /* WFI in the guest (sched.c, wfi_choose), by the CPU that runs it:
+     * wfi_earned once a WFI of its blocked (it had something to wait for);
+     * wfi_in_guest what arch_vcpu_trap_wfi was last told (false: trapped,
+     * as arch_vcpu_init leaves it). Both cleared when the vCPU is reset. */
+    bool wfi_earned;
+    bool wfi_in_guest;
     /* The physical CPU that runs vcpu or still holds its lazily switched
      * state (EL1 registers, FP/SIMD, live timer: pcpu->loaded), or -1. Set
      * by that CPU when it picks the vCPU, cleared by the same CPU after

@@ -283,6 +283,19 @@ static bool hpfar_valid(uint32_t hsr)
     return (fsc >> 2) >= 1 && (fsc >> 2) <= 3;
 }
 
+void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
+{
+    struct arch_vcpu *c = vcpu->arch;
+    uint32_t hcr = trap ? c->hcr | HCR_TWI : c->hcr & ~HCR_TWI;
+    if (hcr == c->hcr)
+        return;
+    c->hcr = hcr;
+    /* Live in this CPU: the ERET into the guest synchronizes the write;
+     * otherwise vcpu_load writes it. */
+    if (this_cpu()->hw_loaded == c)
+        cp_write32(HCR, hcr);
+}
+
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *c = vcpu->arch;

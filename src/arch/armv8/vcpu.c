@@ -593,6 +593,20 @@ static void abort_ipa(struct arch_vcpu *a, uint32_t esr, uint64_t far, uint64_t 
     }
 }
 
+void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
+{
+    struct arch_vcpu *a = ctx(vcpu);
+    uint64_t hcr = trap ? a->hcr | HCR_EL2_TWI : a->hcr & ~HCR_EL2_TWI;
+    if (hcr == a->hcr)
+        return;
+    a->hcr = hcr;
+    /* Live in this CPU: the ERET into the guest synchronizes the write
+     * (Arm ARM D1.x, context synchronization events); otherwise
+     * load_context writes it. */
+    if (this_cpu()->hw_loaded == a)
+        write_sysreg(hcr_el2, hcr);
+}
+
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *a = ctx(vcpu);

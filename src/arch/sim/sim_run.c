@@ -160,6 +160,14 @@ static void enter_guest(struct arch_vcpu *av)
 }
 #endif
 
+void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
+{
+    /* The guest's thread hands the turn back only at a trap: a WFI that
+     * waited in the guest could never be ended by the VMM. It traps. */
+    (void)vcpu;
+    (void)trap;
+}
+
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *av = vcpu->arch;
