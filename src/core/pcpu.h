@@ -46,6 +46,8 @@ struct pcpu {
 
     bool poked; /* atomic: another CPU put a vCPU on this run queue; this
                    CPU times the current vCPU's slice when it sees it */
+    bool has_blocked;  /* atomic: blocked != NULL, written under lock, read
+                          without it by the CPU itself (sched.c) */
     bool wfi_in_guest; /* atomic: the vCPU it runs may wait in a WFI in the
                           guest; a CPU that queues a vCPU where none waited
                           kicks it (sched.c, wfi_choose) */

@@ -84,7 +84,8 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
  * WFI trapped, so its next WFI blocks and gives the CPU away, or lets it
  * steal. Only a vCPU one of whose WFIs has blocked (wfi_earned) waits in the
  * guest: a guest whose WFI has nothing that could end it (wfi_blocks) keeps
- * seeing it complete at once.
+ * seeing it complete at once. And only on a CPU where no other vCPU is
+ * blocked: their timer deadlines are armed when the CPU idles.
  *
  * "Queued" means waiting behind another vCPU: a CPU that runs one and has
  * more in its run queue (pcpu->waiters). A vCPU woken onto the queue of an
@@ -111,7 +112,9 @@ static void wfi_leave_guest(void)
 /* Before each entry of v on p: WFI trapped or waited for in the guest. */
 static void wfi_choose(struct pcpu *p, struct vcpu *v)
 {
-    bool in_guest = v->wfi_earned;
+    /* A vCPU blocked here has its wake-up deadline armed only while this CPU
+     * idles (idle): with one, WFI traps. */
+    bool in_guest = v->wfi_earned && !__atomic_load_n(&p->has_blocked, __ATOMIC_RELAXED);
     if (in_guest) {
         __atomic_store_n(&p->wfi_in_guest, true, __ATOMIC_SEQ_CST);
         in_guest = __atomic_load_n(&cpus_waited_on, __ATOMIC_SEQ_CST) == 0;
@@ -136,6 +139,13 @@ static void waiters_update(struct pcpu *p)
         __atomic_fetch_sub(&cpus_waited_on, 1, __ATOMIC_RELAXED);
     else if (__atomic_fetch_add(&cpus_waited_on, 1, __ATOMIC_SEQ_CST) == 0)
         wfi_leave_guest();
+}
+
+/* p->blocked changed (p->lock held): mirrored for wfi_choose, which reads
+ * it without the lock. */
+static void blocked_changed(struct pcpu *p)
+{
+    __atomic_store_n(&p->has_blocked, p->blocked != NULL, __ATOMIC_RELAXED);
 }
 
 /* ---- Lists (pcpu->lock held) ---------------------------------------------- */
@@ -201,6 +211,7 @@ static bool blocked_remove(struct pcpu *p, struct vcpu *v)
         if (*pp == v) {
             *pp = v->sched_next;
             v->sched_next = NULL;
+            blocked_changed(p);
             return true;
         }
     }
@@ -564,6 +575,7 @@ static void block(struct pcpu *p, struct vcpu *v)
         vcpu_set_state(v, VCPU_WFI);
         v->sched_next = p->blocked;
         p->blocked = v;
+        blocked_changed(p);
     }
     spin_unlock(&p->lock);
     /* An interrupt made pending after wfi_blocks looked, by another CPU,
@@ -612,6 +624,7 @@ static void idle(struct pcpu *p)
             vcpu_set_state(v, VCPU_RUNNING);
             rq_push(p, v);
         }
+        blocked_changed(p);
     }
     spin_unlock(&p->lock);
 }
