@@ -111,8 +111,10 @@ void vgic_ap_prune_sort(struct vgic *vgic, unsigned id)
             vgic_ap_add(vgic, (unsigned)target, irq);
     }
     if (cpu->ap_unsorted) {
-        cpu->ap_head = sort(cpu->ap_head, cpu->ap_len, &cpu->work.list_steps);
+        if (cpu->ap_len > 1) { /* one entry is in order as it is */
+            cpu->ap_head = sort(cpu->ap_head, cpu->ap_len, &cpu->work.list_steps);
+            cpu->work.sorts++;
+        }
         cpu->ap_unsorted = false;
-        cpu->work.sorts++;
     }
 }

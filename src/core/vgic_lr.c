@@ -166,8 +166,8 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
             break;
         }
     }
-    for (unsigned i = n; i < cap; i++) {
-        if (!cpu->lr[i].used)
+    for (unsigned stale = cpu->lr_used >> n, i = n; stale; stale >>= 1, i++) {
+        if (!(stale & 1))
             continue;
         static const struct vgic_lr empty;
         arch_vgic_lr_write(vcpu, i, &empty);

@@ -405,11 +405,11 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
 {
     struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
-    uint64_t empty = 0;
-    for (unsigned i = 0; g && i < gic.nlrs; i++)
-        if (!(g->lr[i] & LR_STATE))
-            empty |= 1ull << i;
-    return empty;
+    if (!g)
+        return 0;
+    /* valid: the list registers that hold a state (arch_vgic_lr_write, and
+     * gicv2_exit from GICH_ELRSR0). */
+    return ~(uint64_t)g->valid & ((1ull << gic.nlrs) - 1);
 }
 
 void arch_vgic_set_maint(struct vcpu *vcpu, unsigned flags)
