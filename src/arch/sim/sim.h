@@ -75,6 +75,10 @@ struct sim_guest *sim_vcpu_guest(struct vcpu *vcpu);
 /* True once the guest function has returned (and sent PSCI SYSTEM_OFF). */
 bool sim_vcpu_guest_done(struct vcpu *vcpu);
 
+/* Times the core asked (arch_vcpu_trap_wfi) that vcpu's WFI wait in the
+ * guest rather than trap; the sim traps it anyway (sim_run.c says why). */
+uint64_t sim_vcpu_wfi_in_guest_asks(struct vcpu *vcpu);
+
 /* Make the next arch_vcpu_run return ARCH_EXIT_IRQ (a physical interrupt
  * arrived) before the guest executes anything more. */
 void sim_vcpu_raise_irq(struct vcpu *vcpu);

@@ -266,6 +266,7 @@ int arch_vcpu_init(struct vcpu *vcpu, const struct vcpu_boot *boot)
         av->pc = boot->pc;
     }
     av->be64 = false;
+    av->wfi_trap_asked = true; /* WFI traps after arch_vcpu_init (arch.h) */
     memset(&av->inj, 0, sizeof(av->inj));
     av->cond_override = false;
     memset(av->lr, 0, sizeof(av->lr));

@@ -122,6 +122,10 @@ struct arch_vcpu {
     sim_guest_fn fn;
     struct sim_guest g;
     bool thread_started, thread_done, kill, off_sent;
+    /* What the core asked of WFI (arch_vcpu_trap_wfi): the last answer and
+     * how many entries it asked to let the guest wait (sim_vcpu_wfi_asks). */
+    bool wfi_trap_asked;
+    uint64_t wfi_in_guest_asks;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t cv;

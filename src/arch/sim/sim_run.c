@@ -163,9 +163,14 @@ static void enter_guest(struct arch_vcpu *av)
 void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
 {
     /* The guest's thread hands the turn back only at a trap: a WFI that
-     * waited in the guest could never be ended by the VMM. It traps. */
-    (void)vcpu;
-    (void)trap;
+     * waited in the guest could never be ended by the VMM. It traps; what
+     * the core asked is recorded for the tests of its policy. */
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    if (!av)
+        return;
+    if (!trap && av->wfi_trap_asked)
+        av->wfi_in_guest_asks++;
+    av->wfi_trap_asked = trap;
 }
 
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
@@ -215,6 +220,12 @@ int sim_vcpu_set_guest(struct vcpu *vcpu, sim_guest_fn fn, void *arg)
     av->g.arg = arg;
     av->g.vcpu = vcpu;
     return 0;
+}
+
+uint64_t sim_vcpu_wfi_in_guest_asks(struct vcpu *vcpu)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    return av ? av->wfi_in_guest_asks : 0;
 }
 
 bool sim_vcpu_guest_done(struct vcpu *vcpu)
