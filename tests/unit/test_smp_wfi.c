@@ -17,56 +17,40 @@
 #include "arch/sim/sim.h"
 #include "core/cntv_ctl.h"
 #include "core/sched.h"
+#include "core/virt_layout.h"
 #include "core/vgic.h"
 #include "core/vm.h"
+#include "helpers/unit_gic.h"
+#include "helpers/unit_vm.h"
 
-#define RAM    0x40000000ull
-#define ENTRY1 (RAM + 0x1000)
-#define D      0x08000000ull /* distributor */
+#define ENTRY1 (VIRT_RAM_BASE + 0x1000)
 #define VTIMER 27u
 #define DELTA  1000u
 
 #define FN_CPU_ON 0xc4000003u
 
-#define GICD_CTLR      0x000
-#define GICD_ISENABLER 0x100
-
 static struct vm *vm;
 
-static void build(unsigned nvcpus, sim_guest_fn fn0, void *arg)
+/* A VM of nvcpus vCPUs with a vGIC; vCPU 0 runs fn0. */
+static void build(unsigned nvcpus, sim_guest_fn fn0)
 {
-    sim_reset(SIM_ARMV8, 64ull << 20);
-    sim_console_clear();
-    vm = vm_create("wfi", nvcpus, 0);
-    assert_non_null(vm);
-    assert_int_equal(vm_add_ram(vm, RAM, 1ull << 20, S2_RWX), 0);
-    assert_int_equal(vgic_attach(vm, 32, D), 0);
-    assert_int_equal(sim_vcpu_set_guest(&vm->vcpus[0], fn0, arg), 0);
-    struct vcpu_boot boot = {.isa = ISA_A64, .pc = RAM};
-    assert_int_equal(vcpu_start(vm, 0, &boot), 0);
+    vm = unit_gic_vm("wfi", SIM_ARMV8, nvcpus, 32);
+    unit_vm_start(vm, fn0, NULL, ISA_A64, VIRT_RAM_BASE);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (vm)
-        vm_destroy(vm);
-    vm = NULL;
+    unit_vm_destroy(&vm);
     return 0;
-}
-
-static void gicd_wr(struct sim_guest *g, uint64_t off, uint32_t v)
-{
-    g_set_reg(g, 1, v);
-    g_str(g, 1, D + off, 4);
 }
 
 /* Wait in WFI for the virtual timer DELTA ticks ahead, n times: each WFI
  * has something to wait for, so it blocks. */
 static void timer_waits(struct sim_guest *g, unsigned n)
 {
-    gicd_wr(g, GICD_ISENABLER, 1u << VTIMER);
-    gicd_wr(g, GICD_CTLR, 1);
+    ug_gicd_wr(g, UG_GICD_ISENABLER, 4, 1u << VTIMER);
+    ug_gicd_wr(g, UG_GICD_CTLR, 4, 1);
     for (unsigned i = 0; i < n; i++) {
         g_cntv_write(g, SIM_CNTV_CVAL, g_cntvct(g) + DELTA);
         g_cntv_write(g, SIM_CNTV_CTL, CNTV_CTL_ENABLE);
@@ -88,7 +72,7 @@ static void guest_timer_waits(struct sim_guest *g)
 static void test_earned_alone(void **state)
 {
     (void)state;
-    build(1, guest_timer_waits, NULL);
+    build(1, guest_timer_waits);
     assert_int_equal(sched_run(vm), 0);
     assert_true(sim_vcpu_guest_done(&vm->vcpus[0]));
     /* Trapped until the first block (the vCPU had not earned it), then in
@@ -108,7 +92,7 @@ static void guest_wfi_nothing(struct sim_guest *g)
 static void test_not_earned_without_wake_source(void **state)
 {
     (void)state;
-    build(1, guest_wfi_nothing, NULL);
+    build(1, guest_wfi_nothing);
     assert_int_equal(sched_run(vm), 0);
     assert_int_equal(sim_vcpu_wfi_in_guest_asks(&vm->vcpus[0]), 0);
     assert_false(vm->vcpus[0].wfi_earned);
@@ -131,7 +115,7 @@ static void guest_first_of_two(struct sim_guest *g)
 static void test_shared_cpu_traps(void **state)
 {
     (void)state;
-    build(2, guest_first_of_two, NULL);
+    build(2, guest_first_of_two);
     assert_int_equal(sim_vcpu_set_guest(&vm->vcpus[1], guest_second, NULL), 0);
     assert_int_equal(sched_run(vm), 0);
     assert_true(vm->vcpus[0].wfi_earned);
