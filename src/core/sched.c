@@ -98,6 +98,12 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
  * the other.
  */
 static unsigned cpus_waited_on; /* atomic: CPUs whose pcpu->waiters is set */
+static bool wfi_in_guest_on;    /* sched_set_wfi_in_guest; before any VM runs */
+
+void sched_set_wfi_in_guest(bool on)
+{
+    wfi_in_guest_on = on;
+}
 
 /* cpus_waited_on went from 0: vCPUs waiting in a WFI in the guest elsewhere
  * re-enter with it trapped. */
@@ -114,7 +120,8 @@ static void wfi_choose(struct pcpu *p, struct vcpu *v)
 {
     /* A vCPU blocked here has its wake-up deadline armed only while this CPU
      * idles (idle): with one, WFI traps. */
-    bool in_guest = v->wfi_earned && !__atomic_load_n(&p->has_blocked, __ATOMIC_RELAXED);
+    bool in_guest = wfi_in_guest_on && v->wfi_earned &&
+                    !__atomic_load_n(&p->has_blocked, __ATOMIC_RELAXED);
     if (in_guest) {
         __atomic_store_n(&p->wfi_in_guest, true, __ATOMIC_SEQ_CST);
         in_guest = __atomic_load_n(&cpus_waited_on, __ATOMIC_SEQ_CST) == 0;

@@ -34,6 +34,7 @@ static struct vm *vm;
 /* A VM of nvcpus vCPUs with a vGIC; vCPU 0 runs fn0. */
 static void build(unsigned nvcpus, sim_guest_fn fn0)
 {
+    sched_set_wfi_in_guest(true);
     vm = unit_gic_vm("wfi", SIM_ARMV8, nvcpus, 32);
     unit_vm_start(vm, fn0, NULL, ISA_A64, VIRT_RAM_BASE);
 }
@@ -42,7 +43,20 @@ static int teardown(void **state)
 {
     (void)state;
     unit_vm_destroy(&vm);
+    sched_set_wfi_in_guest(false);
     return 0;
+}
+
+/* Off (the default): never asked, though the vCPU blocked in WFI. */
+static void guest_timer_waits(struct sim_guest *g);
+static void test_off_by_default(void **state)
+{
+    (void)state;
+    build(1, guest_timer_waits);
+    sched_set_wfi_in_guest(false);
+    assert_int_equal(sched_run(vm), 0);
+    assert_true(vm->vcpus[0].wfi_earned);
+    assert_int_equal(sim_vcpu_wfi_in_guest_asks(&vm->vcpus[0]), 0);
 }
 
 /* Wait in WFI for the virtual timer DELTA ticks ahead, n times: each WFI
@@ -128,6 +142,7 @@ static void test_shared_cpu_traps(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_off_by_default, teardown),
         cmocka_unit_test_teardown(test_earned_alone, teardown),
         cmocka_unit_test_teardown(test_not_earned_without_wake_source, teardown),
         cmocka_unit_test_teardown(test_shared_cpu_traps, teardown),

@@ -9,6 +9,7 @@
 #include "arch/boot/boot.h"
 #include "core/guest_image.h"
 #include "core/launch.h"
+#include "core/sched.h"
 #include "core/vm_cpu.h"
 #include "core/vm_package.h"
 #include "lib/bootargs.h"
@@ -26,8 +27,16 @@
 /* armvisor.mte=off: no MTE for the VMs even where the CPU has it. */
 #define MTE_OFF_ARG "armvisor.mte=off"
 
+/* armvisor.wfi=guest: a vCPU with a CPU to itself waits in its WFI in the
+ * guest instead of trapping (core/sched.h says why it is not the default). */
+#define WFI_GUEST_ARG "armvisor.wfi=guest"
+
 static void apply_cpu_args(const char *bootargs)
 {
+    if (bootargs_has(bootargs, WFI_GUEST_ARG)) {
+        sched_set_wfi_in_guest(true);
+        log_info("WFI: waits in the guest while a vCPU has its CPU to itself\n");
+    }
     if (bootargs_has(bootargs, MTE_OFF_ARG)) {
         vm_cpu_set_default_mte(false);
         log_info("MTE: not given to the VMs\n");
