@@ -110,6 +110,7 @@ enum {
     WHY_TIMEOUT_ACK,  /* a target did not take an SGI in time */
     WHY_TIMEOUT_RECV, /* the SGIs for this vCPU did not all come */
     WHY_OFF_RETURNED, /* CPU_OFF returned */
+    WHY_EXTRA_SGI,    /* a target took more SGIs than were sent to it */
 };
 
 uint8_t smp_stacks[SMP_NCPUS][4096] __attribute__((aligned(16)));
@@ -228,40 +229,63 @@ static void smp_gic_on(void)
     smp_wr32(SMP_GICC + SMP_GICC_CTLR, 1);
 }
 
+/* SGIs vCPU me has taken from all the others. */
+static uint32_t smp_taken(unsigned me)
+{
+    uint32_t n = 0;
+    for (unsigned s = 0; s < SMP_NCPUS; s++)
+        n += recv[me][s];
+    return n;
+}
+
 /* Phase 1 on every vCPU: SMP_ROUNDS SGIs to each other vCPU, one pending
- * per pair at a time, then all this vCPU should take. */
+ * per pair at a time, and all this vCPU should take. Each pass sends the
+ * next SGI to every target that has taken the previous one, in any order,
+ * and the vCPU waits (smp_nap) only when no target is ready and nothing
+ * came in: the fewer waits, the fewer times a shared CPU changes hands.
+ * Called and returning with IRQs unmasked; the checks run with them masked
+ * and a pass that did something takes what is pending before the next. */
 static void smp_storm(unsigned me)
 {
-    smp_irq_on();
-    for (uint32_t r = 0; r < SMP_ROUNDS; r++) {
-        for (unsigned k = 1; k < SMP_NCPUS; k++) {
-            unsigned t = (me + k) % SMP_NCPUS;
-            if (!smp_wait_eq(&recv[t][me], r)) {
-                smp_fail(WHY_TIMEOUT_ACK);
-                return;
-            }
-            smp_send(t, r);
-        }
-    }
-    for (unsigned t = 0; t < SMP_NCPUS; t++)
-        if (t != me && !smp_wait_eq(&recv[t][me], SMP_ROUNDS)) {
-            smp_fail(WHY_TIMEOUT_ACK);
-            return;
-        }
-    /* All SGIs to this vCPU: only its own handler counts them, and the
-     * count is checked with IRQs masked (smp_wfi_take), so the last one
-     * cannot be taken between the check and the WFI; the poll only bounds
-     * the wait. */
+    uint32_t sent[SMP_NCPUS] = {0}, taken = smp_taken(me);
     uint64_t start = smp_count();
     smp_irq_off();
-    for (unsigned s = 0; s < SMP_NCPUS; s++)
-        while (s != me && recv[me][s] < SMP_ROUNDS) {
-            if (smp_timed_out(start)) {
-                smp_fail(WHY_TIMEOUT_RECV);
-                break;
+    for (;;) {
+        int progress = 0, sending = 0;
+        for (unsigned k = 1; k < SMP_NCPUS; k++) {
+            unsigned t = (me + k) % SMP_NCPUS;
+            uint32_t got = recv[t][me];
+            if (got > sent[t]) {
+                smp_fail(WHY_EXTRA_SGI);
+                goto out;
             }
+            if (got < sent[t] || sent[t] < SMP_ROUNDS)
+                sending = 1;
+            if (got == sent[t] && sent[t] < SMP_ROUNDS) {
+                smp_send(t, sent[t]++);
+                progress = 1;
+            }
+        }
+        uint32_t now_taken = smp_taken(me);
+        if (now_taken != taken) {
+            taken = now_taken;
+            progress = 1;
+        }
+        if (!sending && taken == (SMP_NCPUS - 1) * SMP_ROUNDS)
+            break;
+        if (progress) {
+            start = smp_count();
+            smp_irq_on(); /* what came in meanwhile is taken here */
+            __asm__ volatile("isb" ::: "memory");
+            smp_irq_off();
+        } else if (smp_timed_out(start)) {
+            smp_fail(sending ? WHY_TIMEOUT_ACK : WHY_TIMEOUT_RECV);
+            break;
+        } else {
             smp_nap();
         }
+    }
+out:
     smp_poll_off();
     smp_irq_on();
 }
@@ -338,7 +362,7 @@ static int smp_wait_all_off(void)
 
 static const char *const smp_why_text[] = {
     "none", "context", "wrong SGI", "not an SGI", "bad source",
-    "ack timeout", "receive timeout", "CPU_OFF returned",
+    "ack timeout", "receive timeout", "CPU_OFF returned", "more SGIs taken than sent",
 };
 
 static void smp_report_bad(void)
