@@ -61,7 +61,7 @@
 
 #include <stdint.h>
 
-#define SMP_NCPUS  4u
+#define SMP_NCPUS 4u
 #ifndef SMP_ROUNDS
 #define SMP_ROUNDS 5000u
 #endif
@@ -92,14 +92,14 @@ _Static_assert(SMP_NCPUS == 4 && SMP_ROUNDS == 5000, "the phase 1 check text say
 #define SMP_SGI_COUNT       16u
 #define SMP_PPI_VTIMER      27u /* the EL1 virtual timer's PPI (the DTB's /timer) */
 
-#define SMP_PSCI_CPU_OFF 0x84000002u
+#define SMP_PSCI_CPU_OFF        0x84000002u
 #define SMP_PSCI_SUCCESS        0
 #define SMP_PSCI_INVALID_PARAMS (-2)
 #define SMP_PSCI_ALREADY_ON     (-4)
 #define SMP_PSCI_ON_PENDING     (-5)
-#define SMP_AFF_ON         0
-#define SMP_AFF_OFF        1
-#define SMP_AFF_ON_PENDING 2
+#define SMP_AFF_ON              0
+#define SMP_AFF_OFF             1
+#define SMP_AFF_ON_PENDING      2
 
 /* Why a secondary failed (the first reason is kept in smp_why). */
 enum {
@@ -361,8 +361,15 @@ static int smp_wait_all_off(void)
 }
 
 static const char *const smp_why_text[] = {
-    "none", "context", "wrong SGI", "not an SGI", "bad source",
-    "ack timeout", "receive timeout", "CPU_OFF returned", "more SGIs taken than sent",
+    "none",
+    "context",
+    "wrong SGI",
+    "not an SGI",
+    "bad source",
+    "ack timeout",
+    "receive timeout",
+    "CPU_OFF returned",
+    "more SGIs taken than sent",
 };
 
 static void smp_report_bad(void)
@@ -370,8 +377,7 @@ static void smp_report_bad(void)
     if (!smp_bad)
         return;
     put_str("smp: secondary failures: ");
-    put_str(smp_why < sizeof smp_why_text / sizeof smp_why_text[0] ? smp_why_text[smp_why]
-                                                                     : "?");
+    put_str(smp_why < sizeof smp_why_text / sizeof smp_why_text[0] ? smp_why_text[smp_why] : "?");
     put_str("\n");
 }
 
@@ -433,7 +439,8 @@ int main(void)
             /* It is waiting for vCPU 0's SGI: still ON. */
             aff_on_ok &= smp_aff(c) == SMP_AFF_ON;
         }
-        smp_wr32(SMP_GICD + SMP_GICD_SGIR, (0xeu << 16) | ((SMP_ROUNDS + cycle - 1) % SMP_SGI_COUNT));
+        smp_wr32(SMP_GICD + SMP_GICD_SGIR,
+                 (0xeu << 16) | ((SMP_ROUNDS + cycle - 1) % SMP_SGI_COUNT));
         back_ok &= smp_wait_all_off();
         for (unsigned c = 1; c < SMP_NCPUS; c++)
             back_ok &= recv[c][0] == SMP_ROUNDS + cycle;
@@ -447,8 +454,7 @@ int main(void)
     check("CPU_OFF/CPU_ON cycles: AFFINITY_INFO ON or ON_PENDING after CPU_ON", pending_ok);
     check("CPU_OFF/CPU_ON cycles: each vCPU came up and sent its SGI", alive_ok);
     check("CPU_OFF/CPU_ON cycles: AFFINITY_INFO ON while it runs", aff_on_ok);
-    check("CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF",
-          back_ok);
+    check("CPU_OFF/CPU_ON cycles: one SGIR write to three vCPUs taken by each, then OFF", back_ok);
     check("no secondary failed", !smp_bad);
     smp_report_bad();
     put_str("smp: cycles done: ");
