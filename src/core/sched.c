@@ -10,9 +10,8 @@
  * WFI blocks the vCPU (off the run queue) unless an interrupt for it is
  * pending already; it becomes runnable again when an interrupt for it
  * becomes pending (vgic_irq_changed calls sched_kick) or its virtual
- * timer's deadline passes (the earliest deadline of the CPU's blocked vCPUs
- * is kept armed on the hypervisor timer, also while other vCPUs run). The
- * CPU executes a real WFI only when nothing is runnable.
+ * timer's deadline passes (armed on the hypervisor timer while the CPU
+ * idles). The CPU executes a real WFI only when nothing is runnable.
  *
  * Several CPUs. Every online CPU runs this loop (the boot CPU in sched_run,
  * the others in sched_secondary_main) over its own run queue, for vCPUs of
@@ -321,31 +320,8 @@ static bool wake_deadline(struct vcpu *v, uint64_t *when)
     return any;
 }
 
-/* Arm the hypervisor timer for the earliest timer deadline of this CPU's
- * blocked vCPUs, or cancel it when none has one. Once another vCPU runs
- * here a blocked vCPU's virtual timer is no longer live in the CPU, so
- * only this ends its WFI when the deadline passes, however long the other
- * runs without blocking. This CPU's own p, p->lock held. */
-static void wake_timer_arm_locked(struct pcpu *p)
-{
-    uint64_t first = 0;
-    bool any = false;
-    for (struct vcpu *v = p->blocked; v; v = v->sched_next) {
-        uint64_t when;
-        if (wake_deadline(v, &when) && (!any || when < first)) {
-            first = when;
-            any = true;
-        }
-    }
-    if (any)
-        htimer_set(p, HTIMER_WAKE, first);
-    else
-        htimer_cancel(p, HTIMER_WAKE);
-}
-
 /* Wake every blocked vCPU whose virtual timer fires now (its PPI goes
- * pending and kicks it) or whose deadline has passed anyway; the timer is
- * then armed for those still blocked. */
+ * pending and kicks it) or whose deadline has passed anyway. */
 void sched_wake_expired(struct pcpu *p)
 {
     struct vcpu *list[PCPU_MAX * VM_MAX_VCPUS];
@@ -363,9 +339,6 @@ void sched_wake_expired(struct pcpu *p)
         if (vcpu_state(v) == VCPU_WFI && wake_deadline(v, &when) && when <= now)
             sched_kick(v);
     }
-    spin_lock(&p->lock);
-    wake_timer_arm_locked(p);
-    spin_unlock(&p->lock);
 }
 
 /* ---- The CPU's loop ------------------------------------------------------------ */
@@ -516,7 +489,6 @@ static void block(struct pcpu *p, struct vcpu *v)
         vcpu_set_state(v, VCPU_WFI);
         v->sched_next = p->blocked;
         p->blocked = v;
-        wake_timer_arm_locked(p);
     }
     spin_unlock(&p->lock);
     /* An interrupt made pending after wfi_blocks looked, by another CPU,
@@ -530,13 +502,23 @@ static void block(struct pcpu *p, struct vcpu *v)
  * for the earliest virtual-timer deadline of the blocked vCPUs. */
 static void idle(struct pcpu *p)
 {
-    uint64_t before = arch_counter_read();
+    uint64_t before = arch_counter_read(), first = 0;
+    bool any = false;
     spin_lock(&p->lock);
-    for (struct vcpu *v = p->blocked; v; v = v->sched_next)
+    for (struct vcpu *v = p->blocked; v; v = v->sched_next) {
+        uint64_t when;
         if (v->vm->vgic)
             v->vm->vgic->cpu[v->id].idles++;
-    wake_timer_arm_locked(p);
+        if (wake_deadline(v, &when) && (!any || when < first)) {
+            first = when;
+            any = true;
+        }
+    }
     spin_unlock(&p->lock);
+    if (any)
+        htimer_set(p, HTIMER_WAKE, first);
+    else
+        htimer_cancel(p, HTIMER_WAKE);
 
     arch_cpu_idle();
     host_irq_handle(p->loaded); /* the timer live in the CPU is loaded's */
