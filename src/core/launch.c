@@ -6,6 +6,7 @@
 
 #include "core/board.h"
 #include "core/device.h"
+#include "core/sched.h"
 #include "core/vgic.h"
 #include "core/vm.h"
 #include "core/vpmu.h"
@@ -123,6 +124,8 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
 
     for (unsigned i = 0; i < nvcpus; i++)
         vm->vcpus[i].affinity = desc->affinity[i];
+    if (desc->slice_us)
+        vm_set_slice_us(vm, desc->slice_us);
     /* vCPU 0 starts; the others are OFF until the guest's PSCI CPU_ON. */
     if (vcpu_start(vm, 0, &desc->boot) != 0) {
         log_err("vm %s: cannot start vcpu 0\n", name);
@@ -136,6 +139,8 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
              (unsigned long long)(ram_size >> 20), (unsigned long long)ram_base);
     if (nvcpus > 1)
         av_printf(", %u vCPUs", nvcpus);
+    if (desc->slice_us)
+        av_printf(", %u us time slices", desc->slice_us);
     av_printf(")\n");
     code = vcpu_run(&vm->vcpus[0]);
     log_info("vm %s: stopped, exit code %d\n", name, code);

@@ -38,8 +38,9 @@ struct guest_desc {
      * console is VM_CONSOLE_VIRTIO). */
     const struct vm_device *devices;
     unsigned ndevices;
-    uint32_t affinity[VM_MAX_VCPUS];           /* per vCPU: CPUs it may run on
-                                                  (bit n: CPU n); 0: any */
+    uint32_t affinity[VM_MAX_VCPUS]; /* per vCPU: CPUs it may run on
+                                        (bit n: CPU n); 0: any */
+    uint32_t slice_us;               /* time slice; 0: SCHED_SLICE_US_DEFAULT */
 };
 
 /* Create the VM, copy the image in, attach the devices, run vCPU 0 until the

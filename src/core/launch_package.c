@@ -57,6 +57,7 @@ int vm_launch_package(const struct vm_package *pkg)
         .console = pkg->console == VM_PKG_CONSOLE_VIRTIO ? VM_CONSOLE_VIRTIO : VM_CONSOLE_PL011,
         .devices = pkg->devices,
         .ndevices = pkg->ndevices,
+        .slice_us = pkg->slice_us,
     };
     for (unsigned i = 0; i < pkg->nvcpus && i < VM_MAX_VCPUS; i++)
         d.affinity[i] = pkg->affinity[i];

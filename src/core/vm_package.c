@@ -100,6 +100,7 @@ static bool section_known(uint32_t type)
     case VM_PKG_CONFIG:
     case VM_PKG_DEVICES:
     case VM_PKG_AFFINITY:
+    case VM_PKG_SCHED:
         return true;
     }
     return false;
@@ -125,6 +126,20 @@ static int parse_affinity(const uint8_t *a, uint64_t size, uint32_t nvcpus, uint
             REFUSE("AFFINITY mask names a CPU beyond the 8 armvisor supports");
         out[i] = mask;
     }
+    return 0;
+}
+
+/* SCHED: the time slice, inside the range the scheduler takes. */
+static int parse_sched(const uint8_t *s, uint64_t size, uint32_t *slice_us, const char **why)
+{
+    if (size != VM_PKG_SCHED_SIZE)
+        REFUSE("SCHED section has the wrong size");
+    if (get_le32(s + VM_PKG_SCHED_RESERVED) != 0)
+        REFUSE("SCHED reserved field is not zero");
+    uint32_t us = get_le32(s + VM_PKG_SCHED_SLICE_US);
+    if (us < VM_PKG_SLICE_MIN_US || us > VM_PKG_SLICE_MAX_US)
+        REFUSE("SCHED time slice out of range (100 us - 1 s)");
+    *slice_us = us;
     return 0;
 }
 
@@ -476,6 +491,9 @@ int vm_package_parse_opts(const void *blob, size_t len, struct vm_package *out, 
     if (sects[VM_PKG_AFFINITY].present &&
         parse_affinity(b + sects[VM_PKG_AFFINITY].off, sects[VM_PKG_AFFINITY].size, nvcpus,
                        p.affinity, why) != 0)
+        return -1;
+    if (sects[VM_PKG_SCHED].present &&
+        parse_sched(b + sects[VM_PKG_SCHED].off, sects[VM_PKG_SCHED].size, &p.slice_us, why) != 0)
         return -1;
     if (isa > VM_PKG_ISA_T32)
         REFUSE("unknown instruction set");

@@ -59,9 +59,10 @@ enum vm_pkg_section {
     VM_PKG_CONFIG = 4,
     VM_PKG_DEVICES = 5,
     VM_PKG_AFFINITY = 6,
+    VM_PKG_SCHED = 7,
 };
 /* The highest section type: the parser's table has one slot per type. */
-#define VM_PKG_SECT_TYPE_MAX VM_PKG_AFFINITY
+#define VM_PKG_SECT_TYPE_MAX VM_PKG_SCHED
 
 /* AFFINITY section (optional): u32 count (= the CONFIG's vCPU count), then
  * count u32 masks, vCPU 0 first: bit n set, the vCPU may run on physical
@@ -71,6 +72,17 @@ enum vm_pkg_section {
 #define VM_PKG_AFF_COUNT 0u
 #define VM_PKG_AFF_MASKS 4u
 #define VM_PKG_AFF_ANY   ((1u << VM_PKG_MAX_CPUS) - 1u)
+
+/* SCHED section (optional): how the scheduler treats the VM's vCPUs.
+ * Exactly VM_PKG_SCHED_SIZE bytes. Without it the VM gets the defaults
+ * (core/sched.h: a 10 ms time slice). The slice is bounded: below 100 us
+ * the hypervisor timer's interrupts would take a shared CPU's time from
+ * the guests, above 1 s a vCPU waiting behind a busy one would look hung. */
+#define VM_PKG_SCHED_SIZE     8u
+#define VM_PKG_SCHED_SLICE_US 0u /* u32 time slice in microseconds */
+#define VM_PKG_SCHED_RESERVED 4u /* u32, must be 0 */
+#define VM_PKG_SLICE_MIN_US   100u
+#define VM_PKG_SLICE_MAX_US   1000000u
 
 /* CONFIG section: exactly VM_PKG_CFG_SIZE bytes. */
 #define VM_PKG_CFG_SIZE       96u
@@ -167,6 +179,9 @@ struct vm_package {
     /* Per vCPU: the physical CPUs it may run on (bit n: CPU n); 0 for
      * every vCPU when the package has no AFFINITY section (any CPU). */
     uint32_t affinity[VM_PKG_MAX_VCPUS];
+    /* The time slice of the SCHED section (VM_PKG_SLICE_MIN_US..MAX_US);
+     * 0 without one (the scheduler's default). */
+    uint32_t slice_us;
 };
 
 /* Validate the blob of len bytes and describe it in *out (whose image

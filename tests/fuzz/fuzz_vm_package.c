@@ -94,6 +94,8 @@ static void check_accepted(const uint8_t *b, size_t len, const struct vm_package
     check_devices(p);
     CHECK(memchr(p->name, 0, sizeof(p->name)) && p->name[0]);
     CHECK(p->nvcpus >= 1 && p->nvcpus <= VM_PKG_MAX_VCPUS);
+    CHECK(p->slice_us == 0 ||
+          (p->slice_us >= VM_PKG_SLICE_MIN_US && p->slice_us <= VM_PKG_SLICE_MAX_US));
     CHECK(p->ram_size && p->ram_base >= VM_PKG_DEVICE_TOP);
     CHECK(p->ram_base + p->ram_size <= VM_PKG_IPA_LIMIT);
     CHECK(p->kernel.data && p->kernel.size && p->kernel_footprint >= p->kernel.size);

@@ -101,7 +101,7 @@ class Pkg:
         out += rec(64, table)
         contents = {4: cfg, 1: self.kernel, 3: getattr(self, "dtb", b""),
                     2: getattr(self, "initrd", b""), 5: self.devices_blob(),
-                    6: getattr(self, "affinity", b"")}
+                    6: getattr(self, "affinity", b""), 7: getattr(self, "sched", b"")}
         for t, _, o, n, data in self.sects:
             data = data if data is not None else contents.get(t, b"")
             if o % PAGE == 0 and 0 < o // PAGE < 16 and data:
@@ -206,6 +206,19 @@ def affinity(count, masks, size=None):
 
 seed("ok_a64_affinity", mut(A64, affinity(1, [0x05])))
 
+
+def sched(slice_us, reserved=0, size=None):
+    """A SCHED section (type 7): u32 time slice in microseconds, u32 reserved."""
+    def f(p):
+        p.sched = struct.pack("<II", slice_us, reserved)
+        p.sects.append([7, 0, 6 * PAGE, size if size is not None else len(p.sched), None])
+    return f
+
+
+seed("ok_a64_sched", mut(A64, sched(2000)))
+seed("ok_a64_sched_limits", mut(A64, both(sched(100), affinity(1, [0x01]))))
+seed("ok_a64_sched_max", mut(A64, sched(1000000)))
+
 refusals = {
     "short_header": (A64, attr(length=40)),
     "bad_magic": (A64, hdr(magic=b"XVMPKG01")),
@@ -278,6 +291,11 @@ refusals = {
     "affinity_size": (A64, affinity(1, [1, 1])),
     "affinity_empty_mask": (A64, affinity(1, [0])),
     "affinity_cpu_beyond": (A64, affinity(1, [0x100])),
+    "sched_size": (A64, sched(2000, size=12)),
+    "sched_reserved": (A64, sched(2000, reserved=1)),
+    "sched_slice_short": (A64, sched(99)),
+    "sched_slice_long": (A64, sched(1000001)),
+    "sched_slice_zero": (A64, sched(0)),
 }
 # The DEVICES section (type 5): kinds 1 pl011, 2 virtio-console, 3 virtio-blk;
 # flags 1 read-only, 2 console input.

@@ -550,6 +550,38 @@ static void test_pin(void **state)
     }
 }
 
+/* --slice-us: a SCHED section with the slice; none without the option
+ * (armvisor's default). Slices outside 100 us - 1 s, and what is not a
+ * whole number, are refused before anything is written. */
+static void test_slice(void **state)
+{
+    (void)state;
+    make_image("Image", 4096, 0x80000, 0, 0);
+    struct vm_package p;
+    const char *given[] = {"--arch",     "arm64", "--kernel", "@Image",   "--cpus", "4",
+                           "--slice-us", "1500",  "-o",       "@out.pkg", NULL};
+    build_ok(given, &p);
+    assert_int_equal(p.slice_us, 1500);
+    const char *lowest[] = {"--arch", "arm64", "--kernel", "@Image", "--slice-us",
+                            "100",    "-o",    "@out.pkg", NULL};
+    build_ok(lowest, &p);
+    assert_int_equal(p.slice_us, VM_PKG_SLICE_MIN_US);
+    const char *highest[] = {"--arch",  "arm64", "--kernel", "@Image", "--slice-us",
+                             "1000000", "-o",    "@out.pkg", NULL};
+    build_ok(highest, &p);
+    assert_int_equal(p.slice_us, VM_PKG_SLICE_MAX_US);
+    const char *plain[] = {"--arch", "arm64", "--kernel", "@Image", "-o", "@out.pkg", NULL};
+    build_ok(plain, &p);
+    assert_int_equal(p.slice_us, 0);
+
+    const char *bad[] = {"99", "1000001", "0", "-5", "1e3", "", "10ms", "4294967396"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *a[] = {"--arch", "arm64", "--kernel", "@Image", "--slice-us",
+                           bad[i],   "-o",    "@out.pkg", NULL};
+        build_fails(a, "want 100-1000000 microseconds");
+    }
+}
+
 static void test_arm_zimage(void **state)
 {
     (void)state;
@@ -1062,6 +1094,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_console_virtio),
         cmocka_unit_test(test_disks),
         cmocka_unit_test(test_pin),
+        cmocka_unit_test(test_slice),
         cmocka_unit_test(test_raw_kernels),
         cmocka_unit_test(test_elf_kernels),
         cmocka_unit_test(test_bad_elf),

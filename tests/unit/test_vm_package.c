@@ -16,6 +16,7 @@
 
 #include "arch/sim/sim.h"
 #include "core/launch.h"
+#include "core/pcpu.h"
 #include "core/virt_layout.h"
 #include "core/vm_package.h"
 #include "lib/le.h"
@@ -36,6 +37,8 @@ struct spec {
     uint32_t nvcpus, isa, proto, console;
     const uint8_t *affinity; /* an AFFINITY section's bytes, or NULL */
     uint64_t asize;
+    const uint8_t *sched; /* a SCHED section's bytes, or NULL */
+    uint64_t ssize;
 };
 
 static uint8_t blob[64 * 1024];
@@ -53,7 +56,7 @@ static size_t build(const struct spec *s)
         uint32_t type;
         const uint8_t *data;
         uint64_t size;
-    } sect[5];
+    } sect[6];
     unsigned n = 0;
     uint8_t cfg[VM_PKG_CFG_SIZE] = {0};
     memcpy(cfg + VM_PKG_CFG_NAME, s->name, VM_PKG_NAME_LEN);
@@ -75,6 +78,8 @@ static size_t build(const struct spec *s)
         sect[n++] = (typeof(sect[0])){VM_PKG_DTB, s->dtb, s->dsize};
     if (s->affinity)
         sect[n++] = (typeof(sect[0])){VM_PKG_AFFINITY, s->affinity, s->asize};
+    if (s->sched)
+        sect[n++] = (typeof(sect[0])){VM_PKG_SCHED, s->sched, s->ssize};
 
     size_t off = VM_PKG_ALIGN;
     for (unsigned i = 0; i < n; i++) {
@@ -303,12 +308,53 @@ static void test_parse_affinity(void **state)
     spec_refused(&s, "AFFINITY section has the wrong size");
     s.asize = 2;
     spec_refused(&s, "AFFINITY section too short");
-    /* Type 5 is not AFFINITY's and not known here. */
+    /* A type past the last one armvisor knows. */
     s.asize = 12;
     size_t len = build(&s);
-    put_le32(blob + VM_PKG_HDR_SIZE + 4 * VM_PKG_SECT_SIZE + VM_PKG_SECT_TYPE, 7);
+    put_le32(blob + VM_PKG_HDR_SIZE + 4 * VM_PKG_SECT_SIZE + VM_PKG_SECT_TYPE,
+             VM_PKG_SECT_TYPE_MAX + 1);
     reseal(blob, len);
     refused(len, "unknown section type");
+}
+
+/* SCHED: the time slice in microseconds, 100 us - 1 s; without the section
+ * 0 (the scheduler's default). A wrong size, a reserved field that is not
+ * zero and a slice outside the range are refused. */
+static void sched_bytes(uint8_t *b, uint32_t slice_us, uint32_t reserved)
+{
+    put_le32(b + VM_PKG_SCHED_SLICE_US, slice_us);
+    put_le32(b + VM_PKG_SCHED_RESERVED, reserved);
+}
+
+static void test_parse_sched(void **state)
+{
+    (void)state;
+    struct spec s = arm64_linux();
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+    assert_int_equal(p.slice_us, 0);
+
+    uint8_t b[12] = {0};
+    s.sched = b;
+    s.ssize = VM_PKG_SCHED_SIZE;
+    const uint32_t good[] = {VM_PKG_SLICE_MIN_US, 2500, VM_PKG_SLICE_MAX_US};
+    for (unsigned i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        sched_bytes(b, good[i], 0);
+        assert_int_equal(vm_package_parse(blob, build(&s), &p, NULL), 0);
+        assert_int_equal(p.slice_us, good[i]);
+    }
+    const uint32_t bad[] = {0, VM_PKG_SLICE_MIN_US - 1, VM_PKG_SLICE_MAX_US + 1, 0xffffffffu};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        sched_bytes(b, bad[i], 0);
+        spec_refused(&s, "SCHED time slice out of range");
+    }
+    sched_bytes(b, 2500, 1);
+    spec_refused(&s, "SCHED reserved field is not zero");
+    sched_bytes(b, 2500, 0);
+    s.ssize = 4;
+    spec_refused(&s, "SCHED section has the wrong size");
+    s.ssize = 12;
+    spec_refused(&s, "SCHED section has the wrong size");
 }
 
 static void test_parse_arm_linux_and_raw(void **state)
@@ -432,7 +478,7 @@ static void test_refuse_blob(void **state)
         reseal(blob, len);                                                                         \
         refused(len, want);                                                                        \
     } while (0)
-    SECT_CASE(1, VM_PKG_SECT_TYPE, 7, "unknown section type");
+    SECT_CASE(1, VM_PKG_SECT_TYPE, VM_PKG_SECT_TYPE_MAX + 1, "unknown section type");
     SECT_CASE(1, VM_PKG_SECT_TYPE, 0, "unknown section type");
     SECT_CASE(1, VM_PKG_SECT_TYPE, VM_PKG_CONFIG, "duplicate section");
     SECT_CASE(2, VM_PKG_SECT_TYPE, VM_PKG_INITRD | (1ull << 32), "flags");
@@ -678,6 +724,80 @@ static void test_launch_affinity(void **state)
     assert_int_equal(sim_free_pages(), free0);
 }
 
+/* The package's SCHED slice reaches the scheduler: two busy vCPUs on the
+ * one CPU take turns every 2 ms over a second of guest time (about 500
+ * switches), against about 100 with the default 10 ms; each gets half. */
+#define SCHED_SPIN   1000u
+#define SCHED_ENTRY1 (KERNEL_IPA + 0x1000)
+#define FN_CPU_ON64  0xc4000003u
+#define FN_CPU_OFF   0x84000002u
+
+struct sched_busy {
+    uint64_t ticks[2];
+    uint64_t end; /* the counter value both stop at: one second after vCPU 0 starts */
+};
+
+static void sched_busy_loop(struct sim_guest *g, unsigned me)
+{
+    struct sched_busy *b = g->arg;
+    while (g_cntvct(g) < b->end) {
+        g_spin(g, SCHED_SPIN);
+        b->ticks[me] += SCHED_SPIN;
+    }
+    g_smccc(g, FN_CPU_OFF, 0, 0, 0);
+}
+
+static void sched_busy1(struct sim_guest *g)
+{
+    sched_busy_loop(g, 1);
+}
+
+static void sched_busy0(struct sim_guest *g)
+{
+    struct sched_busy *b = g->arg;
+    b->end = g_cntvct(g) + SIM_COUNTER_FREQ;
+    g_smccc(g, FN_CPU_ON64, 1, SCHED_ENTRY1, 0);
+    sched_busy_loop(g, 0);
+}
+
+static uint64_t launch_busy_pair(const struct spec *s)
+{
+    struct vm_package p;
+    assert_int_equal(vm_package_parse(blob, build(s), &p, NULL), 0);
+    struct sched_busy b = {{0, 0}, 0};
+    sim_guest_at(KERNEL_IPA, sched_busy0, &b);
+    sim_guest_at(SCHED_ENTRY1, sched_busy1, &b);
+    uint64_t sw0 = pcpu_this()->switches;
+    assert_int_equal(vm_launch_package(&p), 0);
+    uint64_t total = b.ticks[0] + b.ticks[1];
+    assert_true(total >= SIM_COUNTER_FREQ - 2 * SCHED_SPIN);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_true(b.ticks[i] * 100 >= total * 45);
+        assert_true(b.ticks[i] * 100 <= total * 55);
+    }
+    return pcpu_this()->switches - sw0;
+}
+
+static void test_launch_sched(void **state)
+{
+    (void)state;
+    if (!host_is_le())
+        skip();
+    struct spec s = arm64_linux();
+    uint8_t b[VM_PKG_SCHED_SIZE];
+    sched_bytes(b, 2000, 0);
+    s.sched = b;
+    s.ssize = sizeof(b);
+    assert_in_range(launch_busy_pair(&s), 450, 550);
+    assert_non_null(strstr(sim_console_text(), "vm linux64: starting at 0x40080000 (A64, 16 MiB "
+                                               "RAM at 0x40000000, 2 vCPUs, 2000 us time "
+                                               "slices)"));
+    s.sched = NULL;
+    sim_console_clear();
+    assert_in_range(launch_busy_pair(&s), 90, 110);
+    assert_null(strstr(sim_console_text(), "time slices"));
+}
+
 static void test_launch_arm_package_on_v7(void **state)
 {
     (void)state;
@@ -753,12 +873,14 @@ int main(void)
         cmocka_unit_test(test_parse_arm64_linux),
         cmocka_unit_test(test_parse_console_virtio),
         cmocka_unit_test(test_parse_affinity),
+        cmocka_unit_test(test_parse_sched),
         cmocka_unit_test(test_parse_arm_linux_and_raw),
         cmocka_unit_test(test_refuse_blob),
         cmocka_unit_test(test_refuse_config),
         cmocka_unit_test(test_refuse_big_dtb),
         cmocka_unit_test_setup(test_launch_arm64_package, sim_setup),
         cmocka_unit_test_setup(test_launch_affinity, sim_setup),
+        cmocka_unit_test_setup(test_launch_sched, sim_setup),
         cmocka_unit_test_setup(test_launch_arm_package_on_v7, sim_setup),
         cmocka_unit_test_setup(test_launch_package_too_big, sim_setup),
         cmocka_unit_test_setup(test_launch_extra_checks, sim_setup),

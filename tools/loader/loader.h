@@ -67,6 +67,9 @@ struct vm_plan {
     /* --pin: per vCPU, the physical CPUs it may run on (bit n: CPU n); 0:
      * not pinned. Any pin makes the package carry an AFFINITY section. */
     uint32_t pin[VM_PKG_MAX_VCPUS];
+    /* --slice-us: the VM's time slice in microseconds; 0: not given (no
+     * SCHED section, armvisor's default). */
+    uint32_t slice_us;
 };
 
 /* Parse one --pin argument, "VCPU=CPU[,CPU...]" (vCPU 0-7, CPUs 0-7), into

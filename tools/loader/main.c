@@ -3,7 +3,7 @@
  *                 [--cpus N] [--cmdline STR] [--protocol raw|linux]
  *                 [--load-addr ADDR] [--entry ADDR] [--name NAME]
  *                 [--console pl011|virtio] [--disk host:N[,ro][,first=S][,count=C]]...
- *                 [--pin VCPU=CPU[,CPU...]]... -o OUT
+ *                 [--pin VCPU=CPU[,CPU...]]... [--slice-us N] -o OUT
  *
  * Reads the kernel (and initrd), decides where everything goes, builds the
  * guest DTB and writes the VM package. Every bad input stops it with one
@@ -43,7 +43,7 @@ static void usage(FILE *f)
           "                       [--load-addr ADDR] [--entry ADDR] [--name NAME]\n"
           "                       [--console pl011|virtio]\n"
           "                       [--disk host:N[,ro][,first=SECTOR][,count=SECTORS]]...\n"
-          "                       [--pin VCPU=CPU[,CPU...]]... -o OUT\n"
+          "                       [--pin VCPU=CPU[,CPU...]]... [--slice-us N] -o OUT\n"
           "Writes a VM package for armvisor (pass it to QEMU as -initrd).\n"
           "  --arch      guest architecture: arm64 (A64) or arm (A32)\n"
           "  --kernel    ELF (loaded at its program headers), arm64 Image, ARM zImage, or a\n"
@@ -64,7 +64,10 @@ static void usage(FILE *f)
           "              SECTOR (default 0) for SECTORS (default: to its end), ro: read-only;\n"
           "              up to 4, in the virtio-mmio slots after the console's\n"
           "  --pin       vCPU VCPU runs only on physical CPUs CPU,... (0-7; repeatable; vCPUs\n"
-          "              not pinned run on any CPU)\n",
+          "              not pinned run on any CPU)\n"
+          "  --slice-us  the VM's scheduler time slice in microseconds, 100-1000000 (default:\n"
+          "              armvisor's, 10000): how long a vCPU runs before another waiting\n"
+          "              for the same physical CPU gets it\n",
           f);
 }
 
@@ -227,6 +230,7 @@ int main(int argc, char **argv)
         {"console", required_argument, NULL, 'C'},
         {"disk", required_argument, NULL, 'D'},
         {"pin", required_argument, NULL, 'P'},
+        {"slice-us", required_argument, NULL, 'S'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -296,6 +300,14 @@ int main(int argc, char **argv)
             plan.pin[vcpu] = mask;
             break;
         }
+        case 'S':
+            if (!parse_uint(optarg, VM_PKG_SLICE_MIN_US, VM_PKG_SLICE_MAX_US, &v)) {
+                loader_error("--slice-us %s: want %u-%u microseconds", optarg, VM_PKG_SLICE_MIN_US,
+                             VM_PKG_SLICE_MAX_US);
+                return 2;
+            }
+            plan.slice_us = (uint32_t)v;
+            break;
         case 'o':
             out_path = optarg;
             break;
@@ -390,9 +402,11 @@ int main(int argc, char **argv)
            (unsigned long long)plan.entry, vm_package_protocol_name(plan.protocol));
     if (initrd.size)
         printf(", initrd at 0x%llx", (unsigned long long)plan.initrd_ipa);
-    printf(", DTB at 0x%llx (%zu bytes), %llu MiB RAM, %u vCPU(s), %u device(s), %zu bytes\n",
-           (unsigned long long)plan.dtb_ipa, dtb.size, ram_mib, plan.ncpus, plan.ndevices,
-           pkg.size);
+    printf(", DTB at 0x%llx (%zu bytes), %llu MiB RAM, %u vCPU(s), %u device(s)",
+           (unsigned long long)plan.dtb_ipa, dtb.size, ram_mib, plan.ncpus, plan.ndevices);
+    if (plan.slice_us)
+        printf(", %u us time slices", plan.slice_us);
+    printf(", %zu bytes\n", pkg.size);
     rc = 0;
 out:
     free(kernel.data);

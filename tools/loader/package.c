@@ -1,7 +1,8 @@
 /*
  * The package blob (docs/vm-package.md): header, section table, then
- * CONFIG, KERNEL, INITRD, DTB, DEVICES and AFFINITY (when a vCPU is pinned),
- * each on its own 4 KiB boundary, and the
+ * CONFIG, KERNEL, INITRD, DTB, DEVICES, AFFINITY (when a vCPU is pinned)
+ * and SCHED (when a time slice is given), each on its own 4 KiB boundary,
+ * and the
  * checksum over the whole. The result is parsed back with the hypervisor's
  * own vm_package_parse before anyone writes it: the loader never produces
  * a package armvisor would refuse.
@@ -68,6 +69,17 @@ static size_t affinity(const struct vm_plan *plan, uint8_t *a)
     return VM_PKG_AFF_MASKS + 4u * plan->ncpus;
 }
 
+/* SCHED (docs/vm-package.md): the time slice; size 0 when none was given
+ * (no section). */
+static size_t sched(const struct vm_plan *plan, uint8_t *s)
+{
+    if (!plan->slice_us)
+        return 0;
+    memset(s, 0, VM_PKG_SCHED_SIZE);
+    put_le32(s + VM_PKG_SCHED_SLICE_US, plan->slice_us);
+    return VM_PKG_SCHED_SIZE;
+}
+
 bool pin_parse(const char *arg, unsigned *vcpu, uint32_t *mask)
 {
     const char *p = arg;
@@ -100,11 +112,13 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
     devices(plan, devs);
     uint8_t aff[VM_PKG_AFF_MASKS + 4u * VM_PKG_MAX_VCPUS];
     size_t aff_size = affinity(plan, aff);
+    uint8_t sch[VM_PKG_SCHED_SIZE];
+    size_t sched_size = sched(plan, sch);
     struct {
         uint32_t type;
         const uint8_t *data;
         size_t size;
-    } sect[6];
+    } sect[7];
     unsigned n = 0;
     sect[n++] = (typeof(sect[0])){VM_PKG_CONFIG, cfg, sizeof(cfg)};
     sect[n++] = (typeof(sect[0])){VM_PKG_KERNEL, kernel->data, kernel->size};
@@ -115,6 +129,8 @@ int package_build(const struct vm_plan *plan, const struct file_buf *kernel,
         (typeof(sect[0])){VM_PKG_DEVICES, devs, VM_PKG_DEV_HDR + plan->ndevices * VM_PKG_DEV_SIZE};
     if (aff_size)
         sect[n++] = (typeof(sect[0])){VM_PKG_AFFINITY, aff, aff_size};
+    if (sched_size)
+        sect[n++] = (typeof(sect[0])){VM_PKG_SCHED, sch, sched_size};
 
     size_t total = VM_PKG_ALIGN; /* header and table fit in the first page */
     for (unsigned i = 0; i < n; i++)

@@ -1,4 +1,5 @@
 /* Four vCPUs in one VM, AArch32 guest: see ../smp.h. */
+#include "core/cntv_ctl.h"
 #include "guest.h"
 
 #define SMP_CPU_ON        0x84000003u
@@ -80,19 +81,25 @@ static uint32_t smp_add(volatile uint32_t *p, uint32_t v)
     return old;
 }
 
-static void smp_wfe(void)
+/* The PL1 virtual timer fires ticks from now (CNTV_TVAL sets CNTV_CVAL =
+ * CNTVCT + ticks; ARMv7-A ARM B8.1.5). */
+static void smp_poll_arm(uint64_t ticks)
 {
-    __asm__ volatile("wfe" ::: "memory");
+    __asm__ volatile("mcr p15, 0, %0, c14, c3, 0\n\t" /* CNTV_TVAL */
+                     "mcr p15, 0, %1, c14, c3, 1\n\t" /* CNTV_CTL */
+                     "isb" ::"r"((uint32_t)ticks),
+                     "r"((uint32_t)CNTV_CTL_ENABLE)
+                     : "memory");
+}
+
+static void smp_poll_off(void)
+{
+    __asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" ::"r"(0u) : "memory"); /* CNTV_CTL */
 }
 
 static void smp_wfi(void)
 {
     __asm__ volatile("wfi" ::: "memory");
-}
-
-static void smp_sev(void)
-{
-    __asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
 
 static int32_t smp_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)

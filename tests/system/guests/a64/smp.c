@@ -1,4 +1,5 @@
 /* Four vCPUs in one VM, AArch64 guest: see ../smp.h. */
+#include "core/cntv_ctl.h"
 #include "guest.h"
 
 #define SMP_CPU_ON        0xc4000003u
@@ -73,23 +74,23 @@ static uint32_t smp_add(volatile uint32_t *p, uint32_t v)
     return old;
 }
 
-static void smp_wfe(void)
+/* The EL1 virtual timer fires ticks from now (CNTV_TVAL_EL0 sets
+ * CNTV_CVAL_EL0 = CNTVCT_EL0 + ticks; Arm ARM D11.2.4). */
+static void smp_poll_arm(uint64_t ticks)
 {
-    __asm__ volatile("wfe" ::: "memory");
+    __asm__ volatile("msr cntv_tval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(ticks),
+                     "r"((uint64_t)CNTV_CTL_ENABLE)
+                     : "memory");
+}
+
+static void smp_poll_off(void)
+{
+    __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
 }
 
 static void smp_wfi(void)
 {
-#ifdef SMP_WFI_IS_WFE
-    __asm__ volatile("wfe" ::: "memory");
-#else
     __asm__ volatile("wfi" ::: "memory");
-#endif
-}
-
-static void smp_sev(void)
-{
-    __asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
 
 static int64_t smp_psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
