@@ -534,6 +534,17 @@ static void put(struct pcpu *p, struct vcpu *v, bool requeue)
     spin_unlock(&p->lock);
 }
 
+/* v gives the CPU to the next vCPU of the run queue, if one waits there
+ * (another CPU may take one away meanwhile: a steal, under this lock). */
+static void yield(struct pcpu *p, struct vcpu *v)
+{
+    spin_lock(&p->lock);
+    bool others = p->rq_head != NULL;
+    spin_unlock(&p->lock);
+    if (others)
+        put(p, v, true);
+}
+
 /* v executed WFI (or a standby CPU_SUSPEND): true when it must block, false
  * when the WFI completes at once. */
 static bool wfi_blocks(struct vcpu *v)
@@ -696,13 +707,12 @@ static bool cpu_step(struct pcpu *p, bool may_end)
     } else if (r == RUN_IDLE && wfi_blocks(v)) {
         v->wfi_earned = true;
         block(p, v);
-    } else if (r == RUN_YIELD && p->rq_head) {
-        put(p, v, true);
+    } else if (r == RUN_YIELD) {
+        yield(p, v);
     }
     if (p->need_resched && p->current == v) {
         p->need_resched = false;
-        if (p->rq_head)
-            put(p, v, true);
+        yield(p, v);
     }
     return true;
 }
