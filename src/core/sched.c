@@ -10,8 +10,9 @@
  * WFI blocks the vCPU (off the run queue) unless an interrupt for it is
  * pending already; it becomes runnable again when an interrupt for it
  * becomes pending (vgic_irq_changed calls sched_kick) or its virtual
- * timer's deadline passes (armed on the hypervisor timer while the CPU
- * idles). The CPU executes a real WFI only when nothing is runnable.
+ * timer's deadline passes (the earliest deadline of the CPU's blocked vCPUs
+ * is kept armed on the hypervisor timer, also while other vCPUs run). The
+ * CPU executes a real WFI only when nothing is runnable.
  *
  * Several CPUs. Every online CPU runs this loop (the boot CPU in sched_run,
  * the others in sched_secondary_main) over its own run queue, for vCPUs of
@@ -85,7 +86,8 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
  * steal. Only a vCPU one of whose WFIs has blocked (wfi_earned) waits in the
  * guest: a guest whose WFI has nothing that could end it (wfi_blocks) keeps
  * seeing it complete at once. And only on a CPU where no other vCPU is
- * blocked: their timer deadlines are armed when the CPU idles.
+ * blocked: a CPU its vCPUs share, where they take turns through the
+ * scheduler.
  *
  * "Queued" means waiting behind another vCPU: a CPU that runs one and has
  * more in its run queue (pcpu->waiters). A vCPU woken onto the queue of an
@@ -118,10 +120,9 @@ static void wfi_leave_guest(void)
 /* Before each entry of v on p: WFI trapped or waited for in the guest. */
 static void wfi_choose(struct pcpu *p, struct vcpu *v)
 {
-    /* A vCPU blocked here has its wake-up deadline armed only while this CPU
-     * idles (idle): with one, WFI traps. */
-    bool in_guest = wfi_in_guest_on && v->wfi_earned &&
-                    !__atomic_load_n(&p->has_blocked, __ATOMIC_RELAXED);
+    /* Another vCPU blocked here: the CPU is shared, WFI traps. */
+    bool in_guest =
+        wfi_in_guest_on && v->wfi_earned && !__atomic_load_n(&p->has_blocked, __ATOMIC_RELAXED);
     if (in_guest) {
         __atomic_store_n(&p->wfi_in_guest, true, __ATOMIC_SEQ_CST);
         in_guest = __atomic_load_n(&cpus_waited_on, __ATOMIC_SEQ_CST) == 0;
@@ -130,6 +131,7 @@ static void wfi_choose(struct pcpu *p, struct vcpu *v)
         __atomic_store_n(&p->wfi_in_guest, false, __ATOMIC_RELAXED);
     if (in_guest != v->wfi_in_guest) {
         arch_vcpu_trap_wfi(v, !in_guest);
+        vgic_set_hw_eoi_exits(v, in_guest);
         v->wfi_in_guest = in_guest;
     }
 }
@@ -323,7 +325,7 @@ void sched_kick(struct vcpu *v)
         kick = remote;
     } else if (remote && p->current == v) {
         kick = true; /* it runs there: out of the guest, so the flush shows it */
-        }
+    }
     spin_unlock(&p->lock);
     if (kick)
         arch_cpu_kick(p->id);
@@ -410,8 +412,43 @@ static bool wake_deadline(struct vcpu *v, uint64_t *when)
     return any;
 }
 
+/* Arm the hypervisor timer for the earliest timer deadline of this CPU's
+ * blocked vCPUs, or cancel it when none has one. It stays armed while
+ * other vCPUs run here: a blocked vCPU's virtual timer is live in the CPU
+ * only while that vCPU is the one loaded, so once another runs, only this
+ * ends its WFI when the deadline passes, however long the other runs
+ * without blocking. This CPU's own p, p->lock held. */
+static void wake_timer_arm_locked(struct pcpu *p)
+{
+    uint64_t first = 0;
+    bool any = false;
+    for (struct vcpu *v = p->blocked; v; v = v->sched_next) {
+        uint64_t when;
+        if (wake_deadline(v, &when) && (!any || when < first)) {
+            first = when;
+            any = true;
+        }
+    }
+    if (any)
+        htimer_set(p, HTIMER_WAKE, first);
+    else
+        htimer_cancel(p, HTIMER_WAKE);
+}
+
+/* Is v still blocked on p? (Another CPU may have woken it since p's list
+ * was copied, and a third taken and loaded it: its timer is then not
+ * this CPU's to read.) */
+static bool still_blocked_here(struct pcpu *p, const struct vcpu *v)
+{
+    spin_lock(&p->lock);
+    bool here = vcpu_state(v) == VCPU_WFI && home_of(v) == p->id;
+    spin_unlock(&p->lock);
+    return here;
+}
+
 /* Wake every blocked vCPU whose virtual timer fires now (its PPI goes
- * pending and kicks it) or whose deadline has passed anyway. */
+ * pending and kicks it) or whose deadline has passed anyway; the timer is
+ * then armed for those still blocked. */
 void sched_wake_expired(struct pcpu *p)
 {
     struct vcpu *list[PCPU_MAX * VM_MAX_VCPUS];
@@ -424,11 +461,16 @@ void sched_wake_expired(struct pcpu *p)
     for (unsigned i = 0; i < n; i++) {
         struct vcpu *v = list[i];
         uint64_t when;
+        if (!still_blocked_here(p, v))
+            continue;
         vtimer_sync(v);
         ptimer_sync(v);
         if (vcpu_state(v) == VCPU_WFI && wake_deadline(v, &when) && when <= now)
             sched_kick(v);
     }
+    spin_lock(&p->lock);
+    wake_timer_arm_locked(p);
+    spin_unlock(&p->lock);
 }
 
 /* ---- The CPU's loop ------------------------------------------------------------ */
@@ -443,7 +485,7 @@ static void unload(struct pcpu *p)
     if (p->timer_owner == v)
         vtimer_release(v);
     if (p->pmu_owner == v)
-        vpmu_release(v); /* the same for the PMU's interrupt (vpmu.c) */
+        vpmu_release(v);             /* the same for the PMU's interrupt (vpmu.c) */
     htimer_cancel(p, HTIMER_PTIMER); /* its EL1 physical timer's deadline is
                                         armed again wherever it runs next */
     arch_vcpu_put(v);
@@ -594,6 +636,7 @@ static void block(struct pcpu *p, struct vcpu *v)
         v->sched_next = p->blocked;
         p->blocked = v;
         blocked_changed(p);
+        wake_timer_arm_locked(p);
     }
     spin_unlock(&p->lock);
     /* An interrupt made pending after wfi_blocks looked, by another CPU,
@@ -607,23 +650,13 @@ static void block(struct pcpu *p, struct vcpu *v)
  * for the earliest virtual-timer deadline of the blocked vCPUs. */
 static void idle(struct pcpu *p)
 {
-    uint64_t before = arch_counter_read(), first = 0;
-    bool any = false;
+    uint64_t before = arch_counter_read();
     spin_lock(&p->lock);
-    for (struct vcpu *v = p->blocked; v; v = v->sched_next) {
-        uint64_t when;
+    for (struct vcpu *v = p->blocked; v; v = v->sched_next)
         if (v->vm->vgic)
             v->vm->vgic->cpu[v->id].idles++;
-        if (wake_deadline(v, &when) && (!any || when < first)) {
-            first = when;
-            any = true;
-        }
-    }
+    wake_timer_arm_locked(p);
     spin_unlock(&p->lock);
-    if (any)
-        htimer_set(p, HTIMER_WAKE, first);
-    else
-        htimer_cancel(p, HTIMER_WAKE);
 
     arch_cpu_idle();
     host_irq_handle(p->loaded); /* the timer live in the CPU is loaded's */

@@ -92,7 +92,7 @@ struct vgic_irq {
     int8_t ap_vcpu;           /* the vCPU whose in-flight list holds it, or -1 */
     int8_t owner;             /* INTIDs 0-31: the vCPU of this bank; SPIs: -1 */
     uint16_t intid;
-    bool hw;       /* linked to physical interrupt pirq (the timer: vtimer.c) */
+    bool hw; /* linked to physical interrupt pirq (the timer: vtimer.c) */
     uint16_t pirq;
     bool enabled; /* GICD_ISENABLER */
     bool latch;   /* edge: a rising edge or a write to GICD_ISPENDR made it
@@ -110,8 +110,8 @@ struct vgic_irq {
      * yet) from a new instance (taken). The vCPU's next sync decides from
      * its list register, as KVM's model does; its flush clears it. */
     uint8_t sgi_again;
-    uint8_t active_src;  /* SGIs: the source of the active instance */
-    int8_t active_on;    /* SPIs: the vCPU that has it active, or -1 */
+    uint8_t active_src; /* SGIs: the source of the active instance */
+    int8_t active_on;   /* SPIs: the vCPU that has it active, or -1 */
 };
 
 /* What vgic_lr.c put into list register i of a vCPU. */
@@ -128,8 +128,8 @@ struct vgic_work {
     uint64_t list_steps;           /* in-flight entries visited */
     uint64_t sorts;                /* in-flight list sorts */
     uint64_t lr_writes, lr_reads;
-    uint64_t underflows;           /* entries with UIE set: more than fit */
-    uint64_t maint_irqs;           /* maintenance interrupts taken */
+    uint64_t underflows; /* entries with UIE set: more than fit */
+    uint64_t maint_irqs; /* maintenance interrupts taken */
 };
 
 struct vgic_cpu {
@@ -147,8 +147,11 @@ struct vgic_cpu {
     /* Bit i: slot lr[i] is used. Written by the vCPU's CPU under the lock,
      * read by it alone without (vgic_sync_lrs's fast path). */
     unsigned lr_used;
-    unsigned maint;   /* VGIC_MAINT_* last given to the arch */
-    uint64_t idles;   /* arch_cpu_idle calls made for this vCPU's WFIs */
+    unsigned maint; /* VGIC_MAINT_* last given to the arch */
+    /* The guest's EOI of an interrupt linked to a physical one must exit
+     * (vgic_set_hw_eoi_exits); written by the vCPU's CPU under the lock. */
+    bool hw_eoi_exits;
+    uint64_t idles; /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
 };
 
@@ -281,6 +284,13 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu);
 
 /* The distributor's MMIO device (vgic_v2_dist.c), ready to register. */
 void vgic_v2_dist_init(struct vgic *vgic, ipa_t base);
+
+/* Whether the guest's EOI of an interrupt linked to a physical one
+ * (vgic_irq.hw: its timer) must exit, so that armvisor deactivates the
+ * physical interrupt, rather than the hardware deactivating it through
+ * GICH_LR.HW. The scheduler asks for it while the vCPU's WFI waits in the
+ * guest (see vgic_lr.c for why). On the vCPU's own CPU, before its flush. */
+void vgic_set_hw_eoi_exits(struct vcpu *vcpu, bool on);
 
 /* List registers (vgic_lr.c): before entering the guest, write the most
  * urgent interrupts for vcpu into the list registers (if anything changed);

@@ -53,16 +53,31 @@ bool vtimer_deadline(struct vcpu *vcpu, uint64_t *counter)
     return true;
 }
 
+/* Whether this CPU may sample vcpu's timer: it holds the vCPU (the timer
+ * is live here), or no CPU does (its registers are in memory). A vCPU
+ * another CPU holds is that CPU's to sample, after each of its exits: from
+ * here its registers would be a stale copy (or, on armv8, pulled out from
+ * under the guest that runs there), and its physical PPI is that CPU's
+ * banked one, not ours. A CPU may come to hold it just after this looks
+ * (a steal); the copy read then is the one it was put with, unchanged
+ * since, as the vCPU was blocked. */
+static bool vtimer_ours(const struct vcpu *vcpu)
+{
+    int r = __atomic_load_n(&vcpu->resident, __ATOMIC_ACQUIRE);
+    return r < 0 || (unsigned)r == arch_cpu_id();
+}
+
 static void vtimer_sync_locked(struct vcpu *vcpu)
 {
     struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic)
+    if (!vgic || !vtimer_ours(vcpu))
         return;
     struct vtimer_state t;
     arch_vtimer_read(vcpu, &t);
     struct vgic_irq *irq = &vgic->cpu[vcpu->id].priv[VGIC_PPI_VTIMER];
     vgic_irq_set_line(vgic, irq, vtimer_fires(&t, arch_counter_read()));
-    if (irq->hw && !irq->active && !vgic_irq_pending(irq)) {
+    /* Only the CPU whose PPI is held may let it go (pcpu->timer_owner). */
+    if (irq->hw && pcpu_this()->timer_owner == vcpu && !irq->active && !vgic_irq_pending(irq)) {
         /* Silenced without an EOI: nothing will deactivate the physical
          * interrupt but us, and until then it cannot fire again. */
         irq->hw = false;

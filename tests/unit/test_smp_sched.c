@@ -20,19 +20,19 @@
 #include "core/vgic.h"
 #include "core/vm.h"
 
-#define RAM     0x40000000ull
-#define ENTRY1  (RAM + 0x1000)
-#define ENTRY2  (RAM + 0x2000)
-#define D       0x08000000ull /* distributor */
+#define RAM      0x40000000ull
+#define ENTRY1   (RAM + 0x1000)
+#define ENTRY2   (RAM + 0x2000)
+#define D        0x08000000ull /* distributor */
 #define SPURIOUS 1023u
 
-#define FN_CPU_SUSPEND   0xc4000001u
-#define FN_CPU_OFF       0x84000002u
-#define FN_CPU_ON        0xc4000003u
-#define FN_AFFINITY_INFO 0xc4000004u
-#define FN_SYSTEM_RESET2 0x84000012u
-#define FN_PSCI_FEATURES 0x8400000au
-#define FN_SMCCC_VERSION 0x80000000u
+#define FN_CPU_SUSPEND         0xc4000001u
+#define FN_CPU_OFF             0x84000002u
+#define FN_CPU_ON              0xc4000003u
+#define FN_AFFINITY_INFO       0xc4000004u
+#define FN_SYSTEM_RESET2       0x84000012u
+#define FN_PSCI_FEATURES       0x8400000au
+#define FN_SMCCC_VERSION       0x80000000u
 #define FN_SMCCC_ARCH_FEATURES 0x80000001u
 
 #define R(x) ((uint64_t)(int64_t)(x))
@@ -169,6 +169,62 @@ static void test_alone_no_slice_timer(void **state)
     assert_int_equal(sim_hyp_timer_arms(), 0);
 }
 
+/* A vCPU blocked in WFI until its virtual timer fires, on a CPU where
+ * another vCPU of the VM runs without ever blocking: its deadline must end
+ * the WFI within a time slice of passing (the hypervisor timer armed for
+ * it while the other runs), not when the busy vCPU stops. */
+#define PPI_VTIMER  27u
+#define CNTV_ENABLE 1u
+
+struct sleeper {
+    volatile int armed;
+    uint64_t cval, woke, busy_end;
+    uint32_t iar;
+};
+
+static void guest_sleeper1(struct sim_guest *g)
+{
+    struct sleeper *x = g->arg;
+    gicd_wr(g, 0x100, 4, 1u << PPI_VTIMER);
+    x->cval = g_cntvct(g) + SIM_COUNTER_FREQ / 1000; /* 1 ms */
+    g_cntv_write(g, SIM_CNTV_CVAL, x->cval);
+    g_cntv_write(g, SIM_CNTV_CTL, CNTV_ENABLE);
+    x->armed = 1;
+    g_wfi(g);
+    x->woke = g_cntvct(g);
+    x->iar = g_irq_ack(g);
+    g_cntv_write(g, SIM_CNTV_CTL, 0);
+    g_irq_eoi(g, x->iar);
+    psci(g, FN_CPU_OFF, 0, 0, 0);
+}
+
+static void guest_sleeper0(struct sim_guest *g)
+{
+    struct sleeper *x = g->arg;
+    gicd_wr(g, 0x000, 4, 1);
+    psci(g, FN_CPU_ON, 1, ENTRY1, 0);
+    wait_flag(g, &x->armed); /* vCPU 1 runs and blocks in its WFI */
+    x->busy_end = g_cntvct(g) + SIM_COUNTER_FREQ / 2;
+    while (g_cntvct(g) < x->busy_end)
+        g_spin(g, SPIN); /* never an exit of its own */
+    psci(g, FN_CPU_OFF, 0, 0, 0);
+}
+
+static void test_blocked_timer_beside_busy(void **state)
+{
+    (void)state;
+    struct sleeper x = {0};
+    build(2, guest_sleeper0, &x);
+    sim_guest_at(ENTRY1, guest_sleeper1, &x);
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+    assert_int_equal(SIM_IAR_INTID(x.iar), PPI_VTIMER);
+    assert_true(x.woke >= x.cval);
+    /* At most one slice (10 ms) of vCPU 0 after the deadline, far before
+     * vCPU 0's half second ends. */
+    assert_true(x.woke - x.cval <= vm->slice_ticks + 2 * SPIN);
+    assert_true(x.woke < x.busy_end);
+}
+
 /* ---- PSCI ------------------------------------------------------------------ */
 
 struct psci_rec {
@@ -204,36 +260,36 @@ static void guest_psci1(struct sim_guest *g)
 static void guest_psci0(struct sim_guest *g)
 {
     struct psci_rec *p = g->arg;
-    gicd_wr(g, 0x000, 4, 1); /* GICD_CTLR.EnableGrp0 */
-    p->r[0] = psci(g, FN_CPU_ON, 4, ENTRY1, 0);           /* no vCPU 4 */
-    p->r[1] = psci(g, FN_CPU_ON, 0x100, ENTRY1, 0);       /* Aff1 = 1 */
+    gicd_wr(g, 0x000, 4, 1);                                 /* GICD_CTLR.EnableGrp0 */
+    p->r[0] = psci(g, FN_CPU_ON, 4, ENTRY1, 0);              /* no vCPU 4 */
+    p->r[1] = psci(g, FN_CPU_ON, 0x100, ENTRY1, 0);          /* Aff1 = 1 */
     p->r[2] = psci(g, FN_CPU_ON, 1ull << 31 | 1, ENTRY1, 0); /* bit 31 */
-    p->r[3] = psci(g, FN_CPU_ON, 1, 0x1000, 0);           /* not RAM */
-    p->r[4] = psci(g, FN_CPU_ON, 1, ENTRY1 + 2, 0);       /* misaligned */
-    p->r[5] = psci(g, FN_CPU_ON, 0, ENTRY1, 0);           /* self */
-    p->r[6] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);         /* OFF */
-    p->r[7] = psci(g, FN_CPU_ON, 1, ENTRY1, 0x1234);      /* SUCCESS */
-    p->r[8] = psci(g, FN_CPU_ON, 1, ENTRY1, 0);           /* ON_PENDING */
-    p->r[9] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);         /* ON_PENDING */
-    p->r[10] = psci(g, FN_AFFINITY_INFO, 0, 4, 0);        /* bad level */
-    p->r[11] = psci(g, FN_AFFINITY_INFO, 9, 0, 0);        /* no vCPU 9 */
+    p->r[3] = psci(g, FN_CPU_ON, 1, 0x1000, 0);              /* not RAM */
+    p->r[4] = psci(g, FN_CPU_ON, 1, ENTRY1 + 2, 0);          /* misaligned */
+    p->r[5] = psci(g, FN_CPU_ON, 0, ENTRY1, 0);              /* self */
+    p->r[6] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);            /* OFF */
+    p->r[7] = psci(g, FN_CPU_ON, 1, ENTRY1, 0x1234);         /* SUCCESS */
+    p->r[8] = psci(g, FN_CPU_ON, 1, ENTRY1, 0);              /* ON_PENDING */
+    p->r[9] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);            /* ON_PENDING */
+    p->r[10] = psci(g, FN_AFFINITY_INFO, 0, 4, 0);           /* bad level */
+    p->r[11] = psci(g, FN_AFFINITY_INFO, 9, 0, 0);           /* no vCPU 9 */
     p->r[12] = psci(g, FN_SYSTEM_RESET2, 0, 0, 0);
     p->r[13] = psci(g, FN_PSCI_FEATURES, FN_SYSTEM_RESET2, 0, 0);
     p->r[14] = psci(g, FN_SMCCC_VERSION, 0, 0, 0);
     p->r[15] = psci(g, FN_SMCCC_ARCH_FEATURES, 0x80008000u, 0, 0);
     p->r[16] = psci(g, FN_SMCCC_ARCH_FEATURES, FN_SMCCC_ARCH_FEATURES, 0, 0);
-    p->r[17] = psci(g, FN_AFFINITY_INFO, 0, 1, 0);        /* cluster: ON */
+    p->r[17] = psci(g, FN_AFFINITY_INFO, 0, 1, 0); /* cluster: ON */
     wait_flag(g, &p->v1_started);
     /* vCPU 1 ran and is in its power-down suspend now. */
-    p->r[18] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);        /* ON */
-    p->r[19] = psci(g, FN_CPU_ON, 1, ENTRY1, 0);          /* ALREADY_ON */
-    p->r[20] = vm->vcpus[1].state;                        /* blocked */
+    p->r[18] = psci(g, FN_AFFINITY_INFO, 1, 0, 0); /* ON */
+    p->r[19] = psci(g, FN_CPU_ON, 1, ENTRY1, 0);   /* ALREADY_ON */
+    p->r[20] = vm->vcpus[1].state;                 /* blocked */
     send_sgi(g, 0, 1u << 1, 5);
     wait_flag(g, &p->v1_resumed);
     for (unsigned n = 0; n < 1000 && psci(g, FN_AFFINITY_INFO, 1, 0, 0) != 1; n++)
         g_wfe(g);
-    p->r[21] = psci(g, FN_AFFINITY_INFO, 1, 0, 0);        /* OFF again */
-    p->r[22] = psci(g, FN_AFFINITY_INFO, 0, 1, 0);        /* cluster: ON */
+    p->r[21] = psci(g, FN_AFFINITY_INFO, 1, 0, 0); /* OFF again */
+    p->r[22] = psci(g, FN_AFFINITY_INFO, 0, 1, 0); /* cluster: ON */
 }
 
 static void test_psci_codes(void **state)
@@ -467,6 +523,7 @@ int main(void)
         cmocka_unit_test_teardown(test_fairness_default_slice, teardown),
         cmocka_unit_test_teardown(test_fairness_slice_per_vm, teardown),
         cmocka_unit_test_teardown(test_alone_no_slice_timer, teardown),
+        cmocka_unit_test_teardown(test_blocked_timer_beside_busy, teardown),
         cmocka_unit_test_teardown(test_psci_codes, teardown),
         cmocka_unit_test_teardown(test_cpu_on_race, teardown),
         cmocka_unit_test_teardown(test_cpu_off_on_cycles, teardown),
