@@ -44,13 +44,16 @@ struct pcpu {
     bool need_resched;    /* the current vCPU's slice is over */
     bool waiters;         /* current and a run queue behind it (sched.c) */
 
-    bool poked; /* atomic: another CPU put a vCPU on this run queue; this
-                   CPU times the current vCPU's slice when it sees it */
+    bool poked;        /* atomic: another CPU put a vCPU on this run queue; this
+                          CPU times the current vCPU's slice when it sees it */
     bool has_blocked;  /* atomic: blocked != NULL, written under lock, read
                           without it by the CPU itself (sched.c) */
     bool wfi_in_guest; /* atomic: the vCPU it runs may wait in a WFI in the
                           guest; a CPU that queues a vCPU where none waited
                           kicks it (sched.c, wfi_choose) */
+    bool looking;      /* atomic: it has nothing to run and looks for work
+                          elsewhere or idles; a CPU where a vCPU comes to
+                          wait behind another kicks it (sched.c, steal) */
 
     struct vcpu *loaded;      /* this CPU only: the vCPU that ran last, whose
                                  lazily switched state (EL1 registers, FP/SIMD,

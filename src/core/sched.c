@@ -20,8 +20,10 @@
  * goes to the least loaded online CPU its affinity allows (ties: the lowest
  * id, so vCPU 0 of a VM lands on the boot CPU). Balance: a CPU with nothing
  * runnable takes a waiting vCPU from another CPU's run queue (a steal),
- * if the vCPU's affinity allows this CPU and no CPU holds its state.
- * Waking: an interrupt made pending for a vCPU (vgic_irq_changed) calls
+ * if the vCPU's affinity allows this CPU and no CPU holds its state; a CPU
+ * where a vCPU comes to wait behind another kicks an idle CPU the vCPU may
+ * run on (pcpu->looking), so the steal happens then, not at that CPU's
+ * next interrupt. Waking: an interrupt made pending for a vCPU (vgic_irq_changed) calls
  * sched_kick: a vCPU blocked on another CPU goes onto that CPU's run
  * queue, and that CPU, or one running the vCPU now, is sent a physical
  * kick (arch_cpu_kick), after the change is visible, so the interrupt is
@@ -136,6 +138,26 @@ static void wfi_choose(struct pcpu *p, struct vcpu *v)
     }
 }
 
+static bool cpu_allowed(const struct vcpu *v, unsigned cpu);
+
+/* A vCPU now waits behind another on p (p->lock held): kick one CPU that
+ * has nothing to run and may run the vCPU at the head of p's queue, to
+ * steal it. Ordering: a CPU sets its looking before it looks at the other
+ * run queues (steal), and this reads it after the vCPU was queued (both
+ * sequentially consistent): either that CPU's steal sees the vCPU, or this
+ * sees it looking and kicks it out of its idle wait. */
+static void kick_looking(struct pcpu *p)
+{
+    const struct vcpu *v = p->rq_head;
+    for (unsigned i = 1; v && i < PCPU_MAX; i++) {
+        unsigned c = (p->id + i) % PCPU_MAX;
+        if (cpu_allowed(v, c) && __atomic_load_n(&pcpu_of(c)->looking, __ATOMIC_SEQ_CST)) {
+            arch_cpu_kick(c);
+            return;
+        }
+    }
+}
+
 /* p's current vCPU or run queue changed (p->lock held): does a vCPU now
  * wait behind another there? */
 static void waiters_update(struct pcpu *p)
@@ -144,10 +166,13 @@ static void waiters_update(struct pcpu *p)
     if (w == p->waiters)
         return;
     p->waiters = w;
-    if (!w)
+    if (!w) {
         __atomic_fetch_sub(&cpus_waited_on, 1, __ATOMIC_RELAXED);
-    else if (__atomic_fetch_add(&cpus_waited_on, 1, __ATOMIC_SEQ_CST) == 0)
+        return;
+    }
+    if (__atomic_fetch_add(&cpus_waited_on, 1, __ATOMIC_SEQ_CST) == 0)
         wfi_leave_guest();
+    kick_looking(p);
 }
 
 /* p->blocked changed (p->lock held): mirrored for wfi_choose, which reads
@@ -708,8 +733,14 @@ static bool cpu_step(struct pcpu *p, bool may_end)
     struct vcpu *v = p->current;
     if (!v)
         v = pick(p);
-    if (!v && other_cpus_online(p->id) && steal(p))
-        v = pick(p);
+    if (!v) {
+        /* Looking from here on, until it runs a vCPU (kick_looking). */
+        __atomic_store_n(&p->looking, true, __ATOMIC_SEQ_CST);
+        if (other_cpus_online(p->id) && steal(p))
+            v = pick(p);
+    }
+    if (v)
+        __atomic_store_n(&p->looking, false, __ATOMIC_RELAXED);
     if (!v) {
         spin_lock(&p->lock);
         bool waiting = p->blocked != NULL;
