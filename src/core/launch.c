@@ -145,6 +145,7 @@ static int launch_once(const struct guest_desc *desc, bool *reset)
     code = vcpu_run(&vm->vcpus[0]);
     log_info("vm %s: stopped, exit code %d\n", name, code);
     vm_print_stats(vm);
+    sched_print_stats();
     *reset = vm->reset_requested;
 out:
     vm_destroy(vm);

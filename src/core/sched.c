@@ -533,7 +533,7 @@ static void load(struct pcpu *p, struct vcpu *v)
     vm->last_ran[p->id] = (int8_t)v->id;
     p->loaded = v;
     __atomic_store_n(&v->resident, (int)p->id, __ATOMIC_RELEASE);
-    p->switches++;
+    __atomic_fetch_add(&p->switches, 1, __ATOMIC_RELAXED);
     spin_lock(&vm->lock);
     v->on_pending = false; /* it runs: PSCI says ON from now on */
     spin_unlock(&vm->lock);
@@ -582,7 +582,7 @@ static bool steal(struct pcpu *me)
             spin_lock(&me->lock);
             rq_push(me, got);
             spin_unlock(&me->lock);
-            me->steals++;
+            __atomic_fetch_add(&me->steals, 1, __ATOMIC_RELAXED);
             return true;
         }
     }
@@ -814,4 +814,18 @@ int sched_run(struct vm *vm)
     if (vm_stopped(vm))
         vm_quiesce(vm);
     return vm->exit_code;
+}
+
+void sched_print_stats(void)
+{
+    if (!other_cpus_online(arch_cpu_id()))
+        return; /* one CPU: nothing was spread */
+    for (unsigned i = 0; i < PCPU_MAX; i++) {
+        const struct pcpu *p = pcpu_of(i);
+        if (!pcpu_online(i))
+            continue;
+        av_printf("armvisor: cpu %u: %llu vCPU switches, %llu steals\n", i,
+                  (unsigned long long)__atomic_load_n(&p->switches, __ATOMIC_RELAXED),
+                  (unsigned long long)__atomic_load_n(&p->steals, __ATOMIC_RELAXED));
+    }
 }

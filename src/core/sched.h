@@ -69,4 +69,8 @@ void sched_set_wfi_in_guest(bool on);
  * it also returns when nothing is left to run or wait for. */
 int sched_run(struct vm *vm);
 
+/* Print each online CPU's scheduler counters (vCPU switches, steals): how
+ * the load was spread. Counters another CPU writes are read as they are. */
+void sched_print_stats(void);
+
 #endif
