@@ -460,15 +460,13 @@ static void wake_timer_arm_locked(struct pcpu *p)
         htimer_cancel(p, HTIMER_WAKE);
 }
 
-/* Is v still blocked on p? (Another CPU may have woken it since p's list
- * was copied, and a third taken and loaded it: its timer is then not
- * this CPU's to read.) */
-static bool still_blocked_here(struct pcpu *p, const struct vcpu *v)
+/* Is v still blocked on p? Another CPU may have woken it since p's list
+ * was copied, and a third taken and loaded it: its timer is then not this
+ * CPU's to read. (A look, not a guarantee: vtimer_sync checks for itself
+ * whose the timer is.) */
+static bool still_blocked_here(const struct pcpu *p, const struct vcpu *v)
 {
-    spin_lock(&p->lock);
-    bool here = vcpu_state(v) == VCPU_WFI && home_of(v) == p->id;
-    spin_unlock(&p->lock);
-    return here;
+    return vcpu_state(v) == VCPU_WFI && home_of(v) == p->id;
 }
 
 /* Wake every blocked vCPU whose virtual timer fires now (its PPI goes
@@ -483,6 +481,7 @@ void sched_wake_expired(struct pcpu *p)
         list[n++] = v;
     spin_unlock(&p->lock);
     uint64_t now = arch_counter_read();
+    bool woke = false;
     for (unsigned i = 0; i < n; i++) {
         struct vcpu *v = list[i];
         uint64_t when;
@@ -490,12 +489,18 @@ void sched_wake_expired(struct pcpu *p)
             continue;
         vtimer_sync(v);
         ptimer_sync(v);
-        if (vcpu_state(v) == VCPU_WFI && wake_deadline(v, &when) && when <= now)
+        if (vcpu_state(v) == VCPU_WFI && wake_deadline(v, &when) && when <= now) {
             sched_kick(v);
+            woke = true;
+        }
     }
-    spin_lock(&p->lock);
-    wake_timer_arm_locked(p);
-    spin_unlock(&p->lock);
+    /* Armed again for those still blocked, unless it is armed (called from
+     * idle, not from the timer) for what is still the earliest. */
+    if (woke || !htimer_pending(p, HTIMER_WAKE)) {
+        spin_lock(&p->lock);
+        wake_timer_arm_locked(p);
+        spin_unlock(&p->lock);
+    }
 }
 
 /* ---- The CPU's loop ------------------------------------------------------------ */
@@ -581,6 +586,7 @@ static bool steal(struct pcpu *me)
         if (got) {
             spin_lock(&me->lock);
             rq_push(me, got);
+            wake_timer_arm_locked(me); /* for vCPUs blocked here meanwhile */
             spin_unlock(&me->lock);
             __atomic_fetch_add(&me->steals, 1, __ATOMIC_RELAXED);
             return true;
@@ -661,7 +667,10 @@ static void block(struct pcpu *p, struct vcpu *v)
         v->sched_next = p->blocked;
         p->blocked = v;
         blocked_changed(p);
-        wake_timer_arm_locked(p);
+        /* Another vCPU runs here next: its deadline is armed now. (When
+         * nothing is runnable here, idle arms it, or steal.) */
+        if (p->rq_head)
+            wake_timer_arm_locked(p);
     }
     spin_unlock(&p->lock);
     /* An interrupt made pending after wfi_blocks looked, by another CPU,

@@ -155,7 +155,7 @@ static enum run_result handle_iabt(struct vcpu *vcpu, const struct exit_info *in
 static enum run_result handle_irq(struct vcpu *vcpu, const struct exit_info *info)
 {
     /* A physical interrupt took us out of the guest; vcpu_run_once has
-     * handled it (host_irq_handle) before decoding the exit. */
+     * handled it (host_irq_handle) and does not decode such an exit. */
     (void)vcpu;
     (void)info;
     return RUN_CONTINUE;
@@ -246,8 +246,14 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
     ptimer_load(vcpu); /* its deadline ends the run (ptimer.c) */
     arch_vcpu_run(vcpu, &raw);
     vgic_sync_lrs(vcpu);
-    if (raw.kind == ARCH_EXIT_IRQ)
-        host_irq_handle(vcpu); /* the timer, a maintenance interrupt */
+    if (raw.kind == ARCH_EXIT_IRQ) {
+        /* A physical interrupt (the timer, a maintenance interrupt, a
+         * kick): handled here; the guest did nothing to decode, emulate or
+         * count as progress (handle_irq is the table's entry for it). */
+        host_irq_handle(vcpu);
+        vcpu->stats.exits[EXIT_IRQ]++;
+        return RUN_CONTINUE;
+    }
     exit_decode(&raw, &info);
     if ((unsigned)info.reason >= EXIT_REASON_COUNT)
         info.reason = EXIT_UNKNOWN; /* the decoder promises not; be sure */
