@@ -86,8 +86,8 @@ struct aa32_exc_out aa32_enter_exception(enum aa32_exc exc, const struct aa32_ex
         break;
     }
 
-    uint32_t cpsr = in->cpsr & ~(CPSR_MODE_MASK | CPSR_T | CPSR_E | CPSR_IT_MASK | CPSR_J |
-                                 CPSR_IL | CPSR_SS);
+    uint32_t cpsr =
+        in->cpsr & ~(CPSR_MODE_MASK | CPSR_T | CPSR_E | CPSR_IT_MASK | CPSR_J | CPSR_IL | CPSR_SS);
     cpsr |= o.mode | CPSR_I;
     if (o.mode == CPSR_MODE_ABT)
         cpsr |= CPSR_A;

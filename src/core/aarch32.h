@@ -25,12 +25,12 @@
 #define CPSR_MODE_HYP    0x1au
 #define CPSR_MODE_UND    0x1bu
 #define CPSR_MODE_SYS    0x1fu
-#define CPSR_T           (1u << 5)  /* Thumb (T32) state */
-#define CPSR_F           (1u << 6)  /* FIQ mask */
-#define CPSR_I           (1u << 7)  /* IRQ mask */
-#define CPSR_A           (1u << 8)  /* asynchronous abort mask */
-#define CPSR_E           (1u << 9)  /* big-endian data */
-#define CPSR_IT_HI_SHIFT 10         /* IT[7:2] in bits 15:10 */
+#define CPSR_T           (1u << 5) /* Thumb (T32) state */
+#define CPSR_F           (1u << 6) /* FIQ mask */
+#define CPSR_I           (1u << 7) /* IRQ mask */
+#define CPSR_A           (1u << 8) /* asynchronous abort mask */
+#define CPSR_E           (1u << 9) /* big-endian data */
+#define CPSR_IT_HI_SHIFT 10        /* IT[7:2] in bits 15:10 */
 #define CPSR_IT_HI_MASK  (0x3fu << CPSR_IT_HI_SHIFT)
 #define CPSR_IL          (1u << 20) /* illegal execution state (ARMv8) */
 #define CPSR_SS          (1u << 21) /* software step (ARMv8) */
@@ -71,8 +71,14 @@
 
 /* Where a mode's banked SP, LR and SPSR live (usr and sys share, and have
  * no SPSR). */
-enum aa32_bank { AA32_BANK_USR, AA32_BANK_FIQ, AA32_BANK_IRQ, AA32_BANK_SVC, AA32_BANK_ABT,
-                 AA32_BANK_UND };
+enum aa32_bank {
+    AA32_BANK_USR,
+    AA32_BANK_FIQ,
+    AA32_BANK_IRQ,
+    AA32_BANK_SVC,
+    AA32_BANK_ABT,
+    AA32_BANK_UND
+};
 
 /* The bank of mode cpsr[4:0]; any mode a guest cannot hold reads as usr. */
 enum aa32_bank aa32_bank_of(uint32_t cpsr);

@@ -14,28 +14,28 @@ enum exit_reason {
     EXIT_WFE,
     EXIT_HVC,
     EXIT_SMC,
-    EXIT_SYSREG,   /* MRS/MSR (A64), MCR/MRC/MCRR/MRRC cp14/cp15 (A32) */
-    EXIT_FP,       /* FP/SIMD access trapped (CPTR/HCPTR) */
-    EXIT_IABT,     /* instruction abort from the guest */
-    EXIT_DABT,     /* data abort from the guest */
-    EXIT_IRQ,      /* physical interrupt */
+    EXIT_SYSREG, /* MRS/MSR (A64), MCR/MRC/MCRR/MRRC cp14/cp15 (A32) */
+    EXIT_FP,     /* FP/SIMD access trapped (CPTR/HCPTR) */
+    EXIT_IABT,   /* instruction abort from the guest */
+    EXIT_DABT,   /* data abort from the guest */
+    EXIT_IRQ,    /* physical interrupt */
     EXIT_SERROR,
     EXIT_REASON_COUNT
 };
 
 /* Data abort ISS (ESR_EL2.ISS for EC 0x24, HSR.ISS for EC 0x24). */
 struct exit_dabt {
-    bool isv;       /* the fields below up to sf are valid */
-    unsigned size;  /* bytes: 1, 2, 4, 8 (SAS) */
-    bool sign;      /* SSE: sign-extend the loaded value */
-    unsigned srt;   /* register transferred */
-    bool sf;        /* 64-bit register (ARMv8 only; false on ARMv7) */
-    bool ar;        /* acquire/release semantics */
-    bool write;     /* WnR */
-    bool s1ptw;     /* fault on a stage-1 table walk */
-    bool cm;        /* cache maintenance operation */
-    bool ea;        /* external abort type */
-    unsigned fsc;   /* DFSC: fault status code */
+    bool isv;         /* the fields below up to sf are valid */
+    unsigned size;    /* bytes: 1, 2, 4, 8 (SAS) */
+    bool sign;        /* SSE: sign-extend the loaded value */
+    unsigned srt;     /* register transferred */
+    bool sf;          /* 64-bit register (ARMv8 only; false on ARMv7) */
+    bool ar;          /* acquire/release semantics */
+    bool write;       /* WnR */
+    bool s1ptw;       /* fault on a stage-1 table walk */
+    bool cm;          /* cache maintenance operation */
+    bool ea;          /* external abort type */
+    unsigned fsc;     /* DFSC: fault status code */
     bool translation; /* fsc says translation fault: nothing mapped there */
 };
 
@@ -49,15 +49,15 @@ struct exit_iabt {
 /* Trapped system-register / coprocessor access, in the A64 op0..op2 naming;
  * an AArch32 MCR/MRC access fills coproc, opc1, crn, crm, opc2. */
 struct exit_sysreg {
-    bool read;        /* MRS / MRC / MRRC: the guest reads */
-    bool is64;        /* MCRR/MRRC: two registers rt, rt2 */
-    bool aarch32;     /* trapped from AArch32 (coproc valid) */
-    unsigned coproc;  /* 14 or 15 for AArch32 */
+    bool read;       /* MRS / MRC / MRRC: the guest reads */
+    bool is64;       /* MCRR/MRRC: two registers rt, rt2 */
+    bool aarch32;    /* trapped from AArch32 (coproc valid) */
+    unsigned coproc; /* 14 or 15 for AArch32 */
     unsigned op0, op1, crn, crm, op2;
     unsigned rt, rt2;
-    bool ldc_stc;     /* LDC/STC cp14 (EC 0x06): rt is the base register Rn;
-                         read means STC (the guest stores DBGDTRRXint to
-                         memory), else LDC loads DBGDTRTXint; crn 0, crm 5. */
+    bool ldc_stc; /* LDC/STC cp14 (EC 0x06): rt is the base register Rn;
+                     read means STC (the guest stores DBGDTRRXint to
+                     memory), else LDC loads DBGDTRTXint; crn 0, crm 5. */
 };
 
 /* Conditional-execution info of a trapped AArch32 instruction (CV, COND). */
@@ -68,18 +68,18 @@ struct exit_cond {
 
 struct exit_info {
     enum exit_reason reason;
-    unsigned ec;       /* raw exception class */
-    uint32_t iss;      /* raw ISS */
-    unsigned il;       /* instruction length in bytes: 2 or 4 */
+    unsigned ec;  /* raw exception class */
+    uint32_t iss; /* raw ISS */
+    unsigned il;  /* instruction length in bytes: 2 or 4 */
     struct exit_cond cond;
-    uint64_t far;      /* faulting VA for aborts */
-    ipa_t ipa;         /* faulting IPA for aborts, when ipa_valid */
+    uint64_t far; /* faulting VA for aborts */
+    ipa_t ipa;    /* faulting IPA for aborts, when ipa_valid */
     bool ipa_valid;
     union {
         struct exit_dabt dabt;
         struct exit_iabt iabt;
         struct exit_sysreg sysreg;
-        uint16_t imm16;    /* HVC / SMC immediate */
+        uint16_t imm16; /* HVC / SMC immediate */
     } u;
 };
 

@@ -17,8 +17,8 @@
 struct pcpu;
 
 enum htimer_user {
-    HTIMER_SLICE, /* the scheduler: the running vCPU's time slice ends */
-    HTIMER_WAKE,  /* the scheduler: a blocked vCPU's timer fires */
+    HTIMER_SLICE,  /* the scheduler: the running vCPU's time slice ends */
+    HTIMER_WAKE,   /* the scheduler: a blocked vCPU's timer fires */
     HTIMER_PTIMER, /* the running vCPU's emulated EL1 physical timer (ptimer.c) */
     HTIMER_USERS
 };

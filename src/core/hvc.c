@@ -16,8 +16,8 @@ static void log_unknown(const struct vcpu *vcpu, bool smc, uint32_t fid, unsigne
 {
     /* A guest probing IDs in a loop must not flood the console. */
     if (vm_log_ok(vcpu->vm, VM_LOG_HVC_UNKNOWN))
-        log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported\n", vcpu->vm->name,
-                 vcpu->id, smc ? "SMC" : "HVC", imm, (unsigned)fid);
+        log_info("vm %s: vcpu %u: %s #%u function 0x%x not supported\n", vcpu->vm->name, vcpu->id,
+                 smc ? "SMC" : "HVC", imm, (unsigned)fid);
 }
 
 enum run_result hvc_handle(struct vcpu *vcpu, const struct exit_info *info)

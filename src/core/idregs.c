@@ -87,13 +87,13 @@ static const struct idreg_rule rules[] = {
      F(8) | F(12) | F(16) | F(24) | F(28) | F(36) | F(40) | F(44) | F(48) | F(52) | F(56) | F(60)},
     /* ID_AA64PFR1_EL1: MTE, RAS_frac, MPAM_frac, SME, RNDR_trap, NMI,
      * MTE_frac, GCS, THE, MTEX, DF2, PFAR (BT, SSBS, CSV2_frac stay) */
-    {4, 4, ~0ull}, /* ID_AA64ZFR0_EL1: no SVE */
-    {4, 5, ~0ull}, /* ID_AA64SMFR0_EL1: no SME */
-    {5, 0, 0},     /* ID_AA64DFR0_EL1: see sanitise_aa64dfr0 */
-    {5, 1, ~0ull}, /* ID_AA64DFR1_EL1 */
-    {5, 4, 0},     /* ID_AA64AFR0_EL1 */
-    {5, 5, 0},     /* ID_AA64AFR1_EL1 */
-    {6, 0, 0},     /* ID_AA64ISAR0_EL1 */
+    {4, 4, ~0ull},                       /* ID_AA64ZFR0_EL1: no SVE */
+    {4, 5, ~0ull},                       /* ID_AA64SMFR0_EL1: no SME */
+    {5, 0, 0},                           /* ID_AA64DFR0_EL1: see sanitise_aa64dfr0 */
+    {5, 1, ~0ull},                       /* ID_AA64DFR1_EL1 */
+    {5, 4, 0},                           /* ID_AA64AFR0_EL1 */
+    {5, 5, 0},                           /* ID_AA64AFR1_EL1 */
+    {6, 0, 0},                           /* ID_AA64ISAR0_EL1 */
     {6, 1, F(4) | F(8) | F(24) | F(28)}, /* ID_AA64ISAR1_EL1: APA, API, GPA, GPI */
     {6, 2, F(8) | F(12) | F(24)},        /* ID_AA64ISAR2_EL1: GPA3, APA3, PAC_frac */
     {7, 0, 0},                           /* ID_AA64MMFR0_EL1 */
@@ -129,8 +129,8 @@ static unsigned field(uint64_t v, unsigned shift)
 
 static uint64_t sanitise_aa64dfr0(uint64_t host)
 {
-    uint64_t keep = F(DFR0_DEBUGVER) | F(DFR0_BRPS) | F(DFR0_WRPS) | F(DFR0_CTX_CMPS) |
-                    F(DFR0_DOUBLELOCK);
+    uint64_t keep =
+        F(DFR0_DEBUGVER) | F(DFR0_BRPS) | F(DFR0_WRPS) | F(DFR0_CTX_CMPS) | F(DFR0_DOUBLELOCK);
     unsigned pmu = field(host, DFR0_PMUVER);
     pmu = (pmu == PMUVER_NONE || pmu == PMUVER_IMPDEF) ? PMUVER_NONE : PMUVER_V3;
     return (host & keep) | ((uint64_t)pmu << DFR0_PMUVER);
@@ -139,9 +139,9 @@ static uint64_t sanitise_aa64dfr0(uint64_t host)
 /* ID_DFR0 (AArch32 view): CopDbg, CopSDbg, MMapDbg kept; CopTrc (12),
  * MMapTrc (16), TraceFilt (28) hidden; MProfDbg (20) is M-profile only;
  * PerfMon (24): 3 is PMUv3, 0xf IMPLEMENTATION DEFINED. */
-#define ID_DFR0_PERFMON    24
-#define PERFMON_V3         0x3u
-#define PERFMON_IMPDEF     0xfu
+#define ID_DFR0_PERFMON 24
+#define PERFMON_V3      0x3u
+#define PERFMON_IMPDEF  0xfu
 
 static uint64_t sanitise_dfr0(uint64_t host)
 {
@@ -160,8 +160,8 @@ struct idreg_feature {
 };
 
 static const struct idreg_feature features[] = {
-    {4, 0, ARCH_FEAT_SVE, F(32)},                        /* ID_AA64PFR0_EL1.SVE */
-    {4, 4, ARCH_FEAT_SVE, ~0ull},                        /* ID_AA64ZFR0_EL1 */
+    {4, 0, ARCH_FEAT_SVE, F(32)},                         /* ID_AA64PFR0_EL1.SVE */
+    {4, 4, ARCH_FEAT_SVE, ~0ull},                         /* ID_AA64ZFR0_EL1 */
     {6, 1, ARCH_FEAT_PAUTH, F(4) | F(8) | F(24) | F(28)}, /* APA, API, GPA, GPI */
     {6, 2, ARCH_FEAT_PAUTH, F(8) | F(12) | F(24)},        /* GPA3, APA3, PAC_frac */
     {4, 1, ARCH_FEAT_MTE, F(8) | F(40)},                  /* ID_AA64PFR1_EL1.MTE, MTE_frac */
@@ -232,11 +232,11 @@ void idregs_init(struct vm *vm)
  * traps as "MRC p10, 7, Rt, c7/c6/c5, c0, 0" (ESR_EL2 / HSR EC 0x08). Rt
  * 15 is UNPREDICTABLE for both: refused. *index is the AArch64 view's, or
  * IDREGS_COUNT for a reserved encoding (reads as zero). */
-#define A32_ID_CRM_LAST  3u
-#define MVFR_VIEW_CRM    3u /* MVFR<n>_EL1 is S3_0_C0_C3_<n> */
-#define VMRS_OPC1        7u
-#define VMRS_CRN_MVFR0   7u
-#define VMRS_MVFR_COUNT  3u /* MVFR0 (CRn 7), MVFR1 (6), MVFR2 (5) */
+#define A32_ID_CRM_LAST 3u
+#define MVFR_VIEW_CRM   3u /* MVFR<n>_EL1 is S3_0_C0_C3_<n> */
+#define VMRS_OPC1       7u
+#define VMRS_CRN_MVFR0  7u
+#define VMRS_MVFR_COUNT 3u /* MVFR0 (CRn 7), MVFR1 (6), MVFR2 (5) */
 
 static bool a32_id_index(const struct exit_sysreg *s, unsigned *index)
 {

@@ -18,9 +18,9 @@
 struct vm;
 struct vcpu;
 
-#define IDREGS_CRM_FIRST 1u
-#define IDREGS_CRM_LAST  7u
-#define IDREGS_COUNT     ((IDREGS_CRM_LAST - IDREGS_CRM_FIRST + 1) * 8)
+#define IDREGS_CRM_FIRST       1u
+#define IDREGS_CRM_LAST        7u
+#define IDREGS_COUNT           ((IDREGS_CRM_LAST - IDREGS_CRM_FIRST + 1) * 8)
 #define IDREGS_INDEX(crm, op2) (((crm)-IDREGS_CRM_FIRST) * 8u + (op2))
 
 /* The value a guest reads from ID register (crm, op2) when the host's is

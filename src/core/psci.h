@@ -44,8 +44,8 @@
 #define PSCI_TOS_NOT_PRESENT_MP 2
 
 /* AFFINITY_INFO results. */
-#define PSCI_AFF_ON  0
-#define PSCI_AFF_OFF 1
+#define PSCI_AFF_ON         0
+#define PSCI_AFF_OFF        1
 #define PSCI_AFF_ON_PENDING 2
 
 /* CPU_SUSPEND power_state, original format (DEN0022D 5.4.2.1): StateType. */

@@ -12,7 +12,6 @@
 #include "core/exit.h"
 #include "core/vm.h"
 
-
 /* A trapped CNTP_CTL / CNTP_CVAL / CNTP_TVAL (or CNTPCT) access, A64 or
  * AArch32: emulated and the instruction skipped (true), or not one of them
  * (false: the caller goes on). */

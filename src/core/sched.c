@@ -101,8 +101,8 @@ void vm_set_slice_us(struct vm *vm, uint64_t us)
  * others' wfi_in_guest (all sequentially consistent): one of the two sees
  * the other.
  */
-static unsigned cpus_waited_on; /* atomic: CPUs whose pcpu->waiters is set */
-static bool wfi_in_guest_on;    /* sched_set_wfi_in_guest; before any VM runs */
+static unsigned cpus_waited_on;     /* atomic: CPUs whose pcpu->waiters is set */
+static bool wfi_in_guest_on = true; /* sched_set_wfi_in_guest; before any VM runs */
 
 void sched_set_wfi_in_guest(bool on)
 {
@@ -133,7 +133,6 @@ static void wfi_choose(struct pcpu *p, struct vcpu *v)
         __atomic_store_n(&p->wfi_in_guest, false, __ATOMIC_RELAXED);
     if (in_guest != v->wfi_in_guest) {
         arch_vcpu_trap_wfi(v, !in_guest);
-        vgic_set_hw_eoi_exits(v, in_guest);
         v->wfi_in_guest = in_guest;
     }
 }

@@ -57,11 +57,9 @@ void sched_forget(struct vcpu *vcpu);
  * when it has none) until the machine halts. */
 _Noreturn void sched_secondary_main(void);
 
-/* Let vCPUs that have a CPU to themselves wait in a WFI in the guest (sched.c,
- * "WFI in the guest"); off by default: with it, Debian's Linux with 2 vCPUs
- * on 2 CPUs was seen to hang (1 run in 3 on a loaded host) between taking
- * a CPU offline and asking for it back, not understood yet. Before any VM
- * runs. */
+/* Whether vCPUs that have a CPU to themselves wait in a WFI in the guest
+ * (sched.c, "WFI in the guest"; the default) or every WFI traps (off:
+ * armvisor.wfi=trap). Before any VM runs. */
 void sched_set_wfi_in_guest(bool on);
 
 /* Run this CPU's vCPUs (of any VM) until vm stops; then wait until no CPU

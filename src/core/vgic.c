@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "lib/check.h"
 #include "lib/log.h"
 
 static struct vgic vgic_pool[VM_MAX];
@@ -181,13 +182,16 @@ static bool vgic_vcpu_can_wake_locked(struct vcpu *vcpu)
     }
     /* An enabled SPI could come at any time: one routed to this vCPU, or
      * active on it (it becomes pending again after the EOI). */
-    for (unsigned i = 0; i < vgic->nspis && i < VGIC_MAX_SPIS; i++) {
-        const struct vgic_irq *irq = &vgic->spi[i];
-        if (!irq->enabled || !vgic_group_enabled(vgic, irq))
-            continue;
-        if (irq->active ? irq->active_on == (int)vcpu->id
-                        : vgic->vm->nvcpus == 1 || ((irq->targets >> vcpu->id) & 1))
-            return true;
+    for (unsigned w = 0; w < VGIC_MAX_SPIS / 32 && w * 32 < vgic->nspis; w++) {
+        for (uint32_t bits = vgic->spi_enabled[w]; bits; bits &= bits - 1) {
+            const struct vgic_irq *irq = &vgic->spi[w * 32 + (unsigned)__builtin_ctz(bits)];
+            CHECK(irq->enabled);
+            if (!vgic_group_enabled(vgic, irq))
+                continue;
+            if (irq->active ? irq->active_on == (int)vcpu->id
+                            : vgic->vm->nvcpus == 1 || ((irq->targets >> vcpu->id) & 1))
+                return true;
+        }
     }
     return false;
 }

@@ -148,9 +148,6 @@ struct vgic_cpu {
      * read by it alone without (vgic_sync_lrs's fast path). */
     unsigned lr_used;
     unsigned maint; /* VGIC_MAINT_* last given to the arch */
-    /* The guest's EOI of an interrupt linked to a physical one must exit
-     * (vgic_set_hw_eoi_exits); written by the vCPU's CPU under the lock. */
-    bool hw_eoi_exits;
     uint64_t idles; /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
 };
@@ -170,6 +167,9 @@ struct vgic {
     unsigned nspis; /* multiple of 32 */
     uint32_t ctlr;  /* GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1) */
     struct vgic_irq spi[VGIC_MAX_SPIS];
+    /* Bit i of word w: spi[w * 32 + i] is enabled (vgic_irq_set_enabled),
+     * so a WFI's "could anything wake it" looks at the enabled SPIs only. */
+    uint32_t spi_enabled[VGIC_MAX_SPIS / 32];
     struct vgic_cpu cpu[VM_MAX_VCPUS];
     struct vgic_line lines[VGIC_MAX_LINES];
     unsigned nlines;
@@ -285,13 +285,6 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu);
 /* The distributor's MMIO device (vgic_v2_dist.c), ready to register. */
 void vgic_v2_dist_init(struct vgic *vgic, ipa_t base);
 
-/* Whether the guest's EOI of an interrupt linked to a physical one
- * (vgic_irq.hw: its timer) must exit, so that armvisor deactivates the
- * physical interrupt, rather than the hardware deactivating it through
- * GICH_LR.HW. The scheduler asks for it while the vCPU's WFI waits in the
- * guest (see vgic_lr.c for why). On the vCPU's own CPU, before its flush. */
-void vgic_set_hw_eoi_exits(struct vcpu *vcpu, bool on);
-
 /* List registers (vgic_lr.c): before entering the guest, write the most
  * urgent interrupts for vcpu into the list registers (if anything changed);
  * after it exits, read back those it used into the model. No-ops without a
@@ -308,8 +301,8 @@ void vgic_lrs_lost(struct vcpu *vcpu);
  * when the guest no longer needs it held. */
 void vtimer_sync(struct vcpu *vcpu);
 /* The host's virtual-timer PPI intid fired while vcpu's timer was live:
- * it stays active (held), linked to virtual PPI 27 so that the guest's EOI
- * deactivates it (IHI0048B 5.3.7 GICH_LR.HW). */
+ * it stays active (held), linked to virtual PPI 27, until the guest's EOI
+ * of that one (an exit: vgic_lr.c) or its timer is silenced. */
 void vtimer_host_irq(struct vcpu *vcpu, unsigned intid);
 /* The timer's output condition (Arm ARM D11.2.4): ENABLE, not IMASK and
  * CVAL <= CNTVCT, with CNTVCT = counter - CNTVOFF. */

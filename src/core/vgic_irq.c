@@ -109,6 +109,14 @@ void vgic_irq_set_enabled(struct vgic *vgic, struct vgic_irq *irq, bool on)
     if (irq->enabled == on)
         return;
     irq->enabled = on;
+    if (irq->intid >= VGIC_NR_PRIVATE) {
+        unsigned n = irq->intid - VGIC_NR_PRIVATE;
+        uint32_t bit = 1u << (n % 32);
+        if (on)
+            vgic->spi_enabled[n / 32] |= bit;
+        else
+            vgic->spi_enabled[n / 32] &= ~bit;
+    }
     vgic_irq_changed(vgic, irq);
 }
 

@@ -41,7 +41,7 @@ static uint8_t first_source(uint8_t mask)
 
 /* The list-register form of irq for vCPU id; false if it needs none. */
 static bool lr_of(const struct vgic *vgic, const struct vgic_irq *irq, struct vgic_lr *lr,
-                  bool *more_sources, bool hw_eoi_exits)
+                  bool *more_sources)
 {
     bool forward = irq->enabled && vgic_group_enabled(vgic, irq) && vgic_irq_pending(irq);
     *lr = (struct vgic_lr){.virq = irq->intid, .priority = irq->priority, .group1 = irq->group1};
@@ -74,29 +74,22 @@ static bool lr_of(const struct vgic *vgic, const struct vgic_irq *irq, struct vg
     lr->active = irq->active;
     lr->pending = forward;
     if (irq->hw) {
-        /* Linked to a physical interrupt that is active for the guest
-         * (vtimer.c): the guest's EOI deactivates it. A hardware list
-         * register cannot be pending and active (IHI0048B 5.3.7): while the
-         * guest handles it, the physical interrupt, still active, cannot
-         * fire again, and fires anew after the EOI if its source still
-         * holds it.
-         *
-         * Or, while the vCPU's WFI waits in the guest (hw_eoi_exits), the
-         * EOI exits (GICH_LR.EOI) and the sync deactivates it: QEMU 7.2's
-         * GICv2 clears the physical active bit on such an EOI but does not
-         * look at that CPU's pending interrupts again (gic_complete_irq
+        /* Linked to a physical interrupt held active for the guest
+         * (vtimer.c): while the guest handles it, the physical one, still
+         * active, cannot fire again; the guest's EOI exits (GICH_LR.EOI)
+         * and the sync deactivates it, and it fires anew if its source
+         * still holds it. Not GICH_LR.HW, with which the guest's EOI would
+         * deactivate it without an exit (IHI0048B 5.3.7), saving that exit:
+         * QEMU 7.2's GICv2 then clears the physical active bit but does not
+         * look at that CPU's pending interrupts again (its gic_complete_irq
          * updates only the virtual interface), so a timer that fired anew
-         * before the EOI stays unsignalled until the next unrelated GIC
-         * event; a guest then waiting in WFI with nothing else coming
-         * waits for good (the armvisor.wfi=guest hang). A trapped WFI has
-         * the hypervisor timer armed for the deadline instead, whose
-         * interrupt makes QEMU look again. */
-        if (hw_eoi_exits) {
-            lr->eoi_maint = true;
-        } else {
-            lr->hw = true;
-            lr->pirq = irq->pirq;
-        }
+         * before the EOI stays unsignalled until some unrelated GIC event:
+         * a guest spinning in user space, or waiting in WFI in the guest,
+         * lost its timer ticks for good (seen: Linux on 2 CPUs hung after
+         * a CPU went offline; Linux's preemption test got no tick for a
+         * minute on a loaded host). One exit per timer interrupt is the
+         * price; GICC_DIR makes QEMU look again. */
+        lr->eoi_maint = true;
         if (lr->active)
             lr->pending = false;
     } else if (irq->level && lr->pending) {
@@ -150,7 +143,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         cpu->work.list_steps++;
         struct vgic_lr lr;
         bool more = false;
-        if (!lr_of(vgic, irq, &lr, &more, cpu->hw_eoi_exits))
+        if (!lr_of(vgic, irq, &lr, &more))
             continue;
         if (more)
             maint |= VGIC_MAINT_NO_PENDING;
@@ -254,10 +247,9 @@ static void vgic_sync_lrs_locked(struct vcpu *vcpu)
         if (irq->owner < 0)
             irq->active_on = lr.active ? (int8_t)id : -1;
         if (irq->hw && !lr.active && !lr.pending) {
-            /* The guest's EOI deactivated the physical one, or, written
-             * without GICH_LR.HW (hw_eoi_exits), exited for us to. */
-            if (!slot->lr.hw)
-                arch_irq_deactivate(irq->pirq);
+            /* The guest EOIed it (an exit, GICH_LR.EOI): the physical one
+             * is ours to deactivate (lr_of says why not GICH_LR.HW's). */
+            arch_irq_deactivate(irq->pirq);
             irq->hw = false;
         }
         vgic_irq_changed(vgic, irq);
@@ -335,17 +327,5 @@ void vgic_lrs_lost(struct vcpu *vcpu)
     }
     vgic_lock(vgic);
     vgic_lrs_lost_locked(vcpu);
-    vgic_unlock(vgic);
-}
-
-void vgic_set_hw_eoi_exits(struct vcpu *vcpu, bool on)
-{
-    struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic || vgic->cpu[vcpu->id].hw_eoi_exits == on)
-        return;
-    vgic_lock(vgic);
-    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
-    cpu->hw_eoi_exits = on;
-    vgic_cpu_mark_dirty(cpu); /* a linked interrupt listed is written anew */
     vgic_unlock(vgic);
 }

@@ -31,19 +31,19 @@
 #define VIRT_PMU_PPI 7u
 
 /* PL011 UART (ARM DDI 0183) with its 24 MHz APB clock, on SPI 1. */
-#define VIRT_PL011_BASE   0x09000000ull
-#define VIRT_PL011_SIZE   0x1000ull
-#define VIRT_PL011_SPI    1u
-#define VIRT_PL011_INTID  (32u + VIRT_PL011_SPI)
-#define VIRT_APB_PCLK_HZ  24000000u
+#define VIRT_PL011_BASE  0x09000000ull
+#define VIRT_PL011_SIZE  0x1000ull
+#define VIRT_PL011_SPI   1u
+#define VIRT_PL011_INTID (32u + VIRT_PL011_SPI)
+#define VIRT_APB_PCLK_HZ 24000000u
 
 /* virtio-mmio transports (virtio spec 4.2): VIRT_VIRTIO_COUNT windows of
  * VIRT_VIRTIO_SIZE bytes from VIRT_VIRTIO_BASE; transport n raises SPI
  * VIRT_VIRTIO_SPI + n. */
-#define VIRT_VIRTIO_BASE  0x0a000000ull
-#define VIRT_VIRTIO_SIZE  0x200ull
-#define VIRT_VIRTIO_COUNT 32u
-#define VIRT_VIRTIO_SPI   16u
+#define VIRT_VIRTIO_BASE     0x0a000000ull
+#define VIRT_VIRTIO_SIZE     0x200ull
+#define VIRT_VIRTIO_COUNT    32u
+#define VIRT_VIRTIO_SPI      16u
 #define VIRT_VIRTIO_INTID(n) (32u + VIRT_VIRTIO_SPI + (n))
 
 /* SPIs the guest's distributor implements (GICD_TYPER.ITLinesNumber 3:

@@ -15,9 +15,9 @@
 #include "core/vm_log.h"
 #include "lib/spinlock.h"
 
-#define VM_MAX          8
-#define VM_MAX_VCPUS    8
-#define VM_MAX_REGIONS  8
+#define VM_MAX         8
+#define VM_MAX_VCPUS   8
+#define VM_MAX_REGIONS 8
 
 struct arch_vcpu; /* defined by each arch */
 struct vgic;      /* core/vgic.h */
@@ -32,15 +32,15 @@ struct mem_region {
 
 /* Why an exit's handling refused the guest's access (counted per vCPU). */
 enum refuse_reason {
-    REFUSE_NO_DEVICE,    /* MMIO to an IPA nothing claims */
-    REFUSE_DEVICE,       /* the device refused size/offset/direction */
-    REFUSE_UNDECODABLE,  /* ISV=0 and the instruction is not one we emulate */
-    REFUSE_FETCH,        /* could not read the faulting instruction */
-    REFUSE_S1PTW,        /* guest stage-1 walk hit an unmapped IPA */
-    REFUSE_SYSREG,       /* trapped system register we do not emulate */
-    REFUSE_UNKNOWN_EC,   /* exception class we do not handle */
-    REFUSE_IABT,         /* guest executed from an unmapped IPA */
-    REFUSE_PERMISSION,   /* data abort on mapped RAM (e.g. write to read-only) */
+    REFUSE_NO_DEVICE,   /* MMIO to an IPA nothing claims */
+    REFUSE_DEVICE,      /* the device refused size/offset/direction */
+    REFUSE_UNDECODABLE, /* ISV=0 and the instruction is not one we emulate */
+    REFUSE_FETCH,       /* could not read the faulting instruction */
+    REFUSE_S1PTW,       /* guest stage-1 walk hit an unmapped IPA */
+    REFUSE_SYSREG,      /* trapped system register we do not emulate */
+    REFUSE_UNKNOWN_EC,  /* exception class we do not handle */
+    REFUSE_IABT,        /* guest executed from an unmapped IPA */
+    REFUSE_PERMISSION,  /* data abort on mapped RAM (e.g. write to read-only) */
     REFUSE_REASON_COUNT
 };
 
@@ -48,13 +48,13 @@ struct vcpu_stats {
     uint64_t exits[EXIT_REASON_COUNT];
     uint64_t refused[REFUSE_REASON_COUNT];
     uint64_t mmio_reads, mmio_writes;
-    uint64_t cond_failed; /* AArch32 traps that failed their condition:
-                             skipped, not emulated (vcpu_run.c) */
-    uint64_t pmu_raz_wi;  /* PMU register accesses answered RAZ/WI (vpmu.c,
-                             a host without a PMU to give) */
-    uint64_t pmu_accesses; /* PMU register accesses emulated on the host's
-                              PMU (vpmu.c) */
-    uint64_t idreg_reads; /* ID register reads answered (idregs.c) */
+    uint64_t cond_failed;     /* AArch32 traps that failed their condition:
+                                 skipped, not emulated (vcpu_run.c) */
+    uint64_t pmu_raz_wi;      /* PMU register accesses answered RAZ/WI (vpmu.c,
+                                 a host without a PMU to give) */
+    uint64_t pmu_accesses;    /* PMU register accesses emulated on the host's
+                                 PMU (vpmu.c) */
+    uint64_t idreg_reads;     /* ID register reads answered (idregs.c) */
     uint64_t ptimer_accesses; /* EL1 physical timer accesses emulated (ptimer.c) */
     /* Exceptions vcpu_refuse injected, by kind: what the guest's own
      * handlers must have seen (a hostile guest counts them too). */
@@ -162,7 +162,7 @@ struct vm {
     unsigned id;
     const char *name;
     enum vm_state state;
-    int exit_code;             /* set by PSCI SYSTEM_OFF / armvisor exit call */
+    int exit_code; /* set by PSCI SYSTEM_OFF / armvisor exit call */
     struct stage2 stage2;
     struct mem_region regions[VM_MAX_REGIONS];
     unsigned nregions;
@@ -190,9 +190,9 @@ struct vm {
     /* The CPU in sched_run for this VM, which waits for it to stop: vm_stop
      * kicks it. Written before the VM's vCPUs run. */
     unsigned run_cpu;
-    bool can_reset;       /* vm_launch can rebuild it from its image */
-    bool reset_requested; /* PSCI SYSTEM_RESET: vm_launch restarts it */
-    struct vm_cpu cpu; /* the CPU features it gets (vm_cpu.h), before idregs */
+    bool can_reset;                /* vm_launch can rebuild it from its image */
+    bool reset_requested;          /* PSCI SYSTEM_RESET: vm_launch restarts it */
+    struct vm_cpu cpu;             /* the CPU features it gets (vm_cpu.h), before idregs */
     uint64_t idregs[IDREGS_COUNT]; /* the ID registers its vCPUs read (idregs.c) */
 };
 

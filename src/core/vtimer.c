@@ -11,16 +11,17 @@
  * whatever IMASK says (the CPU computes it; the core does not rely on the
  * saved bit), and the output is asserted only with ENABLE=1 and IMASK=0.
  *
- * The hardware link. The guest's timer registers stay live in the CPU while
- * armvisor runs, so when the timer fires the host's own virtual-timer PPI
- * fires too, and armvisor takes it (host_irq.c). It acknowledges it and leaves
- * it active, which keeps it from firing again, and marks virtual PPI 27 hw
- * with that physical INTID: the list register then carries GICH_LR.HW and the
- * guest's EOI deactivates the physical interrupt itself (IHI0048B 5.3.7), so a
- * timer interrupt costs one exit, not three. If the guest silences its timer
- * without an EOI (masks, disables or reprograms it), vtimer_sync finds the
- * virtual interrupt neither pending nor active and deactivates the physical
- * one. Which vCPU holds the physical interrupt is this CPU's business
+ * The link to the physical interrupt. The guest's timer registers stay
+ * live in the CPU while armvisor runs, so when the timer fires the host's
+ * own virtual-timer PPI fires too, and armvisor takes it (host_irq.c). It
+ * acknowledges it and leaves it active, which keeps it from firing again
+ * while the guest handles the virtual one, and marks virtual PPI 27 hw with
+ * that physical INTID. The guest's EOI exits (the list register's EOI bit)
+ * and the sync deactivates the physical interrupt (vgic_lr.c says why not
+ * through GICH_LR.HW). If the guest silences its timer without an EOI
+ * (masks, disables or reprograms it), vtimer_sync finds the virtual
+ * interrupt neither pending nor active and deactivates the physical one.
+ * Which vCPU holds the physical interrupt is this CPU's business
  * (pcpu->timer_owner): the scheduler releases it (vtimer_release) before
  * another vCPU's timer is loaded, or the next timer could not fire.
  */

@@ -17,8 +17,8 @@
 #include "arch/sim/sim.h"
 #include "core/cntv_ctl.h"
 #include "core/sched.h"
-#include "core/virt_layout.h"
 #include "core/vgic.h"
+#include "core/virt_layout.h"
 #include "core/vm.h"
 #include "helpers/unit_gic.h"
 #include "helpers/unit_vm.h"
@@ -43,13 +43,13 @@ static int teardown(void **state)
 {
     (void)state;
     unit_vm_destroy(&vm);
-    sched_set_wfi_in_guest(false);
+    sched_set_wfi_in_guest(true); /* the default */
     return 0;
 }
 
-/* Off (the default): never asked, though the vCPU blocked in WFI. */
+/* Off (armvisor.wfi=trap): never asked, though the vCPU blocked in WFI. */
 static void guest_timer_waits(struct sim_guest *g);
-static void test_off_by_default(void **state)
+static void test_off(void **state)
 {
     (void)state;
     build(1, guest_timer_waits);
@@ -134,15 +134,14 @@ static void test_shared_cpu_traps(void **state)
     assert_int_equal(sched_run(vm), 0);
     assert_true(vm->vcpus[0].wfi_earned);
     assert_true(vm->vcpus[1].wfi_earned);
-    assert_int_equal(sim_vcpu_wfi_in_guest_asks(&vm->vcpus[0]) +
-                         sim_vcpu_wfi_in_guest_asks(&vm->vcpus[1]),
-                     0);
+    assert_int_equal(
+        sim_vcpu_wfi_in_guest_asks(&vm->vcpus[0]) + sim_vcpu_wfi_in_guest_asks(&vm->vcpus[1]), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_off_by_default, teardown),
+        cmocka_unit_test_teardown(test_off, teardown),
         cmocka_unit_test_teardown(test_earned_alone, teardown),
         cmocka_unit_test_teardown(test_not_earned_without_wake_source, teardown),
         cmocka_unit_test_teardown(test_shared_cpu_traps, teardown),

@@ -21,11 +21,11 @@
 
 #include <cmocka.h>
 
-#include "core/cntv_ctl.h"
-#include "core/virt_layout.h"
 #include "arch/sim/sim.h"
+#include "core/cntv_ctl.h"
 #include "core/hvc.h"
 #include "core/vgic.h"
+#include "core/virt_layout.h"
 #include "core/vm.h"
 
 #define D   VIRT_GICD_BASE
@@ -33,6 +33,7 @@
 
 #define GICD_CTLR       0x000
 #define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
 #define GICD_ISPENDR    0x200
 #define GICD_IPRIORITYR 0x400
 
@@ -223,6 +224,40 @@ static void test_wfi_nothing_can_wake(void **state)
     assert_int_equal(count(sim_console_text(), "no vGIC"), 0);
 }
 
+/* SPIs enabled, then disabled again (INTIDs 33 and 60, of the VM's 32):
+ * nothing is left that could wake a WFI. */
+static void guest_wfi_spis_disabled(struct sim_guest *g)
+{
+    struct wfi_rec *r = g->arg;
+    gicd_wr(g, GICD_CTLR, 4, 1);
+    gicd_wr(g, GICD_ISENABLER + 4, 4, 1u << 1);  /* INTID 33 */
+    gicd_wr(g, GICD_ISENABLER + 4, 4, 1u << 28); /* INTID 60 */
+    gicd_wr(g, GICD_ICENABLER + 4, 4, 1u << 1);
+    r->st[0] = g_wfi(g); /* INTID 60 still enabled: this one waits */
+    gicd_wr(g, GICD_ICENABLER + 4, 4, 1u << 28);
+    r->st[1] = g_wfi(g);
+    r->st[2] = g_wfi(g);
+    r->iar = g_irq_ack(g);
+}
+
+static void test_wfi_spis_disabled(void **state)
+{
+    (void)state;
+    build();
+    struct wfi_rec r = {0};
+    start(guest_wfi_spis_disabled, &r);
+    assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(r.st[i], SIM_OK);
+    assert_int_equal(r.iar, SPURIOUS);
+    /* The first WFI could be ended by INTID 60 (nothing drives it: the
+     * sim idles once and it sees a spurious wake-up); the other two had
+     * nothing that could end them. */
+    assert_int_equal(sim_idle_count(), 1);
+    assert_int_equal(count(sim_console_text(), "WFI with no enabled interrupt that could wake it"),
+                     1);
+}
+
 static void guest_wfi_device_silent(struct sim_guest *g)
 {
     struct wfi_rec *r = g->arg;
@@ -327,6 +362,7 @@ int main(void)
         cmocka_unit_test_teardown(test_timer_wakes_wfi, teardown),
         cmocka_unit_test(test_timer_condition),
         cmocka_unit_test_teardown(test_wfi_nothing_can_wake, teardown),
+        cmocka_unit_test_teardown(test_wfi_spis_disabled, teardown),
         cmocka_unit_test_teardown(test_wfi_device_silent_no_hang, teardown),
         cmocka_unit_test_teardown(test_device_irq_ends_idle_before_deadline, teardown),
         cmocka_unit_test_teardown(test_no_vgic_unchanged, teardown),
