@@ -28,6 +28,7 @@ function(a64_guest name src)
     COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} ${ARGN} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+            ${A64_DIR}/cpu_ops.h ${AV_GUESTS_SHARED_HEADERS}
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h

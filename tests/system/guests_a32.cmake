@@ -51,6 +51,7 @@ function(a32_guest name isa)
     COMMAND ${A32_CC} ${A32_CFLAGS} -m${isa} ${G_DEFS} -o ${elf} ${common} ${srcs} -lgcc
     COMMAND ${A32_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${srcs} ${A32_DIR}/guest.h ${A32_DIR}/guest.ld
+            ${A32_DIR}/cpu_ops.h ${AV_GUESTS_SHARED_HEADERS}
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h

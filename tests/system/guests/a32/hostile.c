@@ -63,18 +63,6 @@ static uint32_t rng(void)
     return x;
 }
 
-static void put_dec(uint32_t v)
-{
-    char buf[11];
-    int i = 10;
-    buf[i] = 0;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_str(&buf[i]);
-}
-
 static uint32_t pattern(uint32_t a)
 {
     uint32_t x = a * 0x9e3779b1u;

@@ -83,18 +83,6 @@ static uint64_t rng(void)
     return x * 0x2545f4914f6cdd1dull;
 }
 
-static void put_dec(uint64_t v)
-{
-    char buf[21];
-    int i = 20;
-    buf[i] = 0;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_str(&buf[i]);
-}
-
 static uint64_t pattern(uint64_t addr, uint64_t key)
 {
     uint64_t x = addr ^ key;
