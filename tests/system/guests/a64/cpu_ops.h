@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "../cpu_hints.h"
 #include "core/cntv_ctl.h"
 
 /* PSCI function IDs of this width (DEN0022 5.1: the SMC64 forms). */
@@ -29,22 +30,6 @@ static inline void cpu_irq_on(void)
 static inline void cpu_irq_off(void)
 {
     __asm__ volatile("msr daifset, #2" ::: "memory");
-}
-
-static inline void cpu_wfi(void)
-{
-    __asm__ volatile("wfi" ::: "memory");
-}
-
-static inline void cpu_wfe(void)
-{
-    __asm__ volatile("wfe" ::: "memory");
-}
-
-/* What was stored before is visible to the CPUs the event wakes. */
-static inline void cpu_sev(void)
-{
-    __asm__ volatile("dsb ish\n\tsev" ::: "memory");
 }
 
 /* The virtual counter (CNTVCT_EL0), not read ahead of what came before. */
