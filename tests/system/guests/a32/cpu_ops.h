@@ -68,6 +68,17 @@ static inline void cpu_vtimer_arm(uint64_t ticks)
                      : "memory");
 }
 
+/* The PL1 virtual timer fires when the virtual counter reaches cval
+ * (CNTV_CVAL, MCRR p15 3 c14; ARMv7-A ARM B8.1.5). */
+static inline void cpu_vtimer_arm_at(uint64_t cval)
+{
+    __asm__ volatile("mcrr p15, 3, %Q0, %R0, c14\n\t"
+                     "mcr p15, 0, %1, c14, c3, 1\n\t" /* CNTV_CTL */
+                     "isb" ::"r"(cval),
+                     "r"((uint32_t)CNTV_CTL_ENABLE)
+                     : "memory");
+}
+
 /* CNTV_CTL (core/cntv_ctl.h). */
 static inline uint32_t cpu_vtimer_ctl(void)
 {

@@ -66,6 +66,15 @@ static inline void cpu_vtimer_arm(uint64_t ticks)
                      : "memory");
 }
 
+/* The EL1 virtual timer fires when the virtual counter reaches cval
+ * (CNTV_CVAL_EL0, Arm ARM D11.2.4). */
+static inline void cpu_vtimer_arm_at(uint64_t cval)
+{
+    __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb" ::"r"(cval),
+                     "r"((uint64_t)CNTV_CTL_ENABLE)
+                     : "memory");
+}
+
 /* CNTV_CTL_EL0 (core/cntv_ctl.h). */
 static inline uint32_t cpu_vtimer_ctl(void)
 {
