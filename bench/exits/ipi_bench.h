@@ -53,6 +53,13 @@ static volatile uint32_t pongs, pings, wakes, bad_irqs;
 static volatile uint64_t wake_at;
 static volatile uint32_t v1_up, v1_stop, v1_waiting;
 
+/* IRQs unmasked, and one pending taken at once (the ISB). */
+static void ipi_irq_on(void)
+{
+    cpu_irq_on();
+    cpu_isb();
+}
+
 static void ipi_send(unsigned target, unsigned sgi)
 {
     bg_wr(BG_GICD + BG_GICD_SGIR, (1u << (16 + target)) | sgi);
@@ -89,10 +96,10 @@ static void ipi_wait_change(volatile uint32_t *p, uint32_t old)
     cpu_irq_off();
     while (*p == old) {
         cpu_wfi();
-        cpu_irq_on();
+        ipi_irq_on();
         cpu_irq_off();
     }
-    cpu_irq_on();
+    ipi_irq_on();
 }
 
 /* Block in WFI for about ticks, on the virtual timer (PPI 27). */
@@ -103,7 +110,7 @@ static void ipi_nap(uint32_t ticks)
     while (!(cpu_vtimer_ctl() & CNTV_CTL_ISTATUS))
         cpu_wfi();
     cpu_vtimer_off();
-    cpu_irq_on();
+    ipi_irq_on();
 }
 
 static void ipi_gic_cpu_on(void)
@@ -125,7 +132,7 @@ void ipi_secondary(void)
     while (!v1_stop) {
         v1_waiting = wakes + 1; /* the wake-up it is about to wait for */
         cpu_wfi();
-        cpu_irq_on();
+        ipi_irq_on();
         cpu_irq_off();
     }
     bg_wr(BG_GICC + BG_GICC_CTLR, 0);
@@ -172,7 +179,7 @@ int main(void)
     /* No bench_header: the exit-path guest of this arch prints it. */
     bg_wr(BG_GICD + BG_GICD_CTLR, 1);
     ipi_gic_cpu_on();
-    cpu_irq_on();
+    ipi_irq_on();
     check("ipi: CPU_ON of vCPU 1",
           cpu_psci(CPU_PSCI_CPU_ON, 1, (uintptr_t)ipi_secondary_entry, 1) == 0);
     while (!v1_up)

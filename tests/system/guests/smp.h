@@ -170,7 +170,8 @@ void guest_irq(void)
 static void smp_wfi_take(void)
 {
     cpu_wfi();
-    cpu_irq_on(); /* with its ISB */
+    cpu_irq_on();
+    cpu_isb();
     cpu_irq_off();
 }
 
@@ -271,6 +272,7 @@ static void smp_storm(unsigned me)
         if (progress) {
             start = cpu_vcount();
             cpu_irq_on(); /* what came in meanwhile is taken here */
+            cpu_isb();
             cpu_irq_off();
         } else if (smp_timed_out(start)) {
             smp_fail(sending ? WHY_TIMEOUT_ACK : WHY_TIMEOUT_RECV);

@@ -19,11 +19,10 @@
 #define CPU_PSCI_CPU_ON        0x84000003u
 #define CPU_PSCI_AFFINITY_INFO 0x84000004u
 
-/* Unmask IRQs (CPSR.I); the ISB makes an IRQ pending now be taken here,
- * before the next instruction (a context synchronization event). */
+/* Unmask IRQs (CPSR.I); cpu_isb after it takes one pending now at once. */
 static inline void cpu_irq_on(void)
 {
-    __asm__ volatile("cpsie i\n\tisb" ::: "memory");
+    __asm__ volatile("cpsie i" ::: "memory");
 }
 
 static inline void cpu_irq_off(void)

@@ -19,12 +19,10 @@
 #define CPU_PSCI_CPU_ON        0xc4000003u
 #define CPU_PSCI_AFFINITY_INFO 0xc4000004u
 
-/* Unmask IRQs (PSTATE.I); the ISB makes an IRQ pending now be taken here,
- * before the next instruction (Arm ARM D1.3.6: a context synchronization
- * event). */
+/* Unmask IRQs (PSTATE.I); cpu_isb after it takes one pending now at once. */
 static inline void cpu_irq_on(void)
 {
-    __asm__ volatile("msr daifclr, #2\n\tisb" ::: "memory");
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
 static inline void cpu_irq_off(void)
