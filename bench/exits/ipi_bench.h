@@ -188,8 +188,7 @@ int main(void)
     uint64_t t = ipi_round_trips();
     bench_line(arch, "ipi-round-trip", t, 0, frq,
                "(SGI to vCPU 1, its SGI back; vCPU 0 to its handler)");
-    check("ipi-round-trip: every SGI answered once",
-          pongs == IPI_ROUNDS && pings == IPI_ROUNDS);
+    check("ipi-round-trip: every SGI answered once", pongs == IPI_ROUNDS && pings == IPI_ROUNDS);
 
     t = ipi_wake_latency();
     bench_line(arch, "ipi-wake", t, 0, frq, "(SGI to vCPU 1 blocked in WFI, to its handler)");
