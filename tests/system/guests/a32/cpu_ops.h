@@ -96,6 +96,45 @@ static inline void cpu_vtimer_off(void)
     cpu_vtimer_ctl_write(0);
 }
 
+/* The PL1 physical timer through cp15 (CNTP_CTL, CNTP_TVAL: MRC/MCR p15, 0,
+ * c14, c2, {1, 0}; CNTP_CVAL: MRRC/MCRR p15, 2, c14; ARMv7-A ARM B8.1.5),
+ * which armvisor traps and emulates. */
+static inline uint32_t cpu_ptimer_ctl(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c14, c2, 1" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_ptimer_ctl_write(uint32_t ctl)
+{
+    __asm__ volatile("mcr p15, 0, %0, c14, c2, 1" ::"r"(ctl) : "memory");
+}
+
+static inline uint64_t cpu_ptimer_cval(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrrc p15, 2, %Q0, %R0, c14" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_ptimer_cval_write(uint64_t cval)
+{
+    __asm__ volatile("mcrr p15, 2, %Q0, %R0, c14" ::"r"(cval) : "memory");
+}
+
+static inline uint32_t cpu_ptimer_tval(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c14, c2, 0" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_ptimer_tval_write(uint32_t tval)
+{
+    __asm__ volatile("mcr p15, 0, %0, c14, c2, 0" ::"r"(tval) : "memory");
+}
+
 /* This vCPU's MPIDR Aff0. */
 static inline unsigned cpu_aff0(void)
 {

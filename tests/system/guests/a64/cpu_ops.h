@@ -91,6 +91,44 @@ static inline void cpu_vtimer_off(void)
     __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb" ::: "memory");
 }
 
+/* The EL1 physical timer (CNTP_*_EL0, Arm ARM D11.2.4), which armvisor
+ * traps and emulates: its control, compare value and timer value. */
+static inline uint32_t cpu_ptimer_ctl(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntp_ctl_el0" : "=r"(v));
+    return (uint32_t)v;
+}
+
+static inline void cpu_ptimer_ctl_write(uint32_t ctl)
+{
+    __asm__ volatile("msr cntp_ctl_el0, %0" ::"r"((uint64_t)ctl) : "memory");
+}
+
+static inline uint64_t cpu_ptimer_cval(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntp_cval_el0" : "=r"(v));
+    return v;
+}
+
+static inline void cpu_ptimer_cval_write(uint64_t cval)
+{
+    __asm__ volatile("msr cntp_cval_el0, %0" ::"r"(cval) : "memory");
+}
+
+static inline uint32_t cpu_ptimer_tval(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntp_tval_el0" : "=r"(v));
+    return (uint32_t)v;
+}
+
+static inline void cpu_ptimer_tval_write(uint32_t tval)
+{
+    __asm__ volatile("msr cntp_tval_el0, %0" ::"r"((uint64_t)tval) : "memory");
+}
+
 /* This vCPU's MPIDR_EL1 Aff0. */
 static inline unsigned cpu_aff0(void)
 {
