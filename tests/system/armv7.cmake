@@ -151,7 +151,8 @@ armv7_test(mmio_guest_mmu_t32 mmu_t32
            EXPECT "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
            EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
 # The PL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
-# programmed time in WFI and while running.
+# programmed time in WFI and while running, the earlier of the two timers'
+# deadlines first.
 armv7_test(ptimer ptimer ${A32_PTIMER_EXPECT})
 # The ID registers (HCR.TID3): answered by the core with the policy armv8
 # uses (core/idregs.c), the Virtualization Extensions hidden (label cpu).
