@@ -62,35 +62,16 @@ uint32_t armv7_pmu_hpmn(void)
 #define PMU_READ_ONLY(X)  X(PMU_HW_CEID0, PMCEID0) X(PMU_HW_CEID1, PMCEID1)
 #define PMU_WRITE_ONLY(X) X(PMU_HW_SWINC, PMSWINC)
 
-#define READ_CASE(id, reg)                                                                         \
-    case id:                                                                                       \
-        return cp_read32(reg);
-#define WRITE_CASE(id, reg)                                                                        \
-    case id:                                                                                       \
-        cp_write32(reg, val);                                                                      \
-        break;
-
-uint64_t pmu_hw_get(enum pmu_hw_reg reg)
+/* What of val a write to the register id may set. */
+static inline uint32_t v7_writable(enum pmu_hw_reg id, uint64_t val)
 {
-    switch (reg) {
-        PMU_READ_WRITE(READ_CASE)
-        PMU_READ_ONLY(READ_CASE)
-    default: /* write-only */
-        return 0;
-    }
+    return (uint32_t)(id == PMU_HW_PMCR ? val & PMCR_V7_WRITABLE : val);
 }
 
-void pmu_hw_set(enum pmu_hw_reg reg, uint64_t val)
-{
-    if (reg == PMU_HW_PMCR)
-        val &= PMCR_V7_WRITABLE;
-    switch (reg) {
-        PMU_READ_WRITE(WRITE_CASE)
-        PMU_WRITE_ONLY(WRITE_CASE)
-    default: /* read-only */
-        break;
-    }
-}
+#define PMU_HW_READ(reg)           cp_read32(reg)
+#define PMU_HW_WRITE(id, reg, val) cp_write32(reg, v7_writable(id, val))
+
+PMU_HW_ACCESSORS
 
 struct pmu_ctx *pmu_arch_ctx(struct vcpu *vcpu)
 {

@@ -70,33 +70,10 @@ void armv8_pmu_el2_init(void)
 #define PMU_READ_ONLY(X)  X(PMU_HW_CEID0, pmceid0_el0) X(PMU_HW_CEID1, pmceid1_el0)
 #define PMU_WRITE_ONLY(X) X(PMU_HW_SWINC, pmswinc_el0)
 
-#define READ_CASE(id, reg)                                                                         \
-    case id:                                                                                       \
-        return read_sysreg(reg);
-#define WRITE_CASE(id, reg)                                                                        \
-    case id:                                                                                       \
-        write_sysreg(reg, val);                                                                    \
-        break;
+#define PMU_HW_READ(reg)           read_sysreg(reg)
+#define PMU_HW_WRITE(id, reg, val) write_sysreg(reg, val)
 
-uint64_t pmu_hw_get(enum pmu_hw_reg reg)
-{
-    switch (reg) {
-        PMU_READ_WRITE(READ_CASE)
-        PMU_READ_ONLY(READ_CASE)
-    default: /* write-only */
-        return 0;
-    }
-}
-
-void pmu_hw_set(enum pmu_hw_reg reg, uint64_t val)
-{
-    switch (reg) {
-        PMU_READ_WRITE(WRITE_CASE)
-        PMU_WRITE_ONLY(WRITE_CASE)
-    default: /* read-only */
-        break;
-    }
-}
+PMU_HW_ACCESSORS
 
 struct pmu_ctx *pmu_arch_ctx(struct vcpu *vcpu)
 {

@@ -78,4 +78,40 @@ void pmu_hw_set(enum pmu_hw_reg reg, uint64_t val);
 /* The vCPU's block (NULL for no vCPU). */
 struct pmu_ctx *pmu_arch_ctx(struct vcpu *vcpu);
 
+/* A port defines pmu_hw_get and pmu_hw_set with PMU_HW_ACCESSORS, one
+ * dispatch over its own register table, after defining:
+ *   PMU_READ_WRITE(X), PMU_READ_ONLY(X), PMU_WRITE_ONLY(X)
+ *                          X(glue name, its register) for each register,
+ *                          by how it may be accessed (a read-only one is
+ *                          never written, a write-only one never read)
+ *   PMU_HW_READ(reg)       an expression: the register's value
+ *   PMU_HW_WRITE(id, reg, val)  a statement writing val (id: the glue name,
+ *                          for a port that writes some register apart) */
+#define PMU_HW_READ_CASE(id, reg)                                                                  \
+    case id:                                                                                       \
+        return PMU_HW_READ(reg);
+#define PMU_HW_WRITE_CASE(id, reg)                                                                 \
+    case id:                                                                                       \
+        PMU_HW_WRITE(id, reg, val);                                                                \
+        break;
+#define PMU_HW_ACCESSORS                                                                           \
+    uint64_t pmu_hw_get(enum pmu_hw_reg reg)                                                       \
+    {                                                                                              \
+        switch (reg) {                                                                             \
+            PMU_READ_WRITE(PMU_HW_READ_CASE)                                                       \
+            PMU_READ_ONLY(PMU_HW_READ_CASE)                                                        \
+        default: /* write-only */                                                                  \
+            return 0;                                                                              \
+        }                                                                                          \
+    }                                                                                              \
+    void pmu_hw_set(enum pmu_hw_reg reg, uint64_t val)                                             \
+    {                                                                                              \
+        switch (reg) {                                                                             \
+            PMU_READ_WRITE(PMU_HW_WRITE_CASE)                                                      \
+            PMU_WRITE_ONLY(PMU_HW_WRITE_CASE)                                                      \
+        default: /* read-only */                                                                   \
+            break;                                                                                 \
+        }                                                                                          \
+    }
+
 #endif
