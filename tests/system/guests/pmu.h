@@ -4,7 +4,8 @@
  * cpu_ops.h (the CPU primitives: IRQ masking, WFI/WFE/SEV, the virtual
  * counter, PSCI, the CPU_ON entry) and guest.h, and define before including
  * it:
- *   pmu_get(r), pmu_set(r, v)      the PMU register r (enum pmu_r)
+ *   PMU_REGS(X)                    X(enum pmu_r, its register) for each
+ *   PMU_RD(reg), PMU_WR(reg, v)    read / write one, then an ISB
  *   pmu_version()                  ID_AA64DFR0_EL1.PMUVer / ID_DFR0.PerfMon
  *   PMU_VERSION_OK(v)              the version is a PMU armvisor gives
  *   PMU_PMCR_LC                    PMCR.LC on AArch64, 0 on AArch32
@@ -59,8 +60,30 @@ enum pmu_r {
     P_USERENR,
 };
 
-static uint64_t pmu_get(enum pmu_r r);
-static void pmu_set(enum pmu_r r, uint64_t v);
+/* The PMU register r, read or written (an ISB after each), through the
+ * guest's table (PMU_REGS). */
+#define PMU_GET_CASE(id, reg)                                                                      \
+    case id:                                                                                       \
+        return PMU_RD(reg);
+#define PMU_SET_CASE(id, reg)                                                                      \
+    case id:                                                                                       \
+        PMU_WR(reg, v);                                                                            \
+        break;
+
+static uint64_t pmu_get(enum pmu_r r)
+{
+    switch (r) {
+        PMU_REGS(PMU_GET_CASE)
+    }
+    return 0;
+}
+
+static void pmu_set(enum pmu_r r, uint64_t v)
+{
+    switch (r) {
+        PMU_REGS(PMU_SET_CASE)
+    }
+}
 
 /* Read r expecting an UNDEF: true if exactly one was taken. */
 static int pmu_refused_read(enum pmu_r r)

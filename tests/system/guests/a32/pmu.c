@@ -29,85 +29,27 @@ static void pmu_hvc_ping(void)
         check("hvc ping answered", 0);
 }
 
-#include "../pmu.h"
-
-#define RD(spec)                                                                                   \
+#define PMU_RD(spec)                                                                               \
     ({                                                                                             \
         uint32_t v_;                                                                               \
         __asm__ volatile("isb\n\tmrc " spec : "=r"(v_)::"memory");                                 \
         v_;                                                                                        \
     })
-#define WR(spec, v) __asm__ volatile("mcr " spec "\n\tisb" ::"r"((uint32_t)(v)) : "memory")
+#define PMU_WR(spec, v) __asm__ volatile("mcr " spec "\n\tisb" ::"r"((uint32_t)(v)) : "memory")
 
-static uint64_t pmu_get(enum pmu_r r)
-{
-    switch (r) {
-    case P_PMCR:
-        return RD("p15, 0, %0, c9, c12, 0");
-    case P_CNTENSET:
-        return RD("p15, 0, %0, c9, c12, 1");
-    case P_CNTENCLR:
-        return RD("p15, 0, %0, c9, c12, 2");
-    case P_OVSCLR:
-        return RD("p15, 0, %0, c9, c12, 3"); /* PMOVSR */
-    case P_SELR:
-        return RD("p15, 0, %0, c9, c12, 5");
-    case P_CCNTR:
-        return RD("p15, 0, %0, c9, c13, 0");
-    case P_XEVTYPER:
-        return RD("p15, 0, %0, c9, c13, 1");
-    case P_XEVCNTR:
-        return RD("p15, 0, %0, c9, c13, 2");
-    case P_USERENR:
-        return RD("p15, 0, %0, c9, c14, 0");
-    case P_INTENSET:
-        return RD("p15, 0, %0, c9, c14, 1");
-    case P_INTENCLR:
-        return RD("p15, 0, %0, c9, c14, 2");
-    case P_OVSSET:
-        return RD("p15, 0, %0, c9, c14, 3");
-    }
-    return 0;
-}
+/* Each register of enum pmu_r and how this ISA names it. */
+#define PMU_REGS(X)                                                                                \
+    X(P_PMCR, "p15, 0, %0, c9, c12, 0")                                                            \
+    X(P_CNTENSET, "p15, 0, %0, c9, c12, 1")                                                        \
+    X(P_CNTENCLR, "p15, 0, %0, c9, c12, 2")                                                        \
+    X(P_OVSCLR, "p15, 0, %0, c9, c12, 3") /* PMOVSR */                                             \
+    X(P_SELR, "p15, 0, %0, c9, c12, 5")                                                            \
+    X(P_CCNTR, "p15, 0, %0, c9, c13, 0")                                                           \
+    X(P_XEVTYPER, "p15, 0, %0, c9, c13, 1")                                                        \
+    X(P_XEVCNTR, "p15, 0, %0, c9, c13, 2")                                                         \
+    X(P_USERENR, "p15, 0, %0, c9, c14, 0")                                                         \
+    X(P_INTENSET, "p15, 0, %0, c9, c14, 1")                                                        \
+    X(P_INTENCLR, "p15, 0, %0, c9, c14, 2")                                                        \
+    X(P_OVSSET, "p15, 0, %0, c9, c14, 3")
 
-static void pmu_set(enum pmu_r r, uint64_t v)
-{
-    switch (r) {
-    case P_PMCR:
-        WR("p15, 0, %0, c9, c12, 0", v);
-        break;
-    case P_CNTENSET:
-        WR("p15, 0, %0, c9, c12, 1", v);
-        break;
-    case P_CNTENCLR:
-        WR("p15, 0, %0, c9, c12, 2", v);
-        break;
-    case P_OVSCLR:
-        WR("p15, 0, %0, c9, c12, 3", v);
-        break;
-    case P_SELR:
-        WR("p15, 0, %0, c9, c12, 5", v);
-        break;
-    case P_CCNTR:
-        WR("p15, 0, %0, c9, c13, 0", v);
-        break;
-    case P_XEVTYPER:
-        WR("p15, 0, %0, c9, c13, 1", v);
-        break;
-    case P_XEVCNTR:
-        WR("p15, 0, %0, c9, c13, 2", v);
-        break;
-    case P_USERENR:
-        WR("p15, 0, %0, c9, c14, 0", v);
-        break;
-    case P_INTENSET:
-        WR("p15, 0, %0, c9, c14, 1", v);
-        break;
-    case P_INTENCLR:
-        WR("p15, 0, %0, c9, c14, 2", v);
-        break;
-    case P_OVSSET:
-        WR("p15, 0, %0, c9, c14, 3", v);
-        break;
-    }
-}
+#include "../pmu.h"

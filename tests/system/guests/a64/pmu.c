@@ -25,85 +25,27 @@ static void pmu_hvc_ping(void)
         check("hvc ping answered", 0);
 }
 
-#include "../pmu.h"
-
-#define RD(reg)                                                                                    \
+#define PMU_RD(reg)                                                                                \
     ({                                                                                             \
         uint64_t v_;                                                                               \
         __asm__ volatile("isb\n\tmrs %0, " #reg : "=r"(v_)::"memory");                             \
         v_;                                                                                        \
     })
-#define WR(reg, v) __asm__ volatile("msr " #reg ", %0\n\tisb" ::"r"((uint64_t)(v)) : "memory")
+#define PMU_WR(reg, v) __asm__ volatile("msr " #reg ", %0\n\tisb" ::"r"((uint64_t)(v)) : "memory")
 
-static uint64_t pmu_get(enum pmu_r r)
-{
-    switch (r) {
-    case P_PMCR:
-        return RD(pmcr_el0);
-    case P_CNTENSET:
-        return RD(pmcntenset_el0);
-    case P_CNTENCLR:
-        return RD(pmcntenclr_el0);
-    case P_INTENSET:
-        return RD(pmintenset_el1);
-    case P_INTENCLR:
-        return RD(pmintenclr_el1);
-    case P_OVSSET:
-        return RD(pmovsset_el0);
-    case P_OVSCLR:
-        return RD(pmovsclr_el0);
-    case P_SELR:
-        return RD(pmselr_el0);
-    case P_XEVTYPER:
-        return RD(pmxevtyper_el0);
-    case P_XEVCNTR:
-        return RD(pmxevcntr_el0);
-    case P_CCNTR:
-        return RD(pmccntr_el0);
-    case P_USERENR:
-        return RD(pmuserenr_el0);
-    }
-    return 0;
-}
+/* Each register of enum pmu_r and how this ISA names it. */
+#define PMU_REGS(X)                                                                                \
+    X(P_PMCR, pmcr_el0)                                                                            \
+    X(P_CNTENSET, pmcntenset_el0)                                                                  \
+    X(P_CNTENCLR, pmcntenclr_el0)                                                                  \
+    X(P_INTENSET, pmintenset_el1)                                                                  \
+    X(P_INTENCLR, pmintenclr_el1)                                                                  \
+    X(P_OVSSET, pmovsset_el0)                                                                      \
+    X(P_OVSCLR, pmovsclr_el0)                                                                      \
+    X(P_SELR, pmselr_el0)                                                                          \
+    X(P_XEVTYPER, pmxevtyper_el0)                                                                  \
+    X(P_XEVCNTR, pmxevcntr_el0)                                                                    \
+    X(P_CCNTR, pmccntr_el0)                                                                        \
+    X(P_USERENR, pmuserenr_el0)
 
-static void pmu_set(enum pmu_r r, uint64_t v)
-{
-    switch (r) {
-    case P_PMCR:
-        WR(pmcr_el0, v);
-        break;
-    case P_CNTENSET:
-        WR(pmcntenset_el0, v);
-        break;
-    case P_CNTENCLR:
-        WR(pmcntenclr_el0, v);
-        break;
-    case P_INTENSET:
-        WR(pmintenset_el1, v);
-        break;
-    case P_INTENCLR:
-        WR(pmintenclr_el1, v);
-        break;
-    case P_OVSSET:
-        WR(pmovsset_el0, v);
-        break;
-    case P_OVSCLR:
-        WR(pmovsclr_el0, v);
-        break;
-    case P_SELR:
-        WR(pmselr_el0, v);
-        break;
-    case P_XEVTYPER:
-        WR(pmxevtyper_el0, v);
-        break;
-    case P_XEVCNTR:
-        WR(pmxevcntr_el0, v);
-        break;
-    case P_CCNTR:
-        WR(pmccntr_el0, v);
-        break;
-    case P_USERENR:
-        WR(pmuserenr_el0, v);
-        break;
-    }
-}
+#include "../pmu.h"
