@@ -1,20 +1,12 @@
 /*
  * Interrupts between two vCPUs of one VM (issue 9), shared by the A64 and
- * A32 bench guests (ipi_a64.c, ipi_a32.c), which define before including
- * it:
- *   ipi_pcount()            the physical counter (CNTPCT): every vCPU reads
- *                           the same clock (their virtual counters have
- *                           offsets of their own)
- *   ipi_cpu()               this vCPU's MPIDR Aff0
- *   ipi_freq()              its frequency (CNTFRQ)
- *   ipi_irq_on(), ipi_irq_off(), ipi_wfi(), ipi_sev()
- *   ipi_timer_arm(ticks), ipi_timer_off(), ipi_timer_fired()
- *                           the EL1 virtual timer (CNTV_TVAL, CNTV_CTL)
- *   ipi_psci(fn, a1, a2, a3)  a PSCI call through HVC
- *   IPI_CPU_ON              CPU_ON's function ID of its width
- *   ipi_secondary_entry     CPU_ON's entry (asm: a stack, the vector table,
- *                           then ipi_secondary())
- * and whose IRQ vector calls guest_irq (defined here).
+ * A32 bench guests (ipi_a64.c, ipi_a32.c), which include their test
+ * guests' cpu_ops.h (tests/system/guests/{a64,a32}: IRQ masking, WFI, SEV,
+ * the physical counter and its frequency, the EL1 virtual timer, MPIDR
+ * Aff0, PSCI, the CPU_ON entry) and guest.h before it. The physical counter
+ * (CNTPCT) times: every vCPU reads the same clock (their virtual counters
+ * have offsets of their own). Its IRQ vector calls guest_irq (defined
+ * here).
  *
  * vCPU 0 starts vCPU 1 (PSCI CPU_ON), then measures, over BENCH_ITERS rounds
  * after BENCH_WARMUP untimed ones:
@@ -49,13 +41,24 @@
  * WFI has trapped and blocked it before the SGI is sent. */
 #define IPI_SETTLE_TICKS 256u
 #define IPI_VTIMER_INTID 27u
-#define IPI_PSCI_CPU_OFF 0x84000002u
 
-uint8_t ipi_stack[4096] __attribute__((aligned(16)));
+/* vCPU 1 enters at ipi_secondary_entry (CPU_ON), on the stack
+ * ipi_stacks[1], and goes on in ipi_secondary. */
+uint8_t ipi_stacks[2][4096] __attribute__((aligned(16)));
+void ipi_secondary_entry(void);
+void ipi_secondary(void);
+CPU_SECONDARY_ENTRY(ipi_secondary_entry, ipi_stacks, ipi_secondary);
 
 static volatile uint32_t pongs, pings, wakes, bad_irqs;
 static volatile uint64_t wake_at;
 static volatile uint32_t v1_up, v1_stop, v1_waiting;
+
+/* IRQs unmasked, and one pending taken at once (the ISB). */
+static void ipi_irq_on(void)
+{
+    cpu_irq_on();
+    cpu_isb();
+}
 
 static void ipi_send(unsigned target, unsigned sgi)
 {
@@ -67,9 +70,9 @@ void guest_irq(void)
     uint32_t iar = bg_rd(BG_GICC + BG_GICC_IAR), id = iar & 0x3ff;
     if (id >= 1020)
         return;
-    unsigned me = ipi_cpu();
+    unsigned me = cpu_aff0();
     if (me == 1 && id == IPI_SGI_WAKE) {
-        wake_at = ipi_pcount();
+        wake_at = cpu_pcount();
         wakes++;
     } else if (me == 1 && id == IPI_SGI_PING) {
         pings++;
@@ -77,12 +80,12 @@ void guest_irq(void)
     } else if (me == 0 && id == IPI_SGI_PONG) {
         pongs++;
     } else if (me == 0 && id == IPI_VTIMER_INTID) {
-        ipi_timer_off(); /* a nap's timer, taken after the nap: done */
+        cpu_vtimer_off(); /* a nap's timer, taken after the nap: done */
     } else {
         bad_irqs++;
     }
     bg_wr(BG_GICC + BG_GICC_EOIR, iar);
-    ipi_sev();
+    cpu_sev();
 }
 
 /* Block in WFI until *p != old: masked, so an interrupt that comes before
@@ -90,11 +93,11 @@ void guest_irq(void)
  * interrupt even when masked), then taken between unmask and mask. */
 static void ipi_wait_change(volatile uint32_t *p, uint32_t old)
 {
-    ipi_irq_off();
+    cpu_irq_off();
     while (*p == old) {
-        ipi_wfi();
+        cpu_wfi();
         ipi_irq_on();
-        ipi_irq_off();
+        cpu_irq_off();
     }
     ipi_irq_on();
 }
@@ -102,11 +105,11 @@ static void ipi_wait_change(volatile uint32_t *p, uint32_t old)
 /* Block in WFI for about ticks, on the virtual timer (PPI 27). */
 static void ipi_nap(uint32_t ticks)
 {
-    ipi_irq_off();
-    ipi_timer_arm(ticks);
-    while (!ipi_timer_fired())
-        ipi_wfi();
-    ipi_timer_off();
+    cpu_irq_off();
+    cpu_vtimer_arm(ticks);
+    while (!(cpu_vtimer_ctl() & CNTV_CTL_ISTATUS))
+        cpu_wfi();
+    cpu_vtimer_off();
     ipi_irq_on();
 }
 
@@ -124,18 +127,18 @@ void ipi_secondary(void)
 {
     ipi_gic_cpu_on();
     v1_up = 1;
-    ipi_sev();
-    ipi_irq_off();
+    cpu_sev();
+    cpu_irq_off();
     while (!v1_stop) {
         v1_waiting = wakes + 1; /* the wake-up it is about to wait for */
-        ipi_wfi();
+        cpu_wfi();
         ipi_irq_on();
-        ipi_irq_off();
+        cpu_irq_off();
     }
     bg_wr(BG_GICC + BG_GICC_CTLR, 0);
-    ipi_psci(IPI_PSCI_CPU_OFF, 0, 0, 0);
+    cpu_psci(PSCI_CPU_OFF, 0, 0, 0);
     for (;;)
-        ipi_wfi();
+        cpu_wfi();
 }
 
 static uint64_t ipi_round_trips(void)
@@ -143,12 +146,12 @@ static uint64_t ipi_round_trips(void)
     uint64_t t0 = 0;
     for (uint32_t i = 0; i < IPI_ROUNDS; i++) {
         if (i == BENCH_WARMUP)
-            t0 = ipi_pcount();
+            t0 = cpu_pcount();
         uint32_t before = pongs;
         ipi_send(1, IPI_SGI_PING);
         ipi_wait_change(&pongs, before);
     }
-    return ipi_pcount() - t0;
+    return cpu_pcount() - t0;
 }
 
 static uint64_t ipi_wake_latency(void)
@@ -159,7 +162,7 @@ static uint64_t ipi_wake_latency(void)
         do
             ipi_nap(IPI_SETTLE_TICKS);
         while (v1_waiting != before + 1);
-        uint64_t t0 = ipi_pcount();
+        uint64_t t0 = cpu_pcount();
         ipi_send(1, IPI_SGI_WAKE);
         while (wakes == before)
             ipi_nap(IPI_SETTLE_TICKS);
@@ -172,21 +175,20 @@ static uint64_t ipi_wake_latency(void)
 int main(void)
 {
     const char *arch = BENCH_ARCH;
-    uint64_t frq = ipi_freq();
+    uint64_t frq = cpu_freq();
     /* No bench_header: the exit-path guest of this arch prints it. */
     bg_wr(BG_GICD + BG_GICD_CTLR, 1);
     ipi_gic_cpu_on();
     ipi_irq_on();
     check("ipi: CPU_ON of vCPU 1",
-          ipi_psci(IPI_CPU_ON, 1, (uintptr_t)ipi_secondary_entry, 1) == 0);
+          cpu_psci(CPU_PSCI_CPU_ON, 1, (uintptr_t)ipi_secondary_entry, 1) == 0);
     while (!v1_up)
         ipi_nap(IPI_SETTLE_TICKS);
 
     uint64_t t = ipi_round_trips();
     bench_line(arch, "ipi-round-trip", t, 0, frq,
                "(SGI to vCPU 1, its SGI back; vCPU 0 to its handler)");
-    check("ipi-round-trip: every SGI answered once",
-          pongs == IPI_ROUNDS && pings == IPI_ROUNDS);
+    check("ipi-round-trip: every SGI answered once", pongs == IPI_ROUNDS && pings == IPI_ROUNDS);
 
     t = ipi_wake_latency();
     bench_line(arch, "ipi-wake", t, 0, frq, "(SGI to vCPU 1 blocked in WFI, to its handler)");

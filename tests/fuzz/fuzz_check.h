@@ -1,5 +1,5 @@
-/* Shared helpers of the decoder fuzz targets: a broken invariant is a crash
- * (__builtin_trap) so libFuzzer records the input. */
+/* Shared helpers of the decoder fuzz targets (a broken invariant: CHECK,
+ * fuzz_trap.h). */
 #ifndef TESTS_FUZZ_FUZZ_CHECK_H
 #define TESTS_FUZZ_FUZZ_CHECK_H
 
@@ -7,12 +7,7 @@
 #include <string.h>
 
 #include "core/insn.h"
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            __builtin_trap();                                                                      \
-    } while (0)
+#include "fuzz_trap.h"
 
 static inline uint32_t fuzz_le32(const uint8_t *p)
 {

@@ -23,54 +23,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz_ram.h"
 #include "vdev/virtio_blk_req.h"
 
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            __builtin_trap();                                                                      \
-    } while (0)
-
-#define RAM_BASE  0x40000000ull
-#define RAM_SIZE  0x10000ull
-#define AVAIL_OFF 0x4000u
-#define USED_OFF  0x5000u
-#define HDR       10u
+#define HDR 10u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint8_t ram[RAM_SIZE];
-
-static bool inside(uint64_t gpa, uint64_t len)
-{
-    return gpa >= RAM_BASE && len <= RAM_SIZE && gpa - RAM_BASE <= RAM_SIZE - len;
-}
-
-static bool mem_valid(void *ctx, uint64_t gpa, uint64_t len)
-{
-    (void)ctx;
-    return len == 0 || inside(gpa, len);
-}
-
-static bool mem_read(void *ctx, uint64_t gpa, void *dst, uint64_t len)
-{
-    (void)ctx;
-    CHECK(len == 0 || inside(gpa, len)); /* the parser asks only for checked bytes */
-    memcpy(dst, ram + (gpa - RAM_BASE), len);
-    return true;
-}
-
-static bool mem_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
-{
-    (void)ctx;
-    if (!inside(gpa, len))
-        return false;
-    memcpy(ram + (gpa - RAM_BASE), src, len);
-    return true;
-}
-
-static const struct virtq_mem mem = {
-    .read = mem_read, .write = mem_write, .valid = mem_valid, .ctx = NULL};
+/* The parser reads only bytes it checked first. */
+static bool reads_checked = true;
+static const struct virtq_mem mem = RAM_MEM(reads_checked);
 
 /* [gpa, gpa+len) inside one of c's buffers of direction write. */
 static bool in_chain(const struct virtq_chain *c, bool write, uint64_t gpa, uint32_t len)
@@ -148,9 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t cap = 0;
     for (unsigned i = 0; i < 8; i++)
         cap |= (uint64_t)data[2 + i] << (8 * i);
-    memset(ram, 0, sizeof(ram));
-    size_t n = size - HDR < sizeof(ram) ? size - HDR : sizeof(ram);
-    memcpy(ram, data + HDR, n);
+    ram_fill(data + HDR, size - HDR);
 
     struct virtq vq;
     CHECK(virtq_init(&vq, &mem, (uint16_t)qsize, RAM_BASE, RAM_BASE + AVAIL_OFF,

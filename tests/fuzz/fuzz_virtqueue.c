@@ -20,55 +20,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vdev/virtqueue.h"
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            __builtin_trap();                                                                      \
-    } while (0)
-
-#define RAM_BASE  0x40000000ull
-#define RAM_SIZE  0x10000ull
-#define DESC_OFF  0x0000u
-#define AVAIL_OFF 0x4000u
-#define USED_OFF  0x5000u
+#include "fuzz_ram.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint8_t ram[RAM_SIZE];
-
-static bool inside(uint64_t gpa, uint64_t len)
-{
-    return gpa >= RAM_BASE && len <= RAM_SIZE && gpa - RAM_BASE <= RAM_SIZE - len;
-}
-
-static bool mem_valid(void *ctx, uint64_t gpa, uint64_t len)
-{
-    (void)ctx;
-    return len == 0 || inside(gpa, len);
-}
-
-static bool mem_read(void *ctx, uint64_t gpa, void *dst, uint64_t len)
-{
-    (void)ctx;
-    if (!inside(gpa, len))
-        return false;
-    memcpy(dst, ram + (gpa - RAM_BASE), len);
-    return true;
-}
-
-static bool mem_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
-{
-    (void)ctx;
-    if (!inside(gpa, len))
-        return false;
-    memcpy(ram + (gpa - RAM_BASE), src, len);
-    return true;
-}
-
-static const struct virtq_mem mem = {
-    .read = mem_read, .write = mem_write, .valid = mem_valid, .ctx = NULL};
+static bool reads_checked = false; /* the queue may try any address */
+static const struct virtq_mem mem = RAM_MEM(reads_checked);
 
 static uint8_t scratch[RAM_SIZE];
 
@@ -106,9 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool indirect = data[1] & 1, event_idx = data[1] & 2;
     uint64_t skew = (data[1] & 4) ? 2 : 0;
     uint16_t start = (uint16_t)(data[2] | data[3] << 8);
-    memset(ram, 0, sizeof(ram));
-    size_t n = size - 4 < sizeof(ram) ? size - 4 : sizeof(ram);
-    memcpy(ram, data + 4, n);
+    ram_fill(data + 4, size - 4);
 
     struct virtq vq;
     bool ok =

@@ -66,7 +66,7 @@ armv7_test(system_reset reset SMP 2 LABELS system smp
                   "guest: all checks passed"
            REJECT "run 3 starts" ${AV_CPUS_UP_REJECT})
 # A vCPU's lazily switched state handed between physical CPUs
-# (remote_fetch.c, vcpu.c): the vfp guest fills d0-d31 and FPSCR, then CPU
+# (arch/boot/remote_fetch.c, vcpu.c): the vfp guest fills d0-d31 and FPSCR, then CPU
 # 1 fetches the vCPU's cp15/VFP state, which CPU 0's registers hold, and
 # loads it (ATS1CPR there); CPU 0 runs the guest on, fetching it back from
 # the idle CPU 1, and the guest finds its registers preserved.
@@ -151,7 +151,8 @@ armv7_test(mmio_guest_mmu_t32 mmu_t32
            EXPECT "short-descriptor stage 1: strd/ldrd at a VA alias: ok"
            EXPECT "LPAE stage 1: strd/ldrd at a VA alias: ok")
 # The PL1 physical timer, emulated (core/ptimer.c): PPI 30 at the
-# programmed time in WFI and while running.
+# programmed time in WFI and while running, the earlier of the two timers'
+# deadlines first.
 armv7_test(ptimer ptimer ${A32_PTIMER_EXPECT})
 # The ID registers (HCR.TID3): answered by the core with the policy armv8
 # uses (core/idregs.c), the Virtualization Extensions hidden (label cpu).

@@ -28,6 +28,7 @@ function(a64_guest name src)
     COMMAND ${CMAKE_C_COMPILER} ${A64_CFLAGS} ${ARGN} -o ${elf} ${common} ${A64_DIR}/${src} -lgcc
     COMMAND ${CMAKE_OBJCOPY} -O binary ${elf} ${bin}
     DEPENDS ${common} ${A64_DIR}/${src} ${A64_DIR}/guest.h ${A64_DIR}/guest.ld
+            ${A64_DIR}/cpu_ops.h ${AV_GUESTS_SHARED_HEADERS}
             ${PROJECT_SOURCE_DIR}/src/core/cntv_ctl.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/vgic_inflight.h
             ${CMAKE_CURRENT_SOURCE_DIR}/guests/smp.h
@@ -257,7 +258,7 @@ armv8_test(two_vms_sve_pauth idregs max APPEND armvisor.selftest=two_vms LABELS 
            EXPECT "two_vms: both VMs passed")
 
 # A vCPU's lazily switched state handed from one physical CPU to another
-# (remote_fetch.c, vcpu.c): CPU 1 reads the SP_EL1 of the vCPU whose EL1
+# (arch/boot/remote_fetch.c, vcpu.c): CPU 1 reads the SP_EL1 of the vCPU whose EL1
 # state CPU 0's registers hold, so CPU 0 must save it for it; CPU 1 then
 # loads it (a stage-1 walk there), and the context guest runs on, on CPU 0,
 # which fetches it back from the idle CPU 1, and passes.
@@ -265,7 +266,7 @@ av_cpus_up_expect(up 2)
 armv8_test(selftest_remote_fetch context cortex-a57 SMP 2 APPEND armvisor.selftest=remote_fetch
            LABELS system smp
            EXPECT ${up} "guest: boot x0 0x0000000000000000"
-                  "remote_fetch: CPU 1 read SP_EL1 0x[0-9a-f]+ of a vCPU CPU 0 held .*: ok"
+                  "remote_fetch: CPU 1 fetched SP_EL1 0x[0-9a-f]+ of a vCPU CPU 0 held .*: ok"
                   "remote_fetch: CPU 1 then holds the vCPU's EL1 state .*: ok"
                   "EL1 registers kept across an exit: ok"
                   "FP/SIMD registers kept across exits: ok" "guest: all checks passed"

@@ -12,8 +12,9 @@
  * HDCR (armv7_pmu_hpmn, vcpu.c): TPM and TPMCR trap every PL1/PL0 access to
  * Hyp mode; HPMN = PMCR.N, every counter the guests'; HPME clear.
  *
- * The cycle counter is 32 bits wide here (no PMCR.LC); the event counters
- * are reached through PMSELR and PMXEVTYPER / PMXEVCNTR.
+ * The cycle counter is 32 bits wide here (no PMCR.LC); the event counters,
+ * and the cycle counter's filter (no PMCCFILTR), are reached through PMSELR
+ * and PMXEVTYPER / PMXEVCNTR (pmu_switch.c).
  */
 #include "arch/armv7/armv7.h"
 #include "arch/armv7/context.h"
@@ -35,11 +36,7 @@ uint32_t armv7_pmu_hpmn(void)
     int n = arch_pmu_counters();
     if (n < 0) /* the reset value: no PMU of ours to give */
         return cp_read32(HDCR) & HDCR_HPMN_MASK;
-    cp_write32(PMCR, 0);
-    cp_write32(PMCNTENCLR, ~0u);
-    cp_write32(PMINTENCLR, ~0u);
-    cp_write32(PMOVSR, ~0u);
-    isb();
+    pmu_hw_quiesce();
     return (uint32_t)n;
 }
 
@@ -47,86 +44,34 @@ uint32_t armv7_pmu_hpmn(void)
  * (PMCR.LC is ARMv8's), so a guest's LC is not written. */
 #define PMCR_V7_WRITABLE (PMCR_E | PMCR_P | PMCR_C | PMCR_D | PMCR_X | PMCR_DP)
 
-static void select_counter(unsigned idx)
+/* Each register of pmu_switch.h's glue and its cp15 encoding (B4.1.116-
+ * B4.1.124; every one 32 bits), by how it may be accessed. */
+#define PMU_READ_WRITE(X)                                                                          \
+    X(PMU_HW_PMCR, PMCR)                                                                           \
+    X(PMU_HW_CNTENSET, PMCNTENSET)                                                                 \
+    X(PMU_HW_CNTENCLR, PMCNTENCLR)                                                                 \
+    X(PMU_HW_INTENSET, PMINTENSET)                                                                 \
+    X(PMU_HW_INTENCLR, PMINTENCLR)                                                                 \
+    X(PMU_HW_OVSSET, PMOVSSET)                                                                     \
+    X(PMU_HW_OVSCLR, PMOVSR)                                                                       \
+    X(PMU_HW_USERENR, PMUSERENR)                                                                   \
+    X(PMU_HW_CCNTR, PMCCNTR)                                                                       \
+    X(PMU_HW_SELR, PMSELR)                                                                         \
+    X(PMU_HW_XEVTYPER, PMXEVTYPER)                                                                 \
+    X(PMU_HW_XEVCNTR, PMXEVCNTR)
+#define PMU_READ_ONLY(X)  X(PMU_HW_CEID0, PMCEID0) X(PMU_HW_CEID1, PMCEID1)
+#define PMU_WRITE_ONLY(X) X(PMU_HW_SWINC, PMSWINC)
+
+/* What of val a write to the register id may set. */
+static inline uint32_t v7_writable(enum pmu_hw_reg id, uint64_t val)
 {
-    cp_write32(PMSELR, idx & PMSELR_SEL_MASK);
-    isb();
+    return (uint32_t)(id == PMU_HW_PMCR ? val & PMCR_V7_WRITABLE : val);
 }
 
-uint64_t pmu_hw_read(enum arch_pmu_reg reg, unsigned idx)
-{
-    switch (reg) {
-    case ARCH_PMU_PMCR:
-        return cp_read32(PMCR);
-    case ARCH_PMU_CNTEN:
-        return cp_read32(PMCNTENSET);
-    case ARCH_PMU_INTEN:
-        return cp_read32(PMINTENSET);
-    case ARCH_PMU_OVS:
-        return cp_read32(PMOVSSET);
-    case ARCH_PMU_USERENR:
-        return cp_read32(PMUSERENR);
-    case ARCH_PMU_CCNTR:
-        isb();
-        return cp_read32(PMCCNTR);
-    case ARCH_PMU_EVCNTR:
-        select_counter(idx);
-        return cp_read32(PMXEVCNTR);
-    case ARCH_PMU_EVTYPER: /* 31: the cycle counter's filter */
-        select_counter(idx);
-        return cp_read32(PMXEVTYPER);
-    case ARCH_PMU_CEID0:
-        return cp_read32(PMCEID0);
-    case ARCH_PMU_CEID1:
-        return cp_read32(PMCEID1);
-    case ARCH_PMU_SWINC:
-        break;
-    }
-    return 0;
-}
+#define PMU_HW_READ(reg)           cp_read32(reg)
+#define PMU_HW_WRITE(id, reg, val) cp_write32(reg, v7_writable(id, val))
 
-void pmu_hw_write(enum arch_pmu_reg reg, unsigned idx, uint64_t val)
-{
-    uint32_t v = (uint32_t)val;
-    switch (reg) {
-    case ARCH_PMU_PMCR:
-        cp_write32(PMCR, v & PMCR_V7_WRITABLE);
-        break;
-    case ARCH_PMU_CNTEN:
-        cp_write32(PMCNTENCLR, ~v);
-        cp_write32(PMCNTENSET, v);
-        break;
-    case ARCH_PMU_INTEN:
-        cp_write32(PMINTENCLR, ~v);
-        cp_write32(PMINTENSET, v);
-        break;
-    case ARCH_PMU_OVS:
-        cp_write32(PMOVSR, ~v);
-        cp_write32(PMOVSSET, v);
-        break;
-    case ARCH_PMU_USERENR:
-        cp_write32(PMUSERENR, v);
-        break;
-    case ARCH_PMU_CCNTR:
-        cp_write32(PMCCNTR, v);
-        break;
-    case ARCH_PMU_EVCNTR:
-        select_counter(idx);
-        cp_write32(PMXEVCNTR, v);
-        break;
-    case ARCH_PMU_EVTYPER:
-        select_counter(idx);
-        cp_write32(PMXEVTYPER, v);
-        break;
-    case ARCH_PMU_SWINC:
-        cp_write32(PMSWINC, v);
-        break;
-    case ARCH_PMU_CEID0:
-    case ARCH_PMU_CEID1:
-        break;
-    }
-    isb();
-}
+PMU_HW_ACCESSORS
 
 struct pmu_ctx *pmu_arch_ctx(struct vcpu *vcpu)
 {

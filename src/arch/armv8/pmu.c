@@ -14,9 +14,10 @@
  * (target/arm/helper.c pmu_counter_enabled).
  *
  * The event counters are reached through PMSELR_EL0 and PMXEVTYPER_EL0 /
- * PMXEVCNTR_EL0: one path for all 31 (PMSELR is the hypervisor's scratch
- * register here; the guest's PMSELR lives in the core, since every access
- * traps).
+ * PMXEVCNTR_EL0 (pmu_switch.c), the cycle counter's filter too (SEL 31:
+ * PMXEVTYPER_EL0 then reaches PMCCFILTR_EL0, Arm ARM D13.4), as on ARMv7:
+ * one path for all (PMSELR is the hypervisor's scratch register here; the
+ * guest's PMSELR lives in the core, since every access traps).
  */
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
@@ -48,99 +49,31 @@ void armv8_pmu_el2_init(void)
     if (ver >= ID_AA64DFR0_PMUVER_V3P1)
         mdcr |= MDCR_EL2_HPMD;
     write_sysreg(mdcr_el2, mdcr);
-    /* Nobody's state until a vCPU is loaded: quiet. */
-    write_sysreg(pmcr_el0, 0);
-    write_sysreg(pmcntenclr_el0, ~0u);
-    write_sysreg(pmintenclr_el1, ~0u);
-    write_sysreg(pmovsclr_el0, ~0u);
-    isb();
+    pmu_hw_quiesce(); /* nobody's state until a vCPU is loaded */
 }
 
-static void select_counter(unsigned idx)
-{
-    write_sysreg(pmselr_el0, idx & PMSELR_SEL_MASK);
-    isb();
-}
+/* Each register of pmu_switch.h's glue and its PMUv3 system register
+ * (Arm ARM D13.4), by how it may be accessed. */
+#define PMU_READ_WRITE(X)                                                                          \
+    X(PMU_HW_PMCR, pmcr_el0)                                                                       \
+    X(PMU_HW_CNTENSET, pmcntenset_el0)                                                             \
+    X(PMU_HW_CNTENCLR, pmcntenclr_el0)                                                             \
+    X(PMU_HW_INTENSET, pmintenset_el1)                                                             \
+    X(PMU_HW_INTENCLR, pmintenclr_el1)                                                             \
+    X(PMU_HW_OVSSET, pmovsset_el0)                                                                 \
+    X(PMU_HW_OVSCLR, pmovsclr_el0)                                                                 \
+    X(PMU_HW_USERENR, pmuserenr_el0)                                                               \
+    X(PMU_HW_CCNTR, pmccntr_el0)                                                                   \
+    X(PMU_HW_SELR, pmselr_el0)                                                                     \
+    X(PMU_HW_XEVTYPER, pmxevtyper_el0)                                                             \
+    X(PMU_HW_XEVCNTR, pmxevcntr_el0)
+#define PMU_READ_ONLY(X)  X(PMU_HW_CEID0, pmceid0_el0) X(PMU_HW_CEID1, pmceid1_el0)
+#define PMU_WRITE_ONLY(X) X(PMU_HW_SWINC, pmswinc_el0)
 
-uint64_t pmu_hw_read(enum arch_pmu_reg reg, unsigned idx)
-{
-    switch (reg) {
-    case ARCH_PMU_PMCR:
-        return read_sysreg(pmcr_el0);
-    case ARCH_PMU_CNTEN:
-        return read_sysreg(pmcntenset_el0);
-    case ARCH_PMU_INTEN:
-        return read_sysreg(pmintenset_el1);
-    case ARCH_PMU_OVS:
-        return read_sysreg(pmovsset_el0);
-    case ARCH_PMU_USERENR:
-        return read_sysreg(pmuserenr_el0);
-    case ARCH_PMU_CCNTR:
-        isb(); /* not read ahead of what came before */
-        return read_sysreg(pmccntr_el0);
-    case ARCH_PMU_EVCNTR:
-        select_counter(idx);
-        return read_sysreg(pmxevcntr_el0);
-    case ARCH_PMU_EVTYPER:
-        if (idx == PMU_CYCLE_IDX)
-            return read_sysreg(pmccfiltr_el0);
-        select_counter(idx);
-        return read_sysreg(pmxevtyper_el0);
-    case ARCH_PMU_CEID0:
-        return read_sysreg(pmceid0_el0);
-    case ARCH_PMU_CEID1:
-        return read_sysreg(pmceid1_el0);
-    case ARCH_PMU_SWINC:
-        break;
-    }
-    return 0;
-}
+#define PMU_HW_READ(reg)           read_sysreg(reg)
+#define PMU_HW_WRITE(id, reg, val) write_sysreg(reg, val)
 
-void pmu_hw_write(enum arch_pmu_reg reg, unsigned idx, uint64_t val)
-{
-    switch (reg) {
-    case ARCH_PMU_PMCR:
-        write_sysreg(pmcr_el0, val);
-        break;
-    case ARCH_PMU_CNTEN:
-        write_sysreg(pmcntenclr_el0, ~val & 0xffffffffull);
-        write_sysreg(pmcntenset_el0, val & 0xffffffffull);
-        break;
-    case ARCH_PMU_INTEN:
-        write_sysreg(pmintenclr_el1, ~val & 0xffffffffull);
-        write_sysreg(pmintenset_el1, val & 0xffffffffull);
-        break;
-    case ARCH_PMU_OVS:
-        write_sysreg(pmovsclr_el0, ~val & 0xffffffffull);
-        write_sysreg(pmovsset_el0, val & 0xffffffffull);
-        break;
-    case ARCH_PMU_USERENR:
-        write_sysreg(pmuserenr_el0, val);
-        break;
-    case ARCH_PMU_CCNTR:
-        write_sysreg(pmccntr_el0, val);
-        break;
-    case ARCH_PMU_EVCNTR:
-        select_counter(idx);
-        write_sysreg(pmxevcntr_el0, val);
-        break;
-    case ARCH_PMU_EVTYPER:
-        if (idx == PMU_CYCLE_IDX) {
-            write_sysreg(pmccfiltr_el0, val);
-        } else {
-            select_counter(idx);
-            write_sysreg(pmxevtyper_el0, val);
-        }
-        break;
-    case ARCH_PMU_SWINC:
-        write_sysreg(pmswinc_el0, val);
-        break;
-    case ARCH_PMU_CEID0:
-    case ARCH_PMU_CEID1:
-        break;
-    }
-    isb();
-}
+PMU_HW_ACCESSORS
 
 struct pmu_ctx *pmu_arch_ctx(struct vcpu *vcpu)
 {

@@ -1,106 +1,54 @@
 /*
- * A self-test of the lazy-state hand-over between physical CPUs (bootargs
- * armvisor.selftest=remote_fetch, QEMU -smp 2 or more): a VM of the bare
- * image runs on the boot CPU, whose registers then hold its vCPU's EL1
- * state (not yet saved to memory). After its first line of output (so the
- * console stays readable) CPU 1 reads the
- * vCPU's SP_EL1 through the accessor the core uses (arch_vcpu_sp_read),
- * which must fetch it from CPU 0 (vcpu.c: flush_wanted, a kick, CPU 0 saves
- * it in its wait): the value must be what CPU 0's register holds, not the
- * stale copy in memory. CPU 1 then translates the guest's PC through its
- * stage 1 (arch_vcpu_va_to_ipa), which loads the vCPU's EL1 state into
- * CPU 1's registers: now CPU 1 holds it. CPU 0 then runs the guest on to
- * its end, fetching the state back from CPU 1 (idle in WFI: the kick wakes
- * it): the guest's own checks pass only if nothing was lost on the way.
+ * armv8's part of the lazy-state hand-over self-test (arch/boot/
+ * remote_fetch.c): the register followed is the guest's SP_EL1, part of
+ * the EL1 state a CPU keeps loaded across exits (vcpu.c); CPU 1 reads it
+ * through the accessor the core uses (arch_vcpu_sp_read: the guest runs at
+ * EL1h) and loads it by translating the guest's PC (AT S1E1R).
  */
-#include "arch/arch.h"
+#include "arch/boot/remote_fetch.h"
 #include "arch/armv8/armv8.h"
 #include "arch/armv8/sysregs.h"
-#include "arch/boot/smp.h"
-#include "core/launch.h"
 #include "core/vm.h"
-#include "lib/log.h"
-#include "vdev/pl011.h"
 
-#define REMOTE_FETCH_RAM (32ull << 20)
+static uint64_t sp_el1_here(void)
+{
+    return read_sysreg(sp_el1);
+}
 
-struct remote_read {
-    struct vcpu *vcpu;
-    uint64_t sp;
-    unsigned cpu;
-    bool translated; /* the guest's PC went through its stage 1 here */
-    ipa_t pc_ipa;
+static uint64_t sp_el1_in_mem(const struct vcpu *v)
+{
+    return v->arch->el1.sp_el1;
+}
+
+static const struct arch_vcpu *loaded_here(void)
+{
+    return armv8_this_cpu()->hw_loaded;
+}
+
+static bool in_mem(const struct vcpu *v)
+{
+    return v->arch->el1_in_mem;
+}
+
+static unsigned live_cpu(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->arch->el1_cpu, __ATOMIC_ACQUIRE);
+}
+
+static const struct remote_fetch_arch remote_fetch_armv8 = {
+    .isa = ISA_A64,
+    .reg = "SP_EL1",
+    .state = "EL1",
+    .translate = "AT S1E1R",
+    .reg_here = sp_el1_here,
+    .reg_in_mem = sp_el1_in_mem,
+    .reg_fetch = arch_vcpu_sp_read,
+    .loaded_here = loaded_here,
+    .in_mem = in_mem,
+    .live_cpu = live_cpu,
 };
-
-static void read_on_other_cpu(void *arg)
-{
-    struct remote_read *r = arg;
-    r->cpu = arch_cpu_id();
-    r->sp = arch_vcpu_sp_read(r->vcpu);
-    r->translated = arch_vcpu_va_to_ipa(r->vcpu, arch_vcpu_pc(r->vcpu), &r->pc_ipa);
-}
-
-static unsigned lines_out;
-
-static void console_tx(void *ctx, char c)
-{
-    (void)ctx;
-    arch_console_putc(c);
-    if (c == '\n')
-        lines_out++;
-}
 
 int armv8_remote_fetch(const void *image, uint64_t size)
 {
-    static struct pl011 uart;
-    int rc = 1;
-    if (boot_cpus_online() < 2) {
-        log_err("remote_fetch: needs a second CPU online (QEMU -smp 2)\n");
-        return rc;
-    }
-    struct vm *vm = vm_create("guest0", 1, 0);
-    if (!vm)
-        return rc;
-    pl011_init(&uart, VIRT_PL011_BASE);
-    uart.tx = console_tx;
-    /* The test runs the vCPU itself (vcpu_run_once), not through the
-     * scheduler: pinned to this CPU, so CPU 1's loop never takes it from
-     * the run queue the start puts it on. */
-    vm->vcpus[0].affinity = 1u << 0;
-    struct vcpu_boot boot = {.isa = ISA_A64, .pc = VIRT_RAM_BASE};
-    if (vm_add_ram(vm, VIRT_RAM_BASE, REMOTE_FETCH_RAM, S2_RWX) != 0 ||
-        !vm_copy_to_guest(vm, VIRT_RAM_BASE, image, size) || vm_add_device(vm, &uart.dev) != 0 ||
-        vcpu_start(vm, 0, &boot) != 0) {
-        log_err("remote_fetch: cannot build the VM\n");
-        goto out;
-    }
-    struct vcpu *v = &vm->vcpus[0];
-    bool stopped = false;
-    lines_out = 0;
-    while (!stopped && lines_out == 0)
-        stopped = vcpu_run_once(v) == RUN_STOP;
-    struct arch_vcpu *a = v->arch;
-    uint64_t in_cpu = read_sysreg(sp_el1), in_mem = a->el1.sp_el1;
-    bool held = armv8_this_cpu()->hw_loaded == a && !a->el1_in_mem;
-    struct remote_read r = {.vcpu = v};
-    bool called = !stopped && boot_smp_call(1, read_on_other_cpu, &r);
-    bool ok = called && held && r.cpu == 1 && r.sp == in_cpu && in_cpu != in_mem &&
-              armv8_this_cpu()->hw_loaded == NULL;
-    log_info("remote_fetch: CPU %u read SP_EL1 0x%llx of a vCPU CPU 0 held (0x%llx in its "
-             "register, 0x%llx stale in memory): %s\n",
-             r.cpu, (unsigned long long)r.sp, (unsigned long long)in_cpu,
-             (unsigned long long)in_mem, ok ? "ok" : "FAIL");
-    /* The guest's MMU is off: its PC translates to itself. */
-    bool moved = r.translated && r.pc_ipa == arch_vcpu_pc(v) &&
-                 __atomic_load_n(&a->el1_cpu, __ATOMIC_ACQUIRE) == 2;
-    log_info("remote_fetch: CPU 1 then holds the vCPU's EL1 state (AT S1E1R there): %s\n",
-             moved ? "ok" : "FAIL");
-    ok = ok && moved;
-    while (!stopped)
-        stopped = vcpu_run_once(v) == RUN_STOP;
-    log_info("remote_fetch: guest exit code %d\n", vm->exit_code);
-    rc = ok && vm->exit_code == 0 ? 0 : 1;
-out:
-    vm_destroy(vm);
-    return rc;
+    return boot_remote_fetch(&remote_fetch_armv8, image, size);
 }

@@ -15,6 +15,7 @@
  */
 #include "arch/pmu/pmu_switch.h"
 
+#include "arch/barrier.h"
 #include "core/pcpu.h"
 #include "core/pmu_regs.h"
 
@@ -40,6 +41,105 @@ static unsigned ncounters(void)
 {
     int n = arch_pmu_counters();
     return n < 0 ? 0 : n > PMU_MAX_COUNTERS ? PMU_MAX_COUNTERS : (unsigned)n;
+}
+
+/* PMSELR.SEL picks the counter PMXEVTYPER and PMXEVCNTR reach; the ISB
+ * makes the selection visible to the access after it (Arm ARM D13.4
+ * PMSELR_EL0, ARMv7-A ARM B4.1.121). */
+static void select_counter(unsigned idx)
+{
+    pmu_hw_set(PMU_HW_SELR, idx & PMSELR_SEL_MASK);
+    isb();
+}
+
+/* The CPU's register reg (idx: the counter for EVCNTR / EVTYPER, 31 the
+ * cycle filter), with arch_pmu_read/write's meaning. */
+static uint64_t pmu_hw_read(enum arch_pmu_reg reg, unsigned idx)
+{
+    switch (reg) {
+    case ARCH_PMU_PMCR:
+        return pmu_hw_get(PMU_HW_PMCR);
+    case ARCH_PMU_CNTEN:
+        return pmu_hw_get(PMU_HW_CNTENSET);
+    case ARCH_PMU_INTEN:
+        return pmu_hw_get(PMU_HW_INTENSET);
+    case ARCH_PMU_OVS:
+        return pmu_hw_get(PMU_HW_OVSSET);
+    case ARCH_PMU_USERENR:
+        return pmu_hw_get(PMU_HW_USERENR);
+    case ARCH_PMU_CCNTR:
+        isb(); /* not read ahead of what came before */
+        return pmu_hw_get(PMU_HW_CCNTR);
+    case ARCH_PMU_EVCNTR:
+        select_counter(idx);
+        return pmu_hw_get(PMU_HW_XEVCNTR);
+    case ARCH_PMU_EVTYPER: /* 31: the cycle counter's filter */
+        select_counter(idx);
+        return pmu_hw_get(PMU_HW_XEVTYPER);
+    case ARCH_PMU_CEID0:
+        return pmu_hw_get(PMU_HW_CEID0);
+    case ARCH_PMU_CEID1:
+        return pmu_hw_get(PMU_HW_CEID1);
+    case ARCH_PMU_SWINC:
+        break;
+    }
+    return 0;
+}
+
+/* A bitmask register (a 32-bit SET/CLR pair) written whole: what val
+ * clears first, then what it sets. */
+static void write_mask(enum pmu_hw_reg set, enum pmu_hw_reg clr, uint64_t val)
+{
+    pmu_hw_set(clr, ~(uint32_t)val);
+    pmu_hw_set(set, (uint32_t)val);
+}
+
+static void pmu_hw_write(enum arch_pmu_reg reg, unsigned idx, uint64_t val)
+{
+    switch (reg) {
+    case ARCH_PMU_PMCR:
+        pmu_hw_set(PMU_HW_PMCR, val);
+        break;
+    case ARCH_PMU_CNTEN:
+        write_mask(PMU_HW_CNTENSET, PMU_HW_CNTENCLR, val);
+        break;
+    case ARCH_PMU_INTEN:
+        write_mask(PMU_HW_INTENSET, PMU_HW_INTENCLR, val);
+        break;
+    case ARCH_PMU_OVS:
+        write_mask(PMU_HW_OVSSET, PMU_HW_OVSCLR, val);
+        break;
+    case ARCH_PMU_USERENR:
+        pmu_hw_set(PMU_HW_USERENR, val);
+        break;
+    case ARCH_PMU_CCNTR:
+        pmu_hw_set(PMU_HW_CCNTR, val);
+        break;
+    case ARCH_PMU_EVCNTR:
+        select_counter(idx);
+        pmu_hw_set(PMU_HW_XEVCNTR, val);
+        break;
+    case ARCH_PMU_EVTYPER: /* 31: the cycle counter's filter */
+        select_counter(idx);
+        pmu_hw_set(PMU_HW_XEVTYPER, val);
+        break;
+    case ARCH_PMU_SWINC:
+        pmu_hw_set(PMU_HW_SWINC, val);
+        break;
+    case ARCH_PMU_CEID0:
+    case ARCH_PMU_CEID1:
+        break;
+    }
+    isb();
+}
+
+void pmu_hw_quiesce(void)
+{
+    pmu_hw_set(PMU_HW_PMCR, 0);
+    pmu_hw_set(PMU_HW_CNTENCLR, ~0u);
+    pmu_hw_set(PMU_HW_INTENCLR, ~0u);
+    pmu_hw_set(PMU_HW_OVSCLR, ~0u);
+    isb();
 }
 
 static void save(struct pmu_ctx *c)

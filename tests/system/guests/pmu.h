@@ -1,23 +1,17 @@
 /*
  * The PMU armvisor gives a guest (core/vpmu.c), seen from the guest; shared
- * by the A64 and A32 guests (a64/pmu.c, a32/pmu.c), which define before
- * including it:
- *   pmu_get(r), pmu_set(r, v)      the PMU register r (enum pmu_r)
- *   pmu_refused_read(r)            read r expecting an UNDEF: true if taken
+ * by the A64 and A32 guests (a64/pmu.c, a32/pmu.c), which include their
+ * cpu_ops.h (the CPU primitives: IRQ masking, WFI/WFE/SEV, the virtual
+ * counter, PSCI, the CPU_ON entry) and guest.h, and define before including
+ * it:
+ *   PMU_REGS(X)                    X(enum pmu_r, its register) for each
+ *   PMU_RD(reg), PMU_WR(reg, v)    read / write one, then an ISB
  *   pmu_version()                  ID_AA64DFR0_EL1.PMUVer / ID_DFR0.PerfMon
  *   PMU_VERSION_OK(v)              the version is a PMU armvisor gives
  *   PMU_PMCR_LC                    PMCR.LC on AArch64, 0 on AArch32
- *   pmu_irq_on(), pmu_irq_off()    unmask / mask IRQs at EL1
- *   pmu_count()                    the virtual counter (CNTVCT)
  *   pmu_loop(n)                    n iterations of a 2-instruction loop
  *   pmu_hvc_ping()                 armvisor's ping call (HVC), checked
- *   pmu_wfi(), pmu_wfe(), pmu_sev()
- *   pmu_psci(fn, a1, a2, a3)       a PSCI call through HVC
- *   PMU_CPU_ON                     PSCI CPU_ON of its width
- *   secondary_entry                CPU_ON's entry (asm: a stack in
- *                                  pmu_stacks, the vectors, then
- *                                  pmu_secondary())
- * and whose IRQ vector calls guest_irq (defined here).
+ * Its IRQ vector calls guest_irq (defined here).
  *
  * Run under QEMU's -icount shift=0: one instruction is one nanosecond of
  * guest time, and QEMU's cycle counter counts nanoseconds (1 GHz), at every
@@ -66,9 +60,40 @@ enum pmu_r {
     P_USERENR,
 };
 
-static uint64_t pmu_get(enum pmu_r r);
-static void pmu_set(enum pmu_r r, uint64_t v);
-static int pmu_refused_read(enum pmu_r r);
+/* The PMU register r, read or written (an ISB after each), through the
+ * guest's table (PMU_REGS). */
+#define PMU_GET_CASE(id, reg)                                                                      \
+    case id:                                                                                       \
+        return PMU_RD(reg);
+#define PMU_SET_CASE(id, reg)                                                                      \
+    case id:                                                                                       \
+        PMU_WR(reg, v);                                                                            \
+        break;
+
+static uint64_t pmu_get(enum pmu_r r)
+{
+    switch (r) {
+        PMU_REGS(PMU_GET_CASE)
+    }
+    return 0;
+}
+
+static void pmu_set(enum pmu_r r, uint64_t v)
+{
+    switch (r) {
+        PMU_REGS(PMU_SET_CASE)
+    }
+}
+
+/* Read r expecting an UNDEF: true if exactly one was taken. */
+static int pmu_refused_read(enum pmu_r r)
+{
+    unsigned before = undef_count;
+    sync_quiet = 1;
+    (void)pmu_get(r);
+    sync_quiet = 0;
+    return undef_count == before + 1;
+}
 
 /* Counter differences wrap at the counter's width (32 bits for AArch32's
  * PMCCNTR through MRC). */
@@ -100,18 +125,6 @@ void guest_irq(void)
         wr32(GICC + GICC_EOIR, iar);
 }
 
-static void put_dec(uint64_t v)
-{
-    char buf[24];
-    unsigned n = 0;
-    do {
-        buf[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v && n < sizeof(buf));
-    while (n)
-        put_char(buf[--n]);
-}
-
 static void put_num(const char *what, uint64_t v)
 {
     put_str(what);
@@ -133,10 +146,10 @@ static void cycles_start(uint32_t filter)
 /* Cycles and elapsed guest time (ns) over n HVC round trips. */
 static void measure_hvcs(uint64_t *cycles, uint64_t *ns)
 {
-    uint64_t c0 = pmu_get(P_CCNTR), t0 = pmu_count();
+    uint64_t c0 = pmu_get(P_CCNTR), t0 = cpu_vcount();
     for (unsigned i = 0; i < PMU_HVCS; i++)
         pmu_hvc_ping();
-    uint64_t c1 = pmu_get(P_CCNTR), t1 = pmu_count();
+    uint64_t c1 = pmu_get(P_CCNTR), t1 = cpu_vcount();
     *cycles = CNT_DIFF(c1, c0);
     *ns = (t1 - t0) * PMU_TICK_NS;
 }
@@ -144,9 +157,9 @@ static void measure_hvcs(uint64_t *cycles, uint64_t *ns)
 static void check_cycles(void)
 {
     cycles_start(0);
-    uint64_t c0 = pmu_get(P_CCNTR), t0 = pmu_count();
+    uint64_t c0 = pmu_get(P_CCNTR), t0 = cpu_vcount();
     pmu_loop(PMU_LOOP);
-    uint64_t c1 = pmu_get(P_CCNTR), t1 = pmu_count();
+    uint64_t c1 = pmu_get(P_CCNTR), t1 = cpu_vcount();
     uint64_t dc = CNT_DIFF(c1, c0), ns = (t1 - t0) * PMU_TICK_NS;
     put_num("pmu: loop of 200000 instructions: cycles ", dc);
     put_num("pmu: loop: elapsed ns ", ns);
@@ -210,8 +223,8 @@ static void check_event_counter(unsigned n)
  * next exit, 10 ms later). On hardware the exits change nothing. */
 static int wait_irqs(uint32_t n, int exits)
 {
-    uint64_t t0 = pmu_count();
-    while (pmu_irqs < n && pmu_count() - t0 < 625000u) {
+    uint64_t t0 = cpu_vcount();
+    while (pmu_irqs < n && cpu_vcount() - t0 < 625000u) {
         pmu_loop(100);
         if (exits)
             pmu_hvc_ping();
@@ -230,7 +243,7 @@ static void check_overflow(void)
     pmu_set(P_CCNTR, 0xffffffffu - 20000u);
     pmu_set(P_INTENSET, PMU_CYCLE_BIT);
     pmu_set(P_CNTENSET, PMU_CYCLE_BIT);
-    pmu_irq_on();
+    cpu_irq_on();
     pmu_set(P_PMCR, PMCR_E); /* LC clear: overflow out of bit 31 */
     int got = wait_irqs(1, 0);
     check("cycle counter overflow: PPI 23 taken", got && (pmu_last_iar & 0x3ff) == INTID_PMU);
@@ -251,7 +264,7 @@ static void check_overflow(void)
     check("event counter overflow: PPI 23 taken", got && (pmu_ovs_seen & 1u));
     pmu_loop(50000);
     check("no interrupt once the flag is cleared", pmu_irqs == 2);
-    pmu_irq_off();
+    cpu_irq_off();
     pmu_set(P_PMCR, 0);
     pmu_set(P_INTENCLR, ~0u);
     pmu_set(P_CNTENCLR, ~0u);
@@ -259,11 +272,15 @@ static void check_overflow(void)
 
 /* ---- Two vCPUs ------------------------------------------------------------ */
 
+/* vCPU 1 enters at secondary_entry (CPU_ON), on the stack pmu_stacks[1],
+ * and goes on in pmu_secondary. */
 uint8_t pmu_stacks[2][4096] __attribute__((aligned(16)));
+void secondary_entry(void);
+void pmu_secondary(void);
+CPU_SECONDARY_ENTRY(secondary_entry, pmu_stacks, pmu_secondary);
 static volatile uint32_t sec_ready, sec_done;
 static volatile uint64_t sec_c0, sec_c1;
 
-void pmu_secondary(void);
 void pmu_secondary(void)
 {
     gic_guest_on(1u << 0); /* SGI 0 wakes it */
@@ -271,36 +288,36 @@ void pmu_secondary(void)
     sec_c0 = pmu_get(P_CCNTR);
     __asm__ volatile("" ::: "memory");
     sec_ready = 1;
-    pmu_sev();
+    cpu_sev();
     /* Blocked in WFI (armvisor runs vCPU 0 meanwhile) until SGI 0. */
-    uint64_t t0 = pmu_count();
-    while (pmu_sgis == 0 && pmu_count() - t0 < 62500000u) {
-        pmu_irq_on();
-        pmu_wfi();
-        pmu_irq_off();
+    uint64_t t0 = cpu_vcount();
+    while (pmu_sgis == 0 && cpu_vcount() - t0 < 62500000u) {
+        cpu_irq_on();
+        cpu_wfi();
+        cpu_irq_off();
     }
     sec_c1 = pmu_get(P_CCNTR);
     __asm__ volatile("" ::: "memory");
     sec_done = 1;
-    pmu_sev();
-    pmu_psci(0x84000002u, 0, 0, 0); /* CPU_OFF */
+    cpu_sev();
+    cpu_psci(PSCI_CPU_OFF, 0, 0, 0);
 }
 
 static void check_two_vcpus(void)
 {
-    int64_t r = pmu_psci(PMU_CPU_ON, 1, (uintptr_t)secondary_entry, 0);
+    int64_t r = cpu_psci(CPU_PSCI_CPU_ON, 1, (uintptr_t)secondary_entry, 0);
     check("vCPU 1 started", r == 0);
-    uint64_t t0 = pmu_count();
-    while (!sec_ready && pmu_count() - t0 < 62500000u)
-        pmu_wfe();
+    uint64_t t0 = cpu_vcount();
+    while (!sec_ready && cpu_vcount() - t0 < 62500000u)
+        cpu_wfe();
     cycles_start(0);
     uint64_t c0 = pmu_get(P_CCNTR);
     pmu_loop(5 * PMU_LOOP);
     uint64_t mine = CNT_DIFF(pmu_get(P_CCNTR), c0);
     wr32(GICD + 0xf00u, (1u << (16 + 1)) | 0u); /* GICD_SGIR: SGI 0 to vCPU 1 */
-    t0 = pmu_count();
-    while (!sec_done && pmu_count() - t0 < 62500000u)
-        pmu_wfe();
+    t0 = cpu_vcount();
+    while (!sec_done && cpu_vcount() - t0 < 62500000u)
+        cpu_wfe();
     uint64_t theirs = CNT_DIFF(sec_c1, sec_c0);
     put_num("pmu: vCPU 0 counted over its loop: ", mine);
     put_num("pmu: vCPU 1 counted while it waited: ", theirs);

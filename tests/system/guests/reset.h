@@ -1,11 +1,9 @@
 /*
  * PSCI SYSTEM_RESET restarts the VM in fresh memory (issue 9), seen from a
  * guest; shared by the A64 and A32 guests (a64/reset.c, a32/reset.c), which
- * define before including it:
- *   reset_count(), reset_freq()  the physical counter (CNTPCT, which the
- *                                guest may read and which a VM reset does
- *                                not restart) and its frequency
- *   RESET_PSCI_SYSTEM_RESET      the function ID (0x84000009, SMC32 form)
+ * include their cpu_ops.h and guest.h before it. Time is the physical
+ * counter (cpu_pcount: CNTPCT, which the guest may read and which a VM
+ * reset does not restart).
  *
  * The guest cannot keep anything across the reset in its own memory (that
  * is what is tested), so it tells its runs apart by the machine's time: a
@@ -32,14 +30,14 @@
 int main(void)
 {
     volatile uint32_t *marker = (volatile uint32_t *)(uintptr_t)RESET_MARKER;
-    uint64_t freq = reset_freq();
-    if (reset_count() < RESET_FIRST_S * freq) {
+    uint64_t freq = cpu_freq();
+    if (cpu_pcount() < RESET_FIRST_S * freq) {
         put_str("reset: first run\n");
         check("RAM holds no marker at the first run", *marker == 0);
         *marker = RESET_MARKER_MAGIC;
-        while (reset_count() < RESET_SECOND_S * freq)
+        while (cpu_pcount() < RESET_SECOND_S * freq)
             __asm__ volatile("yield");
-        hvc_call(RESET_PSCI_SYSTEM_RESET, 0);
+        hvc_call(PSCI_SYSTEM_RESET, 0);
         check("SYSTEM_RESET does not return", 0);
         return 0;
     }

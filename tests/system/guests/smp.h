@@ -1,21 +1,10 @@
 /*
  * Several vCPUs in one VM on one or more physical CPUs (issue 9), seen from
  * a guest; shared by the A64 and A32 guests (a64/smp.c, a32/smp.c), which
- * define before including it:
- *   smp_irq_on(), smp_irq_off()    unmask / mask IRQs at EL1
- *   smp_count(), smp_freq()        the virtual counter and its frequency
- *   smp_poll_arm(ticks)            the EL1 virtual timer (PPI 27) fires
- *                                  ticks from now (CNTV_TVAL, CNTV_CTL)
- *   smp_poll_off()                 the virtual timer off (CNTV_CTL 0)
- *   smp_cpu()                      this vCPU's MPIDR Aff0
- *   smp_add(p, v)                  atomic add (exclusive load/store)
- *   smp_wfi()
- *   smp_psci(fn, a1, a2, a3)       a PSCI call through HVC, the result
- *   SMP_CPU_ON, SMP_AFFINITY_INFO  the function IDs of its width
- *   secondary_entry                the CPU_ON entry point (asm: a stack per
- *                                  Aff0 in smp_stacks, the vector table,
- *                                  then smp_secondary(context))
- * and whose IRQ vector calls guest_irq (defined here).
+ * include their cpu_ops.h (the CPU primitives: IRQ masking, WFI, the
+ * virtual counter and timer, MPIDR Aff0, atomic add, PSCI, the CPU_ON
+ * entry) and guest.h before it. Its IRQ vector calls guest_irq (defined
+ * here); the poll timer is the EL1 virtual timer (PPI 27).
  *
  * 1. vCPU 0 starts vCPUs 1-3 with PSCI CPU_ON (context 0). Every vCPU
  *    enables its GIC CPU interface (the hardware's GICV), SGIs and its
@@ -113,7 +102,12 @@ enum {
     WHY_EXTRA_SGI,    /* a target took more SGIs than were sent to it */
 };
 
+/* vCPUs 1-3 enter at secondary_entry (CPU_ON), on the stack
+ * smp_stacks[Aff0], and go on in smp_secondary. */
 uint8_t smp_stacks[SMP_NCPUS][4096] __attribute__((aligned(16)));
+void secondary_entry(void);
+void smp_secondary(uint32_t context);
+CPU_SECONDARY_ENTRY(secondary_entry, smp_stacks, smp_secondary);
 
 /* recv[t][s]: SGIs vCPU t has taken from vCPU s (t's handler adds). */
 static volatile uint32_t recv[SMP_NCPUS][SMP_NCPUS];
@@ -132,7 +126,7 @@ static uint32_t smp_rd32(uint32_t a)
 
 static void smp_fail(uint32_t why)
 {
-    if (smp_add(&smp_bad, 1) == 0)
+    if (cpu_atomic_add(&smp_bad, 1) == 0)
         smp_why = why;
 }
 
@@ -140,17 +134,17 @@ static void smp_fail(uint32_t why)
  * vector. */
 void guest_irq(void)
 {
-    unsigned me = smp_cpu();
+    unsigned me = cpu_aff0();
     uint32_t iar = smp_rd32(SMP_GICC + SMP_GICC_IAR);
     uint32_t id = iar & 0x3ff, src = (iar >> 10) & 7;
     if (id >= 1020) {
-        smp_add(&smp_spurious, 1);
+        cpu_atomic_add(&smp_spurious, 1);
         return;
     }
     if (id == SMP_PPI_VTIMER) {
         /* The poll of smp_nap: off, or its level keeps it pending. */
-        smp_poll_off();
-        smp_add(&smp_polls, 1);
+        cpu_vtimer_off();
+        cpu_atomic_add(&smp_polls, 1);
     } else if (id >= SMP_SGI_COUNT) {
         smp_fail(WHY_NOT_SGI);
     } else if (src >= SMP_NCPUS || src == me) {
@@ -158,8 +152,8 @@ void guest_irq(void)
     } else {
         if (id != recv[me][src] % SMP_SGI_COUNT)
             smp_fail(WHY_WRONG_SGI);
-        smp_add(&recv[me][src], 1);
-        smp_add(&smp_total, 1);
+        cpu_atomic_add(&recv[me][src], 1);
+        cpu_atomic_add(&smp_total, 1);
     }
     smp_wr32(SMP_GICC + SMP_GICC_EOIR, iar);
 }
@@ -175,10 +169,10 @@ void guest_irq(void)
  * once and it is taken then. */
 static void smp_wfi_take(void)
 {
-    smp_wfi();
-    smp_irq_on();
-    __asm__ volatile("isb" ::: "memory");
-    smp_irq_off();
+    cpu_wfi();
+    cpu_irq_on();
+    cpu_isb();
+    cpu_irq_off();
 }
 
 /* smp_wfi_take, ended SMP_POLL_US from now at the latest by the virtual
@@ -186,7 +180,7 @@ static void smp_wfi_take(void)
  * interrupt for this vCPU. */
 static void smp_nap(void)
 {
-    smp_poll_arm(smp_freq() / 1000000u * SMP_POLL_US);
+    cpu_vtimer_arm(cpu_freq() / 1000000u * SMP_POLL_US);
     smp_wfi_take();
 }
 
@@ -197,7 +191,7 @@ static void smp_send(unsigned target, unsigned sgi)
 
 static int smp_timed_out(uint64_t start)
 {
-    return smp_count() - start > smp_freq() * SMP_TIMEOUT_S;
+    return cpu_vcount() - start > cpu_freq() * SMP_TIMEOUT_S;
 }
 
 /* Wait until *p reaches want (never above it); false on a timeout of about
@@ -205,9 +199,9 @@ static int smp_timed_out(uint64_t start)
  * unmasked; the check and the WFI with them masked. */
 static int smp_wait_eq(volatile uint32_t *p, uint32_t want)
 {
-    uint64_t start = smp_count();
+    uint64_t start = cpu_vcount();
     int ok = 1;
-    smp_irq_off();
+    cpu_irq_off();
     while (*p != want) {
         if (*p > want || smp_timed_out(start)) {
             ok = 0;
@@ -215,8 +209,8 @@ static int smp_wait_eq(volatile uint32_t *p, uint32_t want)
         }
         smp_nap();
     }
-    smp_poll_off();
-    smp_irq_on();
+    cpu_vtimer_off();
+    cpu_irq_on();
     return ok;
 }
 
@@ -248,8 +242,8 @@ static uint32_t smp_taken(unsigned me)
 static void smp_storm(unsigned me)
 {
     uint32_t sent[SMP_NCPUS] = {0}, taken = smp_taken(me);
-    uint64_t start = smp_count();
-    smp_irq_off();
+    uint64_t start = cpu_vcount();
+    cpu_irq_off();
     for (;;) {
         int progress = 0, sending = 0;
         for (unsigned k = 1; k < SMP_NCPUS; k++) {
@@ -276,10 +270,10 @@ static void smp_storm(unsigned me)
         if (!sending && taken >= (SMP_NCPUS - 1) * SMP_ROUNDS)
             break;
         if (progress) {
-            start = smp_count();
-            smp_irq_on(); /* what came in meanwhile is taken here */
-            __asm__ volatile("isb" ::: "memory");
-            smp_irq_off();
+            start = cpu_vcount();
+            cpu_irq_on(); /* what came in meanwhile is taken here */
+            cpu_isb();
+            cpu_irq_off();
         } else if (smp_timed_out(start)) {
             smp_fail(sending ? WHY_TIMEOUT_ACK : WHY_TIMEOUT_RECV);
             break;
@@ -288,25 +282,25 @@ static void smp_storm(unsigned me)
         }
     }
 out:
-    smp_poll_off();
-    smp_irq_on();
+    cpu_vtimer_off();
+    cpu_irq_on();
 }
 
 static void smp_cpu_off(void)
 {
-    smp_irq_off();
-    smp_poll_off();
+    cpu_irq_off();
+    cpu_vtimer_off();
     smp_wr32(SMP_GICC + SMP_GICC_CTLR, 0);
-    smp_psci(SMP_PSCI_CPU_OFF, 0, 0, 0);
+    cpu_psci(SMP_PSCI_CPU_OFF, 0, 0, 0);
     smp_fail(WHY_OFF_RETURNED);
     for (;;)
-        smp_wfi();
+        cpu_wfi();
 }
 
 /* vCPUs 1-3 from CPU_ON. */
 void smp_secondary(uint32_t context)
 {
-    unsigned me = smp_cpu();
+    unsigned me = cpu_aff0();
     uint32_t cycle = context >> 8;
     if ((context & 0xff) != me)
         smp_fail(WHY_CONTEXT);
@@ -317,9 +311,9 @@ void smp_secondary(uint32_t context)
         alive[me] = cycle;
         /* IRQs masked from here to the check (smp_wfi_take): vCPU 0's one
          * SGI back may come at any point once ours is sent. */
-        smp_irq_off();
+        cpu_irq_off();
         smp_send(0, SMP_ROUNDS + cycle - 1);
-        uint64_t start = smp_count();
+        uint64_t start = cpu_vcount();
         while (recv[me][0] < SMP_ROUNDS + cycle) {
             if (smp_timed_out(start)) {
                 smp_fail(WHY_TIMEOUT_RECV);
@@ -333,12 +327,12 @@ void smp_secondary(uint32_t context)
 
 static int32_t smp_aff(unsigned cpu)
 {
-    return (int32_t)smp_psci(SMP_AFFINITY_INFO, cpu, 0, 0);
+    return (int32_t)cpu_psci(CPU_PSCI_AFFINITY_INFO, cpu, 0, 0);
 }
 
 static int32_t smp_on(unsigned cpu, uint32_t context)
 {
-    return (int32_t)smp_psci(SMP_CPU_ON, cpu, (uintptr_t)secondary_entry, context);
+    return (int32_t)cpu_psci(CPU_PSCI_CPU_ON, cpu, (uintptr_t)secondary_entry, context);
 }
 
 /* Wait until AFFINITY_INFO says OFF for vCPUs 1-3 (nothing interrupts
@@ -346,9 +340,9 @@ static int32_t smp_on(unsigned cpu, uint32_t context)
  * returning with IRQs unmasked. */
 static int smp_wait_all_off(void)
 {
-    uint64_t start = smp_count();
+    uint64_t start = cpu_vcount();
     int ok = 1;
-    smp_irq_off();
+    cpu_irq_off();
     for (unsigned c = 1; c < SMP_NCPUS && ok; c++)
         while (smp_aff(c) != SMP_AFF_OFF) {
             if (smp_timed_out(start)) {
@@ -357,8 +351,8 @@ static int smp_wait_all_off(void)
             }
             smp_nap();
         }
-    smp_poll_off();
-    smp_irq_on();
+    cpu_vtimer_off();
+    cpu_irq_on();
     return ok;
 }
 
@@ -406,7 +400,7 @@ int main(void)
     check("CPU_ON of vCPUs 1-3", ok);
     smp_storm(0);
     check("all vCPUs OFF after the SGI storm (AFFINITY_INFO)", smp_wait_all_off());
-    smp_irq_off();
+    cpu_irq_off();
     ok = 1;
     for (unsigned t = 0; t < SMP_NCPUS; t++)
         for (unsigned s = 0; s < SMP_NCPUS; s++)
@@ -425,7 +419,7 @@ int main(void)
     /* Phase 2. */
     int off_ok = 1, on_ok = 1, again_ok = 1, pending_ok = 1, alive_ok = 1, aff_on_ok = 1,
         back_ok = 1;
-    smp_irq_on();
+    cpu_irq_on();
     for (uint32_t cycle = 1; cycle <= SMP_CYCLES; cycle++) {
         for (unsigned c = 1; c < SMP_NCPUS; c++) {
             off_ok &= smp_aff(c) == SMP_AFF_OFF;
@@ -449,7 +443,7 @@ int main(void)
         if (!(off_ok && on_ok && again_ok && pending_ok && alive_ok && aff_on_ok && back_ok))
             break;
     }
-    smp_irq_off();
+    cpu_irq_off();
     check("CPU_OFF/CPU_ON cycles: AFFINITY_INFO OFF before CPU_ON", off_ok);
     check("CPU_OFF/CPU_ON cycles: CPU_ON succeeds", on_ok);
     check("CPU_OFF/CPU_ON cycles: a second CPU_ON answers ALREADY_ON or ON_PENDING", again_ok);

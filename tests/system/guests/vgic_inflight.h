@@ -1,10 +1,8 @@
 /*
  * The vGIC's in-flight list and maintenance interrupts seen from a guest
  * (issue 8), shared by the A64 and A32 guests (a64/vgic_inflight.c,
- * a32/vgic_inflight.c), which define before including it:
- *   vi_irq_on(), vi_irq_off()  unmask / mask IRQs at EL1
- *   vi_count(), vi_freq()      the virtual counter and its frequency
- * and whose IRQ vector calls guest_irq (defined here).
+ * a32/vgic_inflight.c), which include their cpu_ops.h and guest.h before
+ * it, and whose IRQ vector calls guest_irq (defined here).
  *
  * 1. Eight SPIs (40-47) made pending at once through GICD_ISPENDR, each at
  *    its own priority, edge-triggered: more than the 4 list registers. The
@@ -85,11 +83,11 @@ void guest_irq(void)
  * interrupts were taken or a second has passed. */
 static void vi_spin_for(unsigned n)
 {
-    uint64_t start = vi_count(), freq = vi_freq();
-    vi_irq_on();
-    while (vi_ntaken < n && vi_count() - start < freq)
+    uint64_t start = cpu_vcount(), freq = cpu_freq();
+    cpu_irq_on();
+    while (vi_ntaken < n && cpu_vcount() - start < freq)
         ;
-    vi_irq_off();
+    cpu_irq_off();
 }
 
 int main(void)

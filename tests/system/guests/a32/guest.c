@@ -1,7 +1,6 @@
 /* Runtime of the AArch32 test guests (see guest.h). */
 #include "guest.h"
 
-unsigned failures;
 volatile uint32_t last_dfsr, last_dfar, last_ifsr, last_ifar, undef_count, dabt_count;
 volatile uint32_t sync_quiet, dabt_not_ext;
 
@@ -9,28 +8,6 @@ uint32_t guest_undef(uint32_t spsr, uint32_t lr);
 uint32_t guest_dabt(uint32_t spsr, uint32_t lr);
 uint32_t guest_pabt(uint32_t spsr, uint32_t lr);
 void guest_bad_vector(void);
-
-static volatile uint32_t *const uart = (volatile uint32_t *)PL011_BASE;
-
-void put_char(char c)
-{
-    while (uart[PL011_FR / 4] & (1u << 5)) /* TXFF */
-        ;
-    uart[PL011_DR / 4] = (uint8_t)c;
-}
-
-void put_str(const char *s)
-{
-    while (*s)
-        put_char(*s++);
-}
-
-void put_hex(uint32_t v)
-{
-    put_str("0x");
-    for (int sh = 28; sh >= 0; sh -= 4)
-        put_char("0123456789abcdef"[(v >> sh) & 0xf]);
-}
 
 void put_hex64(uint64_t v)
 {
@@ -65,28 +42,7 @@ struct smccc_res smc_call(uint32_t fn, uint32_t a1)
     return (struct smccc_res){r0, r1, r2, r3};
 }
 
-void check(const char *name, int ok)
-{
-    put_str(name);
-    put_str(ok ? ": ok\n" : ": FAIL\n");
-    if (!ok)
-        failures++;
-}
-
-void guest_exit_ok(void)
-{
-    if (failures) {
-        put_str("guest: failures: ");
-        put_hex(failures);
-        put_str("\n");
-        hvc_call(AV_HVC_EXIT, failures);
-    } else {
-        put_str("guest: all checks passed\n");
-        hvc_call(PSCI_SYSTEM_OFF, 0);
-    }
-    for (;;)
-        ;
-}
+#include "../guest_runtime.h"
 
 static uint32_t read_dfsr(void)
 {

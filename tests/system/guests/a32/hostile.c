@@ -32,23 +32,13 @@
  * Memory: armvisor on ARMv7 runs one VM (no two-VM self-test as on
  * ARMv8), so the guest checks its own: 256 KiB of RAM it never otherwise
  * touches, filled with a pattern before the sweep, must be intact after.
+ * What the A64 guest does alike is in ../hostile.h.
  */
+#include "cpu_ops.h"
 #include "guest.h"
 
-#define GICD     0x08000000u
-#define GICC     0x08010000u
-#define GICH     0x08030000u
-#define DEV_LO   0x08000000u
-#define DEV_HI   0x0a000000u
-#define RAM_BASE 0x40000000u
-#define PAT_BASE 0x40200000u
-#define PAT_SIZE (256u << 10)
-
-#define PSCI_CPU_OFF      0x84000002u
-#define PSCI_CPU_ON       0x84000003u
-#define PSCI_SYSTEM_RESET 0x84000009u
-#define PSCI_INVALID      0xfffffffeu
-#define PSCI_ALREADY_ON   0xfffffffcu
+#define PSCI_INVALID    0xfffffffeu
+#define PSCI_ALREADY_ON 0xfffffffcu
 
 static uint32_t rng_state = 0x9e3779b9u; /* fixed seed: a deterministic run */
 
@@ -63,24 +53,6 @@ static uint32_t rng(void)
     return x;
 }
 
-static void put_dec(uint32_t v)
-{
-    char buf[11];
-    int i = 10;
-    buf[i] = 0;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_str(&buf[i]);
-}
-
-static uint32_t pattern(uint32_t a)
-{
-    uint32_t x = a * 0x9e3779b1u;
-    return x ^ (x >> 15) ^ 0xa5a5a5a5u;
-}
-
 /* Word accesses in a fixed form: the compiler may pick a post-indexed one
  * in a loop, and a refused access writes no base back. */
 static uint32_t rd32(uint32_t a)
@@ -93,13 +65,6 @@ static uint32_t rd32(uint32_t a)
 static void wr32(uint32_t a, uint32_t v)
 {
     __asm__ volatile("str %0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
-
-static int aborts(uint32_t a)
-{
-    uint32_t n = dabt_count;
-    (void)rd32(a);
-    return dabt_count != n;
 }
 
 static void sizes(uint32_t a, uint32_t v, int store)
@@ -160,54 +125,9 @@ static void forms(uint32_t a, uint32_t v, int store)
     }
 }
 
-static void sweep(uint32_t base, uint32_t size, int dots)
-{
-    for (uint32_t o = 0; o < size; o++)
-        sizes(base + o, 0, 0);
-    for (uint32_t o = 0; o < size; o += 16)
-        forms(base + o, 0, 0);
-    /* The PL011 gets '.' in every byte: a visible dot if it reaches the
-     * data register. */
-    for (uint32_t o = 0; o < size; o++)
-        sizes(base + o, dots ? 0x2e2e2e2eu : rng(), 1);
-    for (uint32_t o = 0; o < size; o += 16)
-        forms(base + o, dots ? 0x2e2e2e2eu : rng(), 1);
-}
+#include "../hostile.h"
 
-static void phase_gicd(int have_gicd)
-{
-    sweep(GICD, 0x1000, 0);
-    for (uint32_t o = 0x1000; o < 0x10000; o += 64) {
-        (void)rd32(GICD + o);
-        wr32(GICD + o, rng());
-    }
-    if (have_gicd) {
-        wr32(GICD, 0);
-        for (unsigned i = 0; i < 4; i++) {
-            wr32(GICD + 0x180 + 4 * i, ~0u); /* GICD_ICENABLERn */
-            wr32(GICD + 0x280 + 4 * i, ~0u); /* GICD_ICPENDRn */
-            wr32(GICD + 0x380 + 4 * i, ~0u); /* GICD_ICACTIVERn */
-            wr32(GICD + 0xf10 + 4 * i, ~0u); /* GICD_CPENDSGIRn */
-        }
-    }
-}
-
-static void phase_pl011(void)
-{
-    static const unsigned keep[] = {0x24, 0x28, 0x2c, 0x34, 0x38, 0x48, 0x30}; /* CR last */
-    uint32_t saved[7];
-    for (unsigned i = 0; i < 7; i++)
-        saved[i] = rd32(PL011_BASE + keep[i]);
-    sweep(PL011_BASE, 0x1000, 1);
-    for (unsigned i = 0; i < 7; i++)
-        wr32(PL011_BASE + keep[i], saved[i]);
-    wr32(PL011_BASE + 0x44, 0x7ff); /* UARTICR */
-}
-
-static int unbacked(uint32_t a, uint32_t ram_end)
-{
-    return !(a >= DEV_LO && a < DEV_HI) && !(a >= RAM_BASE && a < ram_end);
-}
+/* ---- The phases of this ISA (the others: ../hostile.h) ------------------ */
 
 static uint32_t phase_ipa(uint32_t ram_end)
 {
@@ -227,14 +147,6 @@ static uint32_t phase_ipa(uint32_t ram_end)
         forms(edges[i], rng(), 1);
     }
     return quiet_loads;
-}
-
-static uint32_t find_ram_end(void)
-{
-    uint32_t a = PAT_BASE + (2u << 20);
-    while (a < 0x80000000u && !aborts(a))
-        a += 1u << 20;
-    return a;
 }
 
 static void phase_past_ram(uint32_t ram_end)
@@ -257,10 +169,18 @@ static uint32_t phase_hvc(void)
     for (unsigned i = 0; i < 1024; i++) {
         uint32_t r = rng(), fid;
         switch (i & 3) {
-        case 0: fid = 0x84000000u | (r & 0x1f); break;
-        case 1: fid = 0xc4000000u | (r & 0x1f); break; /* SMC64: not from AArch32 */
-        case 2: fid = 0x86000000u | (r & 0x0f); break;
-        default: fid = r; break;
+        case 0:
+            fid = 0x84000000u | (r & 0x1f);
+            break;
+        case 1:
+            fid = 0xc4000000u | (r & 0x1f);
+            break; /* SMC64: not from AArch32 */
+        case 2:
+            fid = 0x86000000u | (r & 0x0f);
+            break;
+        default:
+            fid = r;
+            break;
         }
         if (fid == PSCI_CPU_OFF || fid == PSCI_SYSTEM_OFF || fid == PSCI_SYSTEM_RESET ||
             fid == AV_HVC_EXIT || fid == AV_HVC_PUTC)
@@ -292,7 +212,7 @@ static void phase_cp(void)
         __asm__ volatile("mcr p14, 0, %0, c0, c0, 4" : : "r"(rng() & ~3u));
         __asm__ volatile("mcr p14, 0, %0, c0, c0, 5" : : "r"(rng() & ~1u)); /* DBGBCR0, E=0 */
         __asm__ volatile("mcr p14, 0, %0, c0, c1, 6" : : "r"(rng() & ~3u)); /* DBGWVR1 */
-        __asm__ volatile("mrc p14, 0, %0, c0, c1, 7" : "+r"(v));             /* DBGWCR1 */
+        __asm__ volatile("mrc p14, 0, %0, c0, c1, 7" : "+r"(v));            /* DBGWCR1 */
         /* Answered, no exception: ACTLR, the PMU, DBGDIDR. */
         __asm__ volatile("mrc p15, 0, %0, c1, c0, 1\n\tmcr p15, 0, %0, c1, c0, 1\n\t"
                          "mrc p15, 0, %0, c9, c12, 0\n\tmcr p15, 0, %1, c9, c12, 1\n\t"
@@ -328,59 +248,10 @@ static uint32_t phase_cpu_on(void)
     return bad;
 }
 
-static void phase_gicv(void)
-{
-    static const unsigned offs[] = {0x00, 0x04, 0x08, 0x10, 0x1c, 0x20, 0xd0, 0x1000};
-    for (unsigned r = 0; r < 8; r++)
-        for (unsigned i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-            if (offs[i] != 0x10 && offs[i] != 0x20 && offs[i] != 0x1000) /* write-only */
-                (void)rd32(GICC + offs[i]);
-            wr32(GICC + offs[i], rng() & (r & 1 ? 0x3ffu : ~0u));
-        }
-    wr32(GICC + 0x04, 0xff);
-    wr32(GICC + 0x00, 1);
-}
-
-static uint64_t cntvct(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static int phase_wfi(int have_gicd)
-{
-    for (unsigned i = 0; i < 64; i++)
-        __asm__ volatile("wfi\n\twfe\n\tsev\n\twfe" ::: "memory");
-    if (!have_gicd)
-        return 1;
-    uint32_t freq;
-    __asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(freq));
-    wr32(GICD + 0x100, 1u << 27); /* GICD_ISENABLER0: the virtual timer */
-    wr32(GICD, 1);
-    uint64_t deadline = cntvct() + freq / 500; /* 2 ms */
-    __asm__ volatile("mcrr p15, 3, %0, %1, c14\n\tmcr p15, 0, %2, c14, c3, 1\n\tisb"
-                     :
-                     : "r"((uint32_t)deadline), "r"((uint32_t)(deadline >> 32)), "r"(1u));
-    /* Until ISTATUS says the deadline passed: QEMU sets it when its own
-     * timer event runs, which may be a little after CNTVCT passes CVAL.
-     * A second past the deadline is the bound (a hang ends the test). */
-    uint32_t ctl = 0;
-    while (!(ctl & 4) && cntvct() < deadline + freq) {
-        __asm__ volatile("wfi" ::: "memory");
-        __asm__ volatile("mrc p15, 0, %0, c14, c3, 1" : "=r"(ctl));
-    }
-    __asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" : : "r"(0u));
-    wr32(GICD + 0x180, ~0u);
-    wr32(GICD + 0x280, ~0u);
-    wr32(GICD, 0);
-    return (ctl & 4) != 0; /* ISTATUS: the deadline passed */
-}
-
 int main(void)
 {
-    for (uint32_t a = PAT_BASE; a < PAT_BASE + PAT_SIZE; a += 4)
-        *(volatile uint32_t *)a = pattern(a);
+    uint64_t key = 0xbad0000000000000ull;
+    fill(PAT_BASE, PAT_SIZE, key);
     __asm__ volatile("cpsid aif\n\tisb" ::: "memory");
 
     sync_quiet = 1;
@@ -410,15 +281,11 @@ int main(void)
     check("every unbacked address aborted", quiet == 0);
     check("RAM ends where the VM's RAM ends", ram_end > PAT_BASE + PAT_SIZE);
     check("random HVC/SMC IDs all returned, PING and SMC64 answered", hvc_bad == 0);
-    check("8 refused coprocessor registers x 32 UNDEF, the answered ones none",
-          undefs == 8 * 32);
+    check("8 refused coprocessor registers x 32 UNDEF, the answered ones none", undefs == 8 * 32);
     check("CPU_ON of a missing vCPU / of vCPU 0: INVALID_PARAMETERS / ALREADY_ON", on_bad == 0);
     check("WFI with interrupts masked ends, the virtual timer armed", woke);
     check("no abort from the guest's own CPU", dabt_not_ext == 0);
-    uint32_t bad = 0;
-    for (uint32_t a = PAT_BASE; a < PAT_BASE + PAT_SIZE; a += 4)
-        bad += *(volatile uint32_t *)a != pattern(a);
-    check("own memory outside what was touched intact", bad == 0);
+    check("own memory outside what was touched intact", verify(PAT_BASE, PAT_SIZE, key) == 0);
     put_str("hostile: got dabt=");
     put_dec(dabt_count);
     put_str(" iabt=0 undef=");

@@ -1,59 +1,19 @@
 /* The PMU armvisor gives an AArch32 guest: see ../pmu.h. PMCCNTR is read
  * and written 32 bits wide (MRC/MCR), and PMCCFILTR is reached as
  * PMXEVTYPER with PMSELR = 31, which ARMv7's PMUv2 and ARMv8 both have. */
+#include "cpu_ops.h"
 #include "guest.h"
 
 #define PMU_PMCR_LC  0u
 #define PMU_CNT_MASK 0xffffffffull
-#define PMU_CPU_ON   0x84000003u
 /* PMUv2 (ARMv7 with the Virtualization Extensions) or PMUv3. */
 #define PMU_VERSION_OK(v) ((v) >= 2u && (v) != 0xfu)
-
-void secondary_entry(void);
-
-/* CPU_ON's entry: r0 = context id, SVC mode. The top 2 KiB of
- * pmu_stacks[1] is the IRQ mode stack, the bottom 2 KiB the SVC one; VBAR,
- * then pmu_secondary. */
-__asm__(".text\n"
-        ".arm\n"
-        ".balign 4\n"
-        ".global secondary_entry\n"
-        "secondary_entry:\n"
-        "    ldr     r2, =pmu_stacks + 8192\n"
-        "    ldr     r3, =vectors\n"
-        "    mcr     p15, 0, r3, c12, c0, 0\n" /* VBAR */
-        "    cps     #0x12\n"
-        "    mov     sp, r2\n"
-        "    cps     #0x13\n"
-        "    sub     sp, r2, #2048\n"
-        "    isb\n"
-        "    bl      pmu_secondary\n"
-        "1:  wfi\n"
-        "    b       1b\n"
-        ".ltorg\n");
 
 static unsigned pmu_version(void)
 {
     uint32_t v;
     __asm__ volatile("mrc p15, 0, %0, c0, c1, 2" : "=r"(v)); /* ID_DFR0 */
     return (v >> 24) & 0xf;
-}
-
-static void pmu_irq_on(void)
-{
-    __asm__ volatile("cpsie i" ::: "memory");
-}
-
-static void pmu_irq_off(void)
-{
-    __asm__ volatile("cpsid i" ::: "memory");
-}
-
-static uint64_t pmu_count(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb\n\tmrrc p15, 1, %Q0, %R0, c14" : "=r"(v)::"memory"); /* CNTVCT */
-    return v;
 }
 
 static void pmu_loop(uint32_t n)
@@ -69,119 +29,27 @@ static void pmu_hvc_ping(void)
         check("hvc ping answered", 0);
 }
 
-static void pmu_wfi(void)
-{
-    __asm__ volatile("wfi" ::: "memory");
-}
-
-static void pmu_wfe(void)
-{
-    __asm__ volatile("wfe" ::: "memory");
-}
-
-static void pmu_sev(void)
-{
-    __asm__ volatile("dsb ish\n\tsev" ::: "memory");
-}
-
-static int32_t pmu_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
-{
-    register uint32_t r0 __asm__("r0") = fn;
-    register uint32_t r1 __asm__("r1") = a1;
-    register uint32_t r2 __asm__("r2") = a2;
-    register uint32_t r3 __asm__("r3") = a3;
-    __asm__ volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : : "memory");
-    return (int32_t)r0;
-}
-
-#include "../pmu.h"
-
-#define RD(spec)                                                                                   \
+#define PMU_RD(spec)                                                                               \
     ({                                                                                             \
         uint32_t v_;                                                                               \
         __asm__ volatile("isb\n\tmrc " spec : "=r"(v_)::"memory");                                 \
         v_;                                                                                        \
     })
-#define WR(spec, v) __asm__ volatile("mcr " spec "\n\tisb" ::"r"((uint32_t)(v)) : "memory")
+#define PMU_WR(spec, v) __asm__ volatile("mcr " spec "\n\tisb" ::"r"((uint32_t)(v)) : "memory")
 
-static uint64_t pmu_get(enum pmu_r r)
-{
-    switch (r) {
-    case P_PMCR:
-        return RD("p15, 0, %0, c9, c12, 0");
-    case P_CNTENSET:
-        return RD("p15, 0, %0, c9, c12, 1");
-    case P_CNTENCLR:
-        return RD("p15, 0, %0, c9, c12, 2");
-    case P_OVSCLR:
-        return RD("p15, 0, %0, c9, c12, 3"); /* PMOVSR */
-    case P_SELR:
-        return RD("p15, 0, %0, c9, c12, 5");
-    case P_CCNTR:
-        return RD("p15, 0, %0, c9, c13, 0");
-    case P_XEVTYPER:
-        return RD("p15, 0, %0, c9, c13, 1");
-    case P_XEVCNTR:
-        return RD("p15, 0, %0, c9, c13, 2");
-    case P_USERENR:
-        return RD("p15, 0, %0, c9, c14, 0");
-    case P_INTENSET:
-        return RD("p15, 0, %0, c9, c14, 1");
-    case P_INTENCLR:
-        return RD("p15, 0, %0, c9, c14, 2");
-    case P_OVSSET:
-        return RD("p15, 0, %0, c9, c14, 3");
-    }
-    return 0;
-}
+/* Each register of enum pmu_r and how this ISA names it. */
+#define PMU_REGS(X)                                                                                \
+    X(P_PMCR, "p15, 0, %0, c9, c12, 0")                                                            \
+    X(P_CNTENSET, "p15, 0, %0, c9, c12, 1")                                                        \
+    X(P_CNTENCLR, "p15, 0, %0, c9, c12, 2")                                                        \
+    X(P_OVSCLR, "p15, 0, %0, c9, c12, 3") /* PMOVSR */                                             \
+    X(P_SELR, "p15, 0, %0, c9, c12, 5")                                                            \
+    X(P_CCNTR, "p15, 0, %0, c9, c13, 0")                                                           \
+    X(P_XEVTYPER, "p15, 0, %0, c9, c13, 1")                                                        \
+    X(P_XEVCNTR, "p15, 0, %0, c9, c13, 2")                                                         \
+    X(P_USERENR, "p15, 0, %0, c9, c14, 0")                                                         \
+    X(P_INTENSET, "p15, 0, %0, c9, c14, 1")                                                        \
+    X(P_INTENCLR, "p15, 0, %0, c9, c14, 2")                                                        \
+    X(P_OVSSET, "p15, 0, %0, c9, c14, 3")
 
-static void pmu_set(enum pmu_r r, uint64_t v)
-{
-    switch (r) {
-    case P_PMCR:
-        WR("p15, 0, %0, c9, c12, 0", v);
-        break;
-    case P_CNTENSET:
-        WR("p15, 0, %0, c9, c12, 1", v);
-        break;
-    case P_CNTENCLR:
-        WR("p15, 0, %0, c9, c12, 2", v);
-        break;
-    case P_OVSCLR:
-        WR("p15, 0, %0, c9, c12, 3", v);
-        break;
-    case P_SELR:
-        WR("p15, 0, %0, c9, c12, 5", v);
-        break;
-    case P_CCNTR:
-        WR("p15, 0, %0, c9, c13, 0", v);
-        break;
-    case P_XEVTYPER:
-        WR("p15, 0, %0, c9, c13, 1", v);
-        break;
-    case P_XEVCNTR:
-        WR("p15, 0, %0, c9, c13, 2", v);
-        break;
-    case P_USERENR:
-        WR("p15, 0, %0, c9, c14, 0", v);
-        break;
-    case P_INTENSET:
-        WR("p15, 0, %0, c9, c14, 1", v);
-        break;
-    case P_INTENCLR:
-        WR("p15, 0, %0, c9, c14, 2", v);
-        break;
-    case P_OVSSET:
-        WR("p15, 0, %0, c9, c14, 3", v);
-        break;
-    }
-}
-
-static int pmu_refused_read(enum pmu_r r)
-{
-    uint32_t before = undef_count;
-    sync_quiet = 1;
-    (void)pmu_get(r);
-    sync_quiet = 0;
-    return undef_count == before + 1;
-}
+#include "../pmu.h"

@@ -1,7 +1,6 @@
 /* Runtime of the AArch64 test guests (see guest.h). */
 #include "guest.h"
 
-unsigned failures;
 uint64_t boot_x0;
 volatile uint64_t last_esr, last_far, last_elr;
 volatile unsigned undef_count, dabt_count, iabt_count;
@@ -9,28 +8,6 @@ volatile unsigned sync_quiet, dabt_not_ext;
 
 uint64_t guest_sync(uint64_t esr, uint64_t elr, uint64_t far);
 void guest_bad_vector(uint64_t n, uint64_t esr, uint64_t elr);
-
-static volatile uint32_t *const uart = (volatile uint32_t *)PL011_BASE;
-
-void put_char(char c)
-{
-    while (uart[PL011_FR / 4] & (1u << 5)) /* TXFF */
-        ;
-    uart[PL011_DR / 4] = (uint8_t)c;
-}
-
-void put_str(const char *s)
-{
-    while (*s)
-        put_char(*s++);
-}
-
-void put_hex(uint64_t v)
-{
-    put_str("0x");
-    for (int sh = 60; sh >= 0; sh -= 4)
-        put_char("0123456789abcdef"[(v >> sh) & 0xf]);
-}
 
 struct smccc_res hvc_call(uint64_t fn, uint64_t a1)
 {
@@ -52,28 +29,7 @@ struct smccc_res smc_call(uint64_t fn, uint64_t a1)
     return (struct smccc_res){x0, x1, x2, x3};
 }
 
-void check(const char *name, int ok)
-{
-    put_str(name);
-    put_str(ok ? ": ok\n" : ": FAIL\n");
-    if (!ok)
-        failures++;
-}
-
-void guest_exit_ok(void)
-{
-    if (failures) {
-        put_str("guest: failures: ");
-        put_hex(failures);
-        put_str("\n");
-        hvc_call(AV_HVC_EXIT, failures);
-    } else {
-        put_str("guest: all checks passed\n");
-        hvc_call(PSCI_SYSTEM_OFF, 0);
-    }
-    for (;;)
-        ;
-}
+#include "../guest_runtime.h"
 
 /* A synchronous exception at EL1: record it and skip the instruction (all
  * A64 instructions are 4 bytes). Classes the tests do not provoke stop the

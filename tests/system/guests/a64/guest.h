@@ -9,18 +9,7 @@
 
 #include <stdint.h>
 
-#define PL011_BASE 0x09000000ul
-#define PL011_DR   0x00u
-#define PL011_FR   0x18u
-#define PL011_IBRD 0x24u
-#define PL011_FBRD 0x28u
-
-#define PSCI_VERSION    0x84000000u
-#define PSCI_SYSTEM_OFF 0x84000008u
-#define AV_HVC_PING     0x86000000u
-#define AV_HVC_PUTC     0x86000001u
-#define AV_HVC_EXIT     0x86000002u
-#define AV_HVC_MAGIC    0x41564d31u
+#include "../guest_common.h"
 
 /* ESR_EL1 fields (Arm ARM D13.2.36). */
 #define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
@@ -38,20 +27,9 @@ struct smccc_res {
     uint64_t x0, x1, x2, x3;
 };
 
-void put_char(char c);
-void put_str(const char *s);
-void put_hex(uint64_t v); /* "0x" and 16 digits */
-
 /* SMC Calling Convention call with function fn and argument a1. */
 struct smccc_res hvc_call(uint64_t fn, uint64_t a1);
 struct smccc_res smc_call(uint64_t fn, uint64_t a1);
-
-/* Print "name: ok" or "name: FAIL" and count failures. */
-void check(const char *name, int ok);
-extern unsigned failures;
-
-/* PSCI SYSTEM_OFF when nothing failed, else AV_HVC_EXIT with the count. */
-void guest_exit_ok(void);
 
 /* What the last synchronous exception at EL1 reported (start.S ->
  * guest_sync): counts per class, and ESR/FAR/ELR of the last one. */
@@ -73,13 +51,8 @@ static inline uint64_t read_currentel(void)
 /* x0 at entry (armvisor's boot registers; the VM index in two_vms). */
 extern uint64_t boot_x0;
 
-int main(void);
-
 /* A breakpoint or watchpoint exception (guest_sync); returns the address
  * to resume at. Guests that arm them define it; the default fails. */
 uint64_t guest_debug(uint64_t esr, uint64_t elr, uint64_t far);
-
-/* The IRQ vector's handler (start.S); guests that take IRQs define it. */
-void guest_irq(void);
 
 #endif

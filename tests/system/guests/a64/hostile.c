@@ -47,26 +47,16 @@
  * exit at a time: vm0 (x0 = 0) is the hostile one, vm1 (x0 = 1) fills
  * 512 KiB with its own pattern and checks it again and again while vm0
  * sweeps, so a refusal or emulation that wrote to the wrong VM shows.
+ * What the A32 guest does alike is in ../hostile.h.
  */
+#include "cpu_ops.h"
 #include "guest.h"
 
-#define GICD     0x08000000ul
-#define GICC     0x08010000ul /* the guest's CPU interface: the hardware's GICV */
-#define GICH     0x08030000ul /* the host's GICH: never the guest's */
-#define DEV_LO   0x08000000ul /* QEMU virt's devices: what the IPA sweep skips */
-#define DEV_HI   0x0a000000ul
-#define RAM_BASE 0x40000000ul
+#define PAT_VM1 (512ul << 10) /* vm1's pattern, under two_vms */
 
-#define PAT_BASE 0x40200000ul /* 2 MiB in: past the image, stack and bss */
-#define PAT_SIZE (256ul << 10)
-#define PAT_VM1  (512ul << 10)
-
-#define PSCI_CPU_OFF      0x84000002u
-#define PSCI_CPU_ON       0x84000003u
-#define PSCI_CPU_ON64     0xc4000003u
-#define PSCI_SYSTEM_RESET 0x84000009u
-#define PSCI_INVALID      (-2ll)
-#define PSCI_ALREADY_ON   (-4ll)
+#define PSCI_CPU_ON64   0xc4000003u
+#define PSCI_INVALID    (-2ll)
+#define PSCI_ALREADY_ON (-4ll)
 
 /* ---- Small helpers ------------------------------------------------------ */
 
@@ -81,42 +71,6 @@ static uint64_t rng(void)
     x ^= x >> 27;
     rng_state = x;
     return x * 0x2545f4914f6cdd1dull;
-}
-
-static void put_dec(uint64_t v)
-{
-    char buf[21];
-    int i = 20;
-    buf[i] = 0;
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    put_str(&buf[i]);
-}
-
-static uint64_t pattern(uint64_t addr, uint64_t key)
-{
-    uint64_t x = addr ^ key;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
-static void fill(uint64_t base, uint64_t size, uint64_t key)
-{
-    for (uint64_t a = base; a < base + size; a += 8)
-        *(volatile uint64_t *)a = pattern(a, key);
-}
-
-static uint64_t verify(uint64_t base, uint64_t size, uint64_t key)
-{
-    uint64_t bad = 0;
-    for (uint64_t a = base; a < base + size; a += 8)
-        if (*(volatile uint64_t *)a != pattern(a, key))
-            bad++;
-    return bad;
 }
 
 /* ---- Loads and stores in every form ------------------------------------- */
@@ -179,7 +133,10 @@ static void forms(uint64_t a, uint64_t v, int store)
         __asm__ volatile("ldrb %w1, [%0], #1" : "+r"(b), "=&r"(r1) : : "memory");
         b = a - 16;
         __asm__ volatile("ldp %1, %2, [%0, #16]!" : "+r"(b), "=&r"(r1), "=&r"(r2) : : "memory");
-        __asm__ volatile("ldr %w0, [%1, %2, lsl #2]" : "=&r"(r1) : "r"(a - 4), "r"(1ull) : "memory");
+        __asm__ volatile("ldr %w0, [%1, %2, lsl #2]"
+                         : "=&r"(r1)
+                         : "r"(a - 4), "r"(1ull)
+                         : "memory");
         __asm__ volatile("ldrsb %0, [%1]" : "=&r"(r1) : "r"(a) : "memory");
         __asm__ volatile("ldrsh %w0, [%1]" : "=&r"(r1) : "r"(a) : "memory");
         __asm__ volatile("ldrsw %0, [%1]" : "=&r"(r1) : "r"(a) : "memory");
@@ -190,34 +147,6 @@ static void forms(uint64_t a, uint64_t v, int store)
         __asm__ volatile("clrex" ::: "memory");
     }
 }
-
-/* Sweep [base, base + size): every size at every offset, every form
- * every 16 bytes; loads first, then stores of v() values. */
-static void sweep(uint64_t base, uint64_t size, uint64_t (*val)(void))
-{
-    for (uint64_t o = 0; o < size; o++)
-        sizes(base + o, 0, 0);
-    for (uint64_t o = 0; o < size; o += 16)
-        forms(base + o, 0, 0);
-    for (uint64_t o = 0; o < size; o++)
-        sizes(base + o, val(), 1);
-    for (uint64_t o = 0; o < size; o += 16)
-        forms(base + o, val(), 1);
-}
-
-static uint64_t rng_val(void)
-{
-    return rng();
-}
-
-/* The PL011 gets '.' in every byte: what reaches its data register is a
- * visible dot on the guest's console, not a control character. */
-static uint64_t dots(void)
-{
-    return 0x2e2e2e2e2e2e2e2eull;
-}
-
-/* ---- The phases --------------------------------------------------------- */
 
 /* Word accesses in a form fixed here: the compiler would pick a
  * post-indexed one for a loop, and a refused access writes no base back
@@ -235,45 +164,9 @@ static void wr32(uint64_t a, uint32_t v)
     __asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
 }
 
-/* Does a word load from a fault? (counted like any other abort) */
-static int aborts(uint64_t a)
-{
-    unsigned n = dabt_count;
-    (void)rd32(a);
-    return dabt_count != n;
-}
+#include "../hostile.h"
 
-static void phase_gicd(int have_gicd)
-{
-    sweep(GICD, 0x1000, rng_val);
-    /* The rest of QEMU's 64 KiB distributor window, one word in 64 bytes. */
-    for (uint64_t o = 0x1000; o < 0x10000; o += 64) {
-        (void)rd32(GICD + o);
-        wr32(GICD + o, (uint32_t)rng());
-    }
-    if (have_gicd) {
-        /* Put it back: disabled, nothing enabled, pending or active. */
-        wr32(GICD, 0);
-        for (unsigned i = 0; i < 4; i++) {
-            wr32(GICD + 0x180 + 4 * i, ~0u); /* GICD_ICENABLERn */
-            wr32(GICD + 0x280 + 4 * i, ~0u); /* GICD_ICPENDRn */
-            wr32(GICD + 0x380 + 4 * i, ~0u); /* GICD_ICACTIVERn */
-            wr32(GICD + 0xf10 + 4 * i, ~0u); /* GICD_CPENDSGIRn */
-        }
-    }
-}
-
-static void phase_pl011(void)
-{
-    static const unsigned keep[] = {0x24, 0x28, 0x2c, 0x34, 0x38, 0x48, 0x30}; /* CR last */
-    uint32_t saved[7];
-    for (unsigned i = 0; i < 7; i++)
-        saved[i] = rd32(PL011_BASE + keep[i]);
-    sweep(PL011_BASE, 0x1000, dots);
-    for (unsigned i = 0; i < 7; i++)
-        wr32(PL011_BASE + keep[i], saved[i]);
-    wr32(PL011_BASE + 0x44, 0x7ff); /* UARTICR: nothing left raised */
-}
+/* ---- The phases of this ISA (the others: ../hostile.h) ------------------ */
 
 static unsigned pa_bits(void)
 {
@@ -282,11 +175,6 @@ static unsigned pa_bits(void)
     __asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
     unsigned pr = mmfr0 & 0xf;
     return pr < 7 ? bits[pr] : 48;
-}
-
-static int unbacked(uint64_t a, uint64_t ram_end)
-{
-    return !(a >= DEV_LO && a < DEV_HI) && !(a >= RAM_BASE && a < ram_end);
 }
 
 /* Loads and stores through the whole physical address range: 256 points
@@ -304,7 +192,7 @@ static unsigned phase_ipa(unsigned bits, uint64_t ram_end)
         quiet_loads += !aborts(a);
         sizes(a, rng(), 1);
     }
-    uint64_t edges[] = {top - 8, top - 4096, (1ull << 40) - 8, 1ull << 40, (1ull << 48) - 8,
+    uint64_t edges[] = {top - 8,    top - 4096, (1ull << 40) - 8, 1ull << 40, (1ull << 48) - 8,
                         1ull << 44, GICH};
     for (unsigned i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
         if (edges[i] >= top)
@@ -315,16 +203,6 @@ static unsigned phase_ipa(unsigned bits, uint64_t ram_end)
         forms(edges[i] & ~15ull, rng(), 1);
     }
     return quiet_loads;
-}
-
-/* The end of RAM, by probing each MiB past the image (a read of RAM never
- * aborts; the first that does is the end). */
-static uint64_t find_ram_end(void)
-{
-    uint64_t a = PAT_BASE + (2ul << 20); /* RAM comes in 2 MiB blocks */
-    while (a < 0x80000000ul && !aborts(a))
-        a += 1ul << 20;
-    return a;
 }
 
 static void phase_past_ram(uint64_t ram_end)
@@ -348,10 +226,18 @@ static void phase_hvc(unsigned *bad)
         uint64_t r = rng();
         uint32_t fid;
         switch (i & 3) {
-        case 0: fid = 0x84000000u | (r & 0x1f); break; /* PSCI, SMC32 */
-        case 1: fid = 0xc4000000u | (r & 0x1f); break; /* PSCI, SMC64 */
-        case 2: fid = 0x86000000u | (r & 0x0f); break; /* armvisor's own */
-        default: fid = (uint32_t)r; break;
+        case 0:
+            fid = 0x84000000u | (r & 0x1f);
+            break; /* PSCI, SMC32 */
+        case 1:
+            fid = 0xc4000000u | (r & 0x1f);
+            break; /* PSCI, SMC64 */
+        case 2:
+            fid = 0x86000000u | (r & 0x0f);
+            break; /* armvisor's own */
+        default:
+            fid = (uint32_t)r;
+            break;
         }
         if (fid == PSCI_CPU_OFF || fid == PSCI_SYSTEM_OFF || fid == PSCI_SYSTEM_RESET ||
             fid == AV_HVC_EXIT || fid == AV_HVC_PUTC)
@@ -401,16 +287,18 @@ static void phase_sysregs(void)
     do {                                                                                           \
         uint64_t w_ = rng() & ~3ull & 0x0000fffffffffffcull;                                       \
         if ((n) < nbrp) {                                                                          \
-            __asm__ volatile("msr dbgbvr" #n "_el1, %0\n\tmsr dbgbcr" #n "_el1, %1" : : "r"(w_),  \
-                             "r"(rng() & ~1ull & 0xffffffffull));                                  \
+            __asm__ volatile("msr dbgbvr" #n "_el1, %0\n\tmsr dbgbcr" #n "_el1, %1"                \
+                             :                                                                     \
+                             : "r"(w_), "r"(rng() & ~1ull & 0xffffffffull));                       \
             hvc_call(AV_HVC_PING, 0);                                                              \
             __asm__ volatile("mrs %0, dbgbvr" #n "_el1" : "=r"(got));                              \
             kept += got == w_;                                                                     \
             __asm__ volatile("msr dbgbcr" #n "_el1, xzr");                                         \
         }                                                                                          \
         if ((n) < nwrp) {                                                                          \
-            __asm__ volatile("msr dbgwvr" #n "_el1, %0\n\tmsr dbgwcr" #n "_el1, %1" : : "r"(w_),  \
-                             "r"(rng() & ~1ull & 0xffffffffull));                                  \
+            __asm__ volatile("msr dbgwvr" #n "_el1, %0\n\tmsr dbgwcr" #n "_el1, %1"                \
+                             :                                                                     \
+                             : "r"(w_), "r"(rng() & ~1ull & 0xffffffffull));                       \
             hvc_call(AV_HVC_PING, 0);                                                              \
             __asm__ volatile("mrs %0, dbgwvr" #n "_el1" : "=r"(got));                              \
             kept += got == w_;                                                                     \
@@ -457,61 +345,6 @@ static void phase_cpu_on(unsigned *bad)
         if (x0 != want)
             (*bad)++;
     }
-}
-
-static void phase_gicv(void)
-{
-    /* Control, priority mask, binary points, EOIs of random IDs, the
-     * active priorities, the deactivation register: the hardware's. The
-     * write-only ones (EOIR, AEOIR, DIR) are not read. */
-    static const unsigned offs[] = {0x00, 0x04, 0x08, 0x10, 0x1c, 0x20, 0xd0, 0x1000};
-    for (unsigned r = 0; r < 8; r++)
-        for (unsigned i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-            if (offs[i] != 0x10 && offs[i] != 0x20 && offs[i] != 0x1000)
-                (void)rd32(GICC + offs[i]);
-            wr32(GICC + offs[i], (uint32_t)rng() & (r & 1 ? 0x3ff : ~0u));
-        }
-    wr32(GICC + 0x04, 0xff); /* GICC_PMR: everything through */
-    wr32(GICC + 0x00, 1);    /* GICC_CTLR: on */
-}
-
-static uint64_t cntvct(void)
-{
-    uint64_t v;
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
-/* WFI and WFE with DAIF all set: each must complete (nothing to wait for,
- * or a spurious wake-up, both allowed). With a vGIC, a WFI that only the
- * virtual timer's PPI 27 ends, the IRQ masked at the PE. */
-static int phase_wfi(int have_gicd)
-{
-    for (unsigned i = 0; i < 64; i++)
-        __asm__ volatile("wfi\n\twfe\n\tsev\n\twfe" ::: "memory");
-    if (!have_gicd)
-        return 1;
-    uint64_t freq;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-    wr32(GICD + 0x100, 1u << 27); /* GICD_ISENABLER0: the virtual timer */
-    wr32(GICD, 1);
-    uint64_t deadline = cntvct() + freq / 500; /* 2 ms */
-    __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1\n\tisb"
-                     :
-                     : "r"(deadline), "r"(1ull));
-    /* Until ISTATUS says the deadline passed: QEMU sets it when its own
-     * timer event runs, which may be a little after CNTVCT passes CVAL.
-     * A second past the deadline is the bound (a hang ends the test). */
-    uint64_t ctl = 0;
-    while (!(ctl & 4) && cntvct() < deadline + freq) {
-        __asm__ volatile("wfi" ::: "memory");
-        __asm__ volatile("mrs %0, cntv_ctl_el0" : "=r"(ctl));
-    }
-    __asm__ volatile("msr cntv_ctl_el0, xzr\n\tisb");
-    wr32(GICD + 0x180, ~0u); /* GICD_ICENABLER0 */
-    wr32(GICD + 0x280, ~0u); /* GICD_ICPENDR0 */
-    wr32(GICD, 0);
-    return (ctl & 4) != 0; /* ISTATUS: the deadline passed */
 }
 
 /* ---- vm1 under two_vms: the memory pattern ------------------------------ */

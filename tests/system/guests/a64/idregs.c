@@ -38,18 +38,6 @@ static void show(const char *name, uint64_t v)
     put_str("\n");
 }
 
-static void put_dec(unsigned v)
-{
-    char b[12];
-    int i = 0;
-    do {
-        b[i++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (i)
-        put_char(b[--i]);
-}
-
 /* RDVL x9, #1 (SVE): the vector length in bytes; an UNDEF leaves 0. */
 static uint64_t rdvl(uint64_t *at)
 {
