@@ -8,8 +8,13 @@
  * 27, after the timer's deadline; the guest masks the timer and EOIs.
  * Several rounds: each one needs the previous interrupt completed (on
  * armvisor: the physical PPI 27 deactivated by the guest's EOI); the last
- * rounds spin instead of WFI, so the interrupt arrives mid-run. Afterwards
- * nothing is pending: GICC_IAR reads the spurious ID 1023.
+ * rounds spin instead of WFI, so the interrupt arrives mid-run. Then a
+ * timer that fires again before its EOI: the handler sets the deadline to
+ * now and waits until the timer's condition holds again before it EOIs;
+ * the second interrupt must come while the guest spins with no exit of its
+ * own (QEMU 7.2 loses it when the EOI deactivates the physical PPI through
+ * GICH_LR.HW: core/vgic_lr.c). Afterwards nothing is pending: GICC_IAR
+ * reads the spurious ID 1023.
  */
 #ifndef GUESTS_IRQ_H
 #define GUESTS_IRQ_H
@@ -23,6 +28,7 @@
 
 static volatile uint32_t irqs, last_iar, ctl_at_irq;
 static volatile uint64_t cnt_at_irq;
+static volatile uint32_t refire; /* the next interrupt re-arms for now */
 
 void guest_irq(void)
 {
@@ -31,8 +37,16 @@ void guest_irq(void)
     if ((iar & 0x3ff) == INTID_VTIMER) {
         ctl_at_irq = cpu_vtimer_ctl();
         cnt_at_irq = cpu_vcount();
-        /* Mask the level-sensitive source before the EOI, as Linux does. */
-        cpu_vtimer_ctl_write(CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+        if (refire) {
+            /* Due again at once: its line is high again before the EOI. */
+            refire = 0;
+            cpu_vtimer_arm_at(cpu_vcount());
+            while (!(cpu_vtimer_ctl() & CNTV_CTL_ISTATUS))
+                ;
+        } else {
+            /* Mask the level-sensitive source before the EOI, as Linux does. */
+            cpu_vtimer_ctl_write(CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
+        }
         irqs++;
     }
     if ((iar & 0x3ff) < 1020)
@@ -69,6 +83,18 @@ int main(void)
         check("timer condition met when taken",
               (ctl_at_irq & CNTV_CTL_ISTATUS) && cnt_at_irq - start >= tval);
     }
+
+    /* Fired again before its EOI: taken again while spinning. */
+    uint32_t before = irqs;
+    uint64_t start = cpu_vcount();
+    refire = 1;
+    cpu_vtimer_arm(tval);
+    cpu_irq_on();
+    while (irqs < before + 2 && cpu_vcount() - start < freq)
+        ;
+    cpu_irq_off();
+    check("timer firing again before its EOI taken again while spinning", irqs == before + 2);
+
     cpu_vtimer_off();
     check("nothing pending afterwards: GICC_IAR spurious",
           (rd32(GICC + GICC_IAR) & 0x3ff) == INTID_SPURIOUS);
