@@ -555,6 +555,10 @@ static struct vcpu *pick(struct pcpu *p)
     p->need_resched = false;
     htimer_cancel(p, HTIMER_SLICE);
     slice_start(p);
+    /* A vCPU runs while others are blocked here: their deadlines are
+     * armed now (when nothing runs, idle arms them). */
+    if (v && p->blocked)
+        wake_timer_arm_locked(p);
     spin_unlock(&p->lock);
     if (v && p->loaded != v)
         load(p, v);
@@ -585,7 +589,6 @@ static bool steal(struct pcpu *me)
         if (got) {
             spin_lock(&me->lock);
             rq_push(me, got);
-            wake_timer_arm_locked(me); /* for vCPUs blocked here meanwhile */
             spin_unlock(&me->lock);
             __atomic_fetch_add(&me->steals, 1, __ATOMIC_RELAXED);
             return true;
@@ -665,11 +668,7 @@ static void block(struct pcpu *p, struct vcpu *v)
         vcpu_set_state(v, VCPU_WFI);
         v->sched_next = p->blocked;
         p->blocked = v;
-        blocked_changed(p);
-        /* Another vCPU runs here next: its deadline is armed now. (When
-         * nothing is runnable here, idle arms it, or steal.) */
-        if (p->rq_head)
-            wake_timer_arm_locked(p);
+        blocked_changed(p); /* its deadline is armed by the next pick or idle */
     }
     spin_unlock(&p->lock);
     /* An interrupt made pending after wfi_blocks looked, by another CPU,
