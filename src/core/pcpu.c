@@ -51,4 +51,5 @@ void pcpu_offline(unsigned id)
     p->switches = p->steals = 0;
     p->need_resched = false;
     __atomic_store_n(&p->poked, false, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->looking, false, __ATOMIC_RELAXED);
 }

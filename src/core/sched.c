@@ -23,11 +23,11 @@
  * if the vCPU's affinity allows this CPU and no CPU holds its state; a CPU
  * where a vCPU comes to wait behind another kicks an idle CPU the vCPU may
  * run on (pcpu->looking), so the steal happens then, not at that CPU's
- * next interrupt. Waking: an interrupt made pending for a vCPU (vgic_irq_changed) calls
- * sched_kick: a vCPU blocked on another CPU goes onto that CPU's run
- * queue, and that CPU, or one running the vCPU now, is sent a physical
- * kick (arch_cpu_kick), after the change is visible, so the interrupt is
- * seen at once rather than at the next slice.
+ * next interrupt. Waking: an interrupt made pending for a vCPU
+ * (vgic_irq_changed) calls sched_kick: a vCPU blocked on another CPU goes
+ * onto that CPU's run queue, and that CPU, or one running the vCPU now, is
+ * sent a physical kick (arch_cpu_kick), after the change is visible, so
+ * the interrupt is seen at once rather than at the next slice.
  *
  * Moving a vCPU (KVM's vcpu_load/vcpu_put): a CPU may keep the last vCPU it
  * ran loaded (pcpu->loaded: EL1 registers, FP/SIMD, the live timer and the
