@@ -1,8 +1,9 @@
 """Split armvisor's executed instructions by exit (scripts/profile-exits).
 
-pcs: one executed PC (hex) a line, guest and armvisor interleaved. A run of
-armvisor PCs (at or above armvisor's lowest symbol) is one exit, keyed by the
-guest PC that came before it (the trapping instruction)."""
+pcs: one executed instruction a line, "CPU PC" (PC in hex), guest and
+armvisor interleaved, the CPUs too. On each CPU a run of armvisor PCs (at or
+above armvisor's lowest symbol) is one exit, keyed by that CPU and the guest
+PC that came before it (the trapping instruction)."""
 import bisect
 import collections
 import subprocess
@@ -28,23 +29,25 @@ def main(pcs_file, hv_elf, guest_elf, top):
     gaddrs, gsyms = symbols(guest_elf)
     hv_low = haddrs[0]
     exits = collections.defaultdict(lambda: [0, collections.Counter()])
-    last_guest, run = None, None
+    cpus = {}  # CPU: [its last guest PC, its armvisor run so far]
     with open(pcs_file) as f:
         for line in f:
             try:
-                pc = int(line, 16)
+                cpu, text = line.split()
+                pc = int(text, 16)
             except ValueError:
                 continue
+            st = cpus.setdefault(cpu, [None, None])
             if pc < hv_low:
-                if run:
-                    e = exits[last_guest]
+                if st[1]:
+                    e = exits[(cpu, st[0])]
                     e[0] += 1
-                    e[1].update(run)
-                run, last_guest = None, pc
+                    e[1].update(st[1])
+                st[0], st[1] = pc, None
             else:
-                if run is None:
-                    run = collections.Counter()
-                run[pc] += 1
+                if st[1] is None:
+                    st[1] = collections.Counter()
+                st[1][pc] += 1
     # Function chains (outermost, the one inlined into it) by addr2line.
     allpcs = sorted({pc for _, c in exits.values() for pc in c})
     chain = {}
@@ -60,12 +63,14 @@ def main(pcs_file, hv_elf, guest_elf, top):
                 chain[cur] = []
             else:
                 chain[cur].append(l)
-    for key, (n, c) in sorted(exits.items(), key=lambda kv: -sum(kv[1][1].values())):
-        if n < 10:
+    several = len(cpus) > 1
+    for (cpu, key), (n, c) in sorted(exits.items(), key=lambda kv: -sum(kv[1][1].values())):
+        if n < 10 or key is None:
             continue
         total = sum(c.values())
-        print("guest pc 0x%x (%s): %d exits, %.0f armvisor instructions each" %
-              (key, name_of(gaddrs, gsyms, key), n, total / n))
+        print("%sguest pc 0x%x (%s): %d exits, %.0f armvisor instructions each" %
+              ("cpu %s " % cpu if several else "", key, name_of(gaddrs, gsyms, key), n,
+               total / n))
         by = collections.Counter()
         for pc, k in c.items():
             fns = chain.get(pc, ["?"])[0::2]
