@@ -13,8 +13,8 @@
  *     the core acknowledges them (arch_irq_ack) and decides what they mean.
  *   - Enabled: the hypervisor's own timer, PPI 26 (CNTHP, the core's time
  *     slices and wake-up deadlines); the EL1 virtual timer's PPI 27 (fires while a guest's CNTV_*
- *     is live in the CPU; the core keeps it active and links it to the
- *     guest's PPI 27 through a list register with HW=1, IHI0048B 5.3.7) and
+ *     is live in the CPU; the core keeps it active, links it to the
+ *     guest's PPI 27 and deactivates it at the guest's EOI: core/vgic_lr.c) and
  *     the maintenance interrupt, PPI 25 (5.3.4 GICH_MISR), which the core
  *     asks for through GICH_HCR.UIE/NPIE and the LRs' EOI bit, and the
  *     hypervisor's own timer (CNTHP), PPI 26, which the core sets for the
