@@ -464,22 +464,41 @@ static void unmap_range(struct stage2 *s2, const struct s2_table *tb, ipa_t star
     }
 }
 
-int stage2_unmap(struct stage2 *s2, ipa_t ipa, uint64_t size)
+/* What unmap and protect share: [ipa, ipa + size) checked, looked over
+ * (some page must be mapped, or with need_all every page), the blocks
+ * straddling its edges split, then apply run over it with attrs. */
+typedef void (*range_fn)(struct stage2 *s2, const struct s2_table *tb, ipa_t start, ipa_t end,
+                         uint64_t attrs);
+
+static int edit_range(struct stage2 *s2, ipa_t ipa, uint64_t size, bool need_all, range_fn apply,
+                      uint64_t attrs)
 {
-    if (!range_ok(s2, ipa, size))
-        return S2_EINVAL;
     ipa_t end = ipa + size;
     struct s2_table root = root_table(s2);
     bool any = false, all = true;
     scan_range(&root, ipa, end, &any, &all);
-    if (!any)
+    if (need_all ? !all : !any)
         return S2_ENOENT;
     struct s2_op op = {.s2 = s2};
     int rc = split_edges(&op, ipa, end);
     if (!rc)
-        unmap_range(s2, &root, ipa, end);
+        apply(s2, &root, ipa, end, attrs);
     op_release(&op);
     return rc;
+}
+
+static void unmap_apply(struct stage2 *s2, const struct s2_table *tb, ipa_t start, ipa_t end,
+                        uint64_t attrs)
+{
+    (void)attrs;
+    unmap_range(s2, tb, start, end);
+}
+
+int stage2_unmap(struct stage2 *s2, ipa_t ipa, uint64_t size)
+{
+    if (!range_ok(s2, ipa, size))
+        return S2_EINVAL;
+    return edit_range(s2, ipa, size, false, unmap_apply, 0);
 }
 
 /* ---- Map --------------------------------------------------------------- */
@@ -627,18 +646,7 @@ int stage2_protect(struct stage2 *s2, ipa_t ipa, uint64_t size, unsigned perms)
 {
     if (!range_ok(s2, ipa, size) || !perms_ok(perms))
         return S2_EINVAL;
-    ipa_t end = ipa + size;
-    struct s2_table root = root_table(s2);
-    bool any = false, all = true;
-    scan_range(&root, ipa, end, &any, &all);
-    if (!all)
-        return S2_ENOENT;
-    struct s2_op op = {.s2 = s2};
-    int rc = split_edges(&op, ipa, end);
-    if (!rc)
-        protect_range(s2, &root, ipa, end, perms_to_attrs(perms));
-    op_release(&op);
-    return rc;
+    return edit_range(s2, ipa, size, true, protect_range, perms_to_attrs(perms));
 }
 
 /* ---- Merge ------------------------------------------------------------- */
