@@ -285,6 +285,15 @@ bool vgic_vcpu_can_wake(struct vcpu *vcpu);
 /* The distributor's MMIO device (vgic_v2_dist.c), ready to register. */
 void vgic_v2_dist_init(struct vgic *vgic, ipa_t base);
 
+/* GICD_SGIR on the fast exit path (exit_fast.c). vgic_v2_is_sgir: is ipa
+ * the VM's GICD_SGIR? vgic_v2_sgir_fast: vcpu writes value there (32 bits):
+ * when the SGI goes only to other vCPUs, send it as the register's MMIO
+ * handler would and say true; false, with nothing done, otherwise: an SGI
+ * to the writer itself changes its own list registers, which that path
+ * does not sync, and the MMIO handler logs a reserved filter. */
+bool vgic_v2_is_sgir(const struct vm *vm, ipa_t ipa);
+bool vgic_v2_sgir_fast(struct vcpu *vcpu, uint32_t value);
+
 /* List registers (vgic_lr.c): before entering the guest, write the most
  * urgent interrupts for vcpu into the list registers (if anything changed);
  * after it exits, read back those it used into the model. No-ops without a

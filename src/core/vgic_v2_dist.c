@@ -263,28 +263,53 @@ static void icfgr_access(struct vgic *vgic, struct mmio_access *acc)
 
 /* ---- GICD_SGIR ------------------------------------------------------------- */
 
+/* The vCPUs a GICD_SGIR value written by vCPU self names (bits for CPU
+ * interfaces that do not exist are ignored); false for the reserved
+ * TargetListFilter. */
+static bool sgir_targets(const struct vgic *vgic, unsigned self, uint32_t v, uint8_t *targets)
+{
+    uint8_t all = (uint8_t)((1u << vgic->vm->nvcpus) - 1);
+    switch (v >> SGIR_FILTER_SHIFT & 3u) {
+    case SGIR_FILTER_LIST:
+        *targets = (uint8_t)(SGIR_TARGETS(v) & all);
+        return true;
+    case SGIR_FILTER_OTHER:
+        *targets = (uint8_t)(all & ~(1u << self));
+        return true;
+    case SGIR_FILTER_SELF:
+        *targets = (uint8_t)((1u << self) & all);
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void sgir_write(struct vgic *vgic, const struct mmio_access *acc)
 {
     unsigned self = access_cpu(vgic, acc);
     uint32_t v = (uint32_t)acc->value;
-    uint8_t all = (uint8_t)((1u << vgic->vm->nvcpus) - 1);
     uint8_t targets;
-    switch (v >> SGIR_FILTER_SHIFT & 3u) {
-    case SGIR_FILTER_LIST:
-        targets = (uint8_t)SGIR_TARGETS(v);
-        break;
-    case SGIR_FILTER_OTHER:
-        targets = (uint8_t)(all & ~(1u << self));
-        break;
-    case SGIR_FILTER_SELF:
-        targets = (uint8_t)(1u << self);
-        break;
-    default:
+    if (!sgir_targets(vgic, self, v, &targets)) {
         log_odd(vgic, acc, "reserved TargetListFilter in GICD_SGIR");
         return;
     }
-    /* Bits for CPU interfaces that do not exist are ignored. */
-    vgic_send_sgi(vgic, self, targets & all, SGIR_INTID(v));
+    vgic_send_sgi(vgic, self, targets, SGIR_INTID(v));
+}
+
+bool vgic_v2_is_sgir(const struct vm *vm, ipa_t ipa)
+{
+    return vm->vgic && ipa == vm->vgic->dist.base + GICD_SGIR;
+}
+
+bool vgic_v2_sgir_fast(struct vcpu *vcpu, uint32_t value)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    uint8_t targets;
+    if (!vgic || vcpu->id >= vgic->vm->nvcpus || !sgir_targets(vgic, vcpu->id, value, &targets) ||
+        (targets >> vcpu->id) & 1)
+        return false;
+    vgic_send_sgi(vgic, vcpu->id, targets, SGIR_INTID(value));
+    return true;
 }
 
 /* ---- The device ------------------------------------------------------------ */

@@ -259,8 +259,14 @@ enum run_result {
     RUN_STOP,     /* the VM stopped (powered off or killed) */
 };
 
-/* Enter the guest once and handle the exit it comes back with. */
+/* Enter the guest once and handle the exit it comes back with (after any
+ * number of exits vcpu_exit_fast handled on the spot). */
 enum run_result vcpu_run_once(struct vcpu *vcpu);
+
+/* The exit raw that vcpu just made, on its own CPU, before its list
+ * registers are synced: true when it was handled here in full and the
+ * guest may re-enter at once (exit_fast.c says which and why). */
+bool vcpu_exit_fast(struct vcpu *vcpu, const struct arch_exit *raw);
 
 /* Run the VM's vCPUs (the scheduler, sched.c) until the VM stops; returns
  * the VM's exit code. */

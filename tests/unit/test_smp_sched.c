@@ -425,7 +425,16 @@ struct ipi {
     uint32_t iar[4][2];
     uint64_t state_at_send[4];
     int done[4];
+    /* vCPU 0's list-register flushes (written or skipped) and data-abort
+     * exits, counted across an SGI to others and one to itself. */
+    uint64_t flushes_other, flushes_self, dabts_other, dabts_self;
 };
+
+static uint64_t flush_calls(unsigned id)
+{
+    const struct vgic_work *w = &vm->vgic->cpu[id].work;
+    return w->flushes + w->flush_skips;
+}
 
 /* vCPU n: enable SGI n+1 (and SPI 40), then wait for it: 1 in WFI, 3 busy
  * (runnable but preempted when the SGI is sent), 2 is started only after
@@ -468,8 +477,13 @@ static void guest_ipi0(struct sim_guest *g)
     gicd_wr(g, 0x800 + 40, 1, 1u << 1);
     gicd_wr(g, 0xc08, 4, 2u << 16); /* GICD_ICFGR2: SPI 40 edge-triggered */
     gicd_wr(g, 0x100 + 4, 4, 1u << (40 - 32));
-    /* Unstarted vCPU 2: its SGI waits for it. */
+    /* Unstarted vCPU 2: its SGI waits for it. Sent to another vCPU, the
+     * write is handled on the fast exit path (exit_fast.c): an exit, but
+     * no flush of vCPU 0's list registers before it re-enters. */
+    uint64_t f = flush_calls(0), a = vm->vcpus[0].stats.exits[EXIT_DABT];
     send_sgi(g, 0, 1u << 2, 3);
+    x->flushes_other = flush_calls(0) - f;
+    x->dabts_other = vm->vcpus[0].stats.exits[EXIT_DABT] - a;
     x->state_at_send[2] = vm->vcpus[2].state;
     psci(g, FN_CPU_ON, 1, ENTRY1, 1);
     psci(g, FN_CPU_ON, 3, ENTRY1, 3);
@@ -482,7 +496,10 @@ static void guest_ipi0(struct sim_guest *g)
     send_sgi(g, 1, 0, 4); /* "all but me": 1, 2 and 3; only 3 enabled 4 */
     /* Self, through the third filter. */
     gicd_wr(g, 0x100, 4, 1u << 7);
-    send_sgi(g, 2, 0, 7);
+    f = flush_calls(0), a = vm->vcpus[0].stats.exits[EXIT_DABT];
+    send_sgi(g, 2, 0, 7); /* its own list registers change: the exit path */
+    x->flushes_self = flush_calls(0) - f;
+    x->dabts_self = vm->vcpus[0].stats.exits[EXIT_DABT] - a;
     x->iar[0][0] = g_irq_ack(g);
     g_irq_eoi(g, x->iar[0][0]);
     wait_flag(g, &x->done[3]);
@@ -513,6 +530,10 @@ static void test_sgi_running_blocked_unstarted(void **state)
     assert_int_equal(x.iar[3][0], 4);
     assert_int_equal(x.iar[0][0], 7);
     assert_int_equal(x.iar[1][1], 40);
+    assert_int_equal(x.dabts_other, 1);
+    assert_int_equal(x.flushes_other, 0);
+    assert_int_equal(x.dabts_self, 1);
+    assert_int_equal(x.flushes_self, 1);
     for (unsigned i = 1; i < 4; i++)
         assert_int_equal(x.done[i], 1);
 }

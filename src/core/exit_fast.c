@@ -1,0 +1,43 @@
+/*
+ * Exits handled on the spot. vcpu_run_once enters the guest again at once
+ * after one of these: its list registers are not read back into the model
+ * and written again, and the scheduler does not look. Today that is one
+ * exit, the write of GICD_SGIR that sends an SGI to other vCPUs: the
+ * sending half of every IPI a guest makes (issue 9's round trip is two of
+ * them and two kicks).
+ *
+ * Why skipping the sync and flush is safe for it: the write changes only
+ * the target vCPUs' interrupts (the writer itself among the targets takes
+ * the exit path instead: vgic_v2_sgir_fast), and the model already treats a
+ * vCPU that runs as one whose list registers may have moved since its last
+ * sync (vgic.h). Anything that needs this CPU's attention while the guest
+ * runs on (another CPU changing this vCPU's interrupts, a time slice, a VM
+ * stopping) arrives as a physical interrupt, which stays pending while
+ * armvisor runs and ends the guest's next run at once: the exit path then
+ * syncs, decides and flushes as for any exit.
+ */
+#include "core/exit.h"
+#include "core/vgic.h"
+#include "core/vm.h"
+
+bool vcpu_exit_fast(struct vcpu *vcpu, const struct arch_exit *raw)
+{
+    if (raw->kind != ARCH_EXIT_TRAP || !raw->ipa_valid || !vgic_v2_is_sgir(vcpu->vm, raw->ipa))
+        return false;
+    struct exit_info info;
+    exit_decode(raw, &info);
+    const struct exit_dabt *d = &info.u.dabt;
+    /* A plain 32-bit store (the syndrome describes it: ISV); anything else
+     * there, and a big-endian guest's store, goes the MMIO handler's way. */
+    if (info.reason != EXIT_DABT || !d->isv || !d->write || d->size != 4 || d->s1ptw ||
+        arch_vcpu_data_be(vcpu))
+        return false;
+    if (!vgic_v2_sgir_fast(vcpu, (uint32_t)arch_vcpu_reg_read(vcpu, d->srt)))
+        return false;
+    /* Counted as the exit path counts an MMIO write. */
+    vcpu->stats.exits[EXIT_DABT]++;
+    vcpu->stats.mmio_writes++;
+    vcpu->repeat.count = 0; /* progress */
+    arch_vcpu_skip_insn(vcpu, info.il);
+    return true;
+}
