@@ -209,7 +209,11 @@ void arch_vcpu_release(struct vcpu *vcpu);
 void arch_vcpu_put(struct vcpu *vcpu);
 
 /* Enter the guest on this CPU and return when it exits, with *exit filled.
- * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. */
+ * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. An
+ * exit with a valid IPA (a stage-2 abort) is first offered to the core's
+ * vcpu_exit_fast (core/vm.h), before the vGIC state (list registers, VMCR,
+ * APR) is saved; when that handled it, the guest is entered again at once
+ * with that state left in the CPU, and arch_vcpu_run goes on. */
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);
 
 /* Whether a WFI the guest executes traps (an exit of its own: the default

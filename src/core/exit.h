@@ -87,6 +87,10 @@ struct exit_info {
  * know becomes EXIT_UNKNOWN with ec/iss kept for the log. */
 void exit_decode(const struct arch_exit *raw, struct exit_info *info);
 
+/* The data-abort part of exit_decode alone, for the fast exit path
+ * (exit_fast.c): false when raw is not a data abort from the guest. */
+bool exit_decode_dabt(const struct arch_exit *raw, struct exit_dabt *d, unsigned *il);
+
 /* Name of a reason, for logs and statistics. */
 const char *exit_reason_name(enum exit_reason r);
 

@@ -134,10 +134,8 @@ static void decode_iabt(uint32_t iss, struct exit_info *info)
 
 /* Data abort ISS. SAS/SSE/SRT/SF/AR mean something only when ISV is set;
  * otherwise they stay zero so no caller can use a stale value. */
-static void decode_dabt(uint32_t iss, const struct syn_layout *l, struct exit_info *info)
+static void dabt_fields(uint32_t iss, const struct syn_layout *l, struct exit_dabt *d)
 {
-    struct exit_dabt *d = &info->u.dabt;
-    info->reason = EXIT_DABT;
     d->isv = (iss & ESR_ISS_ISV) != 0;
     if (d->isv) {
         d->size = 1u << FIELD(iss, ESR_ISS_SAS_SHIFT, ESR_ISS_SAS_MASK);
@@ -152,6 +150,12 @@ static void decode_dabt(uint32_t iss, const struct syn_layout *l, struct exit_in
     d->write = (iss & ESR_ISS_WNR) != 0;
     d->fsc = iss & ESR_ISS_FSC_MASK;
     d->translation = (iss & ESR_ISS_FSC_TYPE_MASK) == ESR_ISS_FSC_TRANSLATION;
+}
+
+static void decode_dabt(uint32_t iss, const struct syn_layout *l, struct exit_info *info)
+{
+    info->reason = EXIT_DABT;
+    dabt_fields(iss, l, &info->u.dabt);
 }
 
 static void decode_wfx(uint32_t iss, struct exit_info *info)
@@ -317,6 +321,20 @@ void exit_decode(const struct arch_exit *raw, struct exit_info *info)
         decode_v7(info->iss, info);
     else
         info->reason = EXIT_UNKNOWN;
+}
+
+bool exit_decode_dabt(const struct arch_exit *raw, struct exit_dabt *d, unsigned *il)
+{
+    _Static_assert(HSR_EC_DABT_GUEST == ESR_EC_DABT_LOW, "data abort EC");
+    if (raw->kind != ARCH_EXIT_TRAP ||
+        FIELD(raw->syndrome, ESR_EC_SHIFT, ESR_EC_MASK) != ESR_EC_DABT_LOW ||
+        (raw->fmt != SYNDROME_V8_ESR && raw->fmt != SYNDROME_V7_HSR))
+        return false;
+    *d = (struct exit_dabt){0};
+    dabt_fields(raw->syndrome & ESR_ISS_MASK, raw->fmt == SYNDROME_V8_ESR ? &layout_v8 : &layout_v7,
+                d);
+    *il = (raw->syndrome & ESR_IL) ? 4 : 2;
+    return true;
 }
 
 const char *exit_reason_name(enum exit_reason r)

@@ -244,9 +244,7 @@ enum run_result vcpu_run_once(struct vcpu *vcpu)
      * for a VM without a vGIC). */
     vgic_flush_lrs(vcpu);
     ptimer_load(vcpu); /* its deadline ends the run (ptimer.c) */
-    do
-        arch_vcpu_run(vcpu, &raw);
-    while (vcpu_exit_fast(vcpu, &raw));
+    arch_vcpu_run(vcpu, &raw);
     vgic_sync_lrs(vcpu);
     if (raw.kind == ARCH_EXIT_IRQ) {
         /* A physical interrupt (the timer, a maintenance interrupt, a

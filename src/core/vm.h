@@ -263,9 +263,11 @@ enum run_result {
  * number of exits vcpu_exit_fast handled on the spot). */
 enum run_result vcpu_run_once(struct vcpu *vcpu);
 
-/* The exit raw that vcpu just made, on its own CPU, before its list
- * registers are synced: true when it was handled here in full and the
- * guest may re-enter at once (exit_fast.c says which and why). */
+/* The exit raw that vcpu just made, offered by arch_vcpu_run on the vCPU's
+ * CPU before the vGIC state leaves the CPU (raw->ipa_valid set): true when
+ * the core handled it in full, and arch_vcpu_run then enters the guest
+ * again at once, its vGIC state as it left it; false: nothing was done,
+ * and the exit takes the usual path (exit_fast.c says which and why). */
 bool vcpu_exit_fast(struct vcpu *vcpu, const struct arch_exit *raw);
 
 /* Run the VM's vCPUs (the scheduler, sched.c) until the VM stops; returns

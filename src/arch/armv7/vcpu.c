@@ -306,45 +306,57 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         armv7_cache_flush_all();
         c->started = 1;
     }
-    vcpu_load(c, vcpu);
-    pmu_load(&c->pmu);
-    gicv2_enter(&c->gic);
-    isb();
+    bool gic_live = false; /* the vGIC state is still in the CPU (a fast exit) */
+    for (;;) {
+        vcpu_load(c, vcpu);
+        pmu_load(&c->pmu);
+        if (!gic_live)
+            gicv2_enter(&c->gic);
+        gic_live = false;
+        isb();
 
-    c->in_mem = false; /* the guest changes its cp15/VFP state as it runs */
-    int kind = armv7_guest_enter(&c->gprs);
+        c->in_mem = false; /* the guest changes its cp15/VFP state as it runs */
+        int kind = armv7_guest_enter(&c->gprs);
 
-    gicv2_exit(&c->gic);
-
-    memset(exit, 0, sizeof(*exit));
-    exit->fmt = SYNDROME_V7_HSR;
-    if (kind == GUEST_EXIT_IRQ) { /* the core acknowledges it (arch_irq_ack) */
-        exit->kind = ARCH_EXIT_IRQ;
-        c->last_hsr = 0;
-        return;
-    }
-    uint32_t hsr = cp_read32(HSR);
-    unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
-    c->last_hsr = hsr;
-    /* With HCR.AMO a guest's asynchronous external abort is taken to Hyp as
-     * a data abort whose long-format DFSC says "asynchronous external abort"
-     * (B3.13.6, B4.1.73): the SError of ARMv8. */
-    if (ec == HSR_EC_DABT_GUEST && (hsr & HSR_ISS_FSC_MASK) == FSC_ASYNC_EXT_ABORT) {
-        exit->kind = ARCH_EXIT_SERROR;
+        memset(exit, 0, sizeof(*exit));
+        exit->fmt = SYNDROME_V7_HSR;
+        if (kind == GUEST_EXIT_IRQ) { /* the core acknowledges it (arch_irq_ack) */
+            gicv2_exit(&c->gic);
+            exit->kind = ARCH_EXIT_IRQ;
+            c->last_hsr = 0;
+            return;
+        }
+        uint32_t hsr = cp_read32(HSR);
+        unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
+        c->last_hsr = hsr;
+        /* With HCR.AMO a guest's asynchronous external abort is taken to Hyp
+         * as a data abort whose long-format DFSC says "asynchronous external
+         * abort" (B3.13.6, B4.1.73): the SError of ARMv8. */
+        if (ec == HSR_EC_DABT_GUEST && (hsr & HSR_ISS_FSC_MASK) == FSC_ASYNC_EXT_ABORT) {
+            gicv2_exit(&c->gic);
+            exit->kind = ARCH_EXIT_SERROR;
+            exit->syndrome = hsr;
+            return;
+        }
+        exit->kind = ARCH_EXIT_TRAP;
         exit->syndrome = hsr;
+        if (ec == HSR_EC_DABT_GUEST)
+            exit->far = cp_read32(HDFAR);
+        else if (ec == HSR_EC_IABT_GUEST)
+            exit->far = cp_read32(HIFAR);
+        if (hpfar_valid(hsr)) {
+            uint32_t hpfar = cp_read32(HPFAR);
+            /* HPFAR[31:4] = IPA[39:12]. */
+            exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
+            exit->ipa_valid = true;
+            /* Offered to the core before the vGIC state leaves the CPU. */
+            if (vcpu_exit_fast(vcpu, exit)) {
+                gic_live = true;
+                continue;
+            }
+        }
+        gicv2_exit(&c->gic);
         return;
-    }
-    exit->kind = ARCH_EXIT_TRAP;
-    exit->syndrome = hsr;
-    if (ec == HSR_EC_DABT_GUEST)
-        exit->far = cp_read32(HDFAR);
-    else if (ec == HSR_EC_IABT_GUEST)
-        exit->far = cp_read32(HIFAR);
-    if (hpfar_valid(hsr)) {
-        uint32_t hpfar = cp_read32(HPFAR);
-        /* HPFAR[31:4] = IPA[39:12]. */
-        exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
-        exit->ipa_valid = true;
     }
 }
 

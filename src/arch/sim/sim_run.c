@@ -191,23 +191,30 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
     /* This vCPU's timer is now the CPU's live one: if it fires, its PPI
      * takes the guest straight back out (HCR.IMO), as on hardware. */
     sim_set_live_vcpu(av);
-    if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
-        sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
-        av->irq_exit_pending = false;
-        *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
-        return;
-    }
-    if (!av->fn) {
-        fprintf(stderr, "sim: vCPU %u has no guest program (sim_vcpu_set_guest)\n", vcpu->id);
-        abort();
-    }
-    if (av->thread_done) {
-        fprintf(stderr, "sim: vCPU %u resumed after its guest thread ended\n", vcpu->id);
-        abort();
-    }
+    for (;;) {
+        if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
+            sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
+            av->irq_exit_pending = false;
+            *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
+            return;
+        }
+        if (!av->fn) {
+            fprintf(stderr, "sim: vCPU %u has no guest program (sim_vcpu_set_guest)\n",
+                    vcpu->id);
+            abort();
+        }
+        if (av->thread_done) {
+            fprintf(stderr, "sim: vCPU %u resumed after its guest thread ended\n", vcpu->id);
+            abort();
+        }
 
-    enter_guest(av);
-    *exit = av->exit;
+        enter_guest(av);
+        *exit = av->exit;
+        /* Offered to the core as the hardware ports do, before the vGIC
+         * state would leave the CPU (the sim's list registers never do). */
+        if (!exit->ipa_valid || !vcpu_exit_fast(vcpu, exit))
+            return;
+    }
 }
 
 int sim_vcpu_set_guest(struct vcpu *vcpu, sim_guest_fn fn, void *arg)
