@@ -296,6 +296,36 @@ void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
         cp_write32(HCR, hcr);
 }
 
+/* A trap or SError exit's record, from HSR and the fault address
+ * registers; true when it is a stage-2 abort with a valid IPA, which
+ * arch_vcpu_run offers to the core's fast exit path. */
+static bool fill_trap(struct arch_vcpu *c, struct arch_exit *exit)
+{
+    uint32_t hsr = cp_read32(HSR);
+    unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
+    c->last_hsr = hsr;
+    exit->syndrome = hsr;
+    /* With HCR.AMO a guest's asynchronous external abort is taken to Hyp as
+     * a data abort whose long-format DFSC says "asynchronous external abort"
+     * (B3.13.6, B4.1.73): the SError of ARMv8. */
+    if (ec == HSR_EC_DABT_GUEST && (hsr & HSR_ISS_FSC_MASK) == FSC_ASYNC_EXT_ABORT) {
+        exit->kind = ARCH_EXIT_SERROR;
+        return false;
+    }
+    exit->kind = ARCH_EXIT_TRAP;
+    if (ec == HSR_EC_DABT_GUEST)
+        exit->far = cp_read32(HDFAR);
+    else if (ec == HSR_EC_IABT_GUEST)
+        exit->far = cp_read32(HIFAR);
+    if (!hpfar_valid(hsr))
+        return false;
+    uint32_t hpfar = cp_read32(HPFAR);
+    /* HPFAR[31:4] = IPA[39:12]. */
+    exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
+    exit->ipa_valid = true;
+    return true;
+}
+
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *c = vcpu->arch;
@@ -320,40 +350,14 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 
         memset(exit, 0, sizeof(*exit));
         exit->fmt = SYNDROME_V7_HSR;
+        if (kind != GUEST_EXIT_IRQ && fill_trap(c, exit) && vcpu_exit_fast(vcpu, exit)) {
+            /* Handled by the core before the vGIC state left the CPU. */
+            gic_live = true;
+            continue;
+        }
         if (kind == GUEST_EXIT_IRQ) { /* the core acknowledges it (arch_irq_ack) */
-            gicv2_exit(&c->gic);
             exit->kind = ARCH_EXIT_IRQ;
             c->last_hsr = 0;
-            return;
-        }
-        uint32_t hsr = cp_read32(HSR);
-        unsigned ec = (hsr >> HSR_EC_SHIFT) & HSR_EC_MASK;
-        c->last_hsr = hsr;
-        /* With HCR.AMO a guest's asynchronous external abort is taken to Hyp
-         * as a data abort whose long-format DFSC says "asynchronous external
-         * abort" (B3.13.6, B4.1.73): the SError of ARMv8. */
-        if (ec == HSR_EC_DABT_GUEST && (hsr & HSR_ISS_FSC_MASK) == FSC_ASYNC_EXT_ABORT) {
-            gicv2_exit(&c->gic);
-            exit->kind = ARCH_EXIT_SERROR;
-            exit->syndrome = hsr;
-            return;
-        }
-        exit->kind = ARCH_EXIT_TRAP;
-        exit->syndrome = hsr;
-        if (ec == HSR_EC_DABT_GUEST)
-            exit->far = cp_read32(HDFAR);
-        else if (ec == HSR_EC_IABT_GUEST)
-            exit->far = cp_read32(HIFAR);
-        if (hpfar_valid(hsr)) {
-            uint32_t hpfar = cp_read32(HPFAR);
-            /* HPFAR[31:4] = IPA[39:12]. */
-            exit->ipa = ((uint64_t)(hpfar & ~0xfu) << 8) | (exit->far & 0xfff);
-            exit->ipa_valid = true;
-            /* Offered to the core before the vGIC state leaves the CPU. */
-            if (vcpu_exit_fast(vcpu, exit)) {
-                gic_live = true;
-                continue;
-            }
         }
         gicv2_exit(&c->gic);
         return;

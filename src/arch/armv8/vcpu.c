@@ -621,38 +621,34 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         fp_traps_for(c, a);
         a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */
         int kind = armv8_guest_enter(&a->g);
-        *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR};
-        if (kind != GUEST_EXIT_SYNC && kind != GUEST_EXIT_SERROR) {
-            /* IRQ, FIQ: the core acknowledges it (arch_irq_ack) */
-            gicv2_exit(&a->gic);
-            exit->kind = ARCH_EXIT_IRQ;
-            return;
-        }
-        uint32_t esr = (uint32_t)read_sysreg(esr_el2);
-        exit->syndrome = esr;
-        if (kind == GUEST_EXIT_SERROR) {
-            gicv2_exit(&a->gic);
-            exit->kind = ARCH_EXIT_SERROR;
-            return;
-        }
-        exit->kind = ARCH_EXIT_TRAP;
-        a->last_esr = esr;
-        if (esr_ec(esr) == ESR_EC_DABT_LOW || esr_ec(esr) == ESR_EC_IABT_LOW) {
-            abort_ipa(a, esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), exit);
-            /* Offered to the core before the vGIC state leaves the CPU. */
-            if (exit->ipa_valid && vcpu_exit_fast(vcpu, exit)) {
-                gic_live = true;
-                continue;
+        *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR, .kind = ARCH_EXIT_IRQ};
+        uint32_t esr = 0;
+        if (kind == GUEST_EXIT_SYNC || kind == GUEST_EXIT_SERROR) {
+            esr = (uint32_t)read_sysreg(esr_el2);
+            exit->syndrome = esr;
+            exit->kind = kind == GUEST_EXIT_SYNC ? ARCH_EXIT_TRAP : ARCH_EXIT_SERROR;
+        } /* else IRQ, FIQ: the core acknowledges it (arch_irq_ack) */
+        if (exit->kind == ARCH_EXIT_TRAP) {
+            a->last_esr = esr;
+            if (esr_ec(esr) == ESR_EC_DABT_LOW || esr_ec(esr) == ESR_EC_IABT_LOW) {
+                abort_ipa(a, esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), exit);
+                /* Offered to the core before the vGIC state leaves the CPU. */
+                if (exit->ipa_valid && vcpu_exit_fast(vcpu, exit)) {
+                    gic_live = true;
+                    continue;
+                }
             }
         }
         gicv2_exit(&a->gic);
-        if (esr_ec(esr) == ESR_EC_FP_ASIMD && c->fp_owner != a) {
-            fp_take(a, false);
-            continue; /* ELR_EL2 is the FP instruction: it runs again */
-        }
-        if (esr_ec(esr) == ESR_EC_SVE && sve_trap_ours(a)) {
-            fp_take(a, true);
-            continue; /* the SVE instruction (or ZCR_EL1 access) again */
+        if (exit->kind == ARCH_EXIT_TRAP) {
+            if (esr_ec(esr) == ESR_EC_FP_ASIMD && c->fp_owner != a) {
+                fp_take(a, false);
+                continue; /* ELR_EL2 is the FP instruction: it runs again */
+            }
+            if (esr_ec(esr) == ESR_EC_SVE && sve_trap_ours(a)) {
+                fp_take(a, true);
+                continue; /* the SVE instruction (or ZCR_EL1 access) again */
+            }
         }
         return;
     }
