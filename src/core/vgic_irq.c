@@ -77,9 +77,10 @@ void vgic_irq_changed(struct vgic *vgic, struct vgic_irq *irq)
     mark(vgic, irq->ap_vcpu);
     if (target >= 0 && irq->ap_vcpu >= 0 && irq->ap_vcpu != target)
         vgic_ap_remove(vgic, irq);
+    /* The target's list registers are stale too: vgic_ap_add marks them,
+     * and a target that already listed it was marked above. */
     if (target >= 0 && irq->ap_vcpu < 0)
         vgic_ap_add(vgic, (unsigned)target, irq);
-    mark(vgic, target);
     /* A vCPU blocked in WFI that now has something to take runs again
      * (whoever made it pending: a device, another vCPU's SGI, its timer). */
     if (target < 0)
