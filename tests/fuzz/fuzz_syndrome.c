@@ -33,16 +33,17 @@ static void one(const uint8_t *p)
     CHECK(memcmp(&info, &again, sizeof(info)) == 0);
 
     /* The fast exit path's decoder of data aborts alone agrees. */
-    struct exit_dabt d;
+    struct exit_dabt alone;
     unsigned il = 0;
-    bool is_dabt = exit_decode_dabt(&raw, &d, &il);
+    bool is_dabt = exit_decode_dabt(&raw, &alone, &il);
     CHECK(is_dabt == (info.reason == EXIT_DABT));
     if (is_dabt)
-        CHECK(il == info.il && d.isv == info.u.dabt.isv && d.size == info.u.dabt.size &&
-              d.sign == info.u.dabt.sign && d.srt == info.u.dabt.srt && d.sf == info.u.dabt.sf &&
-              d.ar == info.u.dabt.ar && d.write == info.u.dabt.write &&
-              d.s1ptw == info.u.dabt.s1ptw && d.cm == info.u.dabt.cm && d.ea == info.u.dabt.ea &&
-              d.fsc == info.u.dabt.fsc && d.translation == info.u.dabt.translation);
+        CHECK(il == info.il && alone.isv == info.u.dabt.isv && alone.size == info.u.dabt.size &&
+              alone.sign == info.u.dabt.sign && alone.srt == info.u.dabt.srt &&
+              alone.sf == info.u.dabt.sf && alone.ar == info.u.dabt.ar &&
+              alone.write == info.u.dabt.write && alone.s1ptw == info.u.dabt.s1ptw &&
+              alone.cm == info.u.dabt.cm && alone.ea == info.u.dabt.ea &&
+              alone.fsc == info.u.dabt.fsc && alone.translation == info.u.dabt.translation);
 
     CHECK((unsigned)info.reason < EXIT_REASON_COUNT);
     CHECK(exit_reason_name(info.reason) != NULL);

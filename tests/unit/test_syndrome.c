@@ -339,9 +339,9 @@ static void test_dabt_alone(void **state)
         if (!is)
             continue;
         const struct exit_dabt *e = &i.u.dabt;
-        assert_true(d.isv == e->isv && d.size == e->size && d.sign == e->sign &&
-                    d.srt == e->srt && d.sf == e->sf && d.ar == e->ar && d.write == e->write &&
-                    d.s1ptw == e->s1ptw && d.cm == e->cm && d.ea == e->ea && d.fsc == e->fsc &&
+        assert_true(d.isv == e->isv && d.size == e->size && d.sign == e->sign && d.srt == e->srt &&
+                    d.sf == e->sf && d.ar == e->ar && d.write == e->write && d.s1ptw == e->s1ptw &&
+                    d.cm == e->cm && d.ea == e->ea && d.fsc == e->fsc &&
                     d.translation == e->translation);
         assert_int_equal(il, i.il);
     }
@@ -390,12 +390,12 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_kinds),   cmocka_unit_test(test_wfx),
-        cmocka_unit_test(test_cp32),    cmocka_unit_test(test_cp64),
-        cmocka_unit_test(test_ldc_stc), cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_hvc_smc), cmocka_unit_test(test_sys64),
-        cmocka_unit_test(test_iabt),    cmocka_unit_test(test_dabt),
-        cmocka_unit_test(test_unknown), cmocka_unit_test(test_names),
+        cmocka_unit_test(test_kinds),      cmocka_unit_test(test_wfx),
+        cmocka_unit_test(test_cp32),       cmocka_unit_test(test_cp64),
+        cmocka_unit_test(test_ldc_stc),    cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_hvc_smc),    cmocka_unit_test(test_sys64),
+        cmocka_unit_test(test_iabt),       cmocka_unit_test(test_dabt),
+        cmocka_unit_test(test_unknown),    cmocka_unit_test(test_names),
         cmocka_unit_test(test_dabt_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -199,8 +199,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             return;
         }
         if (!av->fn) {
-            fprintf(stderr, "sim: vCPU %u has no guest program (sim_vcpu_set_guest)\n",
-                    vcpu->id);
+            fprintf(stderr, "sim: vCPU %u has no guest program (sim_vcpu_set_guest)\n", vcpu->id);
             abort();
         }
         if (av->thread_done) {
