@@ -1,7 +1,8 @@
 /*
- * Exits handled on the spot. vcpu_run_once enters the guest again at once
- * after one of these: its list registers are not read back into the model
- * and written again, and the scheduler does not look. Today that is one
+ * Exits handled on the spot. arch_vcpu_run offers each stage-2 abort here
+ * before the vGIC state leaves the CPU, and enters the guest again at once
+ * after one handled here: its list registers are not read back into the
+ * model and written again, and the scheduler does not look. Today that is one
  * exit, the write of GICD_SGIR that sends an SGI to other vCPUs: the
  * sending half of every IPI a guest makes (issue 9's round trip is two of
  * them and two kicks).
