@@ -45,6 +45,18 @@ unsigned arch_cpu_id(void);
  * nothing. Any context, any locks held (it takes none). */
 void arch_cpu_kick(unsigned cpu);
 
+/* Make physical CPU cpu take the list-register kick soon: an interrupt of
+ * its own (another SGI on hardware), which the vCPU running there in its
+ * guest takes as an IRQ exit that arch_vcpu_run acknowledges and ends
+ * itself and offers to the core's vcpu_exit_fast with lr_kick set, so that
+ * the core writes what other CPUs posted into that vCPU's list registers
+ * (core/vgic_post.c) and the guest goes on without the exit path. Taken
+ * anywhere else (no guest running, or arch_irq_ack reaches it) it is
+ * ARCH_IRQ_KICK. No event (SEV) with it: only a CPU in its guest is ever
+ * sent one. A kick to the calling CPU, or to one that is not online, does
+ * nothing. Any context, any locks held (it takes none). */
+void arch_cpu_kick_lr(unsigned cpu);
+
 /* Wait until another CPU may have sent an event (WFE on hardware, a host
  * thread yield in sim); may return at once or spuriously, so callers loop
  * and re-check what they wait for. Spin-waits use it so that, under QEMU's
@@ -177,6 +189,9 @@ struct arch_exit {
     uint64_t far;      /* faulting guest VA: HDFAR/HIFAR, FAR_EL2 */
     ipa_t ipa;         /* faulting IPA: HPFAR page | far page offset */
     bool ipa_valid;    /* HPFAR is valid for this fault */
+    bool lr_kick;      /* IRQ exits: the interrupt was the list-register kick
+                          (arch_cpu_kick_lr), already acknowledged and ended by
+                          the arch; anything else pending is still pending */
 };
 
 /* Where and how a vCPU starts. */
@@ -210,10 +225,12 @@ void arch_vcpu_put(struct vcpu *vcpu);
 
 /* Enter the guest on this CPU and return when it exits, with *exit filled.
  * Installs vcpu's VM stage-2 root and VMID (vm->stage2) on the way in. An
- * exit with a valid IPA (a stage-2 abort) is first offered to the core's
- * vcpu_exit_fast (core/vm.h), before the vGIC state (list registers, VMCR,
- * APR) is saved; when that handled it, the guest is entered again at once
- * with that state left in the CPU, and arch_vcpu_run goes on. */
+ * exit with a valid IPA (a stage-2 abort), and an IRQ exit whose interrupt
+ * was the list-register kick (lr_kick set: acknowledged and ended here), is
+ * first offered to the core's vcpu_exit_fast (core/vm.h), before the vGIC
+ * state (list registers, VMCR, APR) is saved; when that handled it, the
+ * guest is entered again at once with that state left in the CPU, and
+ * arch_vcpu_run goes on. */
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit);
 
 /* Whether a WFI the guest executes traps (an exit of its own: the default
@@ -303,6 +320,16 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
  * active) when it last exited (GICH_ELRSR0/1, ICH_ELRSR_EL2). Only meaningful
  * for list registers written since. Called with vcpu not running. */
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu);
+
+/* Make list register i of vcpu pending with lr (an SGI posted by another
+ * CPU: core/vgic_post.c): when the register holds nothing, it gets lr;
+ * when it holds an interrupt (the same one, pending or active: the core
+ * posts only to a register that is free or holds that SGI from that
+ * source), only its pending bit is set. On the vCPU's own CPU, either
+ * while its vGIC state is in the CPU (in arch_vcpu_run, before it saves
+ * that state: the hardware's register) or after arch_vcpu_run returned
+ * (the saved copy). */
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr);
 
 /* Maintenance interrupts vcpu's next runs should raise (GICH_HCR / ICH_HCR_EL2):
  * UNDERFLOW when at most one list register is still valid (UIE), NO_PENDING

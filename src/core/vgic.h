@@ -8,6 +8,8 @@
  *                   priority, group, config, routing, and where it queues
  *   vgic_aplist.c   the per-vCPU list of interrupts in flight
  *   vgic_lr.c       list registers: flush before entry, sync after exit
+ *   vgic_post.c     an SGI written into a running vCPU's list registers by
+ *                   its own CPU on another's behalf, without its exit path
  *   vgic_v2_dist.c  the GICv2 distributor's register map (IHI0048B 4.3)
  *   vtimer.c        the EL1 virtual timer, a level-sensitive PPI 27, and its
  *                   hardware link to the host's timer PPI
@@ -130,6 +132,8 @@ struct vgic_work {
     uint64_t lr_writes, lr_reads;
     uint64_t underflows; /* entries with UIE set: more than fit */
     uint64_t maint_irqs; /* maintenance interrupts taken */
+    uint64_t posts;      /* SGIs posted to its list registers (vgic_post.c) */
+    uint64_t post_takes; /* list-register kicks that applied posts, no exit path */
 };
 
 struct vgic_cpu {
@@ -144,9 +148,18 @@ struct vgic_cpu {
      * it for a vCPU running elsewhere kicks that CPU afterwards (sched_kick),
      * so a stale read there only means one more exit. */
     bool dirty;
-    /* Bit i: slot lr[i] is used. Written by the vCPU's CPU under the lock,
-     * read by it alone without (vgic_sync_lrs's fast path). */
+    /* Bit i: slot lr[i] is used. Written under the lock (by the vCPU's CPU,
+     * and by a CPU posting an SGI to it: vgic_post.c), with atomic stores;
+     * read without it by the vCPU's CPU alone (vgic_sync_lrs's fast path),
+     * where a stale value only costs or skips a sync that finds nothing. */
     unsigned lr_used;
+    /* Posted list registers (vgic_post.c): post is VGIC_POST_OPEN while the
+     * vCPU's list registers may be posted to (from its flush to its sync),
+     * with the CPU it runs on and the posted registers' mask; posted[i]
+     * the SGI posted to register i. Atomics: the vCPU's CPU takes them
+     * without the lock. */
+    uint32_t post;
+    uint32_t posted[VGIC_MAX_LRS];
     unsigned maint; /* VGIC_MAINT_* last given to the arch */
     uint64_t idles; /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
@@ -272,6 +285,29 @@ void vgic_ap_remove(struct vgic *vgic, struct vgic_irq *irq);
  * priority, then by INTID. */
 void vgic_ap_prune_sort(struct vgic *vgic, unsigned id);
 
+/* Put irq on vCPU id's list without marking its list registers stale: for
+ * vgic_post.c, which writes them itself. */
+void vgic_ap_link(struct vgic *vgic, unsigned id, struct vgic_irq *irq);
+
+/* ---- Posted list registers (vgic_post.c) ------------------------------------ */
+
+/* SGI irq (of the vCPU it is banked for) made pending from the one source
+ * in sources, by a CPU other than the one that vCPU runs on: post it into
+ * that vCPU's list registers and send its CPU the list-register kick, when
+ * the vCPU's list registers are open and a free one (or the one holding
+ * that SGI from that source) takes it; the model then says what the
+ * register will hold. False, with nothing changed, otherwise: the caller
+ * marks and kicks as for any change. vgic->lock held. */
+bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources);
+/* vcpu's list registers open to posts (the end of its flush, before it
+ * runs) / closed, with what was posted applied (the start of its sync,
+ * after it ran: the saved copy). On vcpu's own CPU, without the lock. */
+void vgic_post_open(struct vcpu *vcpu);
+void vgic_post_close(struct vcpu *vcpu);
+/* The list-register kick on vcpu's CPU, in arch_vcpu_run (vcpu_exit_fast):
+ * write what was posted into its list registers, still open. */
+void vgic_post_take(struct vcpu *vcpu);
+
 /* ---- vCPU-level questions ---------------------------------------------------- */
 
 /* True when an interrupt is pending, enabled, in an enabled group and
@@ -295,9 +331,10 @@ bool vgic_v2_is_sgir(const struct vm *vm, ipa_t ipa);
 bool vgic_v2_sgir_fast(struct vcpu *vcpu, uint32_t value);
 
 /* List registers (vgic_lr.c): before entering the guest, write the most
- * urgent interrupts for vcpu into the list registers (if anything changed);
- * after it exits, read back those it used into the model. No-ops without a
- * vGIC. */
+ * urgent interrupts for vcpu into the list registers (if anything changed)
+ * and open them to posts (vgic_post.c); after it exits, close them, apply
+ * what was posted and read back those it used into the model. No-ops
+ * without a vGIC. */
 void vgic_flush_lrs(struct vcpu *vcpu);
 void vgic_sync_lrs(struct vcpu *vcpu);
 /* The arch has just emptied vcpu's list registers (arch_vcpu_init): forget

@@ -15,7 +15,7 @@
 
 #include "lib/check.h"
 
-void vgic_ap_add(struct vgic *vgic, unsigned id, struct vgic_irq *irq)
+void vgic_ap_link(struct vgic *vgic, unsigned id, struct vgic_irq *irq)
 {
     struct vgic_cpu *cpu = &vgic->cpu[id];
     CHECK(irq->ap_vcpu < 0);
@@ -24,7 +24,12 @@ void vgic_ap_add(struct vgic *vgic, unsigned id, struct vgic_irq *irq)
     cpu->ap_head = irq;
     cpu->ap_len++;
     cpu->ap_unsorted = true;
-    vgic_cpu_mark_dirty(cpu);
+}
+
+void vgic_ap_add(struct vgic *vgic, unsigned id, struct vgic_irq *irq)
+{
+    vgic_ap_link(vgic, id, irq);
+    vgic_cpu_mark_dirty(&vgic->cpu[id]);
 }
 
 void vgic_ap_remove(struct vgic *vgic, struct vgic_irq *irq)

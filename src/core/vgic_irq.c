@@ -198,6 +198,10 @@ static uint8_t sgi_listed_pending(const struct vgic *vgic, const struct vgic_irq
 
 void vgic_irq_sgi_pend(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources, bool on)
 {
+    /* To a vCPU running on another CPU: straight into its list registers
+     * when they can take it (vgic_post.c), else marked and kicked. */
+    if (on && vgic_post_sgi(vgic, irq, sources))
+        return;
     uint8_t was = irq->sgi_pending;
     uint8_t again = 0;
     if (on) {

@@ -155,7 +155,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
             cpu->work.lr_writes++;
         }
         *slot = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
-        cpu->lr_used |= 1u << n;
+        __atomic_store_n(&cpu->lr_used, cpu->lr_used | 1u << n, __ATOMIC_RELAXED);
         n++;
     }
     /* What did not fit: ask for an exit once the guest has room. An active
@@ -181,7 +181,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
         arch_vgic_lr_write(vcpu, i, &empty);
         cpu->work.lr_writes++;
         cpu->lr[i].used = false;
-        cpu->lr_used &= ~(1u << i);
+        __atomic_store_n(&cpu->lr_used, cpu->lr_used & ~(1u << i), __ATOMIC_RELAXED);
     }
     if (maint & VGIC_MAINT_UNDERFLOW)
         cpu->work.underflows++;
@@ -269,9 +269,12 @@ static void vgic_lrs_lost_locked(struct vcpu *vcpu)
     if (!vgic)
         return;
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    /* Posts meant for the registers just emptied: the model's state is
+     * whole without them (the next flush writes it). */
+    __atomic_store_n(&cpu->post, 0, __ATOMIC_RELEASE);
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         cpu->lr[i].used = false;
-    cpu->lr_used = 0;
+    __atomic_store_n(&cpu->lr_used, 0, __ATOMIC_RELAXED);
     cpu->maint = 0;
     vgic_cpu_mark_dirty(cpu);
     cpu->ap_unsorted = true;
@@ -291,14 +294,16 @@ void vgic_flush_lrs(struct vcpu *vcpu)
         /* Nothing changed since the LRs were written or read back: the
          * arch loads them as they are. */
         cpu->work.flush_skips++;
-        return;
+    } else {
+        vgic_lock(vgic);
+        if (__atomic_load_n(&cpu->dirty, __ATOMIC_RELAXED))
+            vgic_flush_lrs_locked(vcpu);
+        else
+            cpu->work.flush_skips++;
+        vgic_unlock(vgic);
     }
-    vgic_lock(vgic);
-    if (__atomic_load_n(&cpu->dirty, __ATOMIC_RELAXED))
-        vgic_flush_lrs_locked(vcpu);
-    else
-        cpu->work.flush_skips++;
-    vgic_unlock(vgic);
+    /* The model says what the registers will hold: other CPUs may post. */
+    vgic_post_open(vcpu);
 }
 
 void vgic_sync_lrs(struct vcpu *vcpu)
@@ -307,7 +312,10 @@ void vgic_sync_lrs(struct vcpu *vcpu)
     if (!vgic)
         return;
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
-    if (!cpu->lr_used && !vtimer_in_flight(cpu)) {
+    /* No more posts, and the ones made are in the registers before they
+     * are read back. */
+    vgic_post_close(vcpu);
+    if (!__atomic_load_n(&cpu->lr_used, __ATOMIC_RELAXED) && !vtimer_in_flight(cpu)) {
         /* Nothing was in the LRs, so the guest changed nothing there; the
          * emulated timer checks itself without the lock while off. */
         ptimer_sync(vcpu);

@@ -264,7 +264,8 @@ enum run_result {
 enum run_result vcpu_run_once(struct vcpu *vcpu);
 
 /* The exit raw that vcpu just made, offered by arch_vcpu_run on the vCPU's
- * CPU before the vGIC state leaves the CPU (raw->ipa_valid set): true when
+ * CPU before the vGIC state leaves the CPU (a stage-2 abort with
+ * raw->ipa_valid set, or an IRQ exit with raw->lr_kick set): true when
  * the core handled it in full, and arch_vcpu_run then enters the guest
  * again at once, its vGIC state as it left it; false: nothing was done,
  * and the exit takes the usual path (exit_fast.c says which and why). */

@@ -355,9 +355,16 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             gic_live = true;
             continue;
         }
-        if (kind == GUEST_EXIT_IRQ) { /* the core acknowledges it (arch_irq_ack) */
+        if (kind == GUEST_EXIT_IRQ) {
             exit->kind = ARCH_EXIT_IRQ;
             c->last_hsr = 0;
+            /* The list-register kick, ended: the core writes what was
+             * posted (else the core acknowledges it: arch_irq_ack). */
+            exit->lr_kick = gicv2_take_lr_kick();
+            if (exit->lr_kick && vcpu_exit_fast(vcpu, exit)) {
+                gic_live = true;
+                continue;
+            }
         }
         gicv2_exit(&c->gic);
         return;

@@ -627,7 +627,15 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
             esr = (uint32_t)read_sysreg(esr_el2);
             exit->syndrome = esr;
             exit->kind = kind == GUEST_EXIT_SYNC ? ARCH_EXIT_TRAP : ARCH_EXIT_SERROR;
-        } /* else IRQ, FIQ: the core acknowledges it (arch_irq_ack) */
+        } else if (kind == GUEST_EXIT_IRQ && gicv2_take_lr_kick()) {
+            /* The list-register kick, ended: the core writes what was
+             * posted (else the core acknowledges it: arch_irq_ack). */
+            exit->lr_kick = true;
+            if (vcpu_exit_fast(vcpu, exit)) {
+                gic_live = true;
+                continue;
+            }
+        }
         if (exit->kind == ARCH_EXIT_TRAP) {
             a->last_esr = esr;
             if (esr_ec(esr) == ESR_EC_DABT_LOW || esr_ec(esr) == ESR_EC_IABT_LOW) {

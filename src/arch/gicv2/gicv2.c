@@ -28,7 +28,10 @@
  *     armvisor drives itself (gicv2_device_irq: the host disk's
  *     completions), reported as ARCH_IRQ_DEVICE, whose handler
  *     arch_irq_device runs. And on every CPU SGI 0, the kick one CPU sends
- *     another (arch_cpu_kick, ARCH_IRQ_KICK).
+ *     another (arch_cpu_kick, ARCH_IRQ_KICK), and SGI 1, the list-register
+ *     kick (arch_cpu_kick_lr), which arch_vcpu_run takes and ends itself
+ *     when it ends a guest's run (gicv2_take_lr_kick) and arch_irq_ack
+ *     reports as ARCH_IRQ_KICK anywhere else.
  *   - Per physical CPU (gicv2_cpu_init, each CPU for itself): the banked
  *     SGI/PPI enables and priorities, the CPU interface, GICH, and which
  *     list registers its GICH holds; the distributor's global part once.
@@ -115,6 +118,9 @@
  * SGIs are virtual (the core's distributor model, list registers), so no
  * guest ever sees or sends this one. */
 #define SGI_KICK 0u
+/* The list-register kick (arch_cpu_kick_lr): the CPU writes what another
+ * posted into its running vCPU's list registers (gicv2_take_lr_kick). */
+#define SGI_LR_KICK 1u
 #define SGI_MAX  15u
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
@@ -146,7 +152,14 @@ static struct gic_cpu {
     uint32_t hw_valid; /* list registers valid in this CPU's GICH now */
     uint8_t iface;     /* its CPU interface's bit in GICD_ITARGETSR / SGIR
                           targets; 0: not set up (no kicks to it) */
+    /* The vCPU state loaded in GICH (gicv2_enter to gicv2_exit), or NULL. */
+    const struct gicv2_vcpu *live;
+    /* GICC_IAR read by gicv2_take_lr_kick for another interrupt: active,
+     * arch_irq_ack's to report next; 0 when none (IAR_STASHED marks one). */
+    uint32_t stashed_iar;
 } gic_cpu[PCPU_MAX];
+
+#define IAR_STASHED (1u << 31)
 
 static struct gic_cpu *this_gic_cpu(void)
 {
@@ -198,7 +211,7 @@ void gicv2_cpu_init(void)
     wr(gic.gicd, GICD_ICENABLER, 0xffffffffu);
     wr(gic.gicd, GICD_ICPENDR, 0xffffffffu);
     wr(gic.gicd, GICD_ICACTIVER, 0xffffffffu);
-    static const uint8_t ours[] = {PPI_VTIMER, PPI_MAINT, PPI_HYPTIMER, SGI_KICK};
+    static const uint8_t ours[] = {PPI_VTIMER, PPI_MAINT, PPI_HYPTIMER, SGI_KICK, SGI_LR_KICK};
     uint32_t enable = 0;
     for (unsigned i = 0; i < sizeof(ours); i++) {
         *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + ours[i]) = PPI_PRIO;
@@ -219,6 +232,8 @@ void gicv2_cpu_init(void)
      * kicks. */
     struct gic_cpu *me = this_gic_cpu();
     me->hw_valid = 0;
+    me->live = NULL;
+    me->stashed_iar = 0;
     dsb_sy();
     __atomic_store_n(&me->iface, *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_ITARGETSR),
                      __ATOMIC_RELEASE);
@@ -241,6 +256,33 @@ void arch_cpu_kick(unsigned cpu)
      * could end a WFI, or no GIC at all) looks again without waiting for
      * the event stream. */
     arch_cpu_send_event();
+}
+
+void arch_cpu_kick_lr(unsigned cpu)
+{
+    if (cpu >= PCPU_MAX || cpu == arch_cpu_id())
+        return;
+    uint8_t target = gic.ready ? __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE) : 0;
+    if (target) {
+        dsb_ish(); /* the posts before the SGI, as arch_cpu_kick */
+        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_LR_KICK);
+    }
+}
+
+bool gicv2_take_lr_kick(void)
+{
+    if (!gic.ready)
+        return false;
+    uint32_t iar = rd(gic.gicc, GICC_IAR);
+    unsigned id = iar & GICC_IAR_ID_MASK;
+    if (id == SGI_LR_KICK) {
+        wr(gic.gicc, GICC_EOIR, iar);
+        wr(gic.gicc, GICC_DIR, iar & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK));
+        return true;
+    }
+    if (id < GICC_SPURIOUS)
+        this_gic_cpu()->stashed_iar = iar | IAR_STASHED; /* active: arch_irq_ack's */
+    return false;
 }
 
 /* Route SPI or PPI intid to this CPU at armvisor's priority,
@@ -325,6 +367,7 @@ void gicv2_enter(struct gicv2_vcpu *g)
     wr(gic.gich, GICH_VMCR, g->vmcr);
     wr(gic.gich, GICH_APR, g->apr);
     wr(gic.gich, GICH_HCR, GICH_HCR_EN | g->hcr_maint);
+    me->live = g;
 }
 
 void gicv2_exit(struct gicv2_vcpu *g)
@@ -348,6 +391,7 @@ void gicv2_exit(struct gicv2_vcpu *g)
     g->apr = rd(gic.gich, GICH_APR);
     /* Virtual CPU interface off: the maintenance interrupt drops with it. */
     wr(gic.gich, GICH_HCR, 0);
+    me->live = NULL;
 }
 
 /* ---- The arch interface ------------------------------------------------------ */
@@ -376,11 +420,9 @@ void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr)
         lr->source = (uint8_t)((v >> LR_CPUID_SHIFT) & LR_CPUID_MASK);
 }
 
-void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+/* GICH_LR's encoding of lr (IHI0048B 5.3.7). */
+static uint32_t lr_encode(const struct vgic_lr *lr)
 {
-    struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
-    if (!g || i >= gic.nlrs)
-        return;
     uint32_t v = (lr->virq & LR_VIRTUALID_MASK) | (uint32_t)((lr->priority >> 3) & LR_PRIORITY_MASK)
                                                       << LR_PRIORITY_SHIFT;
     if (lr->pending)
@@ -395,11 +437,38 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
         v |= (uint32_t)(lr->source & LR_CPUID_MASK) << LR_CPUID_SHIFT;
     if (!lr->hw && lr->eoi_maint)
         v |= LR_EOI;
+    return v;
+}
+
+void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+{
+    struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
+    if (!g || i >= gic.nlrs)
+        return;
+    uint32_t v = lr_encode(lr);
     g->lr[i] = v;
     if (v & LR_STATE)
         g->valid |= 1u << i;
     else
         g->valid &= ~(1u << i);
+}
+
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+{
+    struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
+    if (!g || i >= gic.nlrs)
+        return;
+    struct gic_cpu *me = this_gic_cpu();
+    uint32_t bit = 1u << i;
+    if (me->live == g) {
+        /* In GICH: one read says whether the guest emptied it. */
+        uint32_t cur = rd(gic.gich, GICH_LR0 + 4 * i);
+        wr(gic.gich, GICH_LR0 + 4 * i, (cur & LR_STATE) ? cur | LR_STATE_PENDING : lr_encode(lr));
+        me->hw_valid |= bit;
+    } else {
+        g->lr[i] = (g->valid & bit) ? g->lr[i] | LR_STATE_PENDING : lr_encode(lr);
+        g->valid |= bit;
+    }
 }
 
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
@@ -427,7 +496,12 @@ bool arch_irq_ack(struct arch_irq *irq)
         return false;
     /* Whatever other CPUs asked of this one first (a kick may be why). */
     boot_smp_service();
-    uint32_t iar = rd(gic.gicc, GICC_IAR);
+    struct gic_cpu *me = this_gic_cpu();
+    uint32_t iar = me->stashed_iar & ~IAR_STASHED;
+    if (me->stashed_iar)
+        me->stashed_iar = 0; /* acknowledged already: gicv2_take_lr_kick */
+    else
+        iar = rd(gic.gicc, GICC_IAR);
     unsigned id = iar & GICC_IAR_ID_MASK;
     if (id >= GICC_SPURIOUS)
         return false;
@@ -435,7 +509,7 @@ bool arch_irq_ack(struct arch_irq *irq)
     /* An SGI's INTID keeps its source CPU (IAR bits 12:10): GICC_DIR must
      * name it to deactivate that SGI (IHI0048B 4.4.15). */
     irq->intid = iar & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK);
-    irq->kind = id == SGI_KICK                                   ? ARCH_IRQ_KICK
+    irq->kind = id == SGI_KICK || id == SGI_LR_KICK               ? ARCH_IRQ_KICK
                 : id == PPI_VTIMER                               ? ARCH_IRQ_VTIMER
                 : id == PPI_HYPTIMER                             ? ARCH_IRQ_HYP_TIMER
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT

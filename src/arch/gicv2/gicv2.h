@@ -58,6 +58,11 @@ bool gicv2_console_irq(unsigned intid);
  * armvisor's already, or GICV2_MAX_DEVICE_IRQS are taken. Boot only
  * (before any guest runs). */
 bool gicv2_device_irq(unsigned intid, void (*handler)(void *ctx), void *ctx);
+/* An IRQ exit: acknowledge the interrupt that caused it; when it is the
+ * list-register kick (arch_cpu_kick_lr), end it (EOI and deactivate) and
+ * say true. Any other stays active and is what arch_irq_ack reports next.
+ * In arch_vcpu_run, right after the guest's exit. */
+bool gicv2_take_lr_kick(void);
 /* Load a vCPU's GICH state before it runs / save it after. */
 void gicv2_enter(struct gicv2_vcpu *g);
 void gicv2_exit(struct gicv2_vcpu *g);

@@ -224,7 +224,9 @@ const struct sim_blk_file_counts *sim_blk_file_counts(int disk);
 int sim_smp_start(unsigned ncpus, const char **why);
 /* Simulated CPUs running now (1 before sim_smp_start). */
 unsigned sim_smp_cpus(void);
-/* Kicks (ARCH_IRQ_KICK) CPU cpu has taken since sim_reset. */
+/* Kicks (ARCH_IRQ_KICK) CPU cpu has taken since sim_reset, and
+ * list-register kicks its arch_vcpu_run took for the core's fast exit. */
 uint64_t sim_cpu_kicks(unsigned cpu);
+uint64_t sim_cpu_lr_kicks_fast(unsigned cpu);
 
 #endif

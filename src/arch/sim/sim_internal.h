@@ -29,9 +29,10 @@ struct sim_cpu {
     struct arch_vcpu *live_av; /* whose virtual timer this CPU holds live */
     bool hyp_armed, hyp_active;
     uint64_t hyp_cval, hyp_arms, hyp_fired;
-    /* Kicks (arch_cpu_kick), set by any CPU. */
-    bool kick_pending;
-    uint64_t kicks_sent, kicks_taken;
+    /* Kicks (arch_cpu_kick) and list-register kicks (arch_cpu_kick_lr),
+     * set by any CPU. */
+    bool kick_pending, lr_kick_pending;
+    uint64_t kicks_sent, kicks_taken, lr_kicks_fast;
     pthread_mutex_t wait_lock;
     pthread_cond_t wait_cv;
     /* The host thread of a secondary CPU. */
@@ -50,9 +51,12 @@ bool sim_smp_active(void);
 void sim_smp_idle(void);
 /* Stop the secondary CPUs' threads (sim_reset). */
 void sim_smp_stop(void);
-/* A kick is pending for c / take it (arch_irq_ack). */
+/* A kick of either kind is pending for c / take one (arch_irq_ack); take
+ * the list-register kick alone (arch_vcpu_run, its fast exit). */
 bool sim_kick_pending(const struct sim_cpu *c);
 bool sim_kick_take(struct sim_cpu *c);
+bool sim_lr_kick_take(struct sim_cpu *c);
+bool sim_lr_kick_pending(const struct sim_cpu *c);
 /* This CPU has a physical interrupt pending (sim_vgic.c), and the counter
  * value of its next timer event after now (its hypervisor timer, the live
  * virtual timer). */

@@ -13,6 +13,7 @@
 
 #include "arch/sim/sim_internal.h"
 #include "core/vm.h"
+#include "lib/check.h"
 
 #define PSCI_SYSTEM_OFF 0x84000008u /* Arm DEN0022 PSCI 0.2 SYSTEM_OFF */
 
@@ -192,7 +193,13 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
      * takes the guest straight back out (HCR.IMO), as on hardware. */
     sim_set_live_vcpu(av);
     for (;;) {
-        if (av->irq_exit_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
+        if (sim_lr_kick_take(sim_cpu_this())) {
+            /* The list-register kick, taken and ended here: the core writes
+             * what was posted, and anything else pending leaves below. */
+            *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt(), .lr_kick = true};
+            CHECK(vcpu_exit_fast(vcpu, exit));
+        }
+        if (av->irq_exit_pending || sim_cpu_this()->maint_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
             sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
             av->irq_exit_pending = false;
             *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
@@ -210,7 +217,11 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         enter_guest(av);
         *exit = av->exit;
         /* Offered to the core as the hardware ports do, before the vGIC
-         * state would leave the CPU (the sim's list registers never do). */
+         * state would leave the CPU (the sim's list registers never do);
+         * an IRQ exit goes round to the checks above, which take the
+         * list-register kick and leave for anything else. */
+        if (exit->kind == ARCH_EXIT_IRQ && sim_lr_kick_pending(sim_cpu_this()))
+            continue;
         if (!exit->ipa_valid || !vcpu_exit_fast(vcpu, exit))
             return;
     }

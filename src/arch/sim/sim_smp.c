@@ -90,22 +90,54 @@ void arch_cpu_kick(unsigned cpu)
     pthread_mutex_unlock(&c->wait_lock);
 }
 
+/* The list-register kick: a pending flag of its own, as a second SGI. */
+void arch_cpu_kick_lr(unsigned cpu)
+{
+    if (cpu >= SIM_MAX_CPUS || cpu == this_cpu || cpu >= sim_smp_cpus())
+        return;
+    struct sim_cpu *c = &cpus[cpu];
+    __atomic_store_n(&c->lr_kick_pending, true, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&c->wait_lock);
+    pthread_cond_broadcast(&c->wait_cv);
+    pthread_mutex_unlock(&c->wait_lock);
+}
+
 bool sim_kick_pending(const struct sim_cpu *c)
 {
-    return __atomic_load_n(&c->kick_pending, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&c->kick_pending, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&c->lr_kick_pending, __ATOMIC_ACQUIRE);
 }
 
 bool sim_kick_take(struct sim_cpu *c)
 {
-    if (!__atomic_exchange_n(&c->kick_pending, false, __ATOMIC_ACQ_REL))
+    if (!__atomic_exchange_n(&c->kick_pending, false, __ATOMIC_ACQ_REL) &&
+        !__atomic_exchange_n(&c->lr_kick_pending, false, __ATOMIC_ACQ_REL))
         return false;
     __atomic_fetch_add(&c->kicks_taken, 1, __ATOMIC_RELAXED);
+    return true;
+}
+
+bool sim_lr_kick_pending(const struct sim_cpu *c)
+{
+    return __atomic_load_n(&c->lr_kick_pending, __ATOMIC_ACQUIRE);
+}
+
+bool sim_lr_kick_take(struct sim_cpu *c)
+{
+    if (!__atomic_exchange_n(&c->lr_kick_pending, false, __ATOMIC_ACQ_REL))
+        return false;
+    __atomic_fetch_add(&c->lr_kicks_fast, 1, __ATOMIC_RELAXED);
     return true;
 }
 
 uint64_t sim_cpu_kicks(unsigned cpu)
 {
     return cpu < SIM_MAX_CPUS ? __atomic_load_n(&cpus[cpu].kicks_taken, __ATOMIC_RELAXED) : 0;
+}
+
+uint64_t sim_cpu_lr_kicks_fast(unsigned cpu)
+{
+    return cpu < SIM_MAX_CPUS ? __atomic_load_n(&cpus[cpu].lr_kicks_fast, __ATOMIC_RELAXED) : 0;
 }
 
 /* arch_cpu_idle in a multi-CPU sim: wait for a kick (or this CPU's own
@@ -207,8 +239,8 @@ void sim_smp_stop(void)
     for (unsigned i = 0; i < SIM_MAX_CPUS; i++) {
         struct sim_cpu *c = &cpus[i];
         c->stop = false;
-        c->kick_pending = false;
-        c->kicks_sent = c->kicks_taken = 0;
+        c->kick_pending = c->lr_kick_pending = false;
+        c->kicks_sent = c->kicks_taken = c->lr_kicks_fast = 0;
         sim_cpu_irq_reset(c);
     }
 }

@@ -48,6 +48,20 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     av->lr[i] = *lr;
 }
 
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+{
+    struct arch_vcpu *av = sim_vcpu_slot(vcpu);
+    if (!av || i >= SIM_NUM_LRS) {
+        fprintf(stderr, "sim: post to list register %u of %u\n", i, SIM_NUM_LRS);
+        return;
+    }
+    struct vgic_lr *cur = &av->lr[i];
+    if (cur->pending || cur->active)
+        cur->pending = true; /* the same SGI: pending (again) */
+    else
+        *cur = *lr;
+}
+
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
 {
     struct arch_vcpu *av = sim_vcpu_slot(vcpu);

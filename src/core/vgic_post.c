@@ -1,0 +1,190 @@
+/*
+ * Posted list registers: the receiving half of an IPI without the exit
+ * path. An SGI sent to a vCPU that runs in its guest on another CPU has to
+ * reach that vCPU's list registers, which only its own CPU can write
+ * (GICH is banked per CPU, IHI0048B 5.3; ICH_LR<n>_EL2 are system
+ * registers). Without posting, the sender marks the vCPU's list registers
+ * stale and kicks its CPU, which takes the whole exit path for it: read
+ * the list registers back into the model, decide, write them again.
+ *
+ * Posting moves that decision to the sender, which holds vgic->lock and so
+ * may change the model: it picks the list register the SGI goes into (one
+ * the model has free, or the one that already holds that SGI from that
+ * source), records there what the register will hold, and leaves the
+ * register's new contents in the vCPU's post word and posted[]. Its CPU
+ * then needs to do only what the sender cannot: write the register. The
+ * list-register kick (arch_cpu_kick_lr) makes it do so at once, in
+ * arch_vcpu_run (vcpu_exit_fast -> vgic_post_take), and the guest goes on
+ * without the vGIC state leaving the CPU; any other exit applies the posts
+ * first thing (vgic_post_close, at the start of the sync).
+ *
+ * Why the model stays true: a register the model has free is empty in the
+ * hardware too (the flush empties those it does not use), and nothing else
+ * writes one while the vCPU runs. A register that holds the SGI may have
+ * been taken or completed by the guest since the model last looked, which
+ * only its CPU can see: the arch merges (arch_vgic_lr_post: written anew
+ * when empty, its pending bit set otherwise), which is what the model's
+ * "pending" now says, and the next sync reads back whatever the guest did
+ * from there, as after any flush. The model is never told more than the
+ * hardware will hold, because a post only happens while the registers are
+ * open: from the end of the vCPU's flush to the start of its sync, both
+ * under the lock the sender holds; vgic_post_close ends that window
+ * atomically with taking the posts, so a post either lands in the
+ * registers before the sync reads them, or fails and takes the usual path.
+ *
+ * What is posted is kept narrow, so that the list register alone can carry
+ * it: an SGI from one source, enabled and in an enabled group, with no
+ * other source pending and no merge left for a sync to decide (sgi_again);
+ * not when active and not listed (more active interrupts than list
+ * registers). Everything else is marked and kicked as before.
+ *
+ * The post word: POST_OPEN, the CPU the vCPU runs on, and one bit per
+ * posted list register. The sender sets bits with a compare-and-swap
+ * that fails once the word is closed; the vCPU's CPU clears them with one
+ * atomic read-modify-write, so each post is applied exactly once.
+ */
+#include "core/vgic.h"
+
+#include "core/pcpu.h"
+
+#define POST_OPEN      (1u << 31)
+#define POST_CPU_SHIFT 16
+#define POST_CPU_MASK  0xffu
+#define POST_LR_MASK   0xffffu
+
+_Static_assert(VGIC_MAX_LRS <= 16, "one post bit per list register");
+_Static_assert(PCPU_MAX <= POST_CPU_MASK + 1, "a CPU number fits the post word");
+
+/* An SGI's list register, packed into one atomic word: INTID (0-15),
+ * source CPU, group, priority. */
+static uint32_t pack(const struct vgic_lr *lr)
+{
+    return (lr->virq & 0xfu) | (uint32_t)(lr->source & 7u) << 4 | (uint32_t)lr->group1 << 7 |
+           (uint32_t)lr->priority << 8;
+}
+
+static struct vgic_lr unpack(uint32_t v)
+{
+    return (struct vgic_lr){.virq = v & 0xfu,
+                            .source = (uint8_t)((v >> 4) & 7u),
+                            .group1 = (v >> 7) & 1u,
+                            .priority = (uint8_t)(v >> 8),
+                            .pending = true};
+}
+
+static unsigned post_cpu(uint32_t word)
+{
+    return (word >> POST_CPU_SHIFT) & POST_CPU_MASK;
+}
+
+static unsigned lowest_bit(unsigned mask)
+{
+    return (unsigned)__builtin_ctz(mask);
+}
+
+bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
+{
+    int id = irq->owner;
+    if (irq->intid >= VGIC_NR_SGIS || id < 0 || (unsigned)id >= vgic->vm->nvcpus || !sources ||
+        (sources & (sources - 1)))
+        return false;
+    struct vgic_cpu *cpu = &vgic->cpu[id];
+    uint32_t word = __atomic_load_n(&cpu->post, __ATOMIC_ACQUIRE);
+    if (!(word & POST_OPEN) || post_cpu(word) == arch_cpu_id())
+        return false;
+    if (!irq->enabled || !vgic_group_enabled(vgic, irq) || irq->sgi_again ||
+        (irq->sgi_pending & (uint8_t)~sources))
+        return false;
+
+    struct vgic_lr lr = {.virq = irq->intid,
+                         .priority = irq->priority,
+                         .group1 = irq->group1,
+                         .source = (uint8_t)lowest_bit(sources),
+                         .pending = true};
+    unsigned used = cpu->lr_used, slot = VGIC_MAX_LRS;
+    for (unsigned u = used, i = 0; u; u >>= 1, i++)
+        if ((u & 1) && cpu->lr[i].irq == irq)
+            slot = i;
+    if (slot < VGIC_MAX_LRS) {
+        /* It holds this SGI: from this source, as a plain one (no EOI
+         * maintenance), with what the guest sees of it unchanged. */
+        const struct vgic_lr *was = &cpu->lr[slot].lr;
+        if (was->source != lr.source || was->eoi_maint || was->hw ||
+            was->priority != lr.priority || was->group1 != lr.group1)
+            return false;
+    } else {
+        unsigned n = arch_vgic_lr_count();
+        unsigned all = n >= VGIC_MAX_LRS ? POST_LR_MASK : (1u << n) - 1;
+        unsigned free = ~used & all;
+        if (irq->active || !free)
+            return false;
+        slot = lowest_bit(free);
+    }
+
+    /* The register's contents first, then its bit, while still open. */
+    uint32_t bit = 1u << slot;
+    __atomic_store_n(&cpu->posted[slot], pack(&lr), __ATOMIC_RELAXED);
+    do {
+        if (!(word & POST_OPEN))
+            return false; /* closed meanwhile: the model is as it was */
+    } while (!__atomic_compare_exchange_n(&cpu->post, &word, word | bit, false, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+
+    /* Posted: the model says what the register will hold. */
+    struct vgic_lr_slot *s = &cpu->lr[slot];
+    if (used & bit) {
+        s->lr.pending = true;
+    } else {
+        *s = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
+        __atomic_store_n(&cpu->lr_used, used | bit, __ATOMIC_RELAXED);
+    }
+    irq->sgi_pending |= sources;
+    if (irq->ap_vcpu < 0)
+        vgic_ap_link(vgic, (unsigned)id, irq);
+    cpu->work.posts++;
+    /* A bit already set has its kick on the way (sent after that post's
+     * compare-and-swap), and no take since. */
+    if (!(word & bit))
+        arch_cpu_kick_lr(post_cpu(word));
+    return true;
+}
+
+/* Write the list registers whose bits are in mask. */
+static void apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask)
+{
+    for (; mask; mask &= mask - 1) {
+        unsigned i = lowest_bit(mask);
+        struct vgic_lr lr = unpack(__atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED));
+        arch_vgic_lr_post(vcpu, i, &lr);
+    }
+}
+
+void vgic_post_open(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (vgic)
+        __atomic_store_n(&vgic->cpu[vcpu->id].post,
+                         POST_OPEN | (arch_cpu_id() & POST_CPU_MASK) << POST_CPU_SHIFT,
+                         __ATOMIC_RELEASE);
+}
+
+void vgic_post_close(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return;
+    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    uint32_t word = __atomic_exchange_n(&cpu->post, 0, __ATOMIC_ACQ_REL);
+    apply(vcpu, cpu, word & POST_LR_MASK);
+}
+
+void vgic_post_take(struct vcpu *vcpu)
+{
+    struct vgic *vgic = vcpu->vm->vgic;
+    if (!vgic)
+        return;
+    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
+    uint32_t word = __atomic_fetch_and(&cpu->post, ~POST_LR_MASK, __ATOMIC_ACQ_REL);
+    apply(vcpu, cpu, word & POST_LR_MASK);
+    cpu->work.post_takes++;
+}
