@@ -321,15 +321,21 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
  * for list registers written since. Called with vcpu not running. */
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu);
 
-/* Make list register i of vcpu pending with lr (an SGI posted by another
- * CPU: core/vgic_post.c): when the register holds nothing, it gets lr;
- * when it holds an interrupt (the same one, pending or active: the core
- * posts only to a register that is free or holds that SGI from that
- * source), only its pending bit is set. On the vCPU's own CPU, either
- * while its vGIC state is in the CPU (in arch_vcpu_run, before it saves
- * that state: the hardware's register) or after arch_vcpu_run returned
- * (the saved copy). */
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr);
+/* lr as the hardware's list register holds it (GICH_LR, ICH_LR<n>_EL2),
+ * for arch_vgic_lr_post: the core computes it where it decides (a CPU
+ * posting to another's vCPU), so that the vCPU's own CPU only writes it.
+ * Any context. */
+uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr);
+
+/* Make list register i of vcpu pending with value (arch_vgic_lr_encode of
+ * an SGI posted by another CPU: core/vgic_post.c): when the register
+ * holds nothing, it gets value; when it holds an interrupt (the same one,
+ * pending or active: the core posts only to a register that is free or
+ * holds that SGI from that source), only its pending bit is set. On the
+ * vCPU's own CPU, either while its vGIC state is in the CPU (in
+ * arch_vcpu_run, before it saves that state: the hardware's register) or
+ * after arch_vcpu_run returned (the saved copy). */
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value);
 
 /* Maintenance interrupts vcpu's next runs should raise (GICH_HCR / ICH_HCR_EL2):
  * UNDERFLOW when at most one list register is still valid (UIE), NO_PENDING

@@ -159,7 +159,7 @@ struct vgic_cpu {
      * the SGI posted to register i. Atomics: the vCPU's CPU takes them
      * without the lock. */
     uint32_t post;
-    uint32_t posted[VGIC_MAX_LRS];
+    uint64_t posted[VGIC_MAX_LRS]; /* arch_vgic_lr_encode's */
     unsigned maint; /* VGIC_MAINT_* last given to the arch */
     uint64_t idles; /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;

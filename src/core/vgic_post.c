@@ -11,7 +11,8 @@
  * may change the model: it picks the list register the SGI goes into (one
  * the model has free, or the one that already holds that SGI from that
  * source), records there what the register will hold, and leaves the
- * register's new contents in the vCPU's post word and posted[]. Its CPU
+ * register's new contents (arch_vgic_lr_encode) in the vCPU's post word
+ * and posted[]. Its CPU
  * then needs to do only what the sender cannot: write the register. The
  * list-register kick (arch_cpu_kick_lr) makes it do so at once, in
  * arch_vcpu_run (vcpu_exit_fast -> vgic_post_take), and the guest goes on
@@ -54,23 +55,6 @@
 
 _Static_assert(VGIC_MAX_LRS <= 16, "one post bit per list register");
 _Static_assert(PCPU_MAX <= POST_CPU_MASK + 1, "a CPU number fits the post word");
-
-/* An SGI's list register, packed into one atomic word: INTID (0-15),
- * source CPU, group, priority. */
-static uint32_t pack(const struct vgic_lr *lr)
-{
-    return (lr->virq & 0xfu) | (uint32_t)(lr->source & 7u) << 4 | (uint32_t)lr->group1 << 7 |
-           (uint32_t)lr->priority << 8;
-}
-
-static struct vgic_lr unpack(uint32_t v)
-{
-    return (struct vgic_lr){.virq = v & 0xfu,
-                            .source = (uint8_t)((v >> 4) & 7u),
-                            .group1 = (v >> 7) & 1u,
-                            .priority = (uint8_t)(v >> 8),
-                            .pending = true};
-}
 
 static unsigned post_cpu(uint32_t word)
 {
@@ -123,7 +107,7 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
 
     /* The register's contents first, then its bit, while still open. */
     uint32_t bit = 1u << slot;
-    __atomic_store_n(&cpu->posted[slot], pack(&lr), __ATOMIC_RELAXED);
+    __atomic_store_n(&cpu->posted[slot], arch_vgic_lr_encode(&lr), __ATOMIC_RELAXED);
     do {
         if (!(word & POST_OPEN))
             return false; /* closed meanwhile: the model is as it was */
@@ -154,8 +138,7 @@ static void apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask)
 {
     for (; mask; mask &= mask - 1) {
         unsigned i = lowest_bit(mask);
-        struct vgic_lr lr = unpack(__atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED));
-        arch_vgic_lr_post(vcpu, i, &lr);
+        arch_vgic_lr_post(vcpu, i, __atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED));
     }
 }
 

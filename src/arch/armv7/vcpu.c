@@ -336,14 +336,18 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         armv7_cache_flush_all();
         c->started = 1;
     }
-    bool gic_live = false; /* the vGIC state is still in the CPU (a fast exit) */
+    /* After a fast exit everything of the vCPU is still in the CPU as it
+     * left it (cp15, PMU and vGIC state): the core's fast paths touch none
+     * of it. */
+    bool gic_live = false;
     for (;;) {
-        vcpu_load(c, vcpu);
-        pmu_load(&c->pmu);
-        if (!gic_live)
+        if (!gic_live) {
+            vcpu_load(c, vcpu);
+            pmu_load(&c->pmu);
             gicv2_enter(&c->gic);
+            isb();
+        }
         gic_live = false;
-        isb();
 
         c->in_mem = false; /* the guest changes its cp15/VFP state as it runs */
         int kind = armv7_guest_enter(&c->gprs);

@@ -610,15 +610,19 @@ void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
 void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
 {
     struct arch_vcpu *a = ctx(vcpu);
-    bool gic_live = false; /* the vGIC state is still in the CPU (a fast exit) */
+    /* After a fast exit everything of the vCPU is still in the CPU as it
+     * left it (its EL1 and PMU state, the vGIC's, the FP/SIMD traps): the
+     * core's fast paths touch none of it. */
+    bool gic_live = false;
+    struct armv8_cpu *c = this_cpu();
     for (;;) {
-        vcpu_load(a);
-        pmu_load(&a->pmu);
-        if (!gic_live)
+        if (!gic_live) {
+            vcpu_load(a);
+            pmu_load(&a->pmu);
             gicv2_enter(&a->gic);
+            fp_traps_for(c, a);
+        }
         gic_live = false;
-        struct armv8_cpu *c = this_cpu();
-        fp_traps_for(c, a);
         a->el1_in_mem = false; /* the guest changes its EL1 state as it runs */
         int kind = armv8_guest_enter(&a->g);
         *exit = (struct arch_exit){.fmt = SYNDROME_V8_ESR, .kind = ARCH_EXIT_IRQ};

@@ -453,20 +453,25 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
         g->valid &= ~(1u << i);
 }
 
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr)
+{
+    return lr_encode(lr);
+}
+
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value)
 {
     struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
     if (!g || i >= gic.nlrs)
         return;
     struct gic_cpu *me = this_gic_cpu();
-    uint32_t bit = 1u << i;
+    uint32_t bit = 1u << i, v = (uint32_t)value;
     if (me->live == g) {
         /* In GICH: one read says whether the guest emptied it. */
         uint32_t cur = rd(gic.gich, GICH_LR0 + 4 * i);
-        wr(gic.gich, GICH_LR0 + 4 * i, (cur & LR_STATE) ? cur | LR_STATE_PENDING : lr_encode(lr));
+        wr(gic.gich, GICH_LR0 + 4 * i, (cur & LR_STATE) ? cur | LR_STATE_PENDING : v);
         me->hw_valid |= bit;
     } else {
-        g->lr[i] = (g->valid & bit) ? g->lr[i] | LR_STATE_PENDING : lr_encode(lr);
+        g->lr[i] = (g->valid & bit) ? g->lr[i] | LR_STATE_PENDING : v;
         g->valid |= bit;
     }
 }

@@ -48,7 +48,37 @@ void arch_vgic_lr_write(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     av->lr[i] = *lr;
 }
 
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
+/* The sim's list-register encoding: struct vgic_lr's fields packed, the
+ * flags at bit 48 and up. */
+#define ENC_PENDING   (1ull << 48)
+#define ENC_ACTIVE    (1ull << 49)
+#define ENC_HW        (1ull << 50)
+#define ENC_GROUP1    (1ull << 51)
+#define ENC_EOI_MAINT (1ull << 52)
+
+uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr)
+{
+    return (lr->virq & 0x3ffull) | (uint64_t)(lr->pirq & 0x3ffu) << 10 |
+           (uint64_t)lr->priority << 20 | (uint64_t)(lr->source & 7u) << 28 |
+           (lr->pending ? ENC_PENDING : 0) | (lr->active ? ENC_ACTIVE : 0) |
+           (lr->hw ? ENC_HW : 0) | (lr->group1 ? ENC_GROUP1 : 0) |
+           (lr->eoi_maint ? ENC_EOI_MAINT : 0);
+}
+
+static struct vgic_lr lr_decode(uint64_t v)
+{
+    return (struct vgic_lr){.virq = (uint32_t)(v & 0x3ffu),
+                            .pirq = (uint32_t)((v >> 10) & 0x3ffu),
+                            .priority = (uint8_t)(v >> 20),
+                            .source = (uint8_t)((v >> 28) & 7u),
+                            .pending = v & ENC_PENDING,
+                            .active = v & ENC_ACTIVE,
+                            .hw = v & ENC_HW,
+                            .group1 = v & ENC_GROUP1,
+                            .eoi_maint = v & ENC_EOI_MAINT};
+}
+
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value)
 {
     struct arch_vcpu *av = sim_vcpu_slot(vcpu);
     if (!av || i >= SIM_NUM_LRS) {
@@ -59,7 +89,7 @@ void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, const struct vgic_lr *lr)
     if (cur->pending || cur->active)
         cur->pending = true; /* the same SGI: pending (again) */
     else
-        *cur = *lr;
+        *cur = lr_decode(value);
 }
 
 uint64_t arch_vgic_lr_empty(struct vcpu *vcpu)
