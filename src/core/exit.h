@@ -87,9 +87,12 @@ struct exit_info {
  * know becomes EXIT_UNKNOWN with ec/iss kept for the log. */
 void exit_decode(const struct arch_exit *raw, struct exit_info *info);
 
-/* The data-abort part of exit_decode alone, for the fast exit path
- * (exit_fast.c): false when raw is not a data abort from the guest. */
-bool exit_decode_dabt(const struct arch_exit *raw, struct exit_dabt *d, unsigned *il);
+/* The fast exit path's question (exit_fast.c), in one test: is raw a
+ * 32-bit store with a valid syndrome (a data abort from the guest with
+ * ISV, WnR and SAS = word, not on a stage-1 walk)? Then true, with the
+ * register it stores (SRT) and the instruction's length, as exit_decode
+ * would say them; else false. */
+bool exit_decode_str32(const struct arch_exit *raw, unsigned *srt, unsigned *il);
 
 /* Name of a reason, for logs and statistics. */
 const char *exit_reason_name(enum exit_reason r);

@@ -36,14 +36,12 @@ bool vcpu_exit_fast(struct vcpu *vcpu, const struct arch_exit *raw)
     }
     if (raw->kind != ARCH_EXIT_TRAP || !raw->ipa_valid || !vgic_v2_is_sgir(vcpu->vm, raw->ipa))
         return false;
-    struct exit_dabt d;
-    unsigned il;
+    unsigned srt, il;
     /* A plain 32-bit store (the syndrome describes it: ISV); anything else
      * there, and a big-endian guest's store, goes the MMIO handler's way. */
-    if (!exit_decode_dabt(raw, &d, &il) || !d.isv || !d.write || d.size != 4 || d.s1ptw ||
-        arch_vcpu_data_be(vcpu))
+    if (!exit_decode_str32(raw, &srt, &il) || arch_vcpu_data_be(vcpu))
         return false;
-    if (!vgic_v2_sgir_fast(vcpu, (uint32_t)arch_vcpu_reg_read(vcpu, d.srt)))
+    if (!vgic_v2_sgir_fast(vcpu, (uint32_t)arch_vcpu_reg_read(vcpu, srt)))
         return false;
     /* Counted as the exit path counts an MMIO write. */
     vcpu->stats.exits[EXIT_DABT]++;

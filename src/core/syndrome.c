@@ -323,16 +323,20 @@ void exit_decode(const struct arch_exit *raw, struct exit_info *info)
         info->reason = EXIT_UNKNOWN;
 }
 
-bool exit_decode_dabt(const struct arch_exit *raw, struct exit_dabt *d, unsigned *il)
+bool exit_decode_str32(const struct arch_exit *raw, unsigned *srt, unsigned *il)
 {
+    /* The data-abort ISS is laid out alike in HSR and ESR_EL2 (ISV, SAS,
+     * WnR, S1PTW; only SRT's width differs): one mask tests them all. */
     _Static_assert(HSR_EC_DABT_GUEST == ESR_EC_DABT_LOW, "data abort EC");
-    if (raw->kind != ARCH_EXIT_TRAP ||
-        FIELD(raw->syndrome, ESR_EC_SHIFT, ESR_EC_MASK) != ESR_EC_DABT_LOW ||
+    const uint32_t mask = ESR_EC_MASK << ESR_EC_SHIFT | ESR_ISS_ISV |
+                          ESR_ISS_SAS_MASK << ESR_ISS_SAS_SHIFT | ESR_ISS_WNR | ESR_ISS_S1PTW;
+    const uint32_t want = (uint32_t)ESR_EC_DABT_LOW << ESR_EC_SHIFT | ESR_ISS_ISV |
+                          2u << ESR_ISS_SAS_SHIFT | ESR_ISS_WNR; /* SAS 2: a word */
+    if (raw->kind != ARCH_EXIT_TRAP || (raw->syndrome & mask) != want ||
         (raw->fmt != SYNDROME_V8_ESR && raw->fmt != SYNDROME_V7_HSR))
         return false;
-    *d = (struct exit_dabt){0};
-    dabt_fields(raw->syndrome & ESR_ISS_MASK, raw->fmt == SYNDROME_V8_ESR ? &layout_v8 : &layout_v7,
-                d);
+    const struct syn_layout *l = raw->fmt == SYNDROME_V8_ESR ? &layout_v8 : &layout_v7;
+    *srt = FIELD(raw->syndrome, ESR_ISS_SRT_SHIFT, l->srt_mask);
     *il = (raw->syndrome & ESR_IL) ? 4 : 2;
     return true;
 }

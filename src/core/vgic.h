@@ -299,11 +299,37 @@ void vgic_ap_link(struct vgic *vgic, unsigned id, struct vgic_irq *irq);
  * register will hold. False, with nothing changed, otherwise: the caller
  * marks and kicks as for any change. vgic->lock held. */
 bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources);
+/* The post word (struct vgic_cpu's post). */
+#define VGIC_POST_OPEN      (1u << 31)
+#define VGIC_POST_CPU_SHIFT 16
+#define VGIC_POST_CPU_MASK  0xffu
+#define VGIC_POST_LR_MASK   0xffffu
+
+/* Write the posted list registers whose bits are in mask. */
+void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask);
+
 /* vcpu's list registers open to posts (the end of its flush, before it
  * runs) / closed, with what was posted applied (the start of its sync,
- * after it ran: the saved copy). On vcpu's own CPU, without the lock. */
-void vgic_post_open(struct vcpu *vcpu);
-void vgic_post_close(struct vcpu *vcpu);
+ * after it ran: the saved copy). On vcpu's own CPU, without the lock, on
+ * every exit: inline. A VM with one vCPU has no one to post: they are
+ * never opened. */
+static inline void vgic_post_open(struct vcpu *vcpu, struct vgic_cpu *cpu)
+{
+    if (vcpu->vm->nvcpus > 1)
+        __atomic_store_n(&cpu->post,
+                         VGIC_POST_OPEN | (arch_cpu_id() & VGIC_POST_CPU_MASK)
+                                              << VGIC_POST_CPU_SHIFT,
+                         __ATOMIC_RELEASE);
+}
+
+static inline void vgic_post_close(struct vcpu *vcpu, struct vgic_cpu *cpu)
+{
+    if (vcpu->vm->nvcpus < 2)
+        return;
+    uint32_t word = __atomic_exchange_n(&cpu->post, 0, __ATOMIC_ACQ_REL);
+    if (word & VGIC_POST_LR_MASK)
+        vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK);
+}
 /* The list-register kick on vcpu's CPU, in arch_vcpu_run (vcpu_exit_fast):
  * write what was posted into its list registers, still open. */
 void vgic_post_take(struct vcpu *vcpu);

@@ -303,7 +303,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
         vgic_unlock(vgic);
     }
     /* The model says what the registers will hold: other CPUs may post. */
-    vgic_post_open(vcpu);
+    vgic_post_open(vcpu, cpu);
 }
 
 void vgic_sync_lrs(struct vcpu *vcpu)
@@ -314,7 +314,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
     /* No more posts, and the ones made are in the registers before they
      * are read back. */
-    vgic_post_close(vcpu);
+    vgic_post_close(vcpu, cpu);
     if (!__atomic_load_n(&cpu->lr_used, __ATOMIC_RELAXED) && !vtimer_in_flight(cpu)) {
         /* Nothing was in the LRs, so the guest changed nothing there; the
          * emulated timer checks itself without the lock while off. */

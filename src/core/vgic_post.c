@@ -39,7 +39,7 @@
  * not when active and not listed (more active interrupts than list
  * registers). Everything else is marked and kicked as before.
  *
- * The post word: POST_OPEN, the CPU the vCPU runs on, and one bit per
+ * The post word: VGIC_POST_OPEN, the CPU the vCPU runs on, and one bit per
  * posted list register. The sender sets bits with a compare-and-swap
  * that fails once the word is closed; the vCPU's CPU clears them with one
  * atomic read-modify-write, so each post is applied exactly once.
@@ -48,17 +48,12 @@
 
 #include "core/pcpu.h"
 
-#define POST_OPEN      (1u << 31)
-#define POST_CPU_SHIFT 16
-#define POST_CPU_MASK  0xffu
-#define POST_LR_MASK   0xffffu
-
 _Static_assert(VGIC_MAX_LRS <= 16, "one post bit per list register");
-_Static_assert(PCPU_MAX <= POST_CPU_MASK + 1, "a CPU number fits the post word");
+_Static_assert(PCPU_MAX <= VGIC_POST_CPU_MASK + 1, "a CPU number fits the post word");
 
 static unsigned post_cpu(uint32_t word)
 {
-    return (word >> POST_CPU_SHIFT) & POST_CPU_MASK;
+    return (word >> VGIC_POST_CPU_SHIFT) & VGIC_POST_CPU_MASK;
 }
 
 static unsigned lowest_bit(unsigned mask)
@@ -74,7 +69,7 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
         return false;
     struct vgic_cpu *cpu = &vgic->cpu[id];
     uint32_t word = __atomic_load_n(&cpu->post, __ATOMIC_ACQUIRE);
-    if (!(word & POST_OPEN) || post_cpu(word) == arch_cpu_id())
+    if (!(word & VGIC_POST_OPEN) || post_cpu(word) == arch_cpu_id())
         return false;
     if (!irq->enabled || !vgic_group_enabled(vgic, irq) || irq->sgi_again ||
         (irq->sgi_pending & (uint8_t)~sources))
@@ -98,7 +93,7 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
             return false;
     } else {
         unsigned n = arch_vgic_lr_count();
-        unsigned all = n >= VGIC_MAX_LRS ? POST_LR_MASK : (1u << n) - 1;
+        unsigned all = n >= VGIC_MAX_LRS ? VGIC_POST_LR_MASK : (1u << n) - 1;
         unsigned free = ~used & all;
         if (irq->active || !free)
             return false;
@@ -109,7 +104,7 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
     uint32_t bit = 1u << slot;
     __atomic_store_n(&cpu->posted[slot], arch_vgic_lr_encode(&lr), __ATOMIC_RELAXED);
     do {
-        if (!(word & POST_OPEN))
+        if (!(word & VGIC_POST_OPEN))
             return false; /* closed meanwhile: the model is as it was */
     } while (!__atomic_compare_exchange_n(&cpu->post, &word, word | bit, false, __ATOMIC_ACQ_REL,
                                           __ATOMIC_ACQUIRE));
@@ -133,32 +128,12 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
     return true;
 }
 
-/* Write the list registers whose bits are in mask. */
-static void apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask)
+void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask)
 {
     for (; mask; mask &= mask - 1) {
         unsigned i = lowest_bit(mask);
         arch_vgic_lr_post(vcpu, i, __atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED));
     }
-}
-
-void vgic_post_open(struct vcpu *vcpu)
-{
-    struct vgic *vgic = vcpu->vm->vgic;
-    if (vgic)
-        __atomic_store_n(&vgic->cpu[vcpu->id].post,
-                         POST_OPEN | (arch_cpu_id() & POST_CPU_MASK) << POST_CPU_SHIFT,
-                         __ATOMIC_RELEASE);
-}
-
-void vgic_post_close(struct vcpu *vcpu)
-{
-    struct vgic *vgic = vcpu->vm->vgic;
-    if (!vgic)
-        return;
-    struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
-    uint32_t word = __atomic_exchange_n(&cpu->post, 0, __ATOMIC_ACQ_REL);
-    apply(vcpu, cpu, word & POST_LR_MASK);
 }
 
 void vgic_post_take(struct vcpu *vcpu)
@@ -167,7 +142,7 @@ void vgic_post_take(struct vcpu *vcpu)
     if (!vgic)
         return;
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
-    uint32_t word = __atomic_fetch_and(&cpu->post, ~POST_LR_MASK, __ATOMIC_ACQ_REL);
-    apply(vcpu, cpu, word & POST_LR_MASK);
+    uint32_t word = __atomic_fetch_and(&cpu->post, ~VGIC_POST_LR_MASK, __ATOMIC_ACQ_REL);
+    vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK);
     cpu->work.post_takes++;
 }
