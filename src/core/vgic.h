@@ -121,6 +121,10 @@ struct vgic_lr_slot {
     bool used;
     struct vgic_irq *irq;
     struct vgic_lr lr; /* as written */
+    /* vgic_post.c: what posting irq here writes (arch_vgic_lr_encode of its
+     * pending form), kept from the first post until the slot is written
+     * anew; 0: not computed. */
+    uint64_t post_value;
 };
 
 /* Work counters (vgic_lr.c): what flush and sync cost, counted rather than
@@ -160,8 +164,8 @@ struct vgic_cpu {
      * without the lock. */
     uint32_t post;
     uint64_t posted[VGIC_MAX_LRS]; /* arch_vgic_lr_encode's */
-    unsigned maint; /* VGIC_MAINT_* last given to the arch */
-    uint64_t idles; /* arch_cpu_idle calls made for this vCPU's WFIs */
+    unsigned maint;                /* VGIC_MAINT_* last given to the arch */
+    uint64_t idles;                /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
 };
 

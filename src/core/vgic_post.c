@@ -69,27 +69,26 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
         return false;
     struct vgic_cpu *cpu = &vgic->cpu[id];
     uint32_t word = __atomic_load_n(&cpu->post, __ATOMIC_ACQUIRE);
-    if (!(word & VGIC_POST_OPEN) || post_cpu(word) == arch_cpu_id())
+    if (!(word & VGIC_POST_OPEN))
         return false;
     if (!irq->enabled || !vgic_group_enabled(vgic, irq) || irq->sgi_again ||
         (irq->sgi_pending & (uint8_t)~sources))
         return false;
 
-    struct vgic_lr lr = {.virq = irq->intid,
-                         .priority = irq->priority,
-                         .group1 = irq->group1,
-                         .source = (uint8_t)lowest_bit(sources),
-                         .pending = true};
+    uint8_t src = (uint8_t)lowest_bit(sources);
     unsigned used = cpu->lr_used, slot = VGIC_MAX_LRS;
-    for (unsigned u = used, i = 0; u; u >>= 1, i++)
-        if ((u & 1) && cpu->lr[i].irq == irq)
-            slot = i;
+    for (unsigned u = used; u; u &= u - 1) {
+        if (cpu->lr[lowest_bit(u)].irq == irq) {
+            slot = lowest_bit(u);
+            break;
+        }
+    }
     if (slot < VGIC_MAX_LRS) {
         /* It holds this SGI: from this source, as a plain one (no EOI
          * maintenance), with what the guest sees of it unchanged. */
         const struct vgic_lr *was = &cpu->lr[slot].lr;
-        if (was->source != lr.source || was->eoi_maint || was->hw ||
-            was->priority != lr.priority || was->group1 != lr.group1)
+        if (was->source != src || was->eoi_maint || was->hw || was->priority != irq->priority ||
+            was->group1 != irq->group1)
             return false;
     } else {
         unsigned n = arch_vgic_lr_count();
@@ -102,7 +101,15 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
 
     /* The register's contents first, then its bit, while still open. */
     uint32_t bit = 1u << slot;
-    __atomic_store_n(&cpu->posted[slot], arch_vgic_lr_encode(&lr), __ATOMIC_RELAXED);
+    struct vgic_lr lr = {.virq = irq->intid,
+                         .priority = irq->priority,
+                         .group1 = irq->group1,
+                         .source = src,
+                         .pending = true};
+    uint64_t value = (used & bit) ? cpu->lr[slot].post_value : 0;
+    if (!value)
+        value = arch_vgic_lr_encode(&lr);
+    __atomic_store_n(&cpu->posted[slot], value, __ATOMIC_RELAXED);
     do {
         if (!(word & VGIC_POST_OPEN))
             return false; /* closed meanwhile: the model is as it was */
@@ -113,8 +120,9 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
     struct vgic_lr_slot *s = &cpu->lr[slot];
     if (used & bit) {
         s->lr.pending = true;
+        s->post_value = value;
     } else {
-        *s = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
+        *s = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr, .post_value = value};
         __atomic_store_n(&cpu->lr_used, used | bit, __ATOMIC_RELAXED);
     }
     irq->sgi_pending |= sources;

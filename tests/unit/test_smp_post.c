@@ -177,9 +177,8 @@ static void test_pings_posted(void **state)
     assert_true(w->post_takes >= 1);
     assert_true(sim_cpu_lr_kicks_fast((unsigned)r.cpu1) >= 1);
     assert_true(w->flushes < PINGS / 10);
-    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n",
-           (unsigned long long)w->posts, (unsigned long long)w->post_takes,
-           (unsigned long long)w->flushes, PINGS);
+    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n", (unsigned long long)w->posts,
+           (unsigned long long)w->post_takes, (unsigned long long)w->flushes, PINGS);
 }
 
 static void test_pings_racing_exits(void **state)
@@ -189,9 +188,8 @@ static void test_pings_racing_exits(void **state)
     run_pings(&r);
     const struct vgic_work *w = &vm->vgic->cpu[1].work;
     /* Both ways happen; the count above says neither lost nor doubled. */
-    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n",
-           (unsigned long long)w->posts, (unsigned long long)w->post_takes,
-           (unsigned long long)w->flushes, PINGS);
+    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n", (unsigned long long)w->posts,
+           (unsigned long long)w->post_takes, (unsigned long long)w->flushes, PINGS);
     assert_true(w->posts >= 1);
 }
 

@@ -337,8 +337,8 @@ static void test_str32_alone(void **state)
         unsigned srt = 99, il = 0;
         bool is = exit_decode_str32(&raw, &srt, &il);
         const struct exit_dabt *e = &i.u.dabt;
-        assert_int_equal(is, i.reason == EXIT_DABT && e->isv && e->write && e->size == 4 &&
-                                 !e->s1ptw);
+        assert_int_equal(is,
+                         i.reason == EXIT_DABT && e->isv && e->write && e->size == 4 && !e->s1ptw);
         if (!is)
             continue;
         assert_int_equal(srt, e->srt);
@@ -389,12 +389,12 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_kinds),      cmocka_unit_test(test_wfx),
-        cmocka_unit_test(test_cp32),       cmocka_unit_test(test_cp64),
-        cmocka_unit_test(test_ldc_stc),    cmocka_unit_test(test_fp),
-        cmocka_unit_test(test_hvc_smc),    cmocka_unit_test(test_sys64),
-        cmocka_unit_test(test_iabt),       cmocka_unit_test(test_dabt),
-        cmocka_unit_test(test_unknown),    cmocka_unit_test(test_names),
+        cmocka_unit_test(test_kinds),       cmocka_unit_test(test_wfx),
+        cmocka_unit_test(test_cp32),        cmocka_unit_test(test_cp64),
+        cmocka_unit_test(test_ldc_stc),     cmocka_unit_test(test_fp),
+        cmocka_unit_test(test_hvc_smc),     cmocka_unit_test(test_sys64),
+        cmocka_unit_test(test_iabt),        cmocka_unit_test(test_dabt),
+        cmocka_unit_test(test_unknown),     cmocka_unit_test(test_names),
         cmocka_unit_test(test_str32_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,7 +121,7 @@
 /* The list-register kick (arch_cpu_kick_lr): the CPU writes what another
  * posted into its running vCPU's list registers (gicv2_take_lr_kick). */
 #define SGI_LR_KICK 1u
-#define SGI_MAX  15u
+#define SGI_MAX     15u
 /* Their physical priority: any value below GICC_PMR. */
 #define PPI_PRIO    0xa0u
 #define GIC_PMR_ALL 0xf0u
@@ -514,7 +514,7 @@ bool arch_irq_ack(struct arch_irq *irq)
     /* An SGI's INTID keeps its source CPU (IAR bits 12:10): GICC_DIR must
      * name it to deactivate that SGI (IHI0048B 4.4.15). */
     irq->intid = iar & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK);
-    irq->kind = id == SGI_KICK || id == SGI_LR_KICK               ? ARCH_IRQ_KICK
+    irq->kind = id == SGI_KICK || id == SGI_LR_KICK              ? ARCH_IRQ_KICK
                 : id == PPI_VTIMER                               ? ARCH_IRQ_VTIMER
                 : id == PPI_HYPTIMER                             ? ARCH_IRQ_HYP_TIMER
                 : id == PPI_MAINT                                ? ARCH_IRQ_VGIC_MAINT

@@ -196,11 +196,12 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         if (sim_lr_kick_take(sim_cpu_this())) {
             /* The list-register kick, taken and ended here: the core writes
              * what was posted, and anything else pending leaves below. */
-            *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt(), .lr_kick = true};
+            *exit =
+                (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt(), .lr_kick = true};
             CHECK(vcpu_exit_fast(vcpu, exit));
         }
-        if (av->irq_exit_pending || sim_cpu_this()->maint_pending || sim_vtimer_ppi_pending() || sim_hyp_timer_pending() ||
-            sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
+        if (av->irq_exit_pending || sim_cpu_this()->maint_pending || sim_vtimer_ppi_pending() ||
+            sim_hyp_timer_pending() || sim_kick_pending(sim_cpu_this()) || sim_maint_at_entry(av)) {
             av->irq_exit_pending = false;
             *exit = (struct arch_exit){.kind = ARCH_EXIT_IRQ, .fmt = sim_syn_fmt()};
             return;

@@ -60,9 +60,8 @@ uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr)
 {
     return (lr->virq & 0x3ffull) | (uint64_t)(lr->pirq & 0x3ffu) << 10 |
            (uint64_t)lr->priority << 20 | (uint64_t)(lr->source & 7u) << 28 |
-           (lr->pending ? ENC_PENDING : 0) | (lr->active ? ENC_ACTIVE : 0) |
-           (lr->hw ? ENC_HW : 0) | (lr->group1 ? ENC_GROUP1 : 0) |
-           (lr->eoi_maint ? ENC_EOI_MAINT : 0);
+           (lr->pending ? ENC_PENDING : 0) | (lr->active ? ENC_ACTIVE : 0) | (lr->hw ? ENC_HW : 0) |
+           (lr->group1 ? ENC_GROUP1 : 0) | (lr->eoi_maint ? ENC_EOI_MAINT : 0);
 }
 
 static struct vgic_lr lr_decode(uint64_t v)
