@@ -332,10 +332,10 @@ uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr);
  * holds nothing, it gets value; when it holds an interrupt (the same one,
  * pending or active: the core posts only to a register that is free or
  * holds that SGI from that source), only its pending bit is set. On the
- * vCPU's own CPU, either while its vGIC state is in the CPU (in
- * arch_vcpu_run, before it saves that state: the hardware's register) or
+ * vCPU's own CPU, either while its vGIC state is in the CPU (in_cpu: in
+ * arch_vcpu_run, before it saves that state; the hardware's register) or
  * after arch_vcpu_run returned (the saved copy). */
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value);
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value, bool in_cpu);
 
 /* Maintenance interrupts vcpu's next runs should raise (GICH_HCR / ICH_HCR_EL2):
  * UNDERFLOW when at most one list register is still valid (UIE), NO_PENDING

@@ -309,8 +309,9 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources);
 #define VGIC_POST_CPU_MASK  0xffu
 #define VGIC_POST_LR_MASK   0xffffu
 
-/* Write the posted list registers whose bits are in mask. */
-void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask);
+/* Write the posted list registers whose bits are in mask: in the CPU
+ * (in_cpu, vgic_post_take) or their saved copy (vgic_post_close). */
+void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask, bool in_cpu);
 
 /* vcpu's list registers open to posts (the end of its flush, before it
  * runs) / closed, with what was posted applied (the start of its sync,
@@ -332,7 +333,7 @@ static inline void vgic_post_close(struct vcpu *vcpu, struct vgic_cpu *cpu)
         return;
     uint32_t word = __atomic_exchange_n(&cpu->post, 0, __ATOMIC_ACQ_REL);
     if (word & VGIC_POST_LR_MASK)
-        vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK);
+        vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK, false);
 }
 /* The list-register kick on vcpu's CPU, in arch_vcpu_run (vcpu_exit_fast):
  * write what was posted into its list registers, still open. */

@@ -136,11 +136,11 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
     return true;
 }
 
-void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask)
+void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask, bool in_cpu)
 {
     for (; mask; mask &= mask - 1) {
         unsigned i = lowest_bit(mask);
-        arch_vgic_lr_post(vcpu, i, __atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED));
+        arch_vgic_lr_post(vcpu, i, __atomic_load_n(&cpu->posted[i], __ATOMIC_RELAXED), in_cpu);
     }
 }
 
@@ -151,6 +151,6 @@ void vgic_post_take(struct vcpu *vcpu)
         return;
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
     uint32_t word = __atomic_fetch_and(&cpu->post, ~VGIC_POST_LR_MASK, __ATOMIC_ACQ_REL);
-    vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK);
+    vgic_post_apply(vcpu, cpu, word & VGIC_POST_LR_MASK, true);
     cpu->work.post_takes++;
 }

@@ -152,8 +152,6 @@ static struct gic_cpu {
     uint32_t hw_valid; /* list registers valid in this CPU's GICH now */
     uint8_t iface;     /* its CPU interface's bit in GICD_ITARGETSR / SGIR
                           targets; 0: not set up (no kicks to it) */
-    /* The vCPU state loaded in GICH (gicv2_enter to gicv2_exit), or NULL. */
-    const struct gicv2_vcpu *live;
     /* GICC_IAR read by gicv2_take_lr_kick for another interrupt: active,
      * arch_irq_ack's to report next; 0 when none (IAR_STASHED marks one). */
     uint32_t stashed_iar;
@@ -232,7 +230,6 @@ void gicv2_cpu_init(void)
      * kicks. */
     struct gic_cpu *me = this_gic_cpu();
     me->hw_valid = 0;
-    me->live = NULL;
     me->stashed_iar = 0;
     dsb_sy();
     __atomic_store_n(&me->iface, *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_ITARGETSR),
@@ -367,7 +364,6 @@ void gicv2_enter(struct gicv2_vcpu *g)
     wr(gic.gich, GICH_VMCR, g->vmcr);
     wr(gic.gich, GICH_APR, g->apr);
     wr(gic.gich, GICH_HCR, GICH_HCR_EN | g->hcr_maint);
-    me->live = g;
 }
 
 void gicv2_exit(struct gicv2_vcpu *g)
@@ -391,7 +387,6 @@ void gicv2_exit(struct gicv2_vcpu *g)
     g->apr = rd(gic.gich, GICH_APR);
     /* Virtual CPU interface off: the maintenance interrupt drops with it. */
     wr(gic.gich, GICH_HCR, 0);
-    me->live = NULL;
 }
 
 /* ---- The arch interface ------------------------------------------------------ */
@@ -458,18 +453,17 @@ uint64_t arch_vgic_lr_encode(const struct vgic_lr *lr)
     return lr_encode(lr);
 }
 
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value)
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value, bool in_cpu)
 {
     struct gicv2_vcpu *g = vcpu ? gicv2_vcpu_state(vcpu) : NULL;
     if (!g || i >= gic.nlrs)
         return;
-    struct gic_cpu *me = this_gic_cpu();
     uint32_t bit = 1u << i, v = (uint32_t)value;
-    if (me->live == g) {
+    if (in_cpu) {
         /* In GICH: one read says whether the guest emptied it. */
         uint32_t cur = rd(gic.gich, GICH_LR0 + 4 * i);
         wr(gic.gich, GICH_LR0 + 4 * i, (cur & LR_STATE) ? cur | LR_STATE_PENDING : v);
-        me->hw_valid |= bit;
+        this_gic_cpu()->hw_valid |= bit;
     } else {
         g->lr[i] = (g->valid & bit) ? g->lr[i] | LR_STATE_PENDING : v;
         g->valid |= bit;

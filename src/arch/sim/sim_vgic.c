@@ -77,8 +77,9 @@ static struct vgic_lr lr_decode(uint64_t v)
                             .eoi_maint = v & ENC_EOI_MAINT};
 }
 
-void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value)
+void arch_vgic_lr_post(struct vcpu *vcpu, unsigned i, uint64_t value, bool in_cpu)
 {
+    (void)in_cpu; /* the sim's list registers never leave the vCPU's record */
     struct arch_vcpu *av = sim_vcpu_slot(vcpu);
     if (!av || i >= SIM_NUM_LRS) {
         fprintf(stderr, "sim: post to list register %u of %u\n", i, SIM_NUM_LRS);
