@@ -59,6 +59,7 @@ struct post_rec {
     /* The merge test's steps and what the target took in each. */
     int step, step_done;
     int got[3];
+    bool eoi_ok; /* the EOI in step 2 found its interrupt active */
 };
 
 static void gicd_wr(struct sim_guest *g, uint64_t off, uint32_t v)
@@ -215,7 +216,7 @@ static void guest_merge_target(struct sim_guest *g)
     r->got[2] = iar == SGI;
     st(&r->step_done, 2);
     spin_until(g, &r->step, 3); /* sent again while active */
-    g_irq_eoi(g, iar);
+    r->eoi_ok = g_irq_eoi(g, iar);
     r->got[2] += take_all(g, r);
     st(&r->step_done, 3);
     g_smccc(g, FN_CPU_OFF, 0, 0, 0);
@@ -253,6 +254,7 @@ static void test_merge_and_active_pending(void **state)
     assert_int_equal(r.step_done, 3);
     assert_int_equal(r.got[1], 1); /* two sends, not yet taken: one SGI */
     assert_int_equal(r.got[2], 2); /* one taken, one sent during its handler */
+    assert_true(r.eoi_ok);          /* still active when the second came */
     assert_int_equal(r.bad, 0);
     assert_true(vm->vgic->cpu[1].work.posts >= 1);
 }
