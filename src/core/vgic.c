@@ -35,6 +35,7 @@ int vgic_attach(struct vm *vm, unsigned nspis, ipa_t base)
     memset(vgic, 0, sizeof(*vgic));
     vgic->vm = vm;
     vgic->nspis = nspis;
+    vgic->posts = vm->nvcpus > 1;
     /* Reset state (IHI0048B 4.3: reset values): everything disabled,
      * inactive, not pending, priority 0, group 0. SGIs are edge-triggered
      * (GICD_ICFGR0 reads 0xAAAAAAAA); PPIs and SPIs start level-sensitive,
@@ -134,9 +135,10 @@ static void vgic_send_sgi_locked(struct vgic *vgic, unsigned source, uint8_t tar
 {
     if (!vgic || sgi >= VGIC_NR_SGIS || source >= vgic->vm->nvcpus)
         return;
-    for (unsigned c = 0; c < vgic->vm->nvcpus; c++)
-        if (target_mask & (1u << c))
-            vgic_irq_sgi_pend(vgic, &vgic->cpu[c].priv[sgi], (uint8_t)(1u << source), true);
+    unsigned targets = target_mask & ((1u << vgic->vm->nvcpus) - 1);
+    for (; targets; targets &= targets - 1)
+        vgic_irq_sgi_pend(vgic, &vgic->cpu[__builtin_ctz(targets)].priv[sgi],
+                          (uint8_t)(1u << source), true);
 }
 
 /* ---- Which interrupts concern a vCPU ---------------------------------------- */

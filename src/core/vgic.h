@@ -121,10 +121,6 @@ struct vgic_lr_slot {
     bool used;
     struct vgic_irq *irq;
     struct vgic_lr lr; /* as written */
-    /* vgic_post.c: what posting irq here writes (arch_vgic_lr_encode of its
-     * pending form), kept from the first post until the slot is written
-     * anew; 0: not computed. */
-    uint64_t post_value;
 };
 
 /* Work counters (vgic_lr.c): what flush and sync cost, counted rather than
@@ -164,6 +160,10 @@ struct vgic_cpu {
      * without the lock. */
     uint32_t post;
     uint64_t posted[VGIC_MAX_LRS]; /* arch_vgic_lr_encode's */
+    /* Bit i: posted[i] is what posting lr[i]'s SGI writes, kept from its
+     * first post until the next flush (which may reassign the slots and
+     * clears it). Under the lock. */
+    uint32_t post_cached;
     unsigned maint;                /* VGIC_MAINT_* last given to the arch */
     uint64_t idles;                /* arch_cpu_idle calls made for this vCPU's WFIs */
     struct vgic_work work;
@@ -182,6 +182,7 @@ struct vgic {
     unsigned depth;
     struct vm *vm;
     unsigned nspis; /* multiple of 32 */
+    bool posts;     /* several vCPUs: SGIs may be posted (vgic_post.c) */
     uint32_t ctlr;  /* GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1) */
     struct vgic_irq spi[VGIC_MAX_SPIS];
     /* Bit i of word w: spi[w * 32 + i] is enabled (vgic_irq_set_enabled),
@@ -318,18 +319,19 @@ void vgic_post_apply(struct vcpu *vcpu, struct vgic_cpu *cpu, uint32_t mask, boo
  * after it ran: the saved copy). On vcpu's own CPU, without the lock, on
  * every exit: inline. A VM with one vCPU has no one to post: they are
  * never opened. */
-static inline void vgic_post_open(struct vcpu *vcpu, struct vgic_cpu *cpu)
+static inline void vgic_post_open(const struct vgic *vgic, struct vgic_cpu *cpu)
 {
-    if (vcpu->vm->nvcpus > 1)
+    if (vgic->posts)
         __atomic_store_n(&cpu->post,
                          VGIC_POST_OPEN | (arch_cpu_id() & VGIC_POST_CPU_MASK)
                                               << VGIC_POST_CPU_SHIFT,
                          __ATOMIC_RELEASE);
 }
 
-static inline void vgic_post_close(struct vcpu *vcpu, struct vgic_cpu *cpu)
+static inline void vgic_post_close(const struct vgic *vgic, struct vcpu *vcpu,
+                                   struct vgic_cpu *cpu)
 {
-    if (vcpu->vm->nvcpus < 2)
+    if (!vgic->posts)
         return;
     uint32_t word = __atomic_exchange_n(&cpu->post, 0, __ATOMIC_ACQ_REL);
     if (word & VGIC_POST_LR_MASK)

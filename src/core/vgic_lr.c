@@ -137,7 +137,7 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
     cpu->work.flushes++;
     vgic_ap_prune_sort(vgic, id);
 
-    unsigned cap = lr_count(), n = 0, maint = 0;
+    unsigned cap = lr_count(), n = 0, maint = 0, was_used = cpu->lr_used;
     struct vgic_irq *irq = cpu->ap_head;
     for (; irq && n < cap; irq = irq->ap_next) {
         cpu->work.list_steps++;
@@ -155,7 +155,6 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
             cpu->work.lr_writes++;
         }
         *slot = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
-        __atomic_store_n(&cpu->lr_used, cpu->lr_used | 1u << n, __ATOMIC_RELAXED);
         n++;
     }
     /* What did not fit: ask for an exit once the guest has room. An active
@@ -174,21 +173,24 @@ static void vgic_flush_lrs_locked(struct vcpu *vcpu)
             break;
         }
     }
-    for (unsigned stale = cpu->lr_used >> n, i = n; stale; stale >>= 1, i++) {
+    for (unsigned stale = was_used >> n, i = n; stale; stale >>= 1, i++) {
         if (!(stale & 1))
             continue;
         static const struct vgic_lr empty;
         arch_vgic_lr_write(vcpu, i, &empty);
         cpu->work.lr_writes++;
         cpu->lr[i].used = false;
-        __atomic_store_n(&cpu->lr_used, cpu->lr_used & ~(1u << i), __ATOMIC_RELAXED);
     }
+    /* Slots 0 to n-1 now, the rest emptied: one store (the lock keeps
+     * everyone else from reading it meanwhile but this CPU). */
+    __atomic_store_n(&cpu->lr_used, (1u << n) - 1, __ATOMIC_RELAXED);
     if (maint & VGIC_MAINT_UNDERFLOW)
         cpu->work.underflows++;
     if (maint != cpu->maint) {
         arch_vgic_set_maint(vcpu, maint);
         cpu->maint = maint;
     }
+    cpu->post_cached = 0; /* the slots may hold other SGIs now */
     __atomic_store_n(&cpu->dirty, false, __ATOMIC_RELAXED);
 }
 
@@ -275,6 +277,7 @@ static void vgic_lrs_lost_locked(struct vcpu *vcpu)
     for (unsigned i = 0; i < VGIC_MAX_LRS; i++)
         cpu->lr[i].used = false;
     __atomic_store_n(&cpu->lr_used, 0, __ATOMIC_RELAXED);
+    cpu->post_cached = 0;
     cpu->maint = 0;
     vgic_cpu_mark_dirty(cpu);
     cpu->ap_unsorted = true;
@@ -303,7 +306,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
         vgic_unlock(vgic);
     }
     /* The model says what the registers will hold: other CPUs may post. */
-    vgic_post_open(vcpu, cpu);
+    vgic_post_open(vgic, cpu);
 }
 
 void vgic_sync_lrs(struct vcpu *vcpu)
@@ -314,7 +317,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
     struct vgic_cpu *cpu = &vgic->cpu[vcpu->id];
     /* No more posts, and the ones made are in the registers before they
      * are read back. */
-    vgic_post_close(vcpu, cpu);
+    vgic_post_close(vgic, vcpu, cpu);
     if (!__atomic_load_n(&cpu->lr_used, __ATOMIC_RELAXED) && !vtimer_in_flight(cpu)) {
         /* Nothing was in the LRs, so the guest changed nothing there; the
          * emulated timer checks itself without the lock while off. */

@@ -106,9 +106,9 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
                          .group1 = irq->group1,
                          .source = src,
                          .pending = true};
-    uint64_t value = (used & bit) ? cpu->lr[slot].post_value : 0;
-    if (!value)
-        value = arch_vgic_lr_encode(&lr);
+    uint64_t value = (used & cpu->post_cached & bit)
+                         ? __atomic_load_n(&cpu->posted[slot], __ATOMIC_RELAXED)
+                         : arch_vgic_lr_encode(&lr);
     __atomic_store_n(&cpu->posted[slot], value, __ATOMIC_RELAXED);
     do {
         if (!(word & VGIC_POST_OPEN))
@@ -118,11 +118,11 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
 
     /* Posted: the model says what the register will hold. */
     struct vgic_lr_slot *s = &cpu->lr[slot];
+    cpu->post_cached |= bit;
     if (used & bit) {
         s->lr.pending = true;
-        s->post_value = value;
     } else {
-        *s = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr, .post_value = value};
+        *s = (struct vgic_lr_slot){.used = true, .irq = irq, .lr = lr};
         __atomic_store_n(&cpu->lr_used, used | bit, __ATOMIC_RELAXED);
     }
     irq->sgi_pending |= sources;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -37,9 +38,10 @@
 #define FN_CPU_OFF 0x84000002u
 #define FN_CPU_ON  0xc4000003u
 
-/* Bound on a guest's waits (iterations), far beyond what a passing run
- * needs; a failing one ends and its test reports what it saw. */
-#define WAIT_MAX 20000000u
+/* Bound on a guest's waits, in host time, far beyond what a passing run
+ * needs even on a loaded host (the simulated CPUs are host threads); a
+ * failing one ends and its test reports what it saw. */
+#define WAIT_SECONDS 30
 
 static struct vm *vm;
 
@@ -73,9 +75,27 @@ static void send_sgi(struct sim_guest *g)
     gicd_wr(g, 0xf00, 1u << (16 + 1) | SGI); /* GICD_SGIR: vCPU 1 */
 }
 
+/* A wait's end, and whether it is past (looked at every 4096 calls). */
+static time_t wait_end(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + WAIT_SECONDS;
+}
+
+static bool waited_out(unsigned n, time_t end)
+{
+    if (n % 4096)
+        return false;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec > end;
+}
+
 static void spin_until(struct sim_guest *g, const int *p, int v)
 {
-    for (unsigned n = 0; ld(p) < v && n < WAIT_MAX; n++)
+    time_t end = wait_end();
+    for (unsigned n = 0; ld(p) < v && !waited_out(n, end); n++)
         g_spin(g, 1);
 }
 
@@ -101,7 +121,8 @@ static void guest_target(struct sim_guest *g)
     gicd_wr(g, 0x100, 1u << SGI); /* GICD_ISENABLER0 */
     st(&r->cpu1, (int)arch_cpu_id());
     st(&r->ready, 1);
-    for (unsigned n = 0; !ld(&r->stop) && n < WAIT_MAX; n++) {
+    time_t end = wait_end();
+    for (unsigned n = 0; !ld(&r->stop) && !waited_out(n, end); n++) {
         g_spin(g, 1);
         if (r->exit_every && n % (unsigned)r->exit_every == 0)
             g_ldr(g, 2, D + 0x004, 4); /* GICD_TYPER */
@@ -162,6 +183,10 @@ static void run_pings(struct post_rec *r)
     if (!build(guest_sender, guest_target, r))
         skip();
     assert_int_equal(vcpu_run(&vm->vcpus[0]), 0);
+    const struct vgic_work *w = &vm->vgic->cpu[1].work;
+    printf("taken %d: posts %llu, post takes %llu, flushes %llu for %u SGIs\n", r->taken,
+           (unsigned long long)w->posts, (unsigned long long)w->post_takes,
+           (unsigned long long)w->flushes, PINGS);
     assert_int_not_equal(r->cpu0, r->cpu1); /* the target had a CPU of its own */
     assert_int_equal(r->taken, PINGS);      /* none lost, none doubled */
     assert_int_equal(r->bad, 0);
@@ -178,8 +203,6 @@ static void test_pings_posted(void **state)
     assert_true(w->post_takes >= 1);
     assert_true(sim_cpu_lr_kicks_fast((unsigned)r.cpu1) >= 1);
     assert_true(w->flushes < PINGS / 10);
-    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n", (unsigned long long)w->posts,
-           (unsigned long long)w->post_takes, (unsigned long long)w->flushes, PINGS);
 }
 
 static void test_pings_racing_exits(void **state)
@@ -189,8 +212,6 @@ static void test_pings_racing_exits(void **state)
     run_pings(&r);
     const struct vgic_work *w = &vm->vgic->cpu[1].work;
     /* Both ways happen; the count above says neither lost nor doubled. */
-    printf("posts %llu, post takes %llu, flushes %llu for %u SGIs\n", (unsigned long long)w->posts,
-           (unsigned long long)w->post_takes, (unsigned long long)w->flushes, PINGS);
     assert_true(w->posts >= 1);
 }
 
@@ -209,7 +230,8 @@ static void guest_merge_target(struct sim_guest *g)
     r->got[1] = take_all(g, r);
     st(&r->step_done, 1);
     uint32_t iar = SPURIOUS;
-    for (unsigned n = 0; n < WAIT_MAX && iar == SPURIOUS; n++) {
+    time_t end = wait_end();
+    for (unsigned n = 0; iar == SPURIOUS && !waited_out(n, end); n++) {
         g_spin(g, 1);
         iar = g_irq_ack(g);
     }
@@ -222,6 +244,20 @@ static void guest_merge_target(struct sim_guest *g)
     g_smccc(g, FN_CPU_OFF, 0, 0, 0);
 }
 
+/* Until what was sent to vCPU 1 is in its list registers: no post left to
+ * apply, no change left to flush (the GIC gives no bound on when a pending
+ * interrupt reaches a CPU; the test's steps need it there). */
+static void settle(struct sim_guest *g)
+{
+    struct vgic_cpu *c = &vm->vgic->cpu[1];
+    time_t end = wait_end();
+    for (unsigned n = 0; !waited_out(n, end) &&
+                         ((__atomic_load_n(&c->post, __ATOMIC_ACQUIRE) & VGIC_POST_LR_MASK) ||
+                          __atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE));
+         n++)
+        g_spin(g, 1);
+}
+
 static void guest_merge_sender(struct sim_guest *g)
 {
     struct post_rec *r = g->arg;
@@ -230,15 +266,15 @@ static void guest_merge_sender(struct sim_guest *g)
     spin_until(g, &r->ready, 1);
     st(&r->cpu0, (int)arch_cpu_id());
     send_sgi(g);
-    g_spin(g, 1000); /* let the target's CPU write it in */
+    settle(g);
     send_sgi(g);
-    g_spin(g, 1000);
+    settle(g);
     st(&r->step, 2);
     spin_until(g, &r->step_done, 1);
     send_sgi(g); /* taken into the handler */
     spin_until(g, &r->step_done, 2);
     send_sgi(g); /* while in the handler */
-    g_spin(g, 1000);
+    settle(g);
     st(&r->step, 3);
     spin_until(g, &r->step_done, 3);
 }
@@ -254,7 +290,7 @@ static void test_merge_and_active_pending(void **state)
     assert_int_equal(r.step_done, 3);
     assert_int_equal(r.got[1], 1); /* two sends, not yet taken: one SGI */
     assert_int_equal(r.got[2], 2); /* one taken, one sent during its handler */
-    assert_true(r.eoi_ok);          /* still active when the second came */
+    assert_true(r.eoi_ok);         /* still active when the second came */
     assert_int_equal(r.bad, 0);
     assert_true(vm->vgic->cpu[1].work.posts >= 1);
 }
