@@ -86,6 +86,8 @@ struct arch_vcpu {
     uint32_t last_hsr;     /* syndrome of the last trap (WnR for injected aborts) */
     int started;           /* caches made coherent for the guest's first entry */
     bool in_mem;           /* cp15 and vfp in memory match the CPU's */
+    bool banked_in_cpu;    /* gprs' banked registers are stale: the guest's are
+                              in the CPU since its exit (armv7_save_banked) */
     bool reload;           /* the memory copy was changed: load it on entry */
     struct gicv2_vcpu gic; /* GICH_LRn, GICH_VMCR, GICH_APR (arch/gicv2) */
     struct pmu_ctx pmu;    /* the PMU while another vCPU's is loaded (arch/pmu) */
@@ -141,6 +143,13 @@ bool armv7_ctx_live(struct arch_vcpu *c);
 
 /* vectors.S: load ctx, ERET to the guest; returns GUEST_EXIT_* when it traps. */
 int armv7_guest_enter(struct armv7_gprs *ctx);
+/* The same for the vCPU that just exited on this CPU, its banked registers
+ * (SVC, ABT, UND, IRQ, FIQ) unchanged in ctx since: they stay as the CPU
+ * holds them (vectors.S). */
+int armv7_guest_resume(struct armv7_gprs *ctx);
+/* Store the guest's banked registers, still in the CPU since its exit,
+ * into ctx (vectors.S). */
+void armv7_save_banked(struct armv7_gprs *ctx);
 
 /* vfp.S: eager switch of the guest's VFP/NEON registers. */
 void armv7_vfp_save(struct armv7_vfp *vfp);

@@ -296,6 +296,16 @@ void arch_vcpu_trap_wfi(struct vcpu *vcpu, bool trap)
         cp_write32(HCR, hcr);
 }
 
+/* The banked registers in c's context, saved from the CPU first if they
+ * are still there (between a guest exit and the end of arch_vcpu_run). */
+static void banked_sync(struct arch_vcpu *c)
+{
+    if (c->banked_in_cpu) {
+        armv7_save_banked(&c->gprs);
+        c->banked_in_cpu = false;
+    }
+}
+
 /* A trap or SError exit's record, from HSR and the fault address
  * registers; true when it is a stage-2 abort with a valid IPA, which
  * arch_vcpu_run offers to the core's fast exit path. */
@@ -337,26 +347,28 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         c->started = 1;
     }
     /* After a fast exit everything of the vCPU is still in the CPU as it
-     * left it (cp15, PMU and vGIC state): the core's fast paths touch none
-     * of it. */
-    bool gic_live = false;
+     * left it (cp15, PMU and vGIC state, the banked registers): the core's
+     * fast paths change the PC and CPSR at most. */
+    bool fast = false;
     for (;;) {
-        if (!gic_live) {
+        if (!fast) {
             vcpu_load(c, vcpu);
             pmu_load(&c->pmu);
             gicv2_enter(&c->gic);
             isb();
         }
-        gic_live = false;
-
         c->in_mem = false; /* the guest changes its cp15/VFP state as it runs */
-        int kind = armv7_guest_enter(&c->gprs);
+        /* Its banked registers still in the CPU (an exit handled on the
+         * spot, no register of theirs read since) or loaded from gprs. */
+        int kind = c->banked_in_cpu ? armv7_guest_resume(&c->gprs) : armv7_guest_enter(&c->gprs);
+        c->banked_in_cpu = true;
+        fast = false;
 
         memset(exit, 0, sizeof(*exit));
         exit->fmt = SYNDROME_V7_HSR;
         if (kind != GUEST_EXIT_IRQ && fill_trap(c, exit) && vcpu_exit_fast(vcpu, exit)) {
             /* Handled by the core before the vGIC state left the CPU. */
-            gic_live = true;
+            fast = true;
             continue;
         }
         if (kind == GUEST_EXIT_IRQ) {
@@ -366,10 +378,11 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
              * posted (else the core acknowledges it: arch_irq_ack). */
             exit->lr_kick = gicv2_take_lr_kick();
             if (exit->lr_kick && vcpu_exit_fast(vcpu, exit)) {
-                gic_live = true;
+                fast = true;
                 continue;
             }
         }
+        banked_sync(c); /* the exit path may read and write any of them */
         gicv2_exit(&c->gic);
         return;
     }
@@ -395,9 +408,12 @@ static struct armv7_banked *banked_of(struct armv7_gprs *g)
     }
 }
 
-static uint32_t *reg_slot(struct armv7_gprs *g, unsigned n)
+static uint32_t *reg_slot(struct arch_vcpu *c, unsigned n)
 {
+    struct armv7_gprs *g = &c->gprs;
     bool fiq = aa32_bank_of(g->cpsr) == AA32_BANK_FIQ;
+    if (n >= 8 && (fiq || n >= 13))
+        banked_sync(c); /* r8-r12 of FIQ mode, SP and LR of the others */
     if (n < 8)
         return &g->r[n];
     if (n < 13)
@@ -415,7 +431,7 @@ uint64_t arch_vcpu_reg_read(struct vcpu *vcpu, unsigned n)
     struct armv7_gprs *g = &vcpu->arch->gprs;
     if (n == 15) /* reads as the instruction's address + 8 (A32) / + 4 (T32) */
         return g->pc + ((g->cpsr & CPSR_T) ? 4 : 8);
-    uint32_t *r = reg_slot(g, n);
+    uint32_t *r = reg_slot(vcpu->arch, n);
     return r ? *r : 0;
 }
 
@@ -426,7 +442,7 @@ void arch_vcpu_reg_write(struct vcpu *vcpu, unsigned n, uint64_t val)
         g->pc = (uint32_t)val;
         return;
     }
-    uint32_t *r = reg_slot(g, n);
+    uint32_t *r = reg_slot(vcpu->arch, n);
     if (r)
         *r = (uint32_t)val;
 }

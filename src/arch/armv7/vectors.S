@@ -12,9 +12,12 @@
  * armv7_guest_enter(ctx) saves the hypervisor's callee-saved registers on
  * SP_hyp, records ctx in this CPU's record (HTPIDR points at it), loads the guest's banked registers with the
  * MSR (banked register) instructions (B9.3.10), ELR_hyp/SPSR_hyp, r0-r12
- * and ERETs. A trap lands in guest_exit, which stores everything back into
- * ctx and returns from armv7_guest_enter with the exit kind, as if it were
- * an ordinary function call. Hyp mode has no LR of its own: LR in Hyp mode
+ * and ERETs. A trap lands in guest_exit, which stores r0-r12, SP/LR_usr,
+ * the PC and CPSR back into ctx and returns from armv7_guest_enter with the
+ * exit kind, as if it were an ordinary function call; the other modes'
+ * banked registers stay in the CPU until armv7_save_banked (Hyp mode has
+ * its own and never writes theirs), so an exit the core handles on the spot
+ * neither saves nor reloads them (armv7_guest_resume). Hyp mode has no LR of its own: LR in Hyp mode
  * is LR_usr, so the guest's LR_usr is live there and the hypervisor's LR
  * lives on the stack across the guest run. SP_hyp is never touched by the
  * guest.
@@ -89,6 +92,17 @@ guest_exit:
     mrs     r1, spsr                @ SPSR_hyp
     str     r1, [r0, #CTX_CPSR]
 
+    mov     r0, r12
+    pop     {r4-r12, lr}            @ the hypervisor's registers, from guest_enter
+    bx      lr
+
+/* void armv7_save_banked(struct armv7_gprs *ctx): the guest's banked
+ * registers (SVC, ABT, UND, IRQ, FIQ), still in the CPU after its exit
+ * (Hyp mode never writes them), into ctx: arch_vcpu_run calls it before
+ * anything reads them there or another guest runs. */
+    .global armv7_save_banked
+armv7_save_banked:
+    push    {r4-r9}
     mrs     r1, SP_svc
     mrs     r2, LR_svc
     mrs     r3, SPSR_svc
@@ -119,10 +133,20 @@ guest_exit:
     mrs     r8, SPSR_fiq
     add     r9, r0, #CTX_FIQ
     stm     r9, {r1-r8}
-
-    mov     r0, r12
-    pop     {r4-r12, lr}            @ the hypervisor's registers, from guest_enter
+    pop     {r4-r9}
     bx      lr
+
+/* int armv7_guest_resume(struct armv7_gprs *ctx): armv7_guest_enter for the
+ * vCPU that just exited on this CPU, when nothing changed its banked
+ * registers since: they are still the guest's in the CPU (Hyp mode has
+ * banked registers of its own and never writes the other modes'), so only
+ * what the exit path may have changed is loaded. */
+    .global armv7_guest_resume
+armv7_guest_resume:
+    push    {r4-r12, lr}
+    mrc     p15, 4, r1, c13, c0, 2  @ HTPIDR: this CPU's struct armv7_cpu
+    str     r0, [r1, #CPU_GUEST]    @ ctx, for guest_exit
+    b       guest_enter_common
 
 /* int armv7_guest_enter(struct armv7_gprs *ctx) */
     .global armv7_guest_enter
@@ -162,6 +186,7 @@ armv7_guest_enter:
     msr     LR_fiq, r8
     msr     SPSR_fiq, r9
 
+guest_enter_common:
     ldr     r1, [r0, #CTX_SP_USR]
     msr     SP_usr, r1
     ldr     r1, [r0, #CTX_PC]
