@@ -25,6 +25,7 @@
 #include "core/sched.h"
 #include "core/vgic.h"
 #include "core/vm.h"
+#include "helpers/unit_vm.h"
 
 #define RAM      0x40000000ull
 #define ENTRY1   (RAM + 0x1000)
@@ -85,10 +86,7 @@ static void start0(void)
 static int teardown(void **state)
 {
     (void)state;
-    if (vm)
-        vm_destroy(vm);
-    vm = NULL;
-    sim_reset(SIM_ARMV8, 16ull << 20); /* stops the simulated CPUs */
+    unit_smp_destroy(&vm);
     return 0;
 }
 

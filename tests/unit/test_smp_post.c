@@ -27,6 +27,7 @@
 #include "arch/sim/sim.h"
 #include "core/vgic.h"
 #include "core/vm.h"
+#include "helpers/unit_vm.h"
 
 #define RAM      0x40000000ull
 #define ENTRY1   (RAM + 0x1000)
@@ -171,10 +172,7 @@ static bool build(sim_guest_fn fn0, sim_guest_fn fn1, void *arg)
 static int teardown(void **state)
 {
     (void)state;
-    if (vm)
-        vm_destroy(vm);
-    vm = NULL;
-    sim_reset(SIM_ARMV8, 16ull << 20); /* stops the simulated CPUs */
+    unit_smp_destroy(&vm);
     return 0;
 }
 

@@ -32,3 +32,9 @@ void unit_vm_destroy(struct vm **vm)
         vm_destroy(*vm);
     *vm = NULL;
 }
+
+void unit_smp_destroy(struct vm **vm)
+{
+    unit_vm_destroy(vm);
+    sim_reset(SIM_ARMV8, 16ull << 20); /* stops the simulated CPUs */
+}

@@ -21,4 +21,8 @@ void unit_vm_start(struct vm *vm, sim_guest_fn fn, void *arg, enum vcpu_isa isa,
 /* Destroy *vm if there is one and clear it (a CMocka teardown's body). */
 void unit_vm_destroy(struct vm **vm);
 
+/* unit_vm_destroy, then stop the simulated CPUs a test started
+ * (sim_smp_start) with a sim_reset: the teardown of the multi-CPU tests. */
+void unit_smp_destroy(struct vm **vm);
+
 #endif
