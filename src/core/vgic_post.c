@@ -64,7 +64,7 @@ static unsigned lowest_bit(unsigned mask)
 bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
 {
     int id = irq->owner;
-    if (irq->intid >= VGIC_NR_SGIS || id < 0 || (unsigned)id >= vgic->vm->nvcpus || !sources ||
+    if (irq->intid >= VGIC_NR_SGIS || id < 0 || id >= VM_MAX_VCPUS || !sources ||
         (sources & (sources - 1)))
         return false;
     struct vgic_cpu *cpu = &vgic->cpu[id];
@@ -99,17 +99,18 @@ bool vgic_post_sgi(struct vgic *vgic, struct vgic_irq *irq, uint8_t sources)
         slot = lowest_bit(free);
     }
 
-    /* The register's contents first, then its bit, while still open. */
+    /* The register's contents first (unless they are there from this
+     * SGI's last post), then its bit, while still open. */
     uint32_t bit = 1u << slot;
-    struct vgic_lr lr = {.virq = irq->intid,
-                         .priority = irq->priority,
-                         .group1 = irq->group1,
-                         .source = src,
-                         .pending = true};
-    uint64_t value = (used & cpu->post_cached & bit)
-                         ? __atomic_load_n(&cpu->posted[slot], __ATOMIC_RELAXED)
-                         : arch_vgic_lr_encode(&lr);
-    __atomic_store_n(&cpu->posted[slot], value, __ATOMIC_RELAXED);
+    struct vgic_lr lr = {0};
+    if (!(used & cpu->post_cached & bit)) {
+        lr = (struct vgic_lr){.virq = irq->intid,
+                              .priority = irq->priority,
+                              .group1 = irq->group1,
+                              .source = src,
+                              .pending = true};
+        __atomic_store_n(&cpu->posted[slot], arch_vgic_lr_encode(&lr), __ATOMIC_RELAXED);
+    }
     do {
         if (!(word & VGIC_POST_OPEN))
             return false; /* closed meanwhile: the model is as it was */
