@@ -364,8 +364,7 @@ void arch_vcpu_run(struct vcpu *vcpu, struct arch_exit *exit)
         c->banked_in_cpu = true;
         fast = false;
 
-        memset(exit, 0, sizeof(*exit));
-        exit->fmt = SYNDROME_V7_HSR;
+        *exit = (struct arch_exit){.fmt = SYNDROME_V7_HSR};
         if (kind != GUEST_EXIT_IRQ && fill_trap(c, exit) && vcpu_exit_fast(vcpu, exit)) {
             /* Handled by the core before the vGIC state left the CPU. */
             fast = true;
