@@ -47,7 +47,14 @@ void *memset(void *dst, int c, size_t n)
     unsigned char *d = dst;
     for (; n && !word_aligned(d); n--)
         *d++ = (unsigned char)c;
-    word_t w = (unsigned char)c * (word_t)0x0101010101010101ull;
+    /* The byte in every byte of a word; zero, the usual value, as it is
+     * (a 64-bit multiply is a long sequence on a 32-bit CPU). */
+    word_t w = (unsigned char)c;
+    if (w) {
+        w |= w << 8;
+        w |= w << 16;
+        w |= w << 32;
+    }
     for (; n >= WORD; n -= WORD, d += WORD)
         *(word_t *)(void *)d = w;
     while (n--)
