@@ -11,9 +11,9 @@
  * may change the model: it picks the list register the SGI goes into (one
  * the model has free, or the one that already holds that SGI from that
  * source), records there what the register will hold, and leaves the
- * register's new contents (arch_vgic_lr_encode) in the vCPU's post word
- * and posted[]. Its CPU
- * then needs to do only what the sender cannot: write the register. The
+ * register's new contents (arch_vgic_lr_encode) in the vCPU's posted[]
+ * and its bit in the post word. Its CPU then needs to do only what the
+ * sender cannot: write the register. The
  * list-register kick (arch_cpu_kick_lr) makes it do so at once, in
  * arch_vcpu_run (vcpu_exit_fast -> vgic_post_take), and the guest goes on
  * without the vGIC state leaving the CPU; any other exit applies the posts
@@ -28,10 +28,12 @@
  * "pending" now says, and the next sync reads back whatever the guest did
  * from there, as after any flush. The model is never told more than the
  * hardware will hold, because a post only happens while the registers are
- * open: from the end of the vCPU's flush to the start of its sync, both
- * under the lock the sender holds; vgic_post_close ends that window
- * atomically with taking the posts, so a post either lands in the
- * registers before the sync reads them, or fails and takes the usual path.
+ * open: from the end of the vCPU's flush to the start of its sync (the
+ * flush and the sync themselves run under the lock the sender holds), and
+ * vgic_post_close ends that window with the same atomic operation that
+ * takes the posts, so a post either lands in the registers before the sync
+ * reads them, or fails and takes the usual path. A VM with one vCPU never
+ * opens them (vgic->posts): no one could post.
  *
  * What is posted is kept narrow, so that the list register alone can carry
  * it: an SGI from one source, enabled and in an enabled group, with no
@@ -42,7 +44,10 @@
  * The post word: VGIC_POST_OPEN, the CPU the vCPU runs on, and one bit per
  * posted list register. The sender sets bits with a compare-and-swap
  * that fails once the word is closed; the vCPU's CPU clears them with one
- * atomic read-modify-write, so each post is applied exactly once.
+ * atomic read-modify-write, so each post is applied exactly once. A
+ * second post to a register whose first is still there, or was applied
+ * since the last flush, finds its value in posted[] already
+ * (post_cached): only its bit is set.
  */
 #include "core/vgic.h"
 
