@@ -72,6 +72,7 @@
 #define GICC_PMR          0x0004u
 #define GICC_IAR          0x000cu
 #define GICC_EOIR         0x0010u
+#define GICC_HPPIR        0x0018u /* highest priority pending interrupt (4.4.8) */
 #define GICC_DIR          0x1000u
 #define GICC_CTLR_EN      (1u << 0)
 #define GICC_CTLR_EOIMODE (1u << 9) /* EOImodeS / EOImode without Security Ext. */
@@ -122,10 +123,13 @@
  * posted into its running vCPU's list registers (gicv2_take_lr_kick). */
 #define SGI_LR_KICK 1u
 #define SGI_MAX     15u
-/* Their physical priority: any value below GICC_PMR. */
-#define PPI_PRIO    0xa0u
-#define GIC_PMR_ALL 0xf0u
-#define LR_STATE    (LR_STATE_PENDING | LR_STATE_ACTIVE)
+/* Their physical priority: any value below GICC_PMR. The list-register
+ * kick is more urgent than all the others, so that when GICC_HPPIR names it
+ * the next acknowledge returns it (gicv2_take_lr_kick). */
+#define PPI_PRIO     0xa0u
+#define LR_KICK_PRIO 0x90u
+#define GIC_PMR_ALL  0xf0u
+#define LR_STATE     (LR_STATE_PENDING | LR_STATE_ACTIVE)
 
 /* The guest's GICC window: GICC_DIR is at 0x1000, so two pages. */
 #define GICV_MAP_SIZE 0x2000u
@@ -212,7 +216,8 @@ void gicv2_cpu_init(void)
     static const uint8_t ours[] = {PPI_VTIMER, PPI_MAINT, PPI_HYPTIMER, SGI_KICK, SGI_LR_KICK};
     uint32_t enable = 0;
     for (unsigned i = 0; i < sizeof(ours); i++) {
-        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + ours[i]) = PPI_PRIO;
+        *(volatile uint8_t *)(uintptr_t)(gic.gicd + GICD_IPRIORITYR + ours[i]) =
+            ours[i] == SGI_LR_KICK ? LR_KICK_PRIO : PPI_PRIO;
         enable |= 1u << ours[i];
     }
     if (arch_pmu_counters() >= 0) { /* a PMU to give: its overflow PPI too */
@@ -268,7 +273,8 @@ void arch_cpu_kick_lr(unsigned cpu)
 
 bool gicv2_take_lr_kick(void)
 {
-    if (!gic.ready)
+    /* A look first: any other interrupt stays pending for arch_irq_ack. */
+    if (!gic.ready || (rd(gic.gicc, GICC_HPPIR) & GICC_IAR_ID_MASK) != SGI_LR_KICK)
         return false;
     uint32_t iar = rd(gic.gicc, GICC_IAR);
     unsigned id = iar & GICC_IAR_ID_MASK;
@@ -277,8 +283,10 @@ bool gicv2_take_lr_kick(void)
         wr(gic.gicc, GICC_DIR, iar & (GICC_IAR_ID_MASK | GICC_IAR_CPU_MASK));
         return true;
     }
+    /* Nothing is more urgent, so this does not happen; if a GIC ever
+     * returns another, it is active now: arch_irq_ack reports it next. */
     if (id < GICC_SPURIOUS)
-        this_gic_cpu()->stashed_iar = iar | IAR_STASHED; /* active: arch_irq_ack's */
+        this_gic_cpu()->stashed_iar = iar | IAR_STASHED;
     return false;
 }
 
@@ -415,8 +423,8 @@ void arch_vgic_lr_read(struct vcpu *vcpu, unsigned i, struct vgic_lr *lr)
         lr->source = (uint8_t)((v >> LR_CPUID_SHIFT) & LR_CPUID_MASK);
 }
 
-/* GICH_LR's encoding of lr (IHI0048B 5.3.7). */
-static uint32_t lr_encode(const struct vgic_lr *lr)
+/* GICH_LR's encoding of lr (IHI0048B 5.3.7). Inline: the flush's path. */
+static inline __attribute__((always_inline)) uint32_t lr_encode(const struct vgic_lr *lr)
 {
     uint32_t v = (lr->virq & LR_VIRTUALID_MASK) | (uint32_t)((lr->priority >> 3) & LR_PRIORITY_MASK)
                                                       << LR_PRIORITY_SHIFT;
