@@ -17,9 +17,9 @@
  * exit kind, as if it were an ordinary function call; the other modes'
  * banked registers stay in the CPU until armv7_save_banked (Hyp mode has
  * its own and never writes theirs), so an exit the core handles on the spot
- * neither saves nor reloads them (armv7_guest_resume). Hyp mode has no LR of its own: LR in Hyp mode
- * is LR_usr, so the guest's LR_usr is live there and the hypervisor's LR
- * lives on the stack across the guest run. SP_hyp is never touched by the
+ * neither saves nor reloads them (armv7_guest_resume). Hyp mode has no LR
+ * of its own: LR in Hyp mode is LR_usr, so the guest's LR_usr is live there
+ * and the hypervisor's LR lives on the stack across the guest run. SP_hyp is never touched by the
  * guest.
  */
 #include "arch/armv7/context.h"

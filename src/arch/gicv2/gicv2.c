@@ -241,34 +241,35 @@ void gicv2_cpu_init(void)
                      __ATOMIC_RELEASE);
 }
 
-void arch_cpu_kick(unsigned cpu)
+/* Host SGI sgi to another CPU; false for this CPU or none. */
+static bool sgi_to(unsigned cpu, unsigned sgi)
 {
     if (cpu >= PCPU_MAX || cpu == arch_cpu_id())
-        return;
+        return false;
     uint8_t target = gic.ready ? __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE) : 0;
     if (target) {
-        /* What the kick is about (a pending interrupt, a run queue) is in
-         * memory: visible before the SGI can be taken (a DSB orders Normal
-         * stores before a Device write to another observer). No target: the
-         * CPU is not online (or the GIC is uniprocessor). */
+        /* What the kick is about (a pending interrupt, a run queue, a
+         * post) is in memory: visible before the SGI can be taken (a DSB
+         * orders Normal stores before a Device write to another observer).
+         * No target: the CPU is not online (or the GIC is uniprocessor). */
         dsb_ish();
-        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_KICK);
+        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | sgi);
     }
+    return true;
+}
+
+void arch_cpu_kick(unsigned cpu)
+{
     /* And an event: a CPU waiting in WFE (arch_cpu_idle with nothing that
      * could end a WFI, or no GIC at all) looks again without waiting for
      * the event stream. */
-    arch_cpu_send_event();
+    if (sgi_to(cpu, SGI_KICK))
+        arch_cpu_send_event();
 }
 
 void arch_cpu_kick_lr(unsigned cpu)
 {
-    if (cpu >= PCPU_MAX || cpu == arch_cpu_id())
-        return;
-    uint8_t target = gic.ready ? __atomic_load_n(&gic_cpu[cpu].iface, __ATOMIC_ACQUIRE) : 0;
-    if (target) {
-        dsb_ish(); /* the posts before the SGI, as arch_cpu_kick */
-        wr(gic.gicd, GICD_SGIR, (uint32_t)target << GICD_SGIR_TARGETS_SHIFT | SGI_LR_KICK);
-    }
+    sgi_to(cpu, SGI_LR_KICK);
 }
 
 bool gicv2_take_lr_kick(void)

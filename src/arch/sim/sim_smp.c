@@ -78,28 +78,30 @@ unsigned sim_smp_cpus(void)
     return __atomic_load_n(&ncpus_started, __ATOMIC_ACQUIRE);
 }
 
-void arch_cpu_kick(unsigned cpu)
+/* Set CPU cpu's pending flag (one per kind of kick, as two SGIs) and end
+ * its idle wait; NULL for this CPU or one not running. */
+static struct sim_cpu *kick(unsigned cpu, bool lr)
 {
     if (cpu >= SIM_MAX_CPUS || cpu == this_cpu || cpu >= sim_smp_cpus())
-        return;
+        return NULL;
     struct sim_cpu *c = &cpus[cpu];
-    __atomic_store_n(&c->kick_pending, true, __ATOMIC_RELEASE);
-    __atomic_fetch_add(&c->kicks_sent, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(lr ? &c->lr_kick_pending : &c->kick_pending, true, __ATOMIC_RELEASE);
     pthread_mutex_lock(&c->wait_lock);
     pthread_cond_broadcast(&c->wait_cv);
     pthread_mutex_unlock(&c->wait_lock);
+    return c;
 }
 
-/* The list-register kick: a pending flag of its own, as a second SGI. */
+void arch_cpu_kick(unsigned cpu)
+{
+    struct sim_cpu *c = kick(cpu, false);
+    if (c)
+        __atomic_fetch_add(&c->kicks_sent, 1, __ATOMIC_RELAXED);
+}
+
 void arch_cpu_kick_lr(unsigned cpu)
 {
-    if (cpu >= SIM_MAX_CPUS || cpu == this_cpu || cpu >= sim_smp_cpus())
-        return;
-    struct sim_cpu *c = &cpus[cpu];
-    __atomic_store_n(&c->lr_kick_pending, true, __ATOMIC_RELEASE);
-    pthread_mutex_lock(&c->wait_lock);
-    pthread_cond_broadcast(&c->wait_cv);
-    pthread_mutex_unlock(&c->wait_lock);
+    kick(cpu, true);
 }
 
 bool sim_kick_pending(const struct sim_cpu *c)
